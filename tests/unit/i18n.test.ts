@@ -1,0 +1,22 @@
+// A wrong plugin path still "compiles" and yields no messages: this keeps that from slipping by.
+import { describe, expect, it } from 'vitest';
+import { m } from '../../src/lib/paraglide/messages.js';
+
+describe('interface language', () => {
+	it('renders Swedish by default and English on request', () => {
+		expect(m.status_saved()).toBe('Sparat');
+		expect(m.status_saved({}, { locale: 'en' })).toBe('Saved');
+		expect(m.status_pending({ count: 3 })).toBe('3 ändringar väntar');
+	});
+
+	it('has every Swedish message in English too', async () => {
+		const { readFileSync, readdirSync, statSync } = await import('node:fs');
+		const { join } = await import('node:path');
+		const dirs = ['messages', ...readdirSync('messages').map((d) => join('messages', d)).filter((d) => statSync(d).isDirectory())];
+		for (const dir of dirs) {
+			const sv = Object.keys(JSON.parse(readFileSync(join(dir, 'sv.json'), 'utf8'))).sort();
+			const en = Object.keys(JSON.parse(readFileSync(join(dir, 'en.json'), 'utf8'))).sort();
+			expect(en, dir).toEqual(sv);
+		}
+	});
+});
