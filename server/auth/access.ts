@@ -1,0 +1,28 @@
+/**
+ * Who may open a meeting: one lookup shared by the HTTP API and the sync upgrade, so
+ * both refuse the same way. Role enforcement (observers read-only, chair-only
+ * commands) builds on the role returned here.
+ */
+import { isMeetingId } from '../../src/lib/protocol/index.ts';
+import type { MeetingRecord, MeetingStorage } from '../storage/types.ts';
+import { hashToken, isTokenShaped } from './tokens.ts';
+
+export type Access =
+	| { status: 'ok'; meeting: MeetingRecord; role: string }
+	| { status: 'malformed-id' }
+	| { status: 'not-found' }
+	| { status: 'unauthorized' };
+
+export async function resolveAccess(
+	storage: MeetingStorage,
+	meetingId: string,
+	token: string | null | undefined
+): Promise<Access> {
+	if (!isMeetingId(meetingId)) return { status: 'malformed-id' };
+	const meeting = await storage.getMeeting(meetingId);
+	if (!meeting || meeting.deletedAt) return { status: 'not-found' };
+	if (!isTokenShaped(token)) return { status: 'unauthorized' };
+	const record = await storage.findToken(hashToken(token));
+	if (!record || record.revokedAt || record.meetingId !== meetingId) return { status: 'unauthorized' };
+	return { status: 'ok', meeting, role: record.role };
+}

@@ -1,0 +1,91 @@
+/**
+ * Server configuration, read once from the environment. Everything else receives a
+ * ServerConfig and never looks at process.env itself, so tests can start servers
+ * in-process with their own values.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface RateLimitConfig {
+	/** Messages per second a connection may send on average. */
+	perSecond: number;
+	/** Messages a connection may send in one burst (the bucket size). */
+	burst: number;
+}
+
+export interface ServerConfig {
+	port: number;
+	host: string;
+	/** Directory for the SQLite file `motesrum.db`; created when missing. */
+	dataDir: string;
+	/** Origin used in meeting links (e.g. https://motesrum.example.se); the request's origin when unset. */
+	publicOrigin: string | null;
+	logLevel: LogLevel;
+	/** Largest websocket frame accepted, in bytes. */
+	maxPayloadBytes: number;
+	/** Largest HTTP JSON body accepted, in bytes. */
+	maxBodyBytes: number;
+	rateLimit: RateLimitConfig;
+	/** A meeting's update log is compacted into its snapshot on unload once it has this many entries. */
+	compactAfterUpdates: number;
+	/** The adapter-node handler of the built SvelteKit app; served for every non-API path when it exists. */
+	appHandlerPath: string;
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+const serverDir = path.dirname(fileURLToPath(import.meta.url));
+
+export const defaultConfig: ServerConfig = {
+	port: 3000,
+	host: '0.0.0.0',
+	dataDir: './data',
+	publicOrigin: null,
+	logLevel: 'info',
+	maxPayloadBytes: 2 * 1024 * 1024,
+	maxBodyBytes: 64 * 1024,
+	rateLimit: { perSecond: 100, burst: 300 },
+	compactAfterUpdates: 500,
+	appHandlerPath: path.join(serverDir, '..', 'build', 'handler.js')
+};
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+	const raw = env[name];
+	if (raw === undefined || raw === '') return fallback;
+	const value = Number(raw);
+	if (!Number.isInteger(value) || value < min) {
+		throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
+	}
+	return value;
+}
+
+function origin(raw: string | undefined): string | null {
+	if (!raw) return null;
+	const url = new URL(raw);
+	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+		throw new Error(`PUBLIC_ORIGIN must be an http(s) origin, got "${raw}"`);
+	}
+	return url.origin;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+	const logLevel = (env.LOG_LEVEL ?? defaultConfig.logLevel) as LogLevel;
+	if (!LOG_LEVELS.includes(logLevel)) {
+		throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
+	}
+	return {
+		...defaultConfig,
+		port: integer(env, 'PORT', defaultConfig.port, 0),
+		host: env.HOST || defaultConfig.host,
+		dataDir: env.DATA_DIR || defaultConfig.dataDir,
+		publicOrigin: origin(env.PUBLIC_ORIGIN),
+		logLevel,
+		rateLimit: {
+			perSecond: integer(env, 'SYNC_RATE_PER_SECOND', defaultConfig.rateLimit.perSecond, 1),
+			burst: integer(env, 'SYNC_RATE_BURST', defaultConfig.rateLimit.burst, 1)
+		},
+		compactAfterUpdates: integer(env, 'COMPACT_AFTER_UPDATES', defaultConfig.compactAfterUpdates, 1)
+	};
+}

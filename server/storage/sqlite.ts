@@ -1,0 +1,207 @@
+/**
+ * MeetingStorage on one SQLite file (better-sqlite3), the embedded default.
+ *
+ * Durability: WAL with synchronous=NORMAL. A commit is in the WAL file (the OS page
+ * cache) before the call returns, so a crash or `kill -9` of the process loses
+ * nothing that was acknowledged; only a power loss or kernel crash can lose the last
+ * commits before the next checkpoint. synchronous=FULL closes that gap at the cost
+ * of an fsync per update.
+ *
+ * Every call is synchronous under the hood; the async shape is the contract's, so a
+ * networked engine fits the same interface.
+ */
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import * as Y from 'yjs';
+import type { MeetingRecord, MeetingStorage, TokenRecord } from './types.ts';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meetings (
+	id TEXT PRIMARY KEY,
+	title TEXT NOT NULL,
+	created_at TEXT NOT NULL,
+	epoch INTEGER NOT NULL DEFAULT 1,
+	frozen_at TEXT,
+	deleted_at TEXT
+);
+CREATE TABLE IF NOT EXISTS tokens (
+	hash TEXT PRIMARY KEY,
+	meeting_id TEXT NOT NULL REFERENCES meetings(id),
+	role TEXT NOT NULL,
+	label TEXT NOT NULL,
+	created_at TEXT NOT NULL,
+	revoked_at TEXT
+);
+CREATE INDEX IF NOT EXISTS tokens_meeting ON tokens(meeting_id);
+CREATE TABLE IF NOT EXISTS snapshots (
+	meeting_id TEXT PRIMARY KEY REFERENCES meetings(id),
+	data BLOB NOT NULL,
+	updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS updates (
+	seq INTEGER PRIMARY KEY AUTOINCREMENT,
+	meeting_id TEXT NOT NULL REFERENCES meetings(id),
+	data BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS updates_meeting_seq ON updates(meeting_id, seq);
+`;
+
+interface MeetingRow {
+	id: string;
+	title: string;
+	created_at: string;
+	epoch: number;
+	frozen_at: string | null;
+	deleted_at: string | null;
+}
+
+interface TokenRow {
+	meeting_id: string;
+	role: string;
+	label: string;
+	created_at: string;
+	revoked_at: string | null;
+}
+
+function toMeeting(row: MeetingRow): MeetingRecord {
+	return {
+		id: row.id,
+		title: row.title,
+		createdAt: row.created_at,
+		epoch: row.epoch,
+		frozenAt: row.frozen_at,
+		deletedAt: row.deleted_at
+	};
+}
+
+/** better-sqlite3 returns Buffers; callers get plain Uint8Arrays over the same bytes. */
+function bytes(buffer: Buffer): Uint8Array {
+	return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+export const SQLITE_FILE_NAME = 'motesrum.db';
+
+export class SqliteStorage implements MeetingStorage {
+	readonly #file: string;
+	#db: Database.Database | null = null;
+
+	/** `file` is a path, or ':memory:' for tests that need no file. */
+	constructor(file: string) {
+		this.#file = file;
+	}
+
+	static inDataDir(dataDir: string): SqliteStorage {
+		return new SqliteStorage(path.join(dataDir, SQLITE_FILE_NAME));
+	}
+
+	get #conn(): Database.Database {
+		if (!this.#db) throw new Error('SqliteStorage used before init() or after close()');
+		return this.#db;
+	}
+
+	async init(): Promise<void> {
+		if (this.#file !== ':memory:') fs.mkdirSync(path.dirname(this.#file), { recursive: true });
+		const db = new Database(this.#file);
+		db.pragma('journal_mode = WAL');
+		db.pragma('synchronous = NORMAL');
+		db.pragma('foreign_keys = ON');
+		// Another connection (a second process, or a compaction elsewhere) may hold the write lock briefly.
+		db.pragma('busy_timeout = 5000');
+		db.exec(SCHEMA);
+		this.#db = db;
+	}
+
+	async close(): Promise<void> {
+		this.#db?.close();
+		this.#db = null;
+	}
+
+	async createMeeting(meeting: Pick<MeetingRecord, 'id' | 'title'>): Promise<MeetingRecord> {
+		const createdAt = new Date().toISOString();
+		this.#conn
+			.prepare('INSERT INTO meetings (id, title, created_at) VALUES (?, ?, ?)')
+			.run(meeting.id, meeting.title, createdAt);
+		return { id: meeting.id, title: meeting.title, createdAt, epoch: 1, frozenAt: null, deletedAt: null };
+	}
+
+	async getMeeting(id: string): Promise<MeetingRecord | null> {
+		const row = this.#conn.prepare('SELECT * FROM meetings WHERE id = ?').get(id) as MeetingRow | undefined;
+		return row ? toMeeting(row) : null;
+	}
+
+	async addToken(tokenHash: string, token: Omit<TokenRecord, 'createdAt' | 'revokedAt'>): Promise<void> {
+		this.#conn
+			.prepare('INSERT INTO tokens (hash, meeting_id, role, label, created_at) VALUES (?, ?, ?, ?, ?)')
+			.run(tokenHash, token.meetingId, token.role, token.label, new Date().toISOString());
+	}
+
+	async findToken(tokenHash: string): Promise<TokenRecord | null> {
+		const row = this.#conn
+			.prepare('SELECT meeting_id, role, label, created_at, revoked_at FROM tokens WHERE hash = ?')
+			.get(tokenHash) as TokenRow | undefined;
+		if (!row) return null;
+		return {
+			meetingId: row.meeting_id,
+			role: row.role,
+			label: row.label,
+			createdAt: row.created_at,
+			revokedAt: row.revoked_at
+		};
+	}
+
+	async loadUpdates(meetingId: string): Promise<Uint8Array[]> {
+		const db = this.#conn;
+		// One read transaction: a compaction by another connection cannot slip in between the two reads.
+		const read = db.transaction(() => {
+			const snapshot = db.prepare('SELECT data FROM snapshots WHERE meeting_id = ?').get(meetingId) as
+				| { data: Buffer }
+				| undefined;
+			const log = db
+				.prepare('SELECT data FROM updates WHERE meeting_id = ? ORDER BY seq')
+				.all(meetingId) as { data: Buffer }[];
+			return [...(snapshot ? [snapshot.data] : []), ...log.map((row) => row.data)].map(bytes);
+		});
+		return read();
+	}
+
+	async appendUpdate(meetingId: string, update: Uint8Array): Promise<void> {
+		this.#conn.prepare('INSERT INTO updates (meeting_id, data) VALUES (?, ?)').run(meetingId, Buffer.from(update));
+	}
+
+	async countUpdates(meetingId: string): Promise<number> {
+		const row = this.#conn.prepare('SELECT count(*) AS n FROM updates WHERE meeting_id = ?').get(meetingId) as {
+			n: number;
+		};
+		return row.n;
+	}
+
+	async compact(meetingId: string): Promise<void> {
+		const db = this.#conn;
+		// IMMEDIATE takes the write lock at the start, so two compactions (or a compaction
+		// and appends from another process) serialise instead of interleaving.
+		const compact = db.transaction(() => {
+			const snapshot = db.prepare('SELECT data FROM snapshots WHERE meeting_id = ?').get(meetingId) as
+				| { data: Buffer }
+				| undefined;
+			const log = db
+				.prepare('SELECT seq, data FROM updates WHERE meeting_id = ? ORDER BY seq')
+				.all(meetingId) as { seq: number; data: Buffer }[];
+			if (log.length === 0) return;
+			const doc = new Y.Doc();
+			try {
+				if (snapshot) Y.applyUpdate(doc, bytes(snapshot.data));
+				for (const row of log) Y.applyUpdate(doc, bytes(row.data));
+				const merged = Buffer.from(Y.encodeStateAsUpdate(doc));
+				db.prepare(
+					`INSERT INTO snapshots (meeting_id, data, updated_at) VALUES (?, ?, ?)
+					 ON CONFLICT(meeting_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`
+				).run(meetingId, merged, new Date().toISOString());
+				db.prepare('DELETE FROM updates WHERE meeting_id = ? AND seq <= ?').run(meetingId, log[log.length - 1].seq);
+			} finally {
+				doc.destroy();
+			}
+		});
+		compact.immediate();
+	}
+}

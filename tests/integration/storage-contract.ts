@@ -1,0 +1,188 @@
+/**
+ * The MeetingStorage contract as a reusable suite: every adapter (SQLite now,
+ * PostgreSQL later) calls `storageContract(name, factory)` from its own test file.
+ * The factory returns a fresh, initialised storage; `second` (optional) returns
+ * another handle on the SAME database, to test what two processes do at once.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { hashToken, newMeetingId, newToken } from '../../server/auth/tokens.ts';
+import type { MeetingStorage } from '../../server/storage/types.ts';
+
+export interface StorageFactory {
+	/** A fresh, initialised, empty storage. */
+	create(): Promise<MeetingStorage>;
+	/** Another initialised handle on the same database as the last `create()`, if the engine has one. */
+	second?(): Promise<MeetingStorage>;
+}
+
+/** Makes `count` small updates on one doc, as a typing client would, and returns them with the final text. */
+function typing(count: number, clientID = 1): { updates: Uint8Array[]; text: string } {
+	const doc = new Y.Doc();
+	doc.clientID = clientID;
+	const updates: Uint8Array[] = [];
+	doc.on('update', (update: Uint8Array) => updates.push(update));
+	const text = doc.getText('notes');
+	for (let i = 0; i < count; i++) text.insert(text.length, String.fromCharCode(97 + (i % 26)));
+	const result = { updates, text: text.toString() };
+	doc.destroy();
+	return result;
+}
+
+function textOf(updates: Uint8Array[]): string {
+	const doc = new Y.Doc();
+	for (const update of updates) Y.applyUpdate(doc, update);
+	const text = doc.getText('notes').toString();
+	doc.destroy();
+	return text;
+}
+
+export function storageContract(name: string, factory: StorageFactory): void {
+	describe(`MeetingStorage contract: ${name}`, () => {
+		const opened: MeetingStorage[] = [];
+		async function open(): Promise<MeetingStorage> {
+			const storage = await factory.create();
+			opened.push(storage);
+			return storage;
+		}
+		async function openSecond(): Promise<MeetingStorage | null> {
+			if (!factory.second) return null;
+			const storage = await factory.second();
+			opened.push(storage);
+			return storage;
+		}
+		async function meeting(storage: MeetingStorage, title = 'Ledningsgrupp'): Promise<string> {
+			const id = newMeetingId();
+			await storage.createMeeting({ id, title });
+			return id;
+		}
+
+		afterEach(async () => {
+			while (opened.length) await opened.pop()!.close();
+		});
+
+		it('creates and reads a meeting', async () => {
+			const storage = await open();
+			const id = newMeetingId();
+			const created = await storage.createMeeting({ id, title: 'Samverkansgrupp, juni' });
+			expect(created).toMatchObject({ id, title: 'Samverkansgrupp, juni', epoch: 1, frozenAt: null, deletedAt: null });
+			expect(Number.isNaN(Date.parse(created.createdAt))).toBe(false);
+			expect(await storage.getMeeting(id)).toEqual(created);
+			expect(await storage.getMeeting(newMeetingId())).toBeNull();
+		});
+
+		it('refuses a second meeting with the same id', async () => {
+			const storage = await open();
+			const id = await meeting(storage);
+			await expect(storage.createMeeting({ id, title: 'Again' })).rejects.toThrow();
+		});
+
+		it('finds a token by its hash only', async () => {
+			const storage = await open();
+			const id = await meeting(storage);
+			const token = newToken();
+			await storage.addToken(hashToken(token), { meetingId: id, role: 'organiser', label: 'Sekreterare' });
+			expect(await storage.findToken(hashToken(token))).toMatchObject({
+				meetingId: id,
+				role: 'organiser',
+				label: 'Sekreterare',
+				revokedAt: null
+			});
+			expect(await storage.findToken(hashToken(newToken()))).toBeNull();
+			expect(await storage.findToken(token)).toBeNull();
+		});
+
+		it('appends and loads updates in order', async () => {
+			const storage = await open();
+			const id = await meeting(storage);
+			const other = await meeting(storage);
+			const { updates, text } = typing(30);
+			for (const update of updates) await storage.appendUpdate(id, update);
+			await storage.appendUpdate(other, typing(3, 2).updates[0]);
+
+			const loaded = await storage.loadUpdates(id);
+			expect(loaded).toHaveLength(30);
+			loaded.forEach((update, i) => expect(Array.from(update)).toEqual(Array.from(updates[i])));
+			expect(textOf(loaded)).toBe(text);
+			expect(await storage.countUpdates(id)).toBe(30);
+			expect(await storage.loadUpdates(newMeetingId())).toEqual([]);
+		});
+
+		it('compaction keeps the content and empties the log', async () => {
+			const storage = await open();
+			const id = await meeting(storage);
+			const { updates, text } = typing(200);
+			for (const update of updates.slice(0, 120)) await storage.appendUpdate(id, update);
+			await storage.compact(id);
+			expect(await storage.countUpdates(id)).toBe(0);
+			expect(await storage.loadUpdates(id)).toHaveLength(1);
+
+			for (const update of updates.slice(120)) await storage.appendUpdate(id, update);
+			expect(await storage.countUpdates(id)).toBe(80);
+			expect(textOf(await storage.loadUpdates(id))).toBe(text);
+
+			await storage.compact(id);
+			const loaded = await storage.loadUpdates(id);
+			expect(loaded).toHaveLength(1);
+			expect(textOf(loaded)).toBe(text);
+		});
+
+		it('compacting an empty or unknown meeting changes nothing', async () => {
+			const storage = await open();
+			const id = await meeting(storage);
+			await storage.compact(id);
+			await storage.compact(newMeetingId());
+			expect(await storage.loadUpdates(id)).toEqual([]);
+		});
+
+		it('keeps appends that race with compactions', async () => {
+			const storage = await open();
+			const second = (await openSecond()) ?? storage;
+			const id = await meeting(storage);
+			const a = typing(100, 1);
+			const b = typing(100, 2);
+			for (const update of a.updates.slice(0, 50)) await storage.appendUpdate(id, update);
+
+			await Promise.all([
+				storage.compact(id),
+				...a.updates.slice(50).map((update) => storage.appendUpdate(id, update)),
+				second.compact(id),
+				...b.updates.map((update) => second.appendUpdate(id, update)),
+				storage.compact(id)
+			]);
+			await second.compact(id);
+
+			const doc = new Y.Doc();
+			for (const update of await storage.loadUpdates(id)) Y.applyUpdate(doc, update);
+			const expected = new Y.Doc();
+			for (const update of [...a.updates, ...b.updates]) Y.applyUpdate(expected, update);
+			expect(doc.getText('notes').toString()).toBe(expected.getText('notes').toString());
+			expect(doc.getText('notes').length).toBe(200);
+		});
+
+		it('stores a large document and many updates quickly', async () => {
+			const storage = await open();
+			const id = await meeting(storage);
+			const { updates, text } = typing(5000);
+			const started = performance.now();
+			for (const update of updates) await storage.appendUpdate(id, update);
+			await storage.compact(id);
+			expect(textOf(await storage.loadUpdates(id))).toBe(text);
+			// Generous bound: catches a quadratic compaction (minutes), not a slow disk.
+			expect(performance.now() - started).toBeLessThan(15_000);
+		});
+
+		it('keeps data across close and reopen', async () => {
+			if (!factory.second) return;
+			const storage = await open();
+			const id = await meeting(storage);
+			const { updates, text } = typing(10);
+			for (const update of updates) await storage.appendUpdate(id, update);
+			await storage.close();
+			opened.splice(opened.indexOf(storage), 1);
+			const reopened = (await openSecond())!;
+			expect(textOf(await reopened.loadUpdates(id))).toBe(text);
+			expect(await reopened.getMeeting(id)).toMatchObject({ id });
+		});
+	});
+}
