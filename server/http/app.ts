@@ -1,0 +1,55 @@
+/**
+ * The request handler of the one HTTP server: the JSON API first, then the built
+ * SvelteKit app (adapter-node handler), or a 503 telling how to build it.
+ */
+import fs from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pathToFileURL } from 'node:url';
+import { pathOnly, type Logger } from '../log.ts';
+import type { createApi } from './api.ts';
+import { HttpError, sendError } from './respond.ts';
+
+type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
+/** Imports the adapter-node handler if the app is built; null otherwise. */
+export async function loadAppHandler(handlerPath: string, log: Logger): Promise<NodeHandler | null> {
+	if (!fs.existsSync(handlerPath)) {
+		log.warn({ handlerPath }, 'SvelteKit build missing: serving API and sync only (run `npm run build`)');
+		return null;
+	}
+	const module = (await import(pathToFileURL(handlerPath).href)) as { handler: NodeHandler };
+	return module.handler;
+}
+
+function notBuilt(res: ServerResponse): void {
+	res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+	res.end('The web app is not built. Run `npm run build`, then restart the server.\n');
+}
+
+export function createRequestHandler(api: ReturnType<typeof createApi>, app: NodeHandler | null, log: Logger) {
+	return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+		const started = performance.now();
+		const path = pathOnly(req.url);
+		res.on('finish', () =>
+			log.info({ method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request')
+		);
+		try {
+			if (await api(req, res, path)) return;
+		} catch (error) {
+			if (error instanceof HttpError) {
+				// The rest of an oversized body is never read: do not reuse the connection.
+				if (error.status === 413) res.setHeader('Connection', 'close');
+				sendError(res, error);
+			} else {
+				log.error({ err: error, path }, 'request failed');
+				sendError(res, new HttpError(500, 'Internal server error'));
+			}
+			return;
+		}
+		if (!app) return notBuilt(res);
+		app(req, res, () => {
+			res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+			res.end('Not found\n');
+		});
+	};
+}

@@ -1,0 +1,121 @@
+/**
+ * Composition of the server: config, logger, storage, HTTP (API + SvelteKit app)
+ * and the sync websocket on one port. `startServer` is what tests run in-process;
+ * executed directly (`node --import tsx server/index.ts`) it reads the environment
+ * and stops cleanly on SIGTERM/SIGINT.
+ */
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer } from 'ws';
+import { type ServerConfig, loadConfig } from './config.ts';
+import { createApi } from './http/api.ts';
+import { createRequestHandler, loadAppHandler } from './http/app.ts';
+import { type Logger, createLogger } from './log.ts';
+import { SqliteStorage } from './storage/sqlite.ts';
+import type { MeetingStorage } from './storage/types.ts';
+import { type Fanout, singleInstance } from './sync/fanout.ts';
+import { type SyncPolicy, defaultPolicy } from './sync/policy.ts';
+import { RoomManager } from './sync/rooms.ts';
+import { createUpgradeHandler } from './sync/upgrade.ts';
+
+export type { ServerConfig } from './config.ts';
+export { loadConfig } from './config.ts';
+
+/** Replaceable parts; each defaults to the single-instance, embedded choice. */
+export interface ServerParts {
+	logger?: Logger;
+	/** Must not be initialised yet: startServer calls init() and, on close, close(). */
+	storage?: MeetingStorage;
+	fanout?: Fanout;
+	policy?: SyncPolicy;
+}
+
+export interface RunningServer {
+	/** The bound port (useful with `port: 0`). */
+	port: number;
+	/** Stops accepting, stores what is pending, closes clients with CLOSE.UNAVAILABLE, closes storage. */
+	close(): Promise<void>;
+}
+
+export async function startServer(config: ServerConfig, parts: ServerParts = {}): Promise<RunningServer> {
+	const log = parts.logger ?? createLogger(config.logLevel);
+	const storage = parts.storage ?? SqliteStorage.inDataDir(config.dataDir);
+	const fanout = parts.fanout ?? singleInstance;
+	const policy = parts.policy ?? defaultPolicy;
+	await storage.init();
+
+	const rooms = new RoomManager({ storage, fanout, policy, log, compactAfterUpdates: config.compactAfterUpdates });
+	const api = createApi({
+		storage,
+		fanout,
+		publicOrigin: config.publicOrigin,
+		maxBodyBytes: config.maxBodyBytes,
+		stats: () => rooms.stats()
+	});
+	const app = await loadAppHandler(config.appHandlerPath, log);
+	const server = http.createServer(createRequestHandler(api, app, log));
+
+	let closing = false;
+	const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayloadBytes });
+	server.on(
+		'upgrade',
+		createUpgradeHandler({ storage, rooms, wss, policy, rateLimit: config.rateLimit, log, isClosing: () => closing })
+	);
+
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(config.port, config.host, () => {
+			server.off('error', reject);
+			resolve();
+		});
+	});
+	const address = server.address();
+	const port = typeof address === 'object' && address ? address.port : config.port;
+	log.info({ port, host: config.host, dataDir: path.resolve(config.dataDir), app: app !== null }, 'listening');
+
+	let closed: Promise<void> | null = null;
+	return {
+		port,
+		close() {
+			closed ??= (async () => {
+				closing = true;
+				const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+				await rooms.closeAll();
+				wss.close();
+				server.closeIdleConnections();
+				await fanout.close();
+				await storage.close();
+				server.closeAllConnections();
+				await stopped;
+				log.info('stopped');
+			})();
+			return closed;
+		}
+	};
+}
+
+async function main(): Promise<void> {
+	const config = loadConfig();
+	const log = createLogger(config.logLevel);
+	const running = await startServer(config, { logger: log });
+	for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+		process.once(signal, () => {
+			log.info({ signal }, 'shutting down');
+			running.close().then(
+				() => process.exit(0),
+				(error: unknown) => {
+					log.error({ err: error }, 'shutdown failed');
+					process.exit(1);
+				}
+			);
+		});
+	}
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+	main().catch((error: unknown) => {
+		console.error(error);
+		process.exit(1);
+	});
+}

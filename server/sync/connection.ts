@@ -1,0 +1,161 @@
+/**
+ * One client's websocket: rate limiting, a queue for frames that arrive before the
+ * room is ready, liveness pings and the close codes. It knows nothing of Yjs; the
+ * room it is attached to interprets the frames.
+ */
+import type { WebSocket, RawData } from 'ws';
+import { CLOSE, type Notice, encodeNotice } from '../../src/lib/protocol/index.ts';
+import type { RateLimitConfig } from '../config.ts';
+import type { Logger } from '../log.ts';
+import type { AccessContext } from './policy.ts';
+import { TokenBucket } from './rate-limit.ts';
+
+/** Frames queued while the room loads; beyond this the client is asked to come back later. */
+const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+/** A client that reads slower than this much backlog is dropped (it reconnects and resyncs). */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+const PING_INTERVAL_MS = 30_000;
+
+export interface ConnectionOptions {
+	meetingId: string;
+	access: AccessContext;
+	canWrite: boolean;
+	rateLimit: RateLimitConfig;
+	log: Logger;
+}
+
+type FrameHandler = (connection: Connection, frame: Uint8Array) => void;
+
+let nextId = 1;
+
+export class Connection {
+	readonly id = nextId++;
+	readonly meetingId: string;
+	readonly access: AccessContext;
+	/** Whether document updates from this connection are applied; read-only connections still receive everything. */
+	readonly canWrite: boolean;
+	readonly log: Logger;
+	/** Awareness client ids this connection announced; removed for everyone when it closes. */
+	readonly awarenessClients = new Set<number>();
+	#closed = false;
+	#readOnlyNoticeSent = false;
+
+	readonly #ws: WebSocket;
+	readonly #bucket: TokenBucket;
+	#handler: FrameHandler | null = null;
+	#queue: Uint8Array[] = [];
+	#queuedBytes = 0;
+	#alive = true;
+	readonly #ping: NodeJS.Timeout;
+	readonly #closeListeners: (() => void)[] = [];
+
+	constructor(ws: WebSocket, options: ConnectionOptions) {
+		this.#ws = ws;
+		this.meetingId = options.meetingId;
+		this.access = options.access;
+		this.canWrite = options.canWrite;
+		this.log = options.log.child({ meetingId: options.meetingId, connection: this.id });
+		this.#bucket = new TokenBucket(options.rateLimit.perSecond, options.rateLimit.burst);
+
+		ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
+		ws.on('pong', () => (this.#alive = true));
+		ws.on('close', () => this.#onClosed());
+		// ws reports protocol violations (e.g. a frame above maxPayload) here and then closes the socket.
+		ws.on('error', (error) => this.log.warn({ err: error.message }, 'websocket error'));
+		this.#ping = setInterval(() => {
+			if (!this.#alive) {
+				this.log.info('no pong within the ping interval, terminating');
+				ws.terminate();
+				return;
+			}
+			this.#alive = false;
+			ws.ping();
+		}, PING_INTERVAL_MS);
+		this.#ping.unref();
+	}
+
+	get closed(): boolean {
+		return this.#closed;
+	}
+
+	/** Starts delivering frames to `handler`, first the ones queued so far. */
+	attach(handler: FrameHandler): void {
+		this.#handler = handler;
+		const queued = this.#queue;
+		this.#queue = [];
+		this.#queuedBytes = 0;
+		for (const frame of queued) {
+			if (this.#closed) return;
+			handler(this, frame);
+		}
+	}
+
+	send(frame: Uint8Array): void {
+		if (this.#closed || this.#ws.readyState !== this.#ws.OPEN) return;
+		if (this.#ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+			this.close(CLOSE.UNAVAILABLE, 'client too slow');
+			return;
+		}
+		this.#ws.send(frame);
+	}
+
+	notice(notice: Notice): void {
+		this.send(encodeNotice(notice));
+	}
+
+	/** Tells a read-only connection once that its edits are not kept. */
+	refuseWrite(): void {
+		if (this.#readOnlyNoticeSent) return;
+		this.#readOnlyNoticeSent = true;
+		this.notice({ code: this.access.meeting.frozenAt ? 'frozen' : 'read-only', message: 'Edits are not saved for this connection.' });
+	}
+
+	close(code: number, reason: string): void {
+		if (this.#closed) return;
+		this.#ws.close(code, reason);
+		this.#onClosed();
+	}
+
+	onClose(listener: () => void): void {
+		if (this.#closed) listener();
+		else this.#closeListeners.push(listener);
+	}
+
+	#onMessage(data: RawData, isBinary: boolean): void {
+		if (this.#closed) return;
+		if (!this.#bucket.take()) {
+			this.log.warn('rate limit exceeded, closing');
+			this.close(CLOSE.RATE_LIMITED, 'too many messages');
+			return;
+		}
+		if (!isBinary || !Buffer.isBuffer(data)) {
+			this.badMessage('text frame');
+			return;
+		}
+		const frame = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+		if (this.#handler) {
+			this.#handler(this, frame);
+			return;
+		}
+		this.#queuedBytes += frame.byteLength;
+		if (this.#queuedBytes > MAX_QUEUED_BYTES) {
+			this.close(CLOSE.UNAVAILABLE, 'too much data while loading');
+			return;
+		}
+		this.#queue.push(frame);
+	}
+
+	/** Drops this connection for an undecodable frame: one log line, no stack trace. */
+	badMessage(reason: string): void {
+		this.log.warn({ reason }, 'bad message, closing connection');
+		this.close(CLOSE.BAD_MESSAGE, 'bad message');
+	}
+
+	#onClosed(): void {
+		if (this.#closed) return;
+		this.#closed = true;
+		clearInterval(this.#ping);
+		this.#queue = [];
+		for (const listener of this.#closeListeners.splice(0)) listener();
+	}
+}

@@ -1,0 +1,114 @@
+/**
+ * Which meetings are in memory. A room is created by its first connection and
+ * unloaded when its last one leaves (after its updates are stored, compacting the
+ * log if it grew long), so memory follows the meetings in use, not those ever opened.
+ * A connection that arrives while its meeting unloads waits and gets a fresh room.
+ */
+import { CLOSE } from '../../src/lib/protocol/index.ts';
+import type { Logger } from '../log.ts';
+import type { MeetingStorage } from '../storage/types.ts';
+import type { Connection } from './connection.ts';
+import type { Fanout } from './fanout.ts';
+import type { SyncPolicy } from './policy.ts';
+import { Room } from './room.ts';
+
+export interface RoomManagerOptions {
+	storage: MeetingStorage;
+	fanout: Fanout;
+	policy: SyncPolicy;
+	log: Logger;
+	compactAfterUpdates: number;
+}
+
+export interface RoomStats {
+	rooms: number;
+	connections: number;
+}
+
+export class RoomManager {
+	readonly #options: RoomManagerOptions;
+	readonly #rooms = new Map<string, Room>();
+	/** Unloads in progress, by meeting id; joins wait for them. */
+	readonly #unloading = new Map<string, Promise<void>>();
+	#closing = false;
+
+	constructor(options: RoomManagerOptions) {
+		this.#options = options;
+	}
+
+	stats(): RoomStats {
+		let connections = 0;
+		for (const room of this.#rooms.values()) connections += room.connections.size;
+		return { rooms: this.#rooms.size + this.#unloading.size, connections };
+	}
+
+	async join(connection: Connection): Promise<void> {
+		const { meetingId } = connection;
+		for (;;) {
+			if (this.#closing) {
+				connection.close(CLOSE.UNAVAILABLE, 'server shutting down');
+				return;
+			}
+			const unloading = this.#unloading.get(meetingId);
+			if (unloading) {
+				await unloading;
+				continue;
+			}
+			if (connection.closed) return;
+			let room = this.#rooms.get(meetingId);
+			if (!room) {
+				room = this.#create(meetingId);
+				room.add(connection);
+				void room.load();
+			} else {
+				room.add(connection);
+			}
+			return;
+		}
+	}
+
+	/** Unloads every room (clients are told to reconnect later) and refuses new joins. */
+	async closeAll(): Promise<void> {
+		this.#closing = true;
+		await Promise.all([...this.#rooms.values()].map((room) => this.#unload(room, false)));
+		await Promise.all(this.#unloading.values());
+	}
+
+	#create(meetingId: string): Room {
+		const room = new Room(meetingId, {
+			...this.#options,
+			onEmpty: (empty) => void this.#unload(empty, true),
+			onFailed: (failed) => {
+				if (this.#rooms.get(failed.meetingId) === failed) this.#rooms.delete(failed.meetingId);
+			}
+		});
+		this.#rooms.set(meetingId, room);
+		return room;
+	}
+
+	#unload(room: Room, compact: boolean): Promise<void> {
+		const { meetingId } = room;
+		const existing = this.#unloading.get(meetingId);
+		if (existing) return existing;
+		if (this.#rooms.get(meetingId) !== room) return Promise.resolve();
+		this.#rooms.delete(meetingId);
+		// Started on a later tick so that `#unloading` holds the promise before its `finally` runs.
+		const done = Promise.resolve().then(async () => {
+			const log = this.#options.log.child({ meetingId });
+			try {
+				await room.unload();
+				if (compact && (await this.#options.storage.countUpdates(meetingId)) >= this.#options.compactAfterUpdates) {
+					await this.#options.storage.compact(meetingId);
+					log.info('log compacted');
+				}
+				log.info('room unloaded');
+			} catch (error) {
+				log.error({ err: error }, 'unloading the meeting failed');
+			} finally {
+				this.#unloading.delete(meetingId);
+			}
+		});
+		this.#unloading.set(meetingId, done);
+		return done;
+	}
+}

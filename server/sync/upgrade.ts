@@ -1,0 +1,84 @@
+/**
+ * The HTTP upgrade to `/sync/<meetingId>?token=<token>`. Access is decided here,
+ * before any websocket exists, so a refused client gets a plain HTTP status
+ * (400 malformed id, 404 unknown meeting, 401 missing or wrong token, 503 while
+ * shutting down) and never a half-open connection.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { STATUS_CODES } from 'node:http';
+import type { WebSocketServer } from 'ws';
+import { resolveAccess } from '../auth/access.ts';
+import type { RateLimitConfig } from '../config.ts';
+import { pathOnly, type Logger } from '../log.ts';
+import type { MeetingStorage } from '../storage/types.ts';
+import { Connection } from './connection.ts';
+import type { SyncPolicy } from './policy.ts';
+import type { RoomManager } from './rooms.ts';
+
+export const SYNC_PREFIX = '/sync/';
+
+export interface UpgradeDeps {
+	storage: MeetingStorage;
+	rooms: RoomManager;
+	wss: WebSocketServer;
+	policy: SyncPolicy;
+	rateLimit: RateLimitConfig;
+	log: Logger;
+	isClosing(): boolean;
+}
+
+function refuse(socket: Duplex, status: number, message: string): void {
+	const body = `${message}\n`;
+	socket.end(
+		`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+			'Connection: close\r\n' +
+			'Content-Type: text/plain; charset=utf-8\r\n' +
+			`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+	);
+}
+
+export function createUpgradeHandler(deps: UpgradeDeps) {
+	return async (req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
+		// A client that vanishes during the token lookup must not crash the process.
+		socket.on('error', () => socket.destroy());
+		const path = pathOnly(req.url);
+		const log = deps.log.child({ path });
+		if (deps.isClosing()) return refuse(socket, 503, 'Server is shutting down');
+		if (!path.startsWith(SYNC_PREFIX)) return refuse(socket, 404, 'Not found');
+
+		const url = new URL(req.url ?? '/', 'http://localhost');
+		// Not URI-decoded: a valid id is plain base64url, anything else is refused as malformed.
+		const meetingId = path.slice(SYNC_PREFIX.length);
+		let access;
+		try {
+			access = await resolveAccess(deps.storage, meetingId, url.searchParams.get('token'));
+		} catch (error) {
+			log.error({ err: error }, 'access check failed');
+			return refuse(socket, 503, 'Storage unavailable');
+		}
+		switch (access.status) {
+			case 'malformed-id':
+				return refuse(socket, 400, 'Malformed meeting id');
+			case 'not-found':
+				return refuse(socket, 404, 'Meeting not found');
+			case 'unauthorized':
+				log.info('sync refused: missing or wrong token');
+				return refuse(socket, 401, 'Missing or wrong token');
+		}
+		if (socket.destroyed) return;
+		const context = { meeting: access.meeting, role: access.role };
+		deps.wss.handleUpgrade(req, socket, head, (ws) => {
+			const connection = new Connection(ws, {
+				meetingId,
+				access: context,
+				canWrite: deps.policy.canWrite(context),
+				rateLimit: deps.rateLimit,
+				log: deps.log
+			});
+			connection.log.info({ role: access.role, canWrite: connection.canWrite }, 'sync connected');
+			connection.onClose(() => connection.log.info('sync disconnected'));
+			void deps.rooms.join(connection);
+		});
+	};
+}
