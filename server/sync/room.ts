@@ -44,6 +44,15 @@ type RoomState = 'loading' | 'ready' | 'closing' | 'closed';
 /** Transaction origin of updates that came from another instance through the fan-out. */
 const FANOUT_ORIGIN = Symbol('fanout');
 
+/**
+ * The clock each client reaches in an update. Not Y.encodeStateVectorFromUpdate:
+ * that one only counts clients whose structs start at clock 0, so it is empty for
+ * every incremental update a typing client sends.
+ */
+function reachOf(update: Uint8Array): Map<number, number> {
+	return Y.parseUpdateMeta(update).to;
+}
+
 export class Room {
 	readonly meetingId: string;
 	readonly doc = new Y.Doc();
@@ -83,7 +92,7 @@ export class Room {
 			Y.transact(this.doc, () => {
 				for (const update of updates) Y.applyUpdate(this.doc, update);
 			});
-			this.#markStored(Y.encodeStateVector(this.doc));
+			this.#markStored(Y.decodeStateVector(Y.encodeStateVector(this.doc)));
 			this.#unsubscribe = this.#deps.fanout.subscribe(this.meetingId, this.#onFanout);
 			this.#log.info({ updates: updates.length, ms: Math.round(performance.now() - started) }, 'room loaded');
 		} catch (error) {
@@ -178,8 +187,8 @@ export class Room {
 			connection.notice(refusal);
 			return;
 		}
-		// Derived before applying so a malformed update is refused before it touches the doc's clocks.
-		const reached = Y.encodeStateVectorFromUpdate(update);
+		// Derived before applying so a malformed update is refused before it touches the doc.
+		const reached = reachOf(update);
 		this.#applied = null;
 		Y.applyUpdate(this.doc, update, connection);
 		const effective = this.#applied as Uint8Array | null;
@@ -196,7 +205,7 @@ export class Room {
 				for (const other of this.connections) if (other !== connection) other.send(frame);
 				this.#deps.fanout.publish(this.meetingId, { kind: 'update', update: effective });
 			}
-			connection.send(encodeSaved(reached));
+			connection.send(encodeSaved(Y.encodeStateVector(reached)));
 		});
 	}
 
@@ -243,7 +252,7 @@ export class Room {
 			const effective = this.#applied as Uint8Array | null;
 			this.#applied = null;
 			// The publishing instance stored it before publishing.
-			this.#markStored(Y.encodeStateVectorFromUpdate(message.update));
+			this.#markStored(reachOf(message.update));
 			if (effective) {
 				const frame = encodeUpdate(effective);
 				for (const connection of this.connections) connection.send(frame);
@@ -261,8 +270,8 @@ export class Room {
 		if (this.connections.size === 0 && this.#state === 'ready') this.#deps.onEmpty(this);
 	}
 
-	#markStored(stateVector: Uint8Array): void {
-		for (const [client, clock] of Y.decodeStateVector(stateVector)) {
+	#markStored(reached: Map<number, number>): void {
+		for (const [client, clock] of reached) {
 			if (clock > (this.#stored.get(client) ?? 0)) this.#stored.set(client, clock);
 		}
 	}
