@@ -1,0 +1,78 @@
+/**
+ * The meeting domain model: a typed API over one meeting's Y.Doc. Every write is one
+ * `doc.transact`; every read returns a frozen plain snapshot. See README.md and
+ * docs/meeting-schema.md.
+ */
+export * from './types.js';
+export { MeetingError, type MeetingErrorCode } from './errors.js';
+export { SCHEMA_VERSION } from './doc.js';
+export { createMeeting, initMeeting, setHeader, type InitMeetingInput } from './header.js';
+export {
+	addParticipant,
+	moveParticipant,
+	removeParticipant,
+	restoreParticipant,
+	setAttendance,
+	setCheckedIn,
+	setItemScope,
+	updateParticipant
+} from './participants.js';
+export {
+	addDocument,
+	addExtractRecipient,
+	addItem,
+	addSubItem,
+	getItemNotes,
+	moveItem,
+	removeDocument,
+	removeExtractRecipient,
+	removeItem,
+	restoreItem,
+	setItemNotes,
+	updateDocument,
+	updateItem
+} from './agenda.js';
+export {
+	addConflictOfInterest,
+	addDecision,
+	addReservation,
+	getDecisionText,
+	moveDecision,
+	removeConflictOfInterest,
+	removeDecision,
+	removeReservation,
+	restoreDecision,
+	updateDecision
+} from './decisions.js';
+export {
+	addAssignment,
+	removeAssignment,
+	restoreAssignment,
+	setAssignmentStatus,
+	updateAssignment
+} from './assignments.js';
+export {
+	addParkingLotEntry,
+	removeParkingLotEntry,
+	reopenParkingLotEntry,
+	resolveParkingLotEntry,
+	tableItem,
+	updateParkingLotEntry
+} from './parking-lot.js';
+export {
+	closeMeeting,
+	endBreak,
+	finishCurrentItem,
+	goToItem,
+	markNotReached,
+	nextItem,
+	openMeeting,
+	previousItem,
+	readLiveState,
+	resumeItem,
+	startBreak,
+	startItem,
+	suspendCurrentItem,
+	type LiveState
+} from './live.js';
+export { findItem, observeMeeting, readMeeting } from './read.js';

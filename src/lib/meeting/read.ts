@@ -1,0 +1,332 @@
+/**
+ * Reads: one plain, frozen snapshot of the whole meeting for the UI and the minutes to
+ * render, and a change subscription that delivers a fresh snapshot once per transaction
+ * (local or remote), never in the middle of one.
+ */
+import * as Y from 'yjs';
+import {
+	childMap,
+	readEnum,
+	readNumber,
+	readString,
+	readText,
+	roots,
+	schemaVersionOf,
+	sortedEntities,
+	type EntityMap
+} from './doc.js';
+import { readLiveState } from './live.js';
+import { defaultSection } from './participants.js';
+import { flattenAgenda, type FlatItem } from './structure.js';
+import {
+	ASSIGNMENT_STATUSES,
+	ATTENDANCES,
+	ITEM_KINDS,
+	MEETING_KINDS,
+	PARTICIPANT_ROLES,
+	PARTICIPANT_SECTIONS,
+	type AgendaItemView,
+	type AssignmentView,
+	type ConflictOfInterestView,
+	type DecisionView,
+	type DocumentLinkView,
+	type HeaderView,
+	type ItemScope,
+	type MeetingView,
+	type ParkingDestination,
+	type ParkingLotEntryView,
+	type ParticipantView,
+	type PersonView,
+	type ReservationView,
+	type TimeInput
+} from './types.js';
+import { timestamp } from './validate.js';
+
+type Plain = Record<string, unknown>;
+
+function plain(value: unknown): Plain | null {
+	return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Plain) : null;
+}
+
+function plainString(record: Plain, key: string): string | null {
+	const value = record[key];
+	return typeof value === 'string' ? value : null;
+}
+
+function readHeader(header: Y.Map<unknown>): HeaderView {
+	return {
+		title: readString(header, 'title') ?? '',
+		groupName: readString(header, 'groupName'),
+		kind: readEnum(header, 'kind', MEETING_KINDS, 'notes'),
+		date: readString(header, 'date'),
+		startTime: readString(header, 'startTime'),
+		endTime: readString(header, 'endTime'),
+		place: readString(header, 'place'),
+		nextMeeting: {
+			date: readString(header, 'nextMeetingDate'),
+			time: readString(header, 'nextMeetingTime'),
+			place: readString(header, 'nextMeetingPlace'),
+			note: readString(header, 'nextMeetingNote')
+		}
+	};
+}
+
+function readScope(value: unknown): ItemScope {
+	const record = plain(value);
+	if (record && (record.scope === 'only' || record.scope === 'except') && Array.isArray(record.itemIds)) {
+		return { scope: record.scope, itemIds: record.itemIds.filter((id): id is string => typeof id === 'string') };
+	}
+	return { scope: 'all' };
+}
+
+function readParticipant(id: string, map: EntityMap): ParticipantView {
+	const role = readEnum(map, 'role', PARTICIPANT_ROLES, 'member');
+	return {
+		id,
+		name: readString(map, 'name') ?? '',
+		organisation: readString(map, 'organisation'),
+		title: readString(map, 'title'),
+		role,
+		section: readEnum(map, 'section', PARTICIPANT_SECTIONS, defaultSection(role)),
+		attendance: readEnum(map, 'attendance', ATTENDANCES, 'room'),
+		checkedIn: map.get('checkedIn') === true,
+		checkedInAt: readString(map, 'checkedInAt'),
+		items: readScope(map.get('items')),
+		createdAt: readString(map, 'createdAt'),
+		deletedAt: readString(map, 'deletedAt')
+	};
+}
+
+function personResolver(participants: Y.Map<EntityMap>) {
+	return (value: unknown): PersonView | null => {
+		const record = plain(value);
+		if (!record) return null;
+		const participantId = plainString(record, 'participantId');
+		if (participantId !== null) {
+			const map = participants.get(participantId);
+			if (!(map instanceof Y.Map)) return { participantId, name: '', organisation: null };
+			return { participantId, name: readString(map, 'name') ?? '', organisation: readString(map, 'organisation') };
+		}
+		const name = plainString(record, 'name');
+		return name === null ? null : { participantId: null, name, organisation: null };
+	};
+}
+
+type Resolve = ReturnType<typeof personResolver>;
+
+function people(value: unknown, resolve: Resolve): PersonView[] {
+	if (!Array.isArray(value)) return [];
+	return value.map(resolve).filter((p): p is PersonView => p !== null);
+}
+
+function plainEntries(map: Y.Map<EntityMap> | null): [string, Plain][] {
+	if (!map) return [];
+	const entries: [string, Plain][] = [];
+	map.forEach((value, key) => {
+		const record = plain(value);
+		if (record) entries.push([key, record]);
+	});
+	return entries;
+}
+
+function byTimeThenId(a: [string, Plain], b: [string, Plain], key: string): number {
+	const ta = plainString(a[1], key) ?? '';
+	const tb = plainString(b[1], key) ?? '';
+	if (ta !== tb) return ta < tb ? -1 : 1;
+	return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+
+function readDecision(id: string, map: EntityMap, number: number, resolve: Resolve): DecisionView {
+	const reservations: ReservationView[] = plainEntries(childMap(map, 'reservations'))
+		.sort((a, b) => byTimeThenId(a, b, 'at'))
+		.flatMap(([rid, record]) => {
+			const who = resolve(record.who);
+			return who ? [{ id: rid, who, text: plainString(record, 'text'), at: plainString(record, 'at') }] : [];
+		});
+	const conflicts: ConflictOfInterestView[] = plainEntries(childMap(map, 'conflicts'))
+		.sort((a, b) => byTimeThenId(a, b, 'at'))
+		.flatMap(([cid, record]) => {
+			const who = resolve(record.who);
+			return who ? [{ id: cid, who, note: plainString(record, 'note'), at: plainString(record, 'at') }] : [];
+		});
+	return {
+		id,
+		number,
+		text: readText(map, 'text'),
+		note: readString(map, 'note'),
+		reservations,
+		conflictsOfInterest: conflicts,
+		createdAt: readString(map, 'createdAt'),
+		deletedAt: readString(map, 'deletedAt')
+	};
+}
+
+function readAssignment(id: string, map: EntityMap, resolve: Resolve): AssignmentView {
+	return {
+		id,
+		text: readString(map, 'text') ?? '',
+		owner: resolve(map.get('owner')),
+		dueDate: readString(map, 'dueDate'),
+		dueText: readString(map, 'dueText'),
+		status: readEnum(map, 'status', ASSIGNMENT_STATUSES, 'open'),
+		doneAt: readString(map, 'doneAt'),
+		createdAt: readString(map, 'createdAt'),
+		deletedAt: readString(map, 'deletedAt')
+	};
+}
+
+function readItem(
+	flat: FlatItem,
+	resolve: Resolve,
+	status: AgendaItemView['status'],
+	timeSpentMs: number
+): AgendaItemView {
+	const { map } = flat;
+	const decisionEntities = sortedEntities(childMap(map, 'decisions') ?? new Y.Map());
+	let number = 0;
+	const decisions: DecisionView[] = [];
+	const removedDecisions: DecisionView[] = [];
+	for (const d of decisionEntities) {
+		if (d.deleted) removedDecisions.push(readDecision(d.id, d.map, 0, resolve));
+		else decisions.push(readDecision(d.id, d.map, ++number, resolve));
+	}
+	const assignments = sortedEntities(childMap(map, 'assignments') ?? new Y.Map())
+		.filter((a) => !a.deleted)
+		.map((a) => readAssignment(a.id, a.map, resolve));
+	const documents: DocumentLinkView[] = plainEntries(childMap(map, 'documents'))
+		.sort((a, b) => byTimeThenId(a, b, 'order'))
+		.map(([id, record]) => ({ id, title: plainString(record, 'title') ?? '', url: plainString(record, 'url') ?? '' }));
+	const extractRecipients = plainEntries(childMap(map, 'extractRecipients'))
+		.sort((a, b) => byTimeThenId(a, b, 'addedAt'))
+		.map(([key, record]) => plainString(record, 'name') ?? key);
+	return {
+		id: flat.id,
+		number: flat.number,
+		depth: flat.depth,
+		parentId: flat.parentId,
+		title: readString(map, 'title') ?? '',
+		kind: map.get('kind') == null ? null : readEnum(map, 'kind', ITEM_KINDS, 'information'),
+		plannedMinutes: readNumber(map, 'plannedMinutes'),
+		presenters: people(map.get('presenters'), resolve),
+		guests: people(map.get('guests'), resolve),
+		documents,
+		status,
+		timeSpentMs,
+		notes: readText(map, 'notes'),
+		decisions,
+		removedDecisions,
+		assignments,
+		extractRecipients,
+		createdAt: readString(map, 'createdAt'),
+		deletedAt: readString(map, 'deletedAt')
+	};
+}
+
+function readDestination(value: unknown): ParkingDestination {
+	const record = plain(value);
+	const date = record ? plainString(record, 'date') : null;
+	switch (record?.kind) {
+		case 'next_meeting':
+			return { kind: 'next_meeting' };
+		case 'extra_meeting':
+			return { kind: 'extra_meeting', date };
+		case 'date':
+			return date ? { kind: 'date', date } : { kind: 'unspecified' };
+		default:
+			return { kind: 'unspecified' };
+	}
+}
+
+function readParkingLot(parkingLot: Y.Map<EntityMap>): ParkingLotEntryView[] {
+	const entries: ParkingLotEntryView[] = [];
+	parkingLot.forEach((map, id) => {
+		if (!(map instanceof Y.Map) || readString(map, 'deletedAt') !== null) return;
+		entries.push({
+			id,
+			kind: map.get('kind') === 'tabled_item' ? 'tabled_item' : 'question',
+			itemId: readString(map, 'itemId'),
+			sourceItemId: readString(map, 'sourceItemId'),
+			text: readString(map, 'text') ?? '',
+			reason: readString(map, 'reason'),
+			destination: readDestination(map.get('destination')),
+			createdAt: readString(map, 'createdAt'),
+			resolvedAt: readString(map, 'resolvedAt'),
+			resolution: readString(map, 'resolution'),
+			deletedAt: null
+		});
+	});
+	return entries.sort((a, b) => {
+		const ta = a.createdAt ?? '';
+		const tb = b.createdAt ?? '';
+		if (ta !== tb) return ta < tb ? -1 : 1;
+		return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+	});
+}
+
+function deepFreeze<T>(value: T): T {
+	if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+		Object.freeze(value);
+		for (const child of Object.values(value)) deepFreeze(child);
+	}
+	return value;
+}
+
+/**
+ * The whole meeting as a frozen plain object. `now` adds the running item's time since its
+ * last event to its timeSpentMs (omit it for a stable reading of recorded time only).
+ */
+export function readMeeting(doc: Y.Doc, options: { now?: TimeInput } = {}): MeetingView {
+	const r = roots(doc);
+	const live = readLiveState(doc, options.now === undefined ? undefined : timestamp(options.now));
+	const resolve = personResolver(r.participants);
+	const participants: ParticipantView[] = [];
+	const removedParticipants: ParticipantView[] = [];
+	for (const p of sortedEntities(r.participants)) {
+		(p.deleted ? removedParticipants : participants).push(readParticipant(p.id, p.map));
+	}
+	const agenda: AgendaItemView[] = [];
+	const removedItems: AgendaItemView[] = [];
+	for (const flat of flattenAgenda(r.items)) {
+		const view = readItem(flat, resolve, live.itemStatus.get(flat.id) ?? 'pending', live.timeSpentMs.get(flat.id) ?? 0);
+		(flat.removed ? removedItems : agenda).push(view);
+	}
+	return deepFreeze({
+		initialised: schemaVersionOf(doc) !== null,
+		schemaVersion: schemaVersionOf(doc),
+		createdAt: readString(r.meta, 'createdAt'),
+		header: readHeader(r.header),
+		participants,
+		removedParticipants,
+		agenda,
+		removedItems,
+		parkingLot: readParkingLot(r.parkingLot),
+		live: {
+			status: live.status,
+			currentItemId: live.currentItemId,
+			openedAt: live.openedAt,
+			closedAt: live.closedAt,
+			closingNote: live.closingNote,
+			onBreak: live.status === 'paused',
+			breaks: live.breaks.map((b) => ({ ...b }))
+		},
+		events: [...live.events]
+	});
+}
+
+/**
+ * Calls `callback` with a fresh snapshot after every transaction that changed the
+ * document, local or remote. Returns the unsubscribe function.
+ */
+export function observeMeeting(doc: Y.Doc, callback: (view: MeetingView) => void): () => void {
+	const handler = (transaction: Y.Transaction) => {
+		if (transaction.changed.size === 0 && transaction.deleteSet.clients.size === 0) return;
+		callback(readMeeting(doc));
+	};
+	doc.on('afterTransaction', handler);
+	return () => doc.off('afterTransaction', handler);
+}
+
+/** Looks an item up in a snapshot by id (removed items included). */
+export function findItem(view: MeetingView, itemId: string): AgendaItemView | undefined {
+	return view.agenda.find((item) => item.id === itemId) ?? view.removedItems.find((item) => item.id === itemId);
+}
