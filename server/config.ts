@@ -63,8 +63,8 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
 
 function origin(raw: string | undefined): string | null {
 	if (!raw) return null;
-	const url = new URL(raw);
-	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+	const url = URL.parse(raw);
+	if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
 		throw new Error(`PUBLIC_ORIGIN must be an http(s) origin, got "${raw}"`);
 	}
 	return url.origin;

@@ -82,7 +82,7 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 				closing = true;
 				const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
 				await rooms.closeAll();
-				wss.close();
+				await closeSockets(wss);
 				server.closeIdleConnections();
 				await fanout.close();
 				await storage.close();
@@ -93,6 +93,14 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 			return closed;
 		}
 	};
+}
+
+/** Gives clients a moment to complete the close handshake (so they see 4503 and reconnect later), then cuts the rest. */
+async function closeSockets(wss: WebSocketServer, graceMs = 1000): Promise<void> {
+	const deadline = Date.now() + graceMs;
+	while (wss.clients.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+	for (const ws of wss.clients) ws.terminate();
+	await new Promise<void>((resolve) => wss.close(() => resolve()));
 }
 
 async function main(): Promise<void> {

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConfig, loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+	it('uses the defaults for an empty environment', () => {
+		const config = loadConfig({});
+		expect(config).toMatchObject({ port: 3000, host: '0.0.0.0', dataDir: './data', publicOrigin: null, logLevel: 'info' });
+		expect(config.rateLimit).toEqual(defaultConfig.rateLimit);
+		expect(config.appHandlerPath).toMatch(/build[\\/]handler\.js$/);
+	});
+
+	it('reads the environment', () => {
+		const config = loadConfig({
+			PORT: '0',
+			HOST: '127.0.0.1',
+			DATA_DIR: '/tmp/x',
+			PUBLIC_ORIGIN: 'https://motesrum.example.se/ignored/path',
+			LOG_LEVEL: 'warn',
+			SYNC_RATE_PER_SECOND: '50',
+			SYNC_RATE_BURST: '80'
+		});
+		expect(config).toMatchObject({
+			port: 0,
+			host: '127.0.0.1',
+			dataDir: '/tmp/x',
+			publicOrigin: 'https://motesrum.example.se',
+			logLevel: 'warn',
+			rateLimit: { perSecond: 50, burst: 80 }
+		});
+	});
+
+	it.each([
+		[{ PORT: 'abc' }, /PORT/],
+		[{ PORT: '-1' }, /PORT/],
+		[{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+		[{ PUBLIC_ORIGIN: 'ftp://x' }, /PUBLIC_ORIGIN/],
+		[{ PUBLIC_ORIGIN: 'not a url' }, /PUBLIC_ORIGIN/],
+		[{ SYNC_RATE_BURST: '0' }, /SYNC_RATE_BURST/]
+	])('refuses %o', (env, message) => {
+		expect(() => loadConfig(env)).toThrow(message);
+	});
+});

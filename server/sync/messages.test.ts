@@ -1,0 +1,80 @@
+import * as encoding from 'lib0/encoding';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import * as syncProtocol from 'y-protocols/sync';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import {
+	BadMessageError,
+	decodeClientMessage,
+	encodeAwareness,
+	encodeSyncStep1,
+	encodeSyncStep2,
+	encodeUpdate,
+	isEmptyUpdate
+} from './messages.ts';
+
+/** Frames exactly as the stock y-websocket client builds them. */
+function clientFrame(write: (encoder: encoding.Encoder) => void): Uint8Array {
+	const encoder = encoding.createEncoder();
+	write(encoder);
+	return encoding.toUint8Array(encoder);
+}
+
+describe('decodeClientMessage', () => {
+	const doc = new Y.Doc();
+	doc.getText('notes').insert(0, 'Nästa möte');
+
+	it('reads the frames the stock client sends', () => {
+		const step1 = clientFrame((e) => {
+			encoding.writeVarUint(e, 0);
+			syncProtocol.writeSyncStep1(e, doc);
+		});
+		expect(decodeClientMessage(step1)).toEqual({ type: 'sync-step1', stateVector: Y.encodeStateVector(doc) });
+
+		const step2 = clientFrame((e) => {
+			encoding.writeVarUint(e, 0);
+			syncProtocol.writeSyncStep2(e, doc);
+		});
+		expect(decodeClientMessage(step2)).toEqual({ type: 'update', update: Y.encodeStateAsUpdate(doc) });
+
+		const update = clientFrame((e) => {
+			encoding.writeVarUint(e, 0);
+			syncProtocol.writeUpdate(e, Y.encodeStateAsUpdate(doc));
+		});
+		expect(decodeClientMessage(update)).toEqual({ type: 'update', update: Y.encodeStateAsUpdate(doc) });
+
+		const awareness = new awarenessProtocol.Awareness(doc);
+		const state = awarenessProtocol.encodeAwarenessUpdate(awareness, [doc.clientID]);
+		expect(decodeClientMessage(encodeAwareness(state))).toEqual({ type: 'awareness', update: state });
+		expect(decodeClientMessage(Uint8Array.from([3]))).toEqual({ type: 'query-awareness' });
+		awareness.destroy();
+	});
+
+	it('round-trips what the server sends', () => {
+		const sv = Y.encodeStateVector(doc);
+		expect(decodeClientMessage(encodeSyncStep1(sv))).toEqual({ type: 'sync-step1', stateVector: sv });
+		const u = Y.encodeStateAsUpdate(doc);
+		expect(decodeClientMessage(encodeSyncStep2(u))).toEqual({ type: 'update', update: u });
+		expect(decodeClientMessage(encodeUpdate(u))).toEqual({ type: 'update', update: u });
+	});
+
+	it.each([
+		['an empty frame', []],
+		['an unknown message type', [42]],
+		['the auth type, which clients never send', [2, 0]],
+		['an unknown sync type', [0, 7, 0]],
+		['a truncated update', [0, 2, 200, 1, 2, 3]],
+		['trailing bytes', [3, 0]]
+	])('refuses %s', (_name, bytes) => {
+		expect(() => decodeClientMessage(Uint8Array.from(bytes))).toThrow(BadMessageError);
+	});
+});
+
+describe('isEmptyUpdate', () => {
+	it('recognises the update of a doc with nothing in it', () => {
+		expect(isEmptyUpdate(Y.encodeStateAsUpdate(new Y.Doc()))).toBe(true);
+		const doc = new Y.Doc();
+		doc.getText('notes').insert(0, 'x');
+		expect(isEmptyUpdate(Y.encodeStateAsUpdate(doc))).toBe(false);
+	});
+});
