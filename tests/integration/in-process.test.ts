@@ -8,7 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { CLOSE } from '../../src/lib/protocol/index.ts';
+import * as decoding from 'lib0/decoding';
+import { CLOSE, MESSAGE_NOTICE, type Notice, readNotice } from '../../src/lib/protocol/index.ts';
+import { hashToken, newToken } from '../../server/auth/tokens.ts';
 import { type RunningServer, startServer } from '../../server/index.ts';
 import { defaultConfig, type ServerConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/log.ts';
@@ -174,6 +176,33 @@ describe('in-process server', () => {
 		const reader = track(connectClient(origin, meeting.id, meeting.token));
 		await reader.synced();
 		expect(reader.doc.getText('notes').toString()).toBe('Återupptas');
+	});
+
+	it('keeps a read-only connection from writing and tells it once', async () => {
+		const dataDir = tempDir();
+		cleanup.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+		const storage = SqliteStorage.inDataDir(dataDir);
+		const { origin } = await start({}, storage);
+		const meeting = await createMeeting(origin);
+		const observerToken = newToken();
+		await storage.addToken(hashToken(observerToken), { meetingId: meeting.id, role: 'observer', label: 'Åhörare' });
+
+		const organiser = track(connectClient(origin, meeting.id, meeting.token));
+		const observer = track(connectClient(origin, meeting.id, observerToken));
+		const notices: Notice[] = [];
+		observer.provider.messageHandlers[MESSAGE_NOTICE] = (_encoder: unknown, decoder: decoding.Decoder) => {
+			notices.push(readNotice(decoder));
+		};
+		await Promise.all([organiser.synced(), observer.synced()]);
+
+		observer.doc.getText('notes').insert(0, 'inte tillåtet');
+		organiser.doc.getText('notes').insert(0, 'Protokoll: ');
+		await waitFor(() => observer.doc.getText('notes').toString().includes('Protokoll: '), 'observer reads along');
+		await waitFor(() => notices.length > 0, 'read-only notice');
+		expect(notices).toEqual([{ code: 'read-only', message: expect.any(String) }]);
+		expect(organiser.doc.getText('notes').toString()).toBe('Protokoll: ');
+		expect(observer.allSaved()).toBe(false);
+		expect(await upgradeStatus(`${origin.replace('http', 'ws')}/sync/${meeting.id}?token=${observerToken}`)).toBe(101);
 	});
 
 	it('compacts a long log when the meeting unloads', async () => {
