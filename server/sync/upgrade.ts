@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
 import type { WebSocketServer } from 'ws';
+import { CLOSE } from '../../src/lib/protocol/index.ts';
 import { resolveAccess } from '../auth/access.ts';
 import type { RateLimitConfig } from '../config.ts';
 import { pathOnly, type Logger } from '../log.ts';
@@ -39,7 +40,7 @@ function refuse(socket: Duplex, status: number, message: string): void {
 }
 
 export function createUpgradeHandler(deps: UpgradeDeps) {
-	return async (req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
+	const handle = async (req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
 		// A client that vanishes during the token lookup must not crash the process.
 		socket.on('error', () => socket.destroy());
 		const path = pathOnly(req.url);
@@ -78,7 +79,16 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
 			});
 			connection.log.info({ role: access.role, canWrite: connection.canWrite }, 'sync connected');
 			connection.onClose(() => connection.log.info('sync disconnected'));
-			void deps.rooms.join(connection);
+			deps.rooms.join(connection).catch((error: unknown) => {
+				connection.log.error({ err: error }, 'joining the room failed');
+				connection.close(CLOSE.UNAVAILABLE, 'server error');
+			});
+		});
+	};
+	return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+		handle(req, socket, head).catch((error: unknown) => {
+			deps.log.error({ err: error, path: pathOnly(req.url) }, 'upgrade failed');
+			socket.destroy();
 		});
 	};
 }
