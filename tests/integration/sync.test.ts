@@ -120,15 +120,16 @@ describe('sync', () => {
 		expect(badLines[0]).not.toContain('stack');
 	});
 
-	it('closes a connection that sends a text frame or an unknown message type', async () => {
+	it('closes a connection that sends a text frame, an unknown message type or a well-framed invalid update', async () => {
 		const m = await meeting();
-		for (const frame of ['hello', Uint8Array.from([42])]) {
+		for (const frame of ['hello', Uint8Array.from([42]), Uint8Array.from([0, 2, 5, 5, 1, 2, 3, 4])]) {
 			const raw = new WebSocket(`${server.origin.replace('http', 'ws')}/sync/${m.id}?token=${m.token}`);
 			await new Promise((resolve) => raw.once('open', resolve));
 			const closed = new Promise<number>((resolve) => raw.once('close', (code) => resolve(code)));
 			raw.send(frame);
 			expect(await closed).toBe(CLOSE.BAD_MESSAGE);
 		}
+		expect((await fetch(`${server.origin}/healthz`)).status).toBe(200);
 	});
 
 	it('unloads a meeting once its last client left', async () => {
