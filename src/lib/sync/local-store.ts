@@ -1,0 +1,236 @@
+/**
+ * The device's copy of meetings in IndexedDB (database 'motesrum').
+ *
+ * Per meeting: an append-only list of Yjs updates, the meeting's entry in the list
+ * "Mina möten på den här enheten", and the sync state (what the server confirmed as
+ * stored, which local edits still wait). Several tabs write at once: they only ever
+ * append updates, and the read-modify-write steps (compaction, sync state) each run
+ * in one readwrite transaction, which IndexedDB serialises across tabs.
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import * as Y from 'yjs';
+import type { PendingClientState, PendingSnapshot } from './pending.ts';
+
+export const DATABASE_NAME = 'motesrum';
+const DATABASE_VERSION = 1;
+
+/** One meeting in the device's list, with what is needed to reopen it. */
+export interface LocalMeeting {
+	id: string;
+	title: string;
+	/** The meeting's date (ISO yyyy-mm-dd) as the UI last read it from the document, if any. */
+	date: string | null;
+	/** Milliseconds since the epoch. */
+	lastOpened: number;
+	/** The server's epoch of the meeting this copy belongs to (a recreated meeting has a new one). */
+	epoch: number;
+	/** Bytes of document data stored, as of the last compaction or close. */
+	byteSize: number;
+	token: string;
+	role: string;
+	frozenAt: string | null;
+}
+
+export interface SyncState {
+	/** Highest clock per client the server confirmed as stored, or null if it never confirmed anything. */
+	saved: Map<number, number> | null;
+	pending: PendingSnapshot;
+}
+
+interface StoredUpdate {
+	meetingId: string;
+	update: Uint8Array;
+}
+
+interface StoredSyncState {
+	meetingId: string;
+	saved: [number, number][] | null;
+	pending: [number, PendingClientState][];
+}
+
+interface MotesrumDB extends DBSchema {
+	meetings: { key: string; value: LocalMeeting };
+	updates: { key: number; value: StoredUpdate; indexes: { byMeeting: string } };
+	sync: { key: string; value: StoredSyncState };
+}
+
+export class LocalStore {
+	readonly #db: IDBPDatabase<MotesrumDB>;
+
+	private constructor(db: IDBPDatabase<MotesrumDB>) {
+		this.#db = db;
+	}
+
+	/** Opens the store, or resolves null where IndexedDB is missing or refused (SSR, some private modes). */
+	static async open(name = DATABASE_NAME): Promise<LocalStore | null> {
+		if (typeof indexedDB === 'undefined') return null;
+		try {
+			const db = await openDB<MotesrumDB>(name, DATABASE_VERSION, {
+				upgrade(db) {
+					db.createObjectStore('meetings', { keyPath: 'id' });
+					const updates = db.createObjectStore('updates', { autoIncrement: true });
+					updates.createIndex('byMeeting', 'meetingId');
+					db.createObjectStore('sync', { keyPath: 'meetingId' });
+				},
+				// A newer version in another tab wants to upgrade: let it, this tab reloads later.
+				blocking() {
+					db.close();
+				}
+			});
+			return new LocalStore(db);
+		} catch {
+			return null;
+		}
+	}
+
+	close(): void {
+		this.#db.close();
+	}
+
+	/**
+	 * Appends one update. Local edits pass the changed pending entries too, so the edit
+	 * and the record that it still waits for the server land in the same transaction.
+	 */
+	async appendUpdate(meetingId: string, update: Uint8Array, pending?: PendingSnapshot): Promise<void> {
+		if (!pending || pending.size === 0) {
+			await this.#db.add('updates', { meetingId, update });
+			return;
+		}
+		const tx = this.#db.transaction(['updates', 'sync'], 'readwrite');
+		await Promise.all([
+			tx.objectStore('updates').add({ meetingId, update }),
+			mergeSyncState(tx.objectStore('sync'), meetingId, null, pending),
+			tx.done
+		]);
+	}
+
+	/** Every stored update of the meeting, oldest first. */
+	async loadUpdates(meetingId: string): Promise<Uint8Array[]> {
+		const records = await this.#db.getAllFromIndex('updates', 'byMeeting', meetingId);
+		return records.map((record) => record.update);
+	}
+
+	/**
+	 * Replaces the meeting's updates by one update holding the same state. All in one
+	 * transaction: a crash or a concurrent tab sees either the old list or the new one.
+	 * Returns the bytes stored afterwards.
+	 */
+	async compact(meetingId: string): Promise<number> {
+		const tx = this.#db.transaction(['updates', 'meetings'], 'readwrite');
+		const updates = tx.objectStore('updates');
+		const [keys, records] = await Promise.all([
+			updates.index('byMeeting').getAllKeys(meetingId),
+			updates.index('byMeeting').getAll(meetingId)
+		]);
+		if (records.length <= 1) {
+			await tx.done;
+			return records[0]?.update.byteLength ?? 0;
+		}
+		// Applying into a document is linear; Y.mergeUpdates over many updates is not.
+		const doc = new Y.Doc();
+		Y.transact(doc, () => {
+			for (const record of records) Y.applyUpdate(doc, record.update);
+		});
+		const snapshot = Y.encodeStateAsUpdate(doc);
+		doc.destroy();
+		const meetings = tx.objectStore('meetings');
+		const meeting = await meetings.get(meetingId);
+		await Promise.all([
+			...keys.map((key) => updates.delete(key)),
+			updates.add({ meetingId, update: snapshot }),
+			meeting ? meetings.put({ ...meeting, byteSize: snapshot.byteLength }) : undefined,
+			tx.done
+		]);
+		return snapshot.byteLength;
+	}
+
+	async loadSyncState(meetingId: string): Promise<SyncState> {
+		const record = await this.#db.get('sync', meetingId);
+		return {
+			saved: record?.saved ? new Map(record.saved) : null,
+			pending: new Map(record?.pending ?? [])
+		};
+	}
+
+	/** Merges a confirmed saved vector (by maximum) and replaces the given clients' pending entries. */
+	async saveSyncState(meetingId: string, saved: Map<number, number> | null, pending: PendingSnapshot): Promise<void> {
+		const tx = this.#db.transaction('sync', 'readwrite');
+		await Promise.all([mergeSyncState(tx.store, meetingId, saved, pending), tx.done]);
+	}
+
+	async getMeeting(id: string): Promise<LocalMeeting | undefined> {
+		return this.#db.get('meetings', id);
+	}
+
+	async putMeeting(meeting: LocalMeeting): Promise<void> {
+		await this.#db.put('meetings', meeting);
+	}
+
+	/** Changes some fields of a meeting already in the list; does nothing if it is not there. */
+	async updateMeeting(id: string, patch: Partial<Omit<LocalMeeting, 'id'>>): Promise<void> {
+		const tx = this.#db.transaction('meetings', 'readwrite');
+		const meeting = await tx.store.get(id);
+		if (meeting) await tx.store.put({ ...meeting, ...patch });
+		await tx.done;
+	}
+
+	/** The meetings on this device, most recently opened first. */
+	async listMeetings(): Promise<LocalMeeting[]> {
+		const meetings = await this.#db.getAll('meetings');
+		return meetings.sort((a, b) => b.lastOpened - a.lastOpened);
+	}
+
+	/** "Ta bort från enheten": the list entry, the document and the sync state, in one transaction. */
+	async deleteMeeting(id: string): Promise<void> {
+		const tx = this.#db.transaction(['meetings', 'updates', 'sync'], 'readwrite');
+		const keys = await tx.objectStore('updates').index('byMeeting').getAllKeys(id);
+		await Promise.all([
+			tx.objectStore('meetings').delete(id),
+			tx.objectStore('sync').delete(id),
+			...keys.map((key) => tx.objectStore('updates').delete(key)),
+			tx.done
+		]);
+	}
+
+	/** Bytes the meeting's document takes on this device now (updates only, before compaction). */
+	async estimateSize(id: string): Promise<number> {
+		let total = 0;
+		let cursor = await this.#db.transaction('updates').store.index('byMeeting').openCursor(id);
+		while (cursor) {
+			total += cursor.value.update.byteLength;
+			cursor = await cursor.continue();
+		}
+		return total;
+	}
+}
+
+type SyncObjectStore = {
+	get(key: string): Promise<StoredSyncState | undefined>;
+	put(value: StoredSyncState): Promise<string>;
+};
+
+async function mergeSyncState(
+	store: SyncObjectStore,
+	meetingId: string,
+	saved: Map<number, number> | null,
+	pending: PendingSnapshot
+): Promise<void> {
+	const record = await store.get(meetingId);
+	let mergedSaved = record?.saved ? new Map(record.saved) : null;
+	if (saved) {
+		mergedSaved ??= new Map();
+		for (const [client, clock] of saved) {
+			if (clock > (mergedSaved.get(client) ?? 0)) mergedSaved.set(client, clock);
+		}
+	}
+	const mergedPending = new Map(record?.pending ?? []);
+	for (const [client, state] of pending) {
+		if (state.clocks.length === 0 && state.deletes === 0) mergedPending.delete(client);
+		else mergedPending.set(client, state);
+	}
+	await store.put({
+		meetingId,
+		saved: mergedSaved ? [...mergedSaved] : null,
+		pending: [...mergedPending]
+	});
+}
