@@ -4,6 +4,7 @@
  * against the minutes text itself (.txt).
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
@@ -13,7 +14,8 @@ import {
 } from '../../../tests/fixtures/seed-ledningsgrupp-2023-06-09.js';
 import { readMeeting, type MeetingView } from './index.js';
 
-const SEEDS = '/work/shared/seeds';
+// The seeds live in ../shared beside the repository (also in CI), not in it.
+const SEEDS = fileURLToPath(new URL('../../../../shared/seeds', import.meta.url));
 const seedText = readFileSync(`${SEEDS}/ledningsgrupp-2023-06-09.txt`, 'utf8');
 const reading = JSON.parse(readFileSync(`${SEEDS}/ledningsgrupp-2023-06-09.json`, 'utf8')) as {
 	participants: { name: string; org: string; role?: string; attendance?: string }[];
