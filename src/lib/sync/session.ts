@@ -1,0 +1,445 @@
+/**
+ * One open meeting in the browser: its Y.Doc, the device's copy of it, the
+ * connection to the server and a status the UI reads.
+ *
+ * Order of work: the local copy loads first (the meeting shows at once, offline too);
+ * then the server is asked for the meeting's epoch, and only if it is still the
+ * epoch of the local copy does the provider connect, so a copy of a deleted or
+ * recreated meeting is never pushed into the server. See docs/offline.md.
+ */
+import * as decoding from 'lib0/decoding';
+import * as Y from 'yjs';
+import { Awareness } from 'y-protocols/awareness';
+import { WebsocketProvider } from 'y-websocket';
+import { CLOSE, MESSAGE_NOTICE, MESSAGE_SAVED, readNotice, readSaved, type Notice } from '../protocol/index.ts';
+import { LocalStore, type LocalMeeting } from './local-store.ts';
+import { checkMeeting, type MeetingCheck, type MeetingInfo } from './meeting-check.ts';
+import { FrameCounter, PendingEdits } from './pending.ts';
+import { tapWebSocket, updateFrameKind, type WebSocketClass } from './socket-tap.ts';
+
+export type ConnectionState = 'connecting' | 'online' | 'offline';
+
+/**
+ * Why the session stopped talking to the server. The local copy stays readable.
+ * - access-lost: the token is wrong or was revoked (401/403).
+ * - meeting-deleted: the server no longer has the meeting (404).
+ * - meeting-replaced: the meeting was deleted and recreated; the local copy belongs to the old one.
+ * - too-large / refused: the server closed for good for another reason (4413 / other 44xx).
+ */
+export type SessionError = 'access-lost' | 'meeting-deleted' | 'meeting-replaced' | 'too-large' | 'refused';
+
+export interface SessionStatus {
+	connection: ConnectionState;
+	/** Local edits the server has not yet confirmed as stored. */
+	pending: number;
+	/** Nothing pending and the server confirmed at least once. */
+	saved: boolean;
+	/** The device's copy has been read (or there is none / no IndexedDB). */
+	localLoaded: boolean;
+	/** Whether the device had a copy of this meeting when the session opened. */
+	hasLocalCopy: boolean;
+	/** 'none': no IndexedDB here (private mode, SSR); 'failed': a read or write failed. */
+	localStore: 'ok' | 'none' | 'failed';
+	/** The current connection has received the server's state. */
+	serverSynced: boolean;
+	error: SessionError | null;
+	/** Edits are not kept by the server (frozen meeting, observer role, or refused by a notice). */
+	readOnly: boolean;
+	/** The last notice the server sent, for the UI to show. */
+	notice: Notice | null;
+	/** What the server said about the meeting on the last successful check. */
+	meeting: MeetingInfo | null;
+}
+
+export interface MeetingSessionOptions {
+	meetingId: string;
+	token: string;
+	/** The server's origin, `http(s)://host[:port]`. */
+	origin: string;
+	/** The device's store; by default the session opens (and later closes) its own. null: no local copy. */
+	store?: LocalStore | null;
+	WebSocketPolyfill?: WebSocketClass;
+	disableBc?: boolean;
+	fetch?: typeof fetch;
+	/** Compact the stored updates after this many appends (and on open when more are stored). */
+	compactAfter?: number;
+}
+
+type Listener = (status: SessionStatus) => void;
+
+/** Transaction origin of the local copy being loaded: it is already stored. */
+const LOCAL_LOAD = Symbol('local-load');
+const SYNC_STATE_WRITE_DELAY_MS = 250;
+const CHECK_RETRY_MIN_MS = 1_000;
+const CHECK_RETRY_MAX_MS = 30_000;
+/** After this many failed connection attempts in a row, ask the HTTP API why (upgrade refusals look like network errors). */
+const RECHECK_AFTER_FAILED_ATTEMPTS = 3;
+
+const PERMANENT_CLOSE: Record<number, SessionError> = {
+	[CLOSE.UNAUTHORIZED]: 'access-lost',
+	[CLOSE.FORBIDDEN]: 'access-lost',
+	[CLOSE.NOT_FOUND]: 'meeting-deleted',
+	[CLOSE.TOO_LARGE]: 'too-large'
+};
+
+export class MeetingSession {
+	readonly meetingId: string;
+	readonly doc = new Y.Doc();
+	/** Presence; the provider uses it once connected, and it is there from the start. */
+	readonly awareness: Awareness;
+	/** Resolves when the local copy is loaded (or known to be absent). */
+	readonly ready: Promise<void>;
+
+	readonly #options: MeetingSessionOptions;
+	readonly #pending = new PendingEdits();
+	readonly #counters = new WeakMap<object, FrameCounter>();
+	readonly #listeners = new Set<Listener>();
+	readonly #writes = new Set<Promise<unknown>>();
+	#status: SessionStatus = {
+		connection: 'connecting',
+		pending: 0,
+		saved: false,
+		localLoaded: false,
+		hasLocalCopy: false,
+		localStore: 'ok',
+		serverSynced: false,
+		error: null,
+		readOnly: false,
+		notice: null,
+		meeting: null
+	};
+	#store: LocalStore | null = null;
+	#ownsStore = false;
+	#local: LocalMeeting | undefined;
+	#provider: WebsocketProvider | null = null;
+	#destroyed = false;
+	#appendsSinceCompaction = 0;
+	#syncStateTimer: ReturnType<typeof setTimeout> | null = null;
+	#checkTimer: ReturnType<typeof setTimeout> | null = null;
+	#checkDelay = CHECK_RETRY_MIN_MS;
+	#checking = false;
+	#failedAttempts = 0;
+	#socketOpened = false;
+
+	constructor(options: MeetingSessionOptions) {
+		this.meetingId = options.meetingId;
+		this.#options = options;
+		this.awareness = new Awareness(this.doc);
+		// Registered before any provider exists, so it runs before the provider's own
+		// update handler: that is what lets #onUpdate predict the frame number.
+		this.doc.on('update', this.#onUpdate);
+		this.ready = this.#loadLocal();
+		void this.ready.then(() => this.#check());
+	}
+
+	get status(): SessionStatus {
+		return this.#status;
+	}
+
+	/** Svelte store contract: calls `listener` now and on every change; returns the unsubscribe. */
+	subscribe(listener: Listener): () => void {
+		this.#listeners.add(listener);
+		listener(this.#status);
+		return () => this.#listeners.delete(listener);
+	}
+
+	/** Disconnects, writes what is still unwritten, releases the document. */
+	async destroy(): Promise<void> {
+		if (this.#destroyed) return;
+		this.#destroyed = true;
+		if (this.#checkTimer) clearTimeout(this.#checkTimer);
+		if (this.#syncStateTimer) clearTimeout(this.#syncStateTimer);
+		globalThis.removeEventListener?.('online', this.#onBrowserOnline);
+		this.#provider?.destroy();
+		this.#provider = null;
+		this.doc.off('update', this.#onUpdate);
+		this.awareness.destroy();
+		this.#listeners.clear();
+		await this.ready;
+		const store = this.#store;
+		if (store) {
+			this.#writeSyncState();
+			await this.#flush();
+			if (this.#local) {
+				const byteSize = await store.estimateSize(this.meetingId).catch(() => null);
+				if (byteSize !== null) await store.updateMeeting(this.meetingId, { byteSize }).catch(() => {});
+			}
+			if (this.#ownsStore) store.close();
+		}
+		this.doc.destroy();
+	}
+
+	/** Resolves once every write issued so far reached IndexedDB (or failed). */
+	async #flush(): Promise<void> {
+		while (this.#writes.size > 0) await Promise.allSettled([...this.#writes]);
+	}
+
+	async #loadLocal(): Promise<void> {
+		if (this.#options.store === undefined) {
+			this.#store = await LocalStore.open();
+			this.#ownsStore = this.#store !== null;
+		} else {
+			this.#store = this.#options.store;
+		}
+		const store = this.#store;
+		if (!store) {
+			this.#set({ localLoaded: true, localStore: 'none' });
+			return;
+		}
+		try {
+			this.#local = await store.getMeeting(this.meetingId);
+			if (this.#local) {
+				const [updates, syncState] = await Promise.all([store.loadUpdates(this.meetingId), store.loadSyncState(this.meetingId)]);
+				Y.transact(
+					this.doc,
+					() => {
+						for (const update of updates) Y.applyUpdate(this.doc, update);
+					},
+					LOCAL_LOAD
+				);
+				this.#pending.restore(syncState.saved, syncState.pending);
+				this.#pending.takeChanges();
+				if (updates.length > this.#compactAfter / 5) this.#track(store.compact(this.meetingId));
+			}
+		} catch {
+			this.#set({ localStore: 'failed' });
+		}
+		if (this.#destroyed) return;
+		this.#set({ localLoaded: true, hasLocalCopy: this.#local !== undefined, ...this.#pendingStatus() });
+		// Other tabs of the same meeting keep in step through the BroadcastChannel even before the server answers.
+		if (this.#local) this.#createProvider(this.#local.epoch).connectBc();
+	}
+
+	get #compactAfter(): number {
+		return this.#options.compactAfter ?? 500;
+	}
+
+	/** Asks the server about the meeting; connects only when the local copy may be sent. */
+	#check = async (): Promise<void> => {
+		if (this.#destroyed || this.#checking || this.#status.error) return;
+		this.#checking = true;
+		let result: MeetingCheck;
+		try {
+			result = await checkMeeting(this.#options.origin, this.meetingId, this.#options.token, this.#options.fetch);
+		} finally {
+			this.#checking = false;
+		}
+		if (this.#destroyed || this.#status.error) return;
+		switch (result.kind) {
+			case 'access-lost':
+				return this.#fail('access-lost');
+			case 'not-found':
+				return this.#fail('meeting-deleted');
+			case 'unreachable':
+				if (!this.#provider?.wsconnected) this.#set({ connection: 'offline' });
+				if (!this.#provider?.shouldConnect) this.#scheduleCheck();
+				return;
+			case 'ok':
+				return this.#accept(result.info);
+		}
+	};
+
+	#accept(info: MeetingInfo): void {
+		if (this.#local && this.#local.epoch !== info.epoch) return this.#fail('meeting-replaced');
+		this.#checkDelay = CHECK_RETRY_MIN_MS;
+		const readOnly = this.#status.readOnly || info.frozenAt !== null || info.role === 'observer';
+		this.#set({ meeting: info, readOnly });
+		if (this.#store && !this.#local) {
+			// Created before connecting, so what the server sends lands in a listed meeting.
+			this.#local = {
+				id: info.id,
+				title: info.title,
+				date: null,
+				lastOpened: Date.now(),
+				epoch: info.epoch,
+				byteSize: 0,
+				token: this.#options.token,
+				role: info.role,
+				frozenAt: info.frozenAt
+			};
+			this.#track(this.#store.putMeeting(this.#local));
+		} else if (this.#store) {
+			this.#track(
+				this.#store.updateMeeting(this.meetingId, {
+					title: info.title,
+					role: info.role,
+					frozenAt: info.frozenAt,
+					token: this.#options.token,
+					lastOpened: Date.now()
+				})
+			);
+		}
+		const provider = this.#provider ?? this.#createProvider(info.epoch);
+		if (!provider.shouldConnect) provider.connect();
+	}
+
+	#scheduleCheck(): void {
+		if (this.#checkTimer || this.#destroyed) return;
+		globalThis.addEventListener?.('online', this.#onBrowserOnline);
+		this.#checkTimer = setTimeout(() => {
+			this.#checkTimer = null;
+			void this.#check();
+		}, this.#checkDelay);
+		this.#checkDelay = Math.min(this.#checkDelay * 2, CHECK_RETRY_MAX_MS);
+	}
+
+	#onBrowserOnline = (): void => {
+		if (this.#checkTimer) clearTimeout(this.#checkTimer);
+		this.#checkTimer = null;
+		this.#checkDelay = CHECK_RETRY_MIN_MS;
+		void this.#check();
+	};
+
+	#createProvider(epoch: number): WebsocketProvider {
+		const Base = this.#options.WebSocketPolyfill ?? globalThis.WebSocket;
+		const provider = new WebsocketProvider(this.#options.origin.replace(/^http/, 'ws') + '/sync', this.meetingId, this.doc, {
+			connect: false,
+			awareness: this.awareness,
+			params: { token: this.#options.token },
+			WebSocketPolyfill: tapWebSocket(Base, this.#onSend),
+			disableBc: this.#options.disableBc
+		});
+		// Tabs holding copies of different epochs of one meeting id must never merge.
+		provider.bcChannel = `${provider.bcChannel}#epoch=${epoch}`;
+		provider.messageHandlers[MESSAGE_SAVED] = (_encoder, decoder) => this.#onSaved(provider, decoder);
+		provider.messageHandlers[MESSAGE_NOTICE] = (_encoder, decoder) => this.#onNotice(provider, decoder);
+		provider.on('status', ({ status }) => {
+			if (status === 'connected') {
+				this.#socketOpened = true;
+				this.#set({ connection: 'online' });
+			} else if (status === 'disconnected') {
+				this.#set({ connection: 'offline', serverSynced: false });
+			}
+		});
+		provider.on('sync', (synced) => {
+			if (synced) this.#failedAttempts = 0;
+			this.#set({ serverSynced: synced });
+		});
+		provider.on('connection-close', (event) => this.#onClose(event));
+		this.#provider = provider;
+		return provider;
+	}
+
+	#counterOf(socket: object): FrameCounter {
+		let counter = this.#counters.get(socket);
+		if (!counter) {
+			counter = new FrameCounter();
+			this.#counters.set(socket, counter);
+		}
+		return counter;
+	}
+
+	#onSend = (socket: WebSocket, data: unknown): void => {
+		const kind = updateFrameKind(data);
+		if (!kind) return;
+		const counter = this.#counterOf(socket);
+		counter.sent++;
+		if (kind === 'sync-step2') this.#pending.sentSyncStep2(counter, counter.sent);
+	};
+
+	#onSaved(provider: WebsocketProvider, decoder: decoding.Decoder): void {
+		const saved = Y.decodeStateVector(readSaved(decoder));
+		const counter = provider.ws ? this.#counterOf(provider.ws) : null;
+		if (counter) {
+			// The first confirmation of a connection is the server's greeting, not an answer to a frame.
+			if (counter.greeted) counter.acknowledged++;
+			counter.greeted = true;
+		}
+		this.#pending.addSaved(saved);
+		if (counter) this.#pending.acknowledgedFrames(counter);
+		this.#scheduleSyncStateWrite();
+		this.#set(this.#pendingStatus());
+	}
+
+	#onNotice(provider: WebsocketProvider, decoder: decoding.Decoder): void {
+		let notice: Notice;
+		try {
+			notice = readNotice(decoder);
+		} catch {
+			return;
+		}
+		// A refused frame gets no confirmation, so counting confirmations no longer identifies frames.
+		if (provider.ws) this.#counterOf(provider.ws).unreliable = true;
+		if (notice.code === 'not-found') return this.#fail('meeting-deleted');
+		const readOnly = this.#status.readOnly || notice.code === 'read-only' || notice.code === 'frozen';
+		this.#set({ notice, readOnly });
+	}
+
+	#onClose(event: CloseEvent | null): void {
+		if (!event || this.#destroyed) return;
+		const permanent = PERMANENT_CLOSE[event.code] ?? (event.code >= 4400 && event.code < 4500 ? 'refused' : null);
+		if (permanent) return this.#fail(permanent);
+		if (this.#socketOpened) {
+			this.#socketOpened = false;
+			return;
+		}
+		// Refused upgrades (HTTP 401/404) reach the browser as plain network errors.
+		if (++this.#failedAttempts % RECHECK_AFTER_FAILED_ATTEMPTS === 0) void this.#check();
+	}
+
+	#fail(error: SessionError): void {
+		this.#provider?.destroy();
+		this.#provider = null;
+		if (this.#checkTimer) clearTimeout(this.#checkTimer);
+		this.#checkTimer = null;
+		this.#set({ error, connection: 'offline', serverSynced: false });
+	}
+
+	#onUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
+		if (origin === LOCAL_LOAD) return;
+		let changes;
+		if (transaction.local) {
+			// The provider's handler runs right after this one and sends the update at once
+			// exactly when this holds (y-websocket's broadcastMessage), as the next update frame.
+			const provider = this.#provider;
+			const ws = provider?.ws;
+			const sentNow = provider?.wsconnected && ws && ws.readyState === ws.OPEN;
+			const counter = sentNow ? this.#counterOf(ws) : null;
+			this.#pending.addLocal(update, this.doc.clientID, counter ? { counter, seq: counter.sent + 1 } : null);
+			changes = this.#pending.takeChanges();
+			this.#set(this.#pendingStatus());
+		}
+		const store = this.#store;
+		if (!store) return;
+		this.#track(store.appendUpdate(this.meetingId, update, changes));
+		if (++this.#appendsSinceCompaction >= this.#compactAfter) {
+			this.#appendsSinceCompaction = 0;
+			this.#track(store.compact(this.meetingId));
+		}
+	};
+
+	#scheduleSyncStateWrite(): void {
+		if (this.#syncStateTimer || !this.#store) return;
+		this.#syncStateTimer = setTimeout(() => {
+			this.#syncStateTimer = null;
+			this.#writeSyncState();
+		}, SYNC_STATE_WRITE_DELAY_MS);
+	}
+
+	#writeSyncState(): void {
+		if (!this.#store || !this.#local || !this.#pending.acknowledged) return;
+		this.#track(this.#store.saveSyncState(this.meetingId, this.#pending.savedVector, this.#pending.takeChanges()));
+	}
+
+	#pendingStatus(): Pick<SessionStatus, 'pending' | 'saved'> {
+		const pending = this.#pending.count;
+		return { pending, saved: pending === 0 && this.#pending.acknowledged };
+	}
+
+	#track(write: Promise<unknown>): void {
+		const tracked = write.then(
+			() => {},
+			() => this.#set({ localStore: 'failed' })
+		);
+		this.#writes.add(tracked);
+		void tracked.finally(() => this.#writes.delete(tracked));
+	}
+
+	#set(patch: Partial<SessionStatus>): void {
+		const next = { ...this.#status, ...patch };
+		const changed = (Object.keys(patch) as (keyof SessionStatus)[]).some((key) => next[key] !== this.#status[key]);
+		if (!changed) return;
+		this.#status = next;
+		for (const listener of this.#listeners) listener(next);
+	}
+}
