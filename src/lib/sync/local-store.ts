@@ -204,6 +204,14 @@ export class LocalStore {
 	}
 }
 
+let shared: Promise<LocalStore | null> | null = null;
+
+/** The page's one connection to the device's store, opened on first use. */
+export function deviceStore(): Promise<LocalStore | null> {
+	shared ??= LocalStore.open();
+	return shared;
+}
+
 type SyncObjectStore = {
 	get(key: string): Promise<StoredSyncState | undefined>;
 	put(value: StoredSyncState): Promise<string>;

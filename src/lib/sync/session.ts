@@ -12,7 +12,7 @@ import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import { CLOSE, MESSAGE_NOTICE, MESSAGE_SAVED, readNotice, readSaved, type Notice } from '../protocol/index.ts';
-import { LocalStore, type LocalMeeting } from './local-store.ts';
+import { deviceStore, type LocalMeeting, type LocalStore } from './local-store.ts';
 import { checkMeeting, type MeetingCheck, type MeetingInfo } from './meeting-check.ts';
 import { FrameCounter, PendingEdits } from './pending.ts';
 import { tapWebSocket, updateFrameKind, type WebSocketClass } from './socket-tap.ts';
@@ -56,7 +56,7 @@ export interface MeetingSessionOptions {
 	token: string;
 	/** The server's origin, `http(s)://host[:port]`. */
 	origin: string;
-	/** The device's store; by default the session opens (and later closes) its own. null: no local copy. */
+	/** The device's store; by default the page's shared one (deviceStore()). null: no local copy. */
 	store?: LocalStore | null;
 	WebSocketPolyfill?: WebSocketClass;
 	disableBc?: boolean;
@@ -109,7 +109,6 @@ export class MeetingSession {
 		meeting: null
 	};
 	#store: LocalStore | null = null;
-	#ownsStore = false;
 	#local: LocalMeeting | undefined;
 	#provider: WebsocketProvider | null = null;
 	#destroyed = false;
@@ -164,7 +163,6 @@ export class MeetingSession {
 				const byteSize = await store.estimateSize(this.meetingId).catch(() => null);
 				if (byteSize !== null) await store.updateMeeting(this.meetingId, { byteSize }).catch(() => {});
 			}
-			if (this.#ownsStore) store.close();
 		}
 		this.doc.destroy();
 	}
@@ -175,13 +173,8 @@ export class MeetingSession {
 	}
 
 	async #loadLocal(): Promise<void> {
-		if (this.#options.store === undefined) {
-			this.#store = await LocalStore.open();
-			this.#ownsStore = this.#store !== null;
-		} else {
-			this.#store = this.#options.store;
-		}
-		const store = this.#store;
+		const store = this.#options.store === undefined ? await deviceStore() : this.#options.store;
+		this.#store = store;
 		if (!store) {
 			this.#set({ localLoaded: true, localStore: 'none' });
 			return;
