@@ -228,6 +228,7 @@ describe('MeetingSession', () => {
 		expect(reloaded.doc.getText('notes').toString()).toBe('unkt 7 återupptas');
 		await until(reloaded, (s) => s.connection === 'offline', 'offline after check');
 		expect(reloaded.status).toMatchObject({ pending: 2, saved: false, error: null, hasLocalCopy: true });
+		expect(reloaded.status.meeting).toMatchObject({ title: 'Ledningsgrupp', epoch: 1, role: 'organiser' });
 
 		server.status = 200;
 		await until(reloaded, (s) => s.saved, 'saved after reconnect');

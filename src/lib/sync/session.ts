@@ -82,6 +82,10 @@ const PERMANENT_CLOSE: Record<number, SessionError> = {
 	[CLOSE.TOO_LARGE]: 'too-large'
 };
 
+function isReadOnly(meeting: { frozenAt: string | null; role: string }): boolean {
+	return meeting.frozenAt !== null || meeting.role === 'observer';
+}
+
 export class MeetingSession {
 	readonly meetingId: string;
 	readonly doc = new Y.Doc();
@@ -198,7 +202,17 @@ export class MeetingSession {
 			this.#set({ localStore: 'failed' });
 		}
 		if (this.#destroyed) return;
-		this.#set({ localLoaded: true, hasLocalCopy: this.#local !== undefined, ...this.#pendingStatus() });
+		const local = this.#local;
+		this.#set({
+			localLoaded: true,
+			hasLocalCopy: local !== undefined,
+			...this.#pendingStatus(),
+			// What the server said last time, until it answers again.
+			...(local && {
+				meeting: { id: local.id, title: local.title, epoch: local.epoch, frozenAt: local.frozenAt, role: local.role },
+				readOnly: isReadOnly(local)
+			})
+		});
 		// Other tabs of the same meeting keep in step through the BroadcastChannel even before the server answers.
 		if (this.#local) this.#createProvider(this.#local.epoch).connectBc();
 	}
@@ -235,7 +249,7 @@ export class MeetingSession {
 	#accept(info: MeetingInfo): void {
 		if (this.#local && this.#local.epoch !== info.epoch) return this.#fail('meeting-replaced');
 		this.#checkDelay = CHECK_RETRY_MIN_MS;
-		const readOnly = this.#status.readOnly || info.frozenAt !== null || info.role === 'observer';
+		const readOnly = this.#status.readOnly || isReadOnly(info);
 		this.#set({ meeting: info, readOnly });
 		if (this.#store && !this.#local) {
 			// Created before connecting, so what the server sends lands in a listed meeting.
