@@ -17,6 +17,12 @@ export const MESSAGE_QUERY_AWARENESS = 3;
  * update with the clocks that update reached. A client takes the maximum per
  * client id; whatever its own document holds beyond that still waits to be saved.
  * Clients without a handler for this type ignore it (y-websocket logs and drops).
+ *
+ * Ordering rule the client relies on (deletions carry no clocks, so they are confirmed
+ * by counting): the first SAVED on a connection is the greeting; after it the server
+ * sends exactly one SAVED per sync-step-2 or update frame it received on that
+ * connection, in the order received, an empty sync step 2 included. A frame the server
+ * refuses gets a NOTICE instead, after which the client stops counting on that connection.
  */
 export const MESSAGE_SAVED = 100;
 
