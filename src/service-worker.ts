@@ -21,7 +21,13 @@ const CACHE = `${CACHE_PREFIX}${version}`;
 const SHELL = '/shell';
 
 /** A navigation waits this long for the network before the shell answers (flaky room Wi-Fi). */
-const NAVIGATION_TIMEOUT_MS = 4000;
+const NETWORK_TIMEOUT_MS = 4000;
+
+/**
+ * The client router asks for this before it shows any error page (to spot a redeploy);
+ * on a network that hangs it must fail in time, or the page never renders.
+ */
+const VERSION_FILE = '/_app/version.json';
 
 const NETWORK_ONLY = /^\/(api|sync|healthz)(\/|$)/;
 
@@ -66,19 +72,27 @@ sw.addEventListener('fetch', (event) => {
 
 	if (request.mode === 'navigate') {
 		event.respondWith(navigate(request));
+	} else if (url.pathname === VERSION_FILE) {
+		event.respondWith(fetchInTime(request));
 	} else if (precached.has(url.pathname)) {
 		event.respondWith(cacheFirst(url.pathname, request));
 	}
 });
 
 async function navigate(request: Request): Promise<Response> {
-	const controller = new AbortController();
-	const timer = setTimeout(() => controller.abort(), NAVIGATION_TIMEOUT_MS);
 	try {
-		return await fetch(request, { signal: controller.signal });
+		return await fetchInTime(request);
 	} catch {
 		const shell = await (await caches.open(CACHE)).match(SHELL);
 		return shell ?? Response.error();
+	}
+}
+
+async function fetchInTime(request: Request): Promise<Response> {
+	const controller = new AbortController();
+	const timer = setTimeout(() => controller.abort(), NETWORK_TIMEOUT_MS);
+	try {
+		return await fetch(request, { signal: controller.signal });
 	} finally {
 		clearTimeout(timer);
 	}
