@@ -39,8 +39,10 @@ export default defineConfig({
 	},
 	projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], launchOptions: chromiumLaunch } }],
 	webServer: {
-		command: 'node --import tsx server/index.ts',
-		url: `http://127.0.0.1:${port}/healthz`,
+		// Overridable to run browser-only specs against the plain adapter-node output
+		// (E2E_SERVER_COMMAND='node build/index.js' E2E_READY_PATH=/).
+		command: process.env.E2E_SERVER_COMMAND ?? 'node --import tsx server/index.ts',
+		url: `http://127.0.0.1:${port}${process.env.E2E_READY_PATH ?? '/healthz'}`,
 		reuseExistingServer: false,
 		timeout: 60_000,
 		env: {

@@ -20,9 +20,16 @@ function appVersion() {
 const config = {
 	preprocess: vitePreprocess(),
 	kit: {
-		adapter: adapter({ out: 'build' }),
+		// BUILD_DIR lets the update test build a second version beside the one being served.
+		adapter: adapter({ out: process.env.BUILD_DIR ?? 'build' }),
 		version: { name: appVersion() },
-		paths: { relative: false }
+		// Absolute asset paths: the service worker serves one shell HTML at every URL, /m/<id> too.
+		paths: { relative: false },
+		serviceWorker: {
+			// Registered by src/lib/pwa/ through workbox-window, so updates wait for the user's click.
+			register: false,
+			files: (file) => !/(^|\/)(README\.md|\.DS_Store)$/.test(file)
+		}
 	}
 };
 

@@ -1,0 +1,104 @@
+/// <reference types="@sveltejs/kit" />
+/// <reference no-default-lib="true"/>
+/// <reference lib="esnext" />
+/// <reference lib="webworker" />
+/**
+ * Makes the app open without a network: every build asset, static file and the
+ * prerendered shell are cached per version at install; navigations go to the network
+ * first and fall back to the shell, which renders whatever route the URL names
+ * (the app renders client-side only). Live data never passes through here: the API,
+ * the health check and the sync websocket always go to the network, and meeting
+ * documents live in IndexedDB (src/lib/sync/), not in this cache.
+ */
+import { build, files, prerendered, version } from '$service-worker';
+
+const sw = self as unknown as ServiceWorkerGlobalScope;
+
+const CACHE_PREFIX = 'motesrum-';
+const CACHE = `${CACHE_PREFIX}${version}`;
+
+/** The prerendered, client-only page (src/routes/shell/) served for offline navigations. */
+const SHELL = '/shell';
+
+/** A navigation waits this long for the network before the shell answers (flaky room Wi-Fi). */
+const NETWORK_TIMEOUT_MS = 4000;
+
+/**
+ * The client router asks for this before it shows any error page (to spot a redeploy);
+ * on a network that hangs it must fail in time, or the page never renders.
+ */
+const VERSION_FILE = '/_app/version.json';
+
+const NETWORK_ONLY = /^\/(api|sync|healthz)(\/|$)/;
+
+/** Stable names (not content-hashed): fetched past the HTTP cache at install. */
+const unhashed = [...new Set([...files, ...prerendered, SHELL])];
+
+const precached = new Set([...build, ...unhashed]);
+
+sw.addEventListener('install', (event) => {
+	event.waitUntil(
+		(async () => {
+			const cache = await caches.open(CACHE);
+			// Hashed build files may come from the HTTP cache; the shell and static files have
+			// stable names, so a stale HTTP copy could point at the previous version's assets.
+			await cache.addAll([...build, ...unhashed.map((path) => new Request(path, { cache: 'reload' }))]);
+		})()
+	);
+});
+
+sw.addEventListener('activate', (event) => {
+	event.waitUntil(
+		(async () => {
+			for (const key of await caches.keys()) {
+				if (key.startsWith(CACHE_PREFIX) && key !== CACHE) await caches.delete(key);
+			}
+			// Take over pages opened before the first install, so they work offline at once.
+			await sw.clients.claim();
+		})()
+	);
+});
+
+// Sent by workbox-window's messageSkipWaiting() only after the user chose to reload.
+sw.addEventListener('message', (event) => {
+	if (event.data?.type === 'SKIP_WAITING') void sw.skipWaiting();
+});
+
+sw.addEventListener('fetch', (event) => {
+	const { request } = event;
+	if (request.method !== 'GET') return;
+	const url = new URL(request.url);
+	if (url.origin !== sw.location.origin || NETWORK_ONLY.test(url.pathname)) return;
+
+	if (request.mode === 'navigate') {
+		event.respondWith(navigate(request));
+	} else if (url.pathname === VERSION_FILE) {
+		event.respondWith(fetchInTime(request));
+	} else if (precached.has(url.pathname)) {
+		event.respondWith(cacheFirst(url.pathname, request));
+	}
+});
+
+async function navigate(request: Request): Promise<Response> {
+	try {
+		return await fetchInTime(request);
+	} catch {
+		const shell = await (await caches.open(CACHE)).match(SHELL);
+		return shell ?? Response.error();
+	}
+}
+
+async function fetchInTime(request: Request): Promise<Response> {
+	const controller = new AbortController();
+	const timer = setTimeout(() => controller.abort(), NETWORK_TIMEOUT_MS);
+	try {
+		return await fetch(request, { signal: controller.signal });
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
+async function cacheFirst(path: string, request: Request): Promise<Response> {
+	const cached = await (await caches.open(CACHE)).match(path);
+	return cached ?? fetch(request);
+}
