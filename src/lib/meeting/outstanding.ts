@@ -50,6 +50,8 @@ export interface OutstandingEntryView {
 	readonly closedAt: string | null;
 	readonly resolution: string | null;
 	readonly carriedAt: string | null;
+	/** Place in the list it was carried with (the origin meeting's order within one item). */
+	readonly position: number;
 	/** Days from the origin meeting's date to this meeting's date (or `now` when undated). */
 	readonly daysSince: number | null;
 	/** Meetings of the group between the origin and this one (1 = the previous meeting). */
@@ -168,7 +170,7 @@ export function carryOutstanding(
 	const root = outstandingRoot(doc);
 	const added: string[] = [];
 	doc.transact(() => {
-		for (const origin of origins) {
+		for (const [position, origin] of origins.entries()) {
 			const key = outstandingKey(origin);
 			if (root.has(key)) continue;
 			const map: EntityMap = new Y.Map();
@@ -178,6 +180,7 @@ export function carryOutstanding(
 			map.set('closedAt', null);
 			map.set('resolution', null);
 			map.set('carriedAt', carriedAt);
+			map.set('position', position);
 			root.set(key, map);
 			added.push(key);
 		}
@@ -229,21 +232,20 @@ function compareItemNumbers(a: string, b: string): number {
 	return la < lb ? -1 : la > lb ? 1 : 0;
 }
 
-/** Oldest origin first, then by item number and key: the same order on every replica. */
-export function compareOrigins(a: { key: string; origin: OutstandingOrigin }, b: { key: string; origin: OutstandingOrigin }): number {
+/** Oldest origin first, then by item number. Ties are left to the caller (a stable sort keeps their order). */
+export function compareOrigins(a: { origin: OutstandingOrigin }, b: { origin: OutstandingOrigin }): number {
 	const sa = a.origin.meetingSequence ?? Number.MAX_SAFE_INTEGER;
 	const sb = b.origin.meetingSequence ?? Number.MAX_SAFE_INTEGER;
 	if (sa !== sb) return sa - sb;
 	const da = a.origin.meetingDate ?? '';
 	const db = b.origin.meetingDate ?? '';
 	if (da !== db) return da < db ? -1 : 1;
-	const items = compareItemNumbers(a.origin.itemNumber, b.origin.itemNumber);
-	if (items !== 0) return items;
-	return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+	return compareItemNumbers(a.origin.itemNumber, b.origin.itemNumber);
 }
 
 /**
- * The matters carried into this meeting, oldest first, with their age relative to this
+ * The matters carried into this meeting, oldest first (then item number, then the order
+ * they were carried in, then key: the same on every replica), with their age relative to this
  * meeting (its date, or `now` when it has none).
  */
 export function readOutstanding(doc: Y.Doc, options: { now?: TimeInput } = {}): OutstandingEntryView[] {
@@ -269,10 +271,11 @@ export function readOutstanding(doc: Y.Doc, options: { now?: TimeInput } = {}): 
 				closedAt: readString(map, 'closedAt'),
 				resolution: readString(map, 'resolution'),
 				carriedAt: readString(map, 'carriedAt'),
+				position: typeof map.get('position') === 'number' ? (map.get('position') as number) : 0,
 				daysSince: origin.meetingDate !== null ? daysBetween(origin.meetingDate, reference) : null,
 				meetingsSince: link && origin.meetingSequence !== null ? link.sequence - origin.meetingSequence : null
 			})
 		);
 	});
-	return list.sort(compareOrigins);
+	return list.sort((a, b) => compareOrigins(a, b) || a.position - b.position || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
