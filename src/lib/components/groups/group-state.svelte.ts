@@ -43,6 +43,8 @@ export class GroupState {
 			if (cameOnline) void this.refresh();
 		});
 		void this.session.ready.then(() => this.#openMeetings());
+		addEventListener('online', this.#onNetwork);
+		addEventListener('offline', this.#onNetwork);
 	}
 
 	#bump = () => {
@@ -55,9 +57,21 @@ export class GroupState {
 		return readGroup(this.session.doc);
 	}
 
+	/** The browser's own view too: an open websocket can outlive the network going away. */
+	#networkUp = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
+
 	get online(): boolean {
-		return this.status?.connection === 'online';
+		return this.#networkUp && this.status?.connection === 'online';
 	}
+
+	get connection(): 'online' | 'offline' | 'connecting' {
+		if (!this.#networkUp) return 'offline';
+		return this.status?.connection ?? 'connecting';
+	}
+
+	#onNetwork = () => {
+		this.#networkUp = navigator.onLine;
+	};
 
 	get readOnly(): boolean {
 		return this.status?.readOnly ?? false;
@@ -122,6 +136,8 @@ export class GroupState {
 
 	async destroy(): Promise<void> {
 		this.#destroyed = true;
+		removeEventListener('online', this.#onNetwork);
+		removeEventListener('offline', this.#onNetwork);
 		this.#unsubscribe();
 		this.session.doc.off('update', this.#bump);
 		await Promise.all([this.session.destroy(), ...[...this.#meetings.values()].map((s) => s.destroy())]);
