@@ -51,7 +51,8 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 		fanout,
 		publicOrigin: config.publicOrigin,
 		maxBodyBytes: config.maxBodyBytes,
-		stats: () => rooms.stats()
+		stats: () => rooms.stats(),
+		freezeRoom: (meetingId) => rooms.freeze(meetingId)
 	});
 	const app = await loadAppHandler(config.appHandlerPath, log);
 	const server = http.createServer(createRequestHandler(api, app, log));

@@ -4,6 +4,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolveAccess } from '../auth/access.ts';
+import { createApprovalService } from '../minutes/approval.ts';
+import { minutesRoutes } from '../minutes/routes.ts';
 import { hashToken, newMeetingId, newToken } from '../auth/tokens.ts';
 import type { MeetingStorage } from '../storage/types.ts';
 import type { Fanout } from '../sync/fanout.ts';
@@ -20,6 +22,8 @@ export interface ApiDeps {
 	publicOrigin: string | null;
 	maxBodyBytes: number;
 	stats(): RoomStats;
+	/** Makes a meeting read-only in the sync rooms once its minutes are approved. */
+	freezeRoom(meetingId: string): Promise<void>;
 }
 
 interface Route {
@@ -101,7 +105,15 @@ export function createApi(deps: ApiDeps) {
 			}
 		},
 		// Meeting groups (docs/groups.md).
-		...groupRoutes({ storage: deps.storage, publicOrigin: deps.publicOrigin, maxBodyBytes: deps.maxBodyBytes, bearer, requestOrigin })
+		...groupRoutes({ storage: deps.storage, publicOrigin: deps.publicOrigin, maxBodyBytes: deps.maxBodyBytes, bearer, requestOrigin }),
+		// Minutes approval, verification and corrections (docs/minutes.md).
+		...minutesRoutes({
+			storage: deps.storage,
+			approval: createApprovalService({ storage: deps.storage, freezeRoom: deps.freezeRoom }),
+			maxBodyBytes: deps.maxBodyBytes,
+			bearer,
+			origin: (req) => deps.publicOrigin ?? requestOrigin(req)
+		})
 	];
 
 	/** Handles the request and returns true if the path is ours (/healthz or /api/...). */

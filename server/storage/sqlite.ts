@@ -14,9 +14,10 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as Y from 'yjs';
-import type { MeetingRecord, MeetingStorage, TokenRecord } from './types.ts';
 import type { GroupMeetingRecord, GroupRecord, GroupStorage, NewGroupMeeting } from './group-types.ts';
 import { GROUP_SCHEMA, SqliteGroups } from './sqlite-groups.ts';
+import * as minutes from './sqlite-minutes.ts';
+import type { ApprovalRecord, MeetingRecord, MeetingStorage, MinutesSeal, TokenRecord, VersionLinks } from './types.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meetings (
@@ -113,6 +114,7 @@ export class SqliteStorage implements MeetingStorage, GroupStorage {
 		db.pragma('busy_timeout = 5000');
 		db.exec(SCHEMA);
 		db.exec(GROUP_SCHEMA);
+		db.exec(minutes.MINUTES_SCHEMA);
 		this.#db = db;
 	}
 
@@ -228,5 +230,31 @@ export class SqliteStorage implements MeetingStorage, GroupStorage {
 
 	findMeetingGroup(meetingId: string): Promise<GroupMeetingRecord | null> {
 		return this.#groups.findMeetingGroup(meetingId);
+	}
+
+	// ---- minutes approval and versions: the SQL is in sqlite-minutes.ts
+
+	async addApproval(record: ApprovalRecord): Promise<void> {
+		minutes.addApproval(this.#conn, record);
+	}
+
+	async listApprovals(meetingId: string): Promise<ApprovalRecord[]> {
+		return minutes.listApprovals(this.#conn, meetingId);
+	}
+
+	async sealMinutes(seal: MinutesSeal): Promise<boolean> {
+		return minutes.sealMinutes(this.#conn, seal);
+	}
+
+	async getSeal(meetingId: string): Promise<MinutesSeal | null> {
+		return minutes.getSeal(this.#conn, meetingId);
+	}
+
+	async createCorrection(input: { id: string; title: string; previousId: string; update: Uint8Array }): Promise<MeetingRecord | null> {
+		return minutes.createCorrection(this.#conn, input);
+	}
+
+	async getVersionLinks(meetingId: string): Promise<VersionLinks> {
+		return minutes.getVersionLinks(this.#conn, meetingId);
 	}
 }

@@ -41,6 +41,8 @@ export interface RoomDeps {
 
 type RoomState = 'loading' | 'ready' | 'closing' | 'closed';
 
+const FROZEN_NOTICE = { code: 'frozen', message: 'The minutes are approved: the meeting is read-only.' } as const;
+
 /** Transaction origin of updates that came from another instance through the fan-out. */
 const FANOUT_ORIGIN = Symbol('fanout');
 
@@ -65,6 +67,7 @@ export class Room {
 	readonly #stored = new Map<number, number>();
 	#tail: Promise<void> = Promise.resolve();
 	#unsubscribe: () => void = () => {};
+	#frozen = false;
 	/** The effective update of the transaction being applied (set by the doc's update listener). */
 	#applied: Uint8Array | null = null;
 
@@ -112,8 +115,21 @@ export class Room {
 			throw new Error('add() on a room that is unloading');
 		}
 		this.connections.add(connection);
+		// A connection whose access was decided just before the freeze must not write either.
+		if (this.#frozen) connection.revokeWrite(FROZEN_NOTICE);
 		connection.onClose(() => this.#remove(connection));
 		if (this.#state === 'ready') this.#start(connection);
+	}
+
+	/**
+	 * The minutes are being approved: every connection, present and future, becomes
+	 * read-only, so from now on no update is applied, stored or broadcast. Resolves once
+	 * the updates accepted before are stored, so the stored document is final.
+	 */
+	freeze(): Promise<void> {
+		this.#frozen = true;
+		for (const connection of this.connections) connection.revokeWrite(FROZEN_NOTICE);
+		return this.flush();
 	}
 
 	/** Resolves when every update received so far is stored (or failed). */
