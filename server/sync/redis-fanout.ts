@@ -104,8 +104,14 @@ export class RedisFanout implements Fanout {
 		const base: RedisOptions = { connectTimeout: 3000, lazyConnect: false };
 		// Commands fail at once while Redis is away: a missed publish is replaced by a resync marker, never queued.
 		this.#commands = new Redis(url, { ...base, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-		// An XREAD interrupted by a disconnect must fail (the loop takes new positions), not be resent.
-		this.#reader = new Redis(url, { ...base, enableOfflineQueue: false, autoResendUnfulfilledCommands: false });
+		// An XREAD interrupted by a disconnect must fail (the loop takes new positions), not be resent:
+		// without maxRetriesPerRequest 0, ioredis would drop it unsettled and the loop would hang.
+		this.#reader = new Redis(url, {
+			...base,
+			enableOfflineQueue: false,
+			autoResendUnfulfilledCommands: false,
+			maxRetriesPerRequest: 0
+		});
 		// SUBSCRIBE issued while disconnected waits for the connection; ioredis resubscribes after reconnects.
 		this.#subscriber = new Redis(url, { ...base, maxRetriesPerRequest: null });
 
@@ -127,14 +133,13 @@ export class RedisFanout implements Fanout {
 	/** Logs each outage once (not every reconnect attempt) and runs `onReady` after every (re)connect. */
 	#watch(redis: Redis, role: string, where: string, onReady: () => void): void {
 		let down = false;
-		redis.on('error', (error: Error) => {
+		const lost = (reason: string) => {
 			if (down || this.#closed) return;
 			down = true;
-			this.#log.warn({ role, redis: where, err: error.message }, 'Redis unavailable, fan-out degraded');
-		});
-		redis.on('close', () => {
-			if (!this.#closed) down = true;
-		});
+			this.#log.warn({ role, redis: where, err: reason }, 'Redis unavailable, fan-out degraded');
+		};
+		redis.on('error', (error: Error) => lost(error.message));
+		redis.on('close', () => lost('connection closed'));
 		redis.on('ready', () => {
 			if (down) this.#log.info({ role, redis: where }, 'Redis connection back');
 			down = false;
