@@ -9,7 +9,7 @@ import { type Client, connectClient, createMeeting, waitFor } from './helpers.ts
 import { type Cleanup, converged, count, health, startInstances, startRedis, textOf, type } from './multi-helpers.ts';
 import { freshSchema, servicesAvailable } from './services.ts';
 
-const available = await servicesAvailable('multi-redis.test.ts', 'postgres');
+const available = await servicesAvailable('multi-redis.test.ts', 'postgres', 'redis-server');
 
 const cleanup: Cleanup = [];
 

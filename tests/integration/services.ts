@@ -3,6 +3,7 @@
  * the top of each test file. On a developer machine without them the file's tests are
  * skipped with one clear line; in CI (CI=true) a missing service fails the file.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -10,11 +11,20 @@ import pg from 'pg';
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
 
-type Service = 'postgres' | 'redis';
+/** `redis-server`: the binary, for tests that run (and restart) a Redis of their own. */
+type Service = 'postgres' | 'redis' | 'redis-server';
+
+const where: Record<Service, string> = {
+	postgres: TEST_DATABASE_URL,
+	redis: TEST_REDIS_URL,
+	'redis-server': 'on PATH'
+};
 
 async function probe(service: Service): Promise<string | null> {
 	try {
-		if (service === 'postgres') {
+		if (service === 'redis-server') {
+			execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+		} else if (service === 'postgres') {
 			const client = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 2000 });
 			try {
 				await client.connect();
@@ -34,7 +44,7 @@ async function probe(service: Service): Promise<string | null> {
 		}
 		return null;
 	} catch (error) {
-		return `${service} (${service === 'postgres' ? TEST_DATABASE_URL : TEST_REDIS_URL}): ${(error as Error).message}`;
+		return `${service} (${where[service]}): ${(error as Error).message}`;
 	}
 }
 
