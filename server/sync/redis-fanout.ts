@@ -120,9 +120,14 @@ export class RedisFanout implements Fanout {
 			this.#publishResyncMarkers();
 			for (const sub of this.#subs.values()) if (sub.lastId === null) void this.#takePosition(sub);
 		});
+		let readerConnectedBefore = false;
 		this.#watch(this.#reader, 'reader', where, () => {
 			this.#readerClientId = null;
-			for (const sub of this.#subs.values()) void this.#takePosition(sub);
+			// After a reconnect every position is suspect (Redis may have restarted empty); on the first connect only missing ones.
+			for (const sub of this.#subs.values()) {
+				if (readerConnectedBefore || sub.lastId === null) void this.#takePosition(sub);
+			}
+			readerConnectedBefore = true;
 			this.#wake?.();
 		});
 		this.#watch(this.#subscriber, 'subscriber', where, () => {});
