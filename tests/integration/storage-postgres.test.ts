@@ -11,6 +11,8 @@ import { PostgresStorage } from '../../server/storage/postgres.ts';
 import { freePort } from './helpers.ts';
 import { type TestSchema, freshSchema, servicesAvailable } from './services.ts';
 import { storageContract } from './storage-contract.ts';
+import { groupStorageContract } from './storage-contract-groups.ts';
+import { minutesStorageContract } from './storage-contract-minutes.ts';
 
 const available = await servicesAvailable('storage-postgres.test.ts', 'postgres');
 
@@ -53,6 +55,16 @@ if (available) {
 		second: () => openAt(lastUrl)
 	});
 
+	const sharedSchema = {
+		async create() {
+			lastUrl = (await schema()).url;
+			return openAt(lastUrl);
+		},
+		second: () => openAt(lastUrl)
+	};
+	minutesStorageContract('postgres', sharedSchema);
+	groupStorageContract('postgres', sharedSchema);
+
 	describe('PostgresStorage specifics', () => {
 		it('runs its migrations once, also when two instances start at the same time', async () => {
 			const { url, name } = await schema();
@@ -61,8 +73,8 @@ if (available) {
 			const client = new pg.Client({ connectionString: url });
 			await client.connect();
 			try {
-				const { rows } = await client.query(`SELECT version FROM ${name}.motesrum_migrations`);
-				expect(rows).toEqual([{ version: 1 }]);
+				const { rows } = await client.query(`SELECT version FROM ${name}.motesrum_migrations ORDER BY version`);
+				expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
 			} finally {
 				await client.end();
 				await Promise.all([a.close(), b.close(), c.close()]);
