@@ -6,6 +6,8 @@
  * - `appendUpdate` resolves after the INSERT committed (synchronous_commit as the
  *   server is configured, `on` by default), so an acknowledged update survives a crash
  *   of this process or of PostgreSQL.
+ * - `appendUpdate` refuses updates to a frozen meeting (approved minutes), whichever
+ *   instance approved it.
  * - `loadUpdates` reads the snapshot and the log in one statement, so one MVCC
  *   snapshot: a compaction committing in between cannot hide rows from it.
  * - `compact` takes a transaction-level advisory lock keyed on the meeting (two
@@ -228,8 +230,18 @@ export class PostgresStorage implements MeetingStorage, GroupStorage {
 		return rows.map((row) => bytes(row.data));
 	}
 
+	/**
+	 * Refuses (throws) once the meeting is frozen: an instance that has not yet heard of an
+	 * approval made on another instance must not change the sealed document. The room
+	 * then drops, and its clients reconnect read-only (the upgrade reads `frozenAt`).
+	 */
 	async appendUpdate(meetingId: string, update: Uint8Array): Promise<void> {
-		await this.#db.query('INSERT INTO updates (meeting_id, data) VALUES ($1, $2)', [meetingId, buffer(update)]);
+		const inserted = await this.#db.query(
+			`INSERT INTO updates (meeting_id, data)
+			 SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM meetings WHERE id = $1 AND frozen_at IS NOT NULL)`,
+			[meetingId, buffer(update)]
+		);
+		if (inserted.rowCount === 0) throw new Error(`meeting ${meetingId} is frozen: update not stored`);
 	}
 
 	async countUpdates(meetingId: string): Promise<number> {

@@ -111,6 +111,22 @@ if (available) {
 			}
 		});
 
+		it('refuses to append to a frozen meeting, also through another handle', async () => {
+			const { url } = await schema();
+			const [a, b] = await Promise.all([openAt(url), openAt(url)]);
+			try {
+				const id = newMeetingId();
+				await a.createMeeting({ id, title: 'Nämnd' });
+				const [first, second] = typing(2, 1);
+				await b.appendUpdate(id, first);
+				await a.sealMinutes({ meetingId: id, format: 'f/1', fingerprint: 'a'.repeat(64), stateHash: 'b'.repeat(64), approvedAt: new Date().toISOString(), approvers: [] });
+				await expect(b.appendUpdate(id, second)).rejects.toThrow(/frozen/);
+				expect(await b.loadUpdates(id)).toHaveLength(1);
+			} finally {
+				await Promise.all([a.close(), b.close()]);
+			}
+		});
+
 		it('fails init with the address but without the password when PostgreSQL is unreachable', async () => {
 			const port = await freePort();
 			const storage = new PostgresStorage(`postgres://motesrum:hemligt@127.0.0.1:${port}/test`);
