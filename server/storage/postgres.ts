@@ -6,6 +6,8 @@
  * - `appendUpdate` resolves after the INSERT committed (synchronous_commit as the
  *   server is configured, `on` by default), so an acknowledged update survives a crash
  *   of this process or of PostgreSQL.
+ * - `appendUpdate` refuses updates to a frozen meeting (approved minutes), whichever
+ *   instance approved it.
  * - `loadUpdates` reads the snapshot and the log in one statement, so one MVCC
  *   snapshot: a compaction committing in between cannot hide rows from it.
  * - `compact` takes a transaction-level advisory lock keyed on the meeting (two
@@ -21,7 +23,11 @@
 import pg from 'pg';
 import * as Y from 'yjs';
 import type { Logger } from '../log.ts';
-import type { MeetingRecord, MeetingStorage, TokenRecord } from './types.ts';
+import type { GroupMeetingRecord, GroupRecord, GroupStorage, NewGroupMeeting } from './group-types.ts';
+import { buffer, bytes, transaction } from './postgres-common.ts';
+import { GROUPS_MIGRATION, PostgresGroups } from './postgres-groups.ts';
+import * as minutes from './postgres-minutes.ts';
+import type { ApprovalRecord, MeetingRecord, MeetingStorage, MinutesSeal, TokenRecord, VersionLinks } from './types.ts';
 
 interface Migration {
 	version: number;
@@ -64,7 +70,9 @@ CREATE TABLE updates (
 );
 CREATE INDEX updates_meeting_seq ON updates(meeting_id, seq);
 `
-	}
+	},
+	{ version: 2, name: 'minutes approvals, seals, versions', sql: minutes.MINUTES_MIGRATION },
+	{ version: 3, name: 'meeting groups', sql: GROUPS_MIGRATION }
 ];
 
 interface MeetingRow {
@@ -87,15 +95,6 @@ function toMeeting(row: MeetingRow): MeetingRecord {
 	};
 }
 
-/** pg returns bytea as Buffers; callers get plain Uint8Arrays over the same bytes. */
-function bytes(buffer: Buffer): Uint8Array {
-	return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-}
-
-function buffer(update: Uint8Array): Buffer {
-	return Buffer.from(update.buffer, update.byteOffset, update.byteLength);
-}
-
 /** The URL without its password, for log lines and error messages. */
 export function describeDatabaseUrl(url: string): string {
 	const parsed = URL.parse(url);
@@ -112,10 +111,11 @@ export interface PostgresStorageOptions {
 	maxConnections?: number;
 }
 
-export class PostgresStorage implements MeetingStorage {
+export class PostgresStorage implements MeetingStorage, GroupStorage {
 	readonly #url: string;
 	readonly #options: PostgresStorageOptions;
 	#pool: pg.Pool | null = null;
+	readonly #groups = new PostgresGroups(() => this.#db);
 
 	constructor(url: string, options: PostgresStorageOptions = {}) {
 		this.#url = url;
@@ -148,7 +148,7 @@ export class PostgresStorage implements MeetingStorage {
 	}
 
 	async #migrate(pool: pg.Pool): Promise<void> {
-		await this.#transaction(pool, async (client) => {
+		await transaction(pool, async (client) => {
 			// Per schema, so test runs in their own schemas do not wait for each other.
 			await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('motesrum:migrate:' || current_schema(), 0))`);
 			await client.query(`CREATE TABLE IF NOT EXISTS motesrum_migrations (
@@ -169,22 +169,6 @@ export class PostgresStorage implements MeetingStorage {
 				this.#options.log?.info({ version: migration.version, name: migration.name }, 'database migration applied');
 			}
 		});
-	}
-
-	async #transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-		const client = await pool.connect();
-		try {
-			await client.query('BEGIN');
-			const result = await work(client);
-			await client.query('COMMIT');
-			return result;
-		} catch (error) {
-			// A broken connection cannot roll back; it is discarded below either way.
-			await client.query('ROLLBACK').catch(() => {});
-			throw error;
-		} finally {
-			client.release();
-		}
 	}
 
 	async close(): Promise<void> {
@@ -246,8 +230,18 @@ export class PostgresStorage implements MeetingStorage {
 		return rows.map((row) => bytes(row.data));
 	}
 
+	/**
+	 * Refuses (throws) once the meeting is frozen: an instance that has not yet heard of an
+	 * approval made on another instance must not change the sealed document. The room
+	 * then drops, and its clients reconnect read-only (the upgrade reads `frozenAt`).
+	 */
 	async appendUpdate(meetingId: string, update: Uint8Array): Promise<void> {
-		await this.#db.query('INSERT INTO updates (meeting_id, data) VALUES ($1, $2)', [meetingId, buffer(update)]);
+		const inserted = await this.#db.query(
+			`INSERT INTO updates (meeting_id, data)
+			 SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM meetings WHERE id = $1 AND frozen_at IS NOT NULL)`,
+			[meetingId, buffer(update)]
+		);
+		if (inserted.rowCount === 0) throw new Error(`meeting ${meetingId} is frozen: update not stored`);
 	}
 
 	async countUpdates(meetingId: string): Promise<number> {
@@ -258,7 +252,7 @@ export class PostgresStorage implements MeetingStorage {
 	}
 
 	async compact(meetingId: string): Promise<void> {
-		await this.#transaction(this.#db, async (client) => {
+		await transaction(this.#db, async (client) => {
 			await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('motesrum:compact:' || $1, 0))`, [meetingId]);
 			const log = await client.query<{ seq: string; data: Buffer }>(
 				'DELETE FROM updates WHERE meeting_id = $1 RETURNING seq, data',
@@ -283,5 +277,52 @@ export class PostgresStorage implements MeetingStorage {
 				doc.destroy();
 			}
 		});
+	}
+
+	// Meeting groups (group-types.ts): the SQL is in postgres-groups.ts.
+	createGroup(group: { id: string; name: string }, initialUpdate: Uint8Array): Promise<GroupRecord> {
+		return this.#groups.createGroup(group, initialUpdate);
+	}
+
+	getGroup(id: string): Promise<GroupRecord | null> {
+		return this.#groups.getGroup(id);
+	}
+
+	createGroupMeeting(meeting: NewGroupMeeting): Promise<{ meeting: GroupMeetingRecord; created: boolean }> {
+		return this.#groups.createGroupMeeting(meeting);
+	}
+
+	listGroupMeetings(groupId: string): Promise<GroupMeetingRecord[]> {
+		return this.#groups.listGroupMeetings(groupId);
+	}
+
+	findMeetingGroup(meetingId: string): Promise<GroupMeetingRecord | null> {
+		return this.#groups.findMeetingGroup(meetingId);
+	}
+
+	// ---- minutes approval and versions: the SQL is in postgres-minutes.ts
+
+	addApproval(record: ApprovalRecord): Promise<void> {
+		return minutes.addApproval(this.#db, record);
+	}
+
+	listApprovals(meetingId: string): Promise<ApprovalRecord[]> {
+		return minutes.listApprovals(this.#db, meetingId);
+	}
+
+	sealMinutes(seal: MinutesSeal): Promise<boolean> {
+		return minutes.sealMinutes(this.#db, seal);
+	}
+
+	getSeal(meetingId: string): Promise<MinutesSeal | null> {
+		return minutes.getSeal(this.#db, meetingId);
+	}
+
+	createCorrection(input: { id: string; title: string; previousId: string; update: Uint8Array }): Promise<MeetingRecord | null> {
+		return minutes.createCorrection(this.#db, input);
+	}
+
+	getVersionLinks(meetingId: string): Promise<VersionLinks> {
+		return minutes.getVersionLinks(this.#db, meetingId);
 	}
 }

@@ -61,5 +61,29 @@ export function minutesStorageContract(name: string, factory: StorageFactory): v
 			expect(loaded.getMap('header').get('title')).toBe('Rättad');
 			await storage.close();
 		});
+
+		it('seals once and corrects once when two handles race (as two server processes would)', async () => {
+			const { storage, id } = await withMeeting();
+			const other = factory.second ? await factory.second() : storage;
+			try {
+				const seal = (fingerprint: string) => ({ meetingId: id, format: 'f/1', fingerprint, stateHash: 'b'.repeat(64), approvedAt: '2023-06-12T10:00:00.000Z', approvers: [approval(id)] });
+				const sealed = await Promise.all(['1', '2', '3', '4'].map((c, i) => (i % 2 ? other : storage).sealMinutes(seal(c.repeat(64)))));
+				expect(sealed.filter(Boolean)).toHaveLength(1);
+				expect((await other.getSeal(id))?.fingerprint).toBe(String(sealed.indexOf(true) + 1).repeat(64));
+
+				const update = Y.encodeStateAsUpdate(new Y.Doc());
+				const ids = [newMeetingId(), newMeetingId(), newMeetingId(), newMeetingId()];
+				const corrections = await Promise.all(
+					ids.map((nextId, i) => (i % 2 ? other : storage).createCorrection({ id: nextId, title: 'Ledningsgrupp', previousId: id, update }))
+				);
+				const made = corrections.filter((c) => c !== null);
+				expect(made).toHaveLength(1);
+				expect((await storage.getVersionLinks(id)).nextVersionId).toBe(made[0]!.id);
+				for (const nextId of ids.filter((n) => n !== made[0]!.id)) expect(await storage.getMeeting(nextId)).toBeNull();
+			} finally {
+				if (other !== storage) await other.close();
+				await storage.close();
+			}
+		});
 	});
 }

@@ -11,6 +11,8 @@ import { PostgresStorage } from '../../server/storage/postgres.ts';
 import { freePort } from './helpers.ts';
 import { type TestSchema, freshSchema, servicesAvailable } from './services.ts';
 import { storageContract } from './storage-contract.ts';
+import { groupStorageContract } from './storage-contract-groups.ts';
+import { minutesStorageContract } from './storage-contract-minutes.ts';
 
 const available = await servicesAvailable('storage-postgres.test.ts', 'postgres');
 
@@ -53,6 +55,16 @@ if (available) {
 		second: () => openAt(lastUrl)
 	});
 
+	const sharedSchema = {
+		async create() {
+			lastUrl = (await schema()).url;
+			return openAt(lastUrl);
+		},
+		second: () => openAt(lastUrl)
+	};
+	minutesStorageContract('postgres', sharedSchema);
+	groupStorageContract('postgres', sharedSchema);
+
 	describe('PostgresStorage specifics', () => {
 		it('runs its migrations once, also when two instances start at the same time', async () => {
 			const { url, name } = await schema();
@@ -61,8 +73,8 @@ if (available) {
 			const client = new pg.Client({ connectionString: url });
 			await client.connect();
 			try {
-				const { rows } = await client.query(`SELECT version FROM ${name}.motesrum_migrations`);
-				expect(rows).toEqual([{ version: 1 }]);
+				const { rows } = await client.query(`SELECT version FROM ${name}.motesrum_migrations ORDER BY version`);
+				expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
 			} finally {
 				await client.end();
 				await Promise.all([a.close(), b.close(), c.close()]);
@@ -94,6 +106,22 @@ if (available) {
 				const expected = new Y.Doc();
 				for (const update of [...fromA, ...fromB]) Y.applyUpdate(expected, update);
 				expect(text).toBe(expected.getText('notes').toString());
+			} finally {
+				await Promise.all([a.close(), b.close()]);
+			}
+		});
+
+		it('refuses to append to a frozen meeting, also through another handle', async () => {
+			const { url } = await schema();
+			const [a, b] = await Promise.all([openAt(url), openAt(url)]);
+			try {
+				const id = newMeetingId();
+				await a.createMeeting({ id, title: 'Nämnd' });
+				const [first, second] = typing(2, 1);
+				await b.appendUpdate(id, first);
+				await a.sealMinutes({ meetingId: id, format: 'f/1', fingerprint: 'a'.repeat(64), stateHash: 'b'.repeat(64), approvedAt: new Date().toISOString(), approvers: [] });
+				await expect(b.appendUpdate(id, second)).rejects.toThrow(/frozen/);
+				expect(await b.loadUpdates(id)).toHaveLength(1);
 			} finally {
 				await Promise.all([a.close(), b.close()]);
 			}

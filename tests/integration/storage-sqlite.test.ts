@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStorage } from '../../server/storage/sqlite.ts';
 import { storageContract } from './storage-contract.ts';
+import { groupStorageContract } from './storage-contract-groups.ts';
 import { minutesStorageContract } from './storage-contract-minutes.ts';
 
 const dirs: string[] = [];
@@ -31,6 +32,16 @@ storageContract('sqlite (file)', {
 
 storageContract('sqlite (memory)', { create: () => openAt(':memory:') });
 minutesStorageContract('sqlite (memory)', { create: () => openAt(':memory:') });
+groupStorageContract('sqlite (memory)', { create: () => openAt(':memory:') });
+groupStorageContract('sqlite (file)', {
+	async create() {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motesrum-sqlite-'));
+		dirs.push(dir);
+		lastFile = path.join(dir, 'motesrum.db');
+		return openAt(lastFile);
+	},
+	second: () => openAt(lastFile)
+});
 
 describe('SqliteStorage specifics', () => {
 	it('runs in WAL mode and creates its data directory', async () => {

@@ -1,0 +1,149 @@
+/**
+ * The PostgreSQL tables and queries for minutes approval and versions (the SQLite
+ * counterpart is sqlite-minutes.ts; same semantics, checked by the shared contract).
+ * `PostgresStorage` applies MINUTES_MIGRATION as a migration version and delegates here.
+ *
+ * Concurrency across instances:
+ * - `sealMinutes`: the conditional UPDATE of `meetings.frozen_at` takes the row lock; a
+ *   concurrent seal waits for it, re-checks `frozen_at IS NULL` after the first commits,
+ *   updates nothing and so stores no second seal.
+ * - `createCorrection`: `meeting_versions.previous_id` is UNIQUE; the loser of two
+ *   concurrent corrections hits the constraint, its whole transaction (meeting row and
+ *   first update included) rolls back, and it answers null.
+ */
+import type pg from 'pg';
+import { buffer, isUniqueViolation, transaction } from './postgres-common.ts';
+import type { ApprovalRecord, MeetingRecord, MinutesSeal, VersionLinks } from './types.ts';
+
+export const MINUTES_MIGRATION = `
+CREATE TABLE minutes_approvals (
+	-- Insertion order, to order approvals with the same time as SQLite's rowid does.
+	ord BIGINT GENERATED ALWAYS AS IDENTITY,
+	meeting_id TEXT NOT NULL REFERENCES meetings(id),
+	action TEXT NOT NULL CHECK (action IN ('ready', 'approve')),
+	-- '' when no participant acted (an organiser), so the primary key still holds.
+	participant_id TEXT NOT NULL,
+	role TEXT NOT NULL,
+	name TEXT NOT NULL,
+	at TIMESTAMPTZ NOT NULL,
+	PRIMARY KEY (meeting_id, action, participant_id)
+);
+CREATE TABLE minutes_seals (
+	meeting_id TEXT PRIMARY KEY REFERENCES meetings(id),
+	format TEXT NOT NULL,
+	fingerprint TEXT NOT NULL,
+	state_hash TEXT NOT NULL,
+	approved_at TIMESTAMPTZ NOT NULL,
+	approvers JSONB NOT NULL
+);
+CREATE TABLE meeting_versions (
+	meeting_id TEXT PRIMARY KEY REFERENCES meetings(id),
+	previous_id TEXT NOT NULL UNIQUE REFERENCES meetings(id)
+);
+`;
+
+interface ApprovalRow {
+	meeting_id: string;
+	action: 'ready' | 'approve';
+	participant_id: string;
+	role: string;
+	name: string;
+	at: Date;
+}
+
+interface SealRow {
+	meeting_id: string;
+	format: string;
+	fingerprint: string;
+	state_hash: string;
+	approved_at: Date;
+	approvers: ApprovalRecord[];
+}
+
+function toApproval(row: ApprovalRow): ApprovalRecord {
+	return {
+		meetingId: row.meeting_id,
+		action: row.action,
+		participantId: row.participant_id === '' ? null : row.participant_id,
+		role: row.role,
+		name: row.name,
+		at: row.at.toISOString()
+	};
+}
+
+export async function addApproval(db: pg.Pool, record: ApprovalRecord): Promise<void> {
+	await db.query(
+		`INSERT INTO minutes_approvals (meeting_id, action, participant_id, role, name, at) VALUES ($1, $2, $3, $4, $5, $6)
+		 ON CONFLICT DO NOTHING`,
+		[record.meetingId, record.action, record.participantId ?? '', record.role, record.name, record.at]
+	);
+}
+
+export async function listApprovals(db: pg.Pool, meetingId: string): Promise<ApprovalRecord[]> {
+	const { rows } = await db.query<ApprovalRow>(
+		'SELECT meeting_id, action, participant_id, role, name, at FROM minutes_approvals WHERE meeting_id = $1 ORDER BY at, ord',
+		[meetingId]
+	);
+	return rows.map(toApproval);
+}
+
+export async function sealMinutes(db: pg.Pool, seal: MinutesSeal): Promise<boolean> {
+	return transaction(db, async (client) => {
+		const frozen = await client.query('UPDATE meetings SET frozen_at = $1 WHERE id = $2 AND frozen_at IS NULL', [
+			seal.approvedAt,
+			seal.meetingId
+		]);
+		if (frozen.rowCount === 0) return false;
+		await client.query(
+			`INSERT INTO minutes_seals (meeting_id, format, fingerprint, state_hash, approved_at, approvers)
+			 VALUES ($1, $2, $3, $4, $5, $6)`,
+			[seal.meetingId, seal.format, seal.fingerprint, seal.stateHash, seal.approvedAt, JSON.stringify(seal.approvers)]
+		);
+		return true;
+	});
+}
+
+export async function getSeal(db: pg.Pool, meetingId: string): Promise<MinutesSeal | null> {
+	const { rows } = await db.query<SealRow>('SELECT * FROM minutes_seals WHERE meeting_id = $1', [meetingId]);
+	if (rows.length === 0) return null;
+	const row = rows[0];
+	return {
+		meetingId: row.meeting_id,
+		format: row.format,
+		fingerprint: row.fingerprint,
+		stateHash: row.state_hash,
+		approvedAt: row.approved_at.toISOString(),
+		approvers: row.approvers
+	};
+}
+
+export async function createCorrection(
+	db: pg.Pool,
+	input: { id: string; title: string; previousId: string; update: Uint8Array }
+): Promise<MeetingRecord | null> {
+	const createdAt = new Date();
+	try {
+		const created = await transaction(db, async (client) => {
+			const taken = await client.query('SELECT 1 FROM meeting_versions WHERE previous_id = $1', [input.previousId]);
+			if (taken.rowCount !== 0) return false;
+			await client.query('INSERT INTO meetings (id, title, created_at) VALUES ($1, $2, $3)', [input.id, input.title, createdAt]);
+			await client.query('INSERT INTO meeting_versions (meeting_id, previous_id) VALUES ($1, $2)', [input.id, input.previousId]);
+			await client.query('INSERT INTO updates (meeting_id, data) VALUES ($1, $2)', [input.id, buffer(input.update)]);
+			return true;
+		});
+		if (!created) return null;
+	} catch (error) {
+		if (isUniqueViolation(error) && (await getVersionLinks(db, input.previousId)).nextVersionId !== null) return null;
+		throw error;
+	}
+	return { id: input.id, title: input.title, createdAt: createdAt.toISOString(), epoch: 1, frozenAt: null, deletedAt: null };
+}
+
+export async function getVersionLinks(db: pg.Pool, meetingId: string): Promise<VersionLinks> {
+	const { rows } = await db.query<{ previous_id: string | null; next_id: string | null }>(
+		`SELECT (SELECT previous_id FROM meeting_versions WHERE meeting_id = $1) AS previous_id,
+		        (SELECT meeting_id FROM meeting_versions WHERE previous_id = $1) AS next_id`,
+		[meetingId]
+	);
+	return { previousVersionId: rows[0].previous_id, nextVersionId: rows[0].next_id };
+}
