@@ -51,3 +51,42 @@ test('two contexts see each other’s agenda edits live, and the status says Spa
 	await a.close();
 	await b.close();
 });
+
+test('two people typing in the same notes at once keep their own caret', async ({ browser }) => {
+	const a = await newContext(browser);
+	const b = await newContext(browser, PHONE);
+	const pageA = await a.newPage();
+	const pageB = await b.newPage();
+	const meeting = await createMeetingViaStartPage(pageA, 'Samtidigt skrivande');
+	await expectReady(pageA);
+	await pageA.getByLabel('Ny punkt').fill('Diskussion');
+	await pageA.getByLabel('Ny punkt').press('Enter');
+	await openMeeting(pageB, meeting);
+	for (const page of [pageA, pageB]) {
+		await page.getByRole('button', { name: 'Visa 1. Diskussion' }).first().click();
+	}
+	const notesA = pageA.getByRole('textbox', { name: 'Anteckningar' });
+	const notesB = pageB.getByRole('textbox', { name: 'Anteckningar' });
+	await notesA.fill('mitten');
+	await expect(notesB).toHaveValue('mitten');
+
+	// A types at the end, B at the start, interleaved keystroke by keystroke.
+	await notesA.focus();
+	await notesA.press('End');
+	await notesB.focus();
+	await notesB.press('Home');
+	const tail = ' slut';
+	const head = 'start ';
+	for (let i = 0; i < Math.max(tail.length, head.length); i++) {
+		if (i < tail.length) await pageA.keyboard.type(tail[i]);
+		if (i < head.length) await pageB.keyboard.type(head[i]);
+	}
+	await expect(notesA).toHaveValue('start mitten slut');
+	await expect(notesB).toHaveValue('start mitten slut');
+	// B sees A typing in this item.
+	await expect(pageB.getByTestId('typing')).toContainText('Skriver:');
+	await expectSaved(pageA);
+	await expectSaved(pageB);
+	await a.close();
+	await b.close();
+});
