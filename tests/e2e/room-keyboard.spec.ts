@@ -43,3 +43,21 @@ test('reorder an agenda item with the keyboard only', async ({ browser }) => {
 	await expect(titles).toHaveText(['1. Välkommen', '2. Övriga frågor', '3. Val av justerare']);
 	await context.close();
 });
+
+test('reorder an agenda item by dragging it', async ({ browser }) => {
+	const context = await newContext(browser);
+	const page = await context.newPage();
+	await createMeetingViaStartPage(page, 'Ledningsgrupp dra och släpp');
+	await expectReady(page);
+	for (const title of ['Välkommen', 'Val av justerare', 'Övriga frågor']) {
+		await page.getByLabel('Ny punkt').fill(title);
+		await page.getByLabel('Ny punkt').press('Enter');
+	}
+	const rows = page.getByTestId('agenda-list').locator(':scope > li');
+	const titles = rows.locator('.title');
+	await expect(titles).toHaveText(['1. Välkommen', '2. Val av justerare', '3. Övriga frågor']);
+	await rows.nth(2).dragTo(rows.nth(0));
+	await expect(titles).toHaveText(['1. Övriga frågor', '2. Välkommen', '3. Val av justerare']);
+	await expectSaved(page);
+	await context.close();
+});

@@ -51,6 +51,8 @@ export class MeetingState {
 	/** Follow the chair's current item, or look at `chosenItemId`. */
 	following = $state(true);
 	chosenItemId = $state<string | null>(null);
+	/** The chair's last current item: shown while no item is current (after tabling, during a gap). */
+	lastCurrentItemId = $state<string | null>(null);
 	/** Polite announcement for screen readers (moves, undo, navigation). */
 	announcement = $state('');
 	/** The last operation that failed, shown as an alert. */
@@ -67,11 +69,13 @@ export class MeetingState {
 		this.session = session;
 		this.doc = session.doc;
 		this.view = readMeeting(this.doc);
+		this.lastCurrentItemId = this.view.live.currentItemId;
 		this.status = session.status;
 		this.myParticipantId = globalThis.localStorage?.getItem(identityKey(session.meetingId)) ?? null;
 		this.#unsubscribe.push(
 			session.subscribe((status) => (this.status = status)),
 			observeMeeting(this.doc, (view) => {
+				if (view.live.currentItemId) this.lastCurrentItemId = view.live.currentItemId;
 				this.view = view;
 				this.#updateTicking();
 				// The chair moved on, or my participant's name changed: the others should see it.
@@ -106,10 +110,11 @@ export class MeetingState {
 
 	/** The item on screen: the chair's current item while following, else the chosen one. */
 	get shownItemId(): string | null {
+		const exists = (id: string | null): id is string => id !== null && this.view.agenda.some((item) => item.id === id);
 		const current = this.view.live.currentItemId;
 		if (this.following && current) return current;
-		const chosen = this.chosenItemId;
-		if (chosen && this.view.agenda.some((item) => item.id === chosen)) return chosen;
+		if (!this.following && exists(this.chosenItemId)) return this.chosenItemId;
+		if (exists(this.lastCurrentItemId)) return this.lastCurrentItemId;
 		return current ?? this.view.agenda[0]?.id ?? null;
 	}
 
