@@ -7,6 +7,17 @@ describe('loadConfig', () => {
 		expect(config).toMatchObject({ port: 3000, host: '0.0.0.0', dataDir: './data', publicOrigin: null, logLevel: 'info' });
 		expect(config.rateLimit).toEqual(defaultConfig.rateLimit);
 		expect(config.appHandlerPath).toMatch(/build[\\/]handler\.js$/);
+		expect(config).toMatchObject({ databaseUrl: null, redisUrl: null });
+	});
+
+	it('reads the PostgreSQL and Redis URLs', () => {
+		const config = loadConfig({ DATABASE_URL: 'postgres://app:pw@db:5432/motesrum', REDIS_URL: 'rediss://cache:6380/0' });
+		expect(config).toMatchObject({ databaseUrl: 'postgres://app:pw@db:5432/motesrum', redisUrl: 'rediss://cache:6380/0' });
+	});
+
+	it('refuses a wrong DATABASE_URL without repeating it (it may hold a password)', () => {
+		expect(() => loadConfig({ DATABASE_URL: 'mysql://app:hemligt@db/x' })).toThrow(/^DATABASE_URL must be a postgres:/);
+		expect(() => loadConfig({ DATABASE_URL: 'mysql://app:hemligt@db/x' })).not.toThrow(/hemligt/);
 	});
 
 	it('reads the environment', () => {
@@ -35,7 +46,9 @@ describe('loadConfig', () => {
 		[{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
 		[{ PUBLIC_ORIGIN: 'ftp://x' }, /PUBLIC_ORIGIN/],
 		[{ PUBLIC_ORIGIN: 'not a url' }, /PUBLIC_ORIGIN/],
-		[{ SYNC_RATE_BURST: '0' }, /SYNC_RATE_BURST/]
+		[{ SYNC_RATE_BURST: '0' }, /SYNC_RATE_BURST/],
+		[{ REDIS_URL: 'http://cache' }, /REDIS_URL/],
+		[{ DATABASE_URL: 'not a url' }, /DATABASE_URL/]
 	])('refuses %o', (env, message) => {
 		expect(() => loadConfig(env)).toThrow(message);
 	});

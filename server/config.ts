@@ -32,6 +32,10 @@ export interface ServerConfig {
 	compactAfterUpdates: number;
 	/** The adapter-node handler of the built SvelteKit app; served for every non-API path when it exists. */
 	appHandlerPath: string;
+	/** `postgres://…`: store meetings in PostgreSQL instead of SQLite (needed for several instances). */
+	databaseUrl: string | null;
+	/** `redis://…`: fan updates and presence out to the other instances serving the same meetings. */
+	redisUrl: string | null;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -48,7 +52,9 @@ export const defaultConfig: ServerConfig = {
 	maxBodyBytes: 64 * 1024,
 	rateLimit: { perSecond: 100, burst: 300 },
 	compactAfterUpdates: 500,
-	appHandlerPath: path.join(serverDir, '..', 'build', 'handler.js')
+	appHandlerPath: path.join(serverDir, '..', 'build', 'handler.js'),
+	databaseUrl: null,
+	redisUrl: null
 };
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
@@ -70,6 +76,17 @@ function origin(raw: string | undefined): string | null {
 	return url.origin;
 }
 
+/** A URL whose scheme is one of `protocols`; the message never repeats the value (it may hold a password). */
+function serviceUrl(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string | null {
+	const raw = env[name];
+	if (!raw) return null;
+	const url = URL.parse(raw);
+	if (!url || !protocols.includes(url.protocol)) {
+		throw new Error(`${name} must be a ${protocols.map((p) => `${p}//…`).join(' or ')} URL`);
+	}
+	return raw;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
 	const logLevel = (env.LOG_LEVEL ?? defaultConfig.logLevel) as LogLevel;
 	if (!LOG_LEVELS.includes(logLevel)) {
@@ -86,6 +103,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
 			perSecond: integer(env, 'SYNC_RATE_PER_SECOND', defaultConfig.rateLimit.perSecond, 1),
 			burst: integer(env, 'SYNC_RATE_BURST', defaultConfig.rateLimit.burst, 1)
 		},
-		compactAfterUpdates: integer(env, 'COMPACT_AFTER_UPDATES', defaultConfig.compactAfterUpdates, 1)
+		compactAfterUpdates: integer(env, 'COMPACT_AFTER_UPDATES', defaultConfig.compactAfterUpdates, 1),
+		databaseUrl: serviceUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+		redisUrl: serviceUrl(env, 'REDIS_URL', ['redis:', 'rediss:'])
 	};
 }

@@ -12,9 +12,11 @@ import { type ServerConfig, loadConfig } from './config.ts';
 import { createApi } from './http/api.ts';
 import { createRequestHandler, loadAppHandler } from './http/app.ts';
 import { type Logger, createLogger } from './log.ts';
+import { PostgresStorage } from './storage/postgres.ts';
 import { SqliteStorage } from './storage/sqlite.ts';
 import type { MeetingStorage } from './storage/types.ts';
 import { type Fanout, singleInstance } from './sync/fanout.ts';
+import { RedisFanout } from './sync/redis-fanout.ts';
 import { type SyncPolicy, defaultPolicy } from './sync/policy.ts';
 import { RoomManager } from './sync/rooms.ts';
 import { createUpgradeHandler } from './sync/upgrade.ts';
@@ -40,10 +42,17 @@ export interface RunningServer {
 
 export async function startServer(config: ServerConfig, parts: ServerParts = {}): Promise<RunningServer> {
 	const log = parts.logger ?? createLogger(config.logLevel);
-	const storage = parts.storage ?? SqliteStorage.inDataDir(config.dataDir);
-	const fanout = parts.fanout ?? singleInstance;
+	const storage =
+		parts.storage ??
+		(config.databaseUrl ? new PostgresStorage(config.databaseUrl, { log }) : SqliteStorage.inDataDir(config.dataDir));
+	const fanout = parts.fanout ?? (config.redisUrl ? new RedisFanout(config.redisUrl, { log }) : singleInstance);
 	const policy = parts.policy ?? defaultPolicy;
-	await storage.init();
+	try {
+		await storage.init();
+	} catch (error) {
+		await fanout.close();
+		throw error;
+	}
 
 	const rooms = new RoomManager({ storage, fanout, policy, log, compactAfterUpdates: config.compactAfterUpdates });
 	const api = createApi({
@@ -51,7 +60,8 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 		fanout,
 		publicOrigin: config.publicOrigin,
 		maxBodyBytes: config.maxBodyBytes,
-		stats: () => rooms.stats()
+		stats: () => rooms.stats(),
+		freezeRoom: (meetingId) => rooms.freeze(meetingId)
 	});
 	const app = await loadAppHandler(config.appHandlerPath, log);
 	const server = http.createServer(createRequestHandler(api, app, log));
@@ -72,7 +82,17 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 	});
 	const address = server.address();
 	const port = typeof address === 'object' && address ? address.port : config.port;
-	log.info({ port, host: config.host, dataDir: path.resolve(config.dataDir), app: app !== null }, 'listening');
+	log.info(
+		{
+			port,
+			host: config.host,
+			storage: storage instanceof PostgresStorage ? 'postgres' : storage instanceof SqliteStorage ? 'sqlite' : 'custom',
+			...(storage instanceof SqliteStorage ? { dataDir: path.resolve(config.dataDir) } : {}),
+			fanout: fanout instanceof RedisFanout ? `redis (instance ${fanout.instanceId})` : fanout === singleInstance ? 'none' : 'custom',
+			app: app !== null
+		},
+		'listening'
+	);
 
 	let closed: Promise<void> | null = null;
 	return {

@@ -5,6 +5,7 @@
  */
 import { isMeetingId } from '../../src/lib/protocol/index.ts';
 import type { MeetingRecord, MeetingStorage } from '../storage/types.ts';
+import { tokenCoversGroupMeeting } from '../groups/access.ts';
 import { hashToken, isTokenShaped } from './tokens.ts';
 
 export type Access =
@@ -23,6 +24,9 @@ export async function resolveAccess(
 	if (!meeting || meeting.deletedAt) return { status: 'not-found' };
 	if (!isTokenShaped(token)) return { status: 'unauthorized' };
 	const record = await storage.findToken(hashToken(token));
-	if (!record || record.revokedAt || record.meetingId !== meetingId) return { status: 'unauthorized' };
+	if (!record || record.revokedAt) return { status: 'unauthorized' };
+	if (record.meetingId !== meetingId && !(await tokenCoversGroupMeeting(storage, record.meetingId, meetingId))) {
+		return { status: 'unauthorized' };
+	}
 	return { status: 'ok', meeting, role: record.role };
 }

@@ -4,10 +4,13 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolveAccess } from '../auth/access.ts';
+import { createApprovalService } from '../minutes/approval.ts';
+import { minutesRoutes } from '../minutes/routes.ts';
 import { hashToken, newMeetingId, newToken } from '../auth/tokens.ts';
 import type { MeetingStorage } from '../storage/types.ts';
 import type { Fanout } from '../sync/fanout.ts';
 import type { RoomStats } from '../sync/rooms.ts';
+import { groupRoutes } from '../groups/api.ts';
 import { readJson } from './body.ts';
 import { HttpError, sendJson } from './respond.ts';
 
@@ -19,6 +22,8 @@ export interface ApiDeps {
 	publicOrigin: string | null;
 	maxBodyBytes: number;
 	stats(): RoomStats;
+	/** Makes a meeting read-only in the sync rooms once its minutes are approved. */
+	freezeRoom(meetingId: string): Promise<void>;
 }
 
 interface Route {
@@ -27,12 +32,12 @@ interface Route {
 	handle(req: IncomingMessage, res: ServerResponse, params: string[]): Promise<void>;
 }
 
-function requestOrigin(req: IncomingMessage): string {
+export function requestOrigin(req: IncomingMessage): string {
 	const encrypted = 'encrypted' in req.socket && Boolean(req.socket.encrypted);
 	return `${encrypted ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
 }
 
-function bearer(req: IncomingMessage): string | null {
+export function bearer(req: IncomingMessage): string | null {
 	const header = req.headers.authorization ?? '';
 	const match = /^Bearer\s+(\S+)$/i.exec(header);
 	return match ? match[1] : null;
@@ -98,7 +103,17 @@ export function createApi(deps: ApiDeps) {
 				const { meeting, role } = access;
 				sendJson(res, 200, { id: meeting.id, title: meeting.title, epoch: meeting.epoch, frozenAt: meeting.frozenAt, role });
 			}
-		}
+		},
+		// Meeting groups (docs/groups.md).
+		...groupRoutes({ storage: deps.storage, publicOrigin: deps.publicOrigin, maxBodyBytes: deps.maxBodyBytes, bearer, requestOrigin }),
+		// Minutes approval, verification and corrections (docs/minutes.md).
+		...minutesRoutes({
+			storage: deps.storage,
+			approval: createApprovalService({ storage: deps.storage, freezeRoom: deps.freezeRoom }),
+			maxBodyBytes: deps.maxBodyBytes,
+			bearer,
+			origin: (req) => deps.publicOrigin ?? requestOrigin(req)
+		})
 	];
 
 	/** Handles the request and returns true if the path is ours (/healthz or /api/...). */

@@ -14,7 +14,10 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as Y from 'yjs';
-import type { MeetingRecord, MeetingStorage, TokenRecord } from './types.ts';
+import type { GroupMeetingRecord, GroupRecord, GroupStorage, NewGroupMeeting } from './group-types.ts';
+import { GROUP_SCHEMA, SqliteGroups } from './sqlite-groups.ts';
+import * as minutes from './sqlite-minutes.ts';
+import type { ApprovalRecord, MeetingRecord, MeetingStorage, MinutesSeal, TokenRecord, VersionLinks } from './types.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meetings (
@@ -82,9 +85,10 @@ function bytes(buffer: Buffer): Uint8Array {
 
 export const SQLITE_FILE_NAME = 'motesrum.db';
 
-export class SqliteStorage implements MeetingStorage {
+export class SqliteStorage implements MeetingStorage, GroupStorage {
 	readonly #file: string;
 	#db: Database.Database | null = null;
+	readonly #groups = new SqliteGroups(() => this.#conn);
 
 	/** `file` is a path, or ':memory:' for tests that need no file. */
 	constructor(file: string) {
@@ -109,6 +113,8 @@ export class SqliteStorage implements MeetingStorage {
 		// Another connection (a second process, or a compaction elsewhere) may hold the write lock briefly.
 		db.pragma('busy_timeout = 5000');
 		db.exec(SCHEMA);
+		db.exec(GROUP_SCHEMA);
+		db.exec(minutes.MINUTES_SCHEMA);
 		this.#db = db;
 	}
 
@@ -203,5 +209,52 @@ export class SqliteStorage implements MeetingStorage {
 			}
 		});
 		compact.immediate();
+	}
+
+	// Meeting groups (group-types.ts): delegated so the group tables stay in their own file.
+	createGroup(group: { id: string; name: string }, initialUpdate: Uint8Array): Promise<GroupRecord> {
+		return this.#groups.createGroup(group, initialUpdate);
+	}
+
+	getGroup(id: string): Promise<GroupRecord | null> {
+		return this.#groups.getGroup(id);
+	}
+
+	createGroupMeeting(meeting: NewGroupMeeting): Promise<{ meeting: GroupMeetingRecord; created: boolean }> {
+		return this.#groups.createGroupMeeting(meeting);
+	}
+
+	listGroupMeetings(groupId: string): Promise<GroupMeetingRecord[]> {
+		return this.#groups.listGroupMeetings(groupId);
+	}
+
+	findMeetingGroup(meetingId: string): Promise<GroupMeetingRecord | null> {
+		return this.#groups.findMeetingGroup(meetingId);
+	}
+
+	// ---- minutes approval and versions: the SQL is in sqlite-minutes.ts
+
+	async addApproval(record: ApprovalRecord): Promise<void> {
+		minutes.addApproval(this.#conn, record);
+	}
+
+	async listApprovals(meetingId: string): Promise<ApprovalRecord[]> {
+		return minutes.listApprovals(this.#conn, meetingId);
+	}
+
+	async sealMinutes(seal: MinutesSeal): Promise<boolean> {
+		return minutes.sealMinutes(this.#conn, seal);
+	}
+
+	async getSeal(meetingId: string): Promise<MinutesSeal | null> {
+		return minutes.getSeal(this.#conn, meetingId);
+	}
+
+	async createCorrection(input: { id: string; title: string; previousId: string; update: Uint8Array }): Promise<MeetingRecord | null> {
+		return minutes.createCorrection(this.#conn, input);
+	}
+
+	async getVersionLinks(meetingId: string): Promise<VersionLinks> {
+		return minutes.getVersionLinks(this.#conn, meetingId);
 	}
 }

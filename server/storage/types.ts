@@ -25,6 +25,44 @@ export interface TokenRecord {
 	revokedAt: string | null;
 }
 
+/**
+ * Justering (approval of the minutes). One record per (meeting, action, participant):
+ * the secretary's 'ready' ("Klar för justering") and each approver's 'approve'.
+ */
+export interface ApprovalRecord {
+	meetingId: string;
+	action: 'ready' | 'approve';
+	/** The participant in the meeting document who acted, or null (an organiser with no such participant). */
+	participantId: string | null;
+	/** The role acted in: 'secretary' for ready, 'adjuster' or 'chair' for approve. */
+	role: string;
+	name: string;
+	at: string;
+}
+
+/**
+ * What was fixed when the last approver approved: the fingerprints of the stored document
+ * at that moment (see docs/minutes.md for what exactly is hashed) and who approved when.
+ */
+export interface MinutesSeal {
+	meetingId: string;
+	/** Identifies the canonical export's format, e.g. 'motesrum-meeting/1'. */
+	format: string;
+	/** SHA-256 hex of the canonical export (JSON) of the document. */
+	fingerprint: string;
+	/** SHA-256 hex of the document's Yjs snapshot (state vector + delete set). */
+	stateHash: string;
+	approvedAt: string;
+	approvers: ApprovalRecord[];
+}
+
+export interface VersionLinks {
+	/** The frozen meeting this one corrects. */
+	previousVersionId: string | null;
+	/** The correction of this meeting, if one was made. */
+	nextVersionId: string | null;
+}
+
 export interface MeetingStorage {
 	/** Runs migrations; must be called before anything else. */
 	init(): Promise<void>;
@@ -49,4 +87,24 @@ export interface MeetingStorage {
 	 * concurrently are kept. Safe when two processes compact the same meeting at once.
 	 */
 	compact(meetingId: string): Promise<void>;
+
+	// ---- minutes approval and versions (docs/minutes.md)
+
+	/** Records a ready or an approval; a repeat of the same (meeting, action, participant) keeps the first. */
+	addApproval(record: ApprovalRecord): Promise<void>;
+	/** A meeting's approval records, oldest first. */
+	listApprovals(meetingId: string): Promise<ApprovalRecord[]>;
+	/**
+	 * Stores the seal and sets the meeting's `frozenAt` to `seal.approvedAt`, atomically.
+	 * Returns false (and changes nothing) if the meeting was already frozen.
+	 */
+	sealMinutes(seal: MinutesSeal): Promise<boolean>;
+	getSeal(meetingId: string): Promise<MinutesSeal | null>;
+	/**
+	 * Creates a meeting as the correction of `previousId` with `update` as its stored
+	 * document, and links the two, atomically. Returns null (and creates nothing) if
+	 * `previousId` already has a correction.
+	 */
+	createCorrection(input: { id: string; title: string; previousId: string; update: Uint8Array }): Promise<MeetingRecord | null>;
+	getVersionLinks(meetingId: string): Promise<VersionLinks>;
 }

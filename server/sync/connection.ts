@@ -32,12 +32,18 @@ export class Connection {
 	readonly id = nextId++;
 	readonly meetingId: string;
 	readonly access: AccessContext;
-	/** Whether document updates from this connection are applied; read-only connections still receive everything. */
-	readonly canWrite: boolean;
+	/**
+	 * Whether document updates from this connection are applied; read-only connections
+	 * still receive everything. Decided at the upgrade; `revokeWrite` can only take it away.
+	 */
+	get canWrite(): boolean {
+		return this.#canWrite;
+	}
 	readonly log: Logger;
 	/** Awareness client ids this connection announced; removed for everyone when it closes. */
 	readonly awarenessClients = new Set<number>();
 	#closed = false;
+	#canWrite: boolean;
 	#readOnlyNoticeSent = false;
 
 	readonly #ws: WebSocket;
@@ -53,7 +59,7 @@ export class Connection {
 		this.#ws = ws;
 		this.meetingId = options.meetingId;
 		this.access = options.access;
-		this.canWrite = options.canWrite;
+		this.#canWrite = options.canWrite;
 		this.log = options.log.child({ meetingId: options.meetingId, connection: this.id });
 		this.#bucket = new TokenBucket(options.rateLimit.perSecond, options.rateLimit.burst);
 
@@ -108,6 +114,14 @@ export class Connection {
 		if (this.#readOnlyNoticeSent) return;
 		this.#readOnlyNoticeSent = true;
 		this.notice({ code: this.access.meeting.frozenAt ? 'frozen' : 'read-only', message: 'Edits are not saved for this connection.' });
+	}
+
+	/** Makes a writer read-only from now on (the minutes were approved), telling it once. */
+	revokeWrite(notice: Notice): void {
+		if (!this.#canWrite) return;
+		this.#canWrite = false;
+		this.#readOnlyNoticeSent = true;
+		this.notice(notice);
 	}
 
 	close(code: number, reason: string): void {

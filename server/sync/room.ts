@@ -9,6 +9,11 @@
  *   acknowledgements only follow a resolved append.
  * - A failed load or append drops the room: every client is closed with
  *   CLOSE.UNAVAILABLE, reconnects and sends again what the server lacks.
+ * - With several instances, the storage is the source of truth: the room subscribes
+ *   to the fan-out before it reads the storage, and re-reads it whenever the fan-out
+ *   says messages may have been missed (`resync`) and, for a shared fan-out, when a
+ *   connection joins. Re-reads are coalesced: one runs at a time, and one more runs
+ *   if another was asked for meanwhile.
  */
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
@@ -41,6 +46,8 @@ export interface RoomDeps {
 
 type RoomState = 'loading' | 'ready' | 'closing' | 'closed';
 
+const FROZEN_NOTICE = { code: 'frozen', message: 'The minutes are approved: the meeting is read-only.' } as const;
+
 /** Transaction origin of updates that came from another instance through the fan-out. */
 const FANOUT_ORIGIN = Symbol('fanout');
 
@@ -65,8 +72,12 @@ export class Room {
 	readonly #stored = new Map<number, number>();
 	#tail: Promise<void> = Promise.resolve();
 	#unsubscribe: () => void = () => {};
+	#frozen = false;
 	/** The effective update of the transaction being applied (set by the doc's update listener). */
 	#applied: Uint8Array | null = null;
+	/** A re-read of the storage was asked for and has not started yet. */
+	#resyncWanted = false;
+	#resyncing = false;
 
 	constructor(meetingId: string, deps: RoomDeps) {
 		this.meetingId = meetingId;
@@ -86,14 +97,17 @@ export class Room {
 
 	/** Loads the stored state; the manager calls it once, right after construction. */
 	async load(): Promise<void> {
+		// Subscribed first: whatever is published from now on arrives, whatever was published before is stored.
+		this.#unsubscribe = this.#deps.fanout.subscribe(this.meetingId, this.#onFanout);
 		try {
 			const started = performance.now();
 			const updates = await this.#deps.storage.loadUpdates(this.meetingId);
+			if (this.#state !== 'loading') return;
 			Y.transact(this.doc, () => {
 				for (const update of updates) Y.applyUpdate(this.doc, update);
 			});
+			// The doc holds only stored updates so far: the loaded ones and those the fan-out delivered meanwhile.
 			this.#markStored(Y.decodeStateVector(Y.encodeStateVector(this.doc)));
-			this.#unsubscribe = this.#deps.fanout.subscribe(this.meetingId, this.#onFanout);
 			this.#log.info({ updates: updates.length, ms: Math.round(performance.now() - started) }, 'room loaded');
 		} catch (error) {
 			this.#log.error({ err: error }, 'loading the meeting failed');
@@ -105,6 +119,7 @@ export class Room {
 		for (const connection of this.connections) this.#start(connection);
 		// Everyone may have left while the state was loading.
 		if (this.connections.size === 0) this.#deps.onEmpty(this);
+		else if (this.#resyncWanted) void this.#resync();
 	}
 
 	add(connection: Connection): void {
@@ -112,8 +127,24 @@ export class Room {
 			throw new Error('add() on a room that is unloading');
 		}
 		this.connections.add(connection);
+		// A connection whose access was decided just before the freeze must not write either.
+		if (this.#frozen) connection.revokeWrite(FROZEN_NOTICE);
 		connection.onClose(() => this.#remove(connection));
-		if (this.#state === 'ready') this.#start(connection);
+		if (this.#state === 'ready') {
+			this.#start(connection);
+			if (this.#deps.fanout.shared) this.#requestResync();
+		}
+	}
+
+	/**
+	 * The minutes are being approved: every connection, present and future, becomes
+	 * read-only, so from now on no update is applied, stored or broadcast. Resolves once
+	 * the updates accepted before are stored, so the stored document is final.
+	 */
+	freeze(): Promise<void> {
+		this.#frozen = true;
+		for (const connection of this.connections) connection.revokeWrite(FROZEN_NOTICE);
+		return this.flush();
 	}
 
 	/** Resolves when every update received so far is stored (or failed). */
@@ -235,14 +266,20 @@ export class Room {
 		}
 		const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
 		// Echoed to the sender too: the stock client reconnects after 30 s without any message.
+		// While loading, connections are not greeted yet; the greeting carries the states.
 		const frame = encodeAwareness(update);
-		for (const connection of this.connections) connection.send(frame);
+		if (this.#state === 'ready') for (const connection of this.connections) connection.send(frame);
 		if (origin !== FANOUT_ORIGIN) this.#deps.fanout.publish(this.meetingId, { kind: 'awareness', update });
 	};
 
+	/** Messages from other instances; applied while loading too (the load may have read the storage before they were stored). */
 	#onFanout = (message: FanoutMessage): void => {
-		if (this.#state !== 'ready') return;
+		if (this.#state !== 'ready' && this.#state !== 'loading') return;
 		try {
+			if (message.kind === 'resync') {
+				this.#requestResync();
+				return;
+			}
 			if (message.kind === 'awareness') {
 				awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, FANOUT_ORIGIN);
 				return;
@@ -253,7 +290,7 @@ export class Room {
 			this.#applied = null;
 			// The publishing instance stored it before publishing.
 			this.#markStored(reachOf(message.update));
-			if (effective) {
+			if (effective && this.#state === 'ready') {
 				const frame = encodeUpdate(effective);
 				for (const connection of this.connections) connection.send(frame);
 			}
@@ -261,6 +298,49 @@ export class Room {
 			this.#log.error({ err: (error as Error).message }, 'undecodable fan-out message ignored');
 		}
 	};
+
+	/** Asks for a re-read of the storage; while loading, it runs once the load is done. */
+	#requestResync(): void {
+		this.#resyncWanted = true;
+		if (this.#state === 'ready' && !this.#resyncing) void this.#resync();
+	}
+
+	/**
+	 * Applies the stored state to the doc and sends what was missing to every
+	 * connection. A failed read drops the room like a failed append: the clients
+	 * reconnect, and the next room loads what is stored.
+	 */
+	async #resync(): Promise<void> {
+		this.#resyncing = true;
+		try {
+			while (this.#resyncWanted && this.#state === 'ready') {
+				this.#resyncWanted = false;
+				const updates = await this.#deps.storage.loadUpdates(this.meetingId);
+				if (this.#state !== 'ready') return;
+				this.#applied = null;
+				Y.transact(
+					this.doc,
+					() => {
+						for (const update of updates) Y.applyUpdate(this.doc, update);
+					},
+					FANOUT_ORIGIN
+				);
+				const effective = this.#applied as Uint8Array | null;
+				this.#applied = null;
+				for (const update of updates) this.#markStored(reachOf(update));
+				if (effective) {
+					const frame = encodeUpdate(effective);
+					for (const connection of this.connections) connection.send(frame);
+					this.#log.info({ bytes: effective.byteLength }, 'resync found updates the fan-out had not delivered');
+				}
+			}
+		} catch (error) {
+			this.#log.error({ err: error }, 'reading the meeting for a resync failed, dropping the room');
+			this.#fail();
+		} finally {
+			this.#resyncing = false;
+		}
+	}
 
 	#remove(connection: Connection): void {
 		if (!this.connections.delete(connection)) return;

@@ -30,6 +30,8 @@ export class RoomManager {
 	readonly #rooms = new Map<string, Room>();
 	/** Unloads in progress, by meeting id; joins wait for them. */
 	readonly #unloading = new Map<string, Promise<void>>();
+	/** Meetings frozen while this process runs: their rooms accept no writes. */
+	readonly #frozen = new Set<string>();
 	#closing = false;
 
 	constructor(options: RoomManagerOptions) {
@@ -67,6 +69,18 @@ export class RoomManager {
 		}
 	}
 
+	/**
+	 * Makes the meeting read-only in this process: its room (now and whenever it is
+	 * created again) refuses every write. Resolves once everything accepted before is
+	 * stored, so the stored document can be fingerprinted. Storage's `frozenAt` keeps
+	 * it read-only across restarts (the policy refuses writers at the upgrade).
+	 */
+	async freeze(meetingId: string): Promise<void> {
+		this.#frozen.add(meetingId);
+		await this.#unloading.get(meetingId);
+		await this.#rooms.get(meetingId)?.freeze();
+	}
+
 	/** Unloads every room (clients are told to reconnect later) and refuses new joins. */
 	async closeAll(): Promise<void> {
 		this.#closing = true;
@@ -83,6 +97,7 @@ export class RoomManager {
 			}
 		});
 		this.#rooms.set(meetingId, room);
+		if (this.#frozen.has(meetingId)) void room.freeze();
 		return room;
 	}
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStorage } from '../../server/storage/sqlite.ts';
 import { storageContract } from './storage-contract.ts';
+import { minutesStorageContract } from './storage-contract-minutes.ts';
 
 const dirs: string[] = [];
 let lastFile = '';
@@ -29,6 +30,7 @@ storageContract('sqlite (file)', {
 });
 
 storageContract('sqlite (memory)', { create: () => openAt(':memory:') });
+minutesStorageContract('sqlite (memory)', { create: () => openAt(':memory:') });
 
 describe('SqliteStorage specifics', () => {
 	it('runs in WAL mode and creates its data directory', async () => {

@@ -76,3 +76,20 @@ export {
 	type LiveState
 } from './live.js';
 export { findItem, observeMeeting, readMeeting } from './read.js';
+export {
+	OUTSTANDING_KINDS,
+	carryOutstanding,
+	closeOutstanding,
+	compareOrigins,
+	outstandingKey,
+	readGroupLink,
+	readOutstanding,
+	reopenOutstanding,
+	setGroupLink,
+	type GroupLinkInput,
+	type GroupLinkView,
+	type OutstandingEntryView,
+	type OutstandingKind,
+	type OutstandingOrigin,
+	type OutstandingStatus
+} from './outstanding.js';

@@ -1,0 +1,241 @@
+/**
+ * Justering: the secretary marks the minutes ready, the adjusters (and for a protokoll the
+ * chair) approve, and the last approval freezes the meeting:
+ *
+ * 1. the room in this process turns read-only and its accepted updates are stored;
+ * 2. the stored document is loaded and fingerprinted (canonical export + Yjs snapshot,
+ *    src/lib/minutes/canonical.ts);
+ * 3. the seal and `frozenAt` are written in one storage transaction.
+ *
+ * Verification loads the stored document again and recomputes both fingerprints. A
+ * correction is a new meeting whose document is a copy of the frozen one.
+ * Design and what is hashed: docs/minutes.md.
+ */
+import * as Y from 'yjs';
+import { readMeeting, type MeetingView, type ParticipantView } from '../../src/lib/meeting/index.ts';
+import { CANONICAL_FORMAT, fingerprint, stateFingerprint } from '../../src/lib/minutes/canonical.ts';
+import { setPreviousVersionId } from '../../src/lib/minutes/versions.ts';
+import type { ApprovalEntry, ApprovalState } from '../../src/lib/minutes/types.ts';
+import { newMeetingId } from '../auth/tokens.ts';
+import { HttpError } from '../http/respond.ts';
+import type { ApprovalRecord, MeetingRecord, MeetingStorage } from '../storage/types.ts';
+import { mayAct } from './roles.ts';
+
+export interface ApprovalDeps {
+	storage: MeetingStorage;
+	/** Makes the meeting read-only in the sync rooms and waits until accepted updates are stored. */
+	freezeRoom(meetingId: string): Promise<void>;
+}
+
+export interface VerifyResult {
+	ok: boolean;
+	/** The fingerprint sealed at approval (null if not approved). */
+	fingerprint: string | null;
+	/** The fingerprint of the document as stored now. */
+	currentFingerprint: string;
+	approvedAt: string | null;
+	approvers: ApprovalEntry[];
+	reason: 'not-approved' | 'content-changed' | 'document-changed' | null;
+}
+
+async function loadDoc(storage: MeetingStorage, meetingId: string): Promise<Y.Doc> {
+	const doc = new Y.Doc();
+	const updates = await storage.loadUpdates(meetingId);
+	Y.transact(doc, () => {
+		for (const update of updates) Y.applyUpdate(doc, update);
+	});
+	return doc;
+}
+
+function toEntry(record: ApprovalRecord): ApprovalEntry {
+	return {
+		participantId: record.participantId,
+		name: record.name,
+		role: record.role as ApprovalEntry['role'],
+		at: record.at
+	};
+}
+
+/** Who has to approve: the adjusters, and for a protokoll also the chair (first, as signed). */
+function requiredApprovers(view: MeetingView): ParticipantView[] {
+	return [
+		...(view.header.kind === 'minutes' ? view.participants.filter((p) => p.role === 'chair') : []),
+		...view.participants.filter((p) => p.role === 'adjuster')
+	];
+}
+
+/** The participant a call acts as: the one named, or the only candidate. */
+function pickParticipant(candidates: ParticipantView[], participantId: unknown, what: string): ParticipantView {
+	if (participantId !== undefined && participantId !== null) {
+		const chosen = candidates.find((p) => p.id === participantId);
+		if (!chosen) throw new HttpError(400, `participantId is not ${what} of this meeting`);
+		return chosen;
+	}
+	if (candidates.length === 1) return candidates[0];
+	if (candidates.length === 0) throw new HttpError(409, `The meeting has no ${what}`);
+	throw new HttpError(400, `participantId is required: the meeting has several ${what}s`);
+}
+
+export function createApprovalService(deps: ApprovalDeps) {
+	const { storage } = deps;
+
+	async function state(meeting: MeetingRecord): Promise<ApprovalState> {
+		const doc = await loadDoc(storage, meeting.id);
+		try {
+			return stateOf(meeting, readMeeting(doc));
+		} finally {
+			doc.destroy();
+		}
+	}
+
+	async function stateOf(meeting: MeetingRecord, view: MeetingView): Promise<ApprovalState> {
+		const [records, seal, links] = await Promise.all([
+			storage.listApprovals(meeting.id),
+			storage.getSeal(meeting.id),
+			storage.getVersionLinks(meeting.id)
+		]);
+		const ready = records.find((r) => r.action === 'ready') ?? null;
+		const approvals = records.filter((r) => r.action === 'approve');
+		const approvedIds = new Set(approvals.map((a) => a.participantId));
+		return {
+			ready: ready ? toEntry(ready) : null,
+			approvals: (seal?.approvers ?? approvals).map(toEntry),
+			pending: seal
+				? []
+				: requiredApprovers(view)
+						.filter((p) => !approvedIds.has(p.id))
+						.map((p) => ({ participantId: p.id, name: p.name, role: p.role as 'adjuster' | 'chair' })),
+			frozenAt: meeting.frozenAt,
+			approvedAt: seal?.approvedAt ?? null,
+			fingerprint: seal?.fingerprint ?? null,
+			previousVersionId: links.previousVersionId,
+			nextVersionId: links.nextVersionId
+		};
+	}
+
+	/** Freezes and seals once every required approver approved; a concurrent seal loses quietly. */
+	async function sealIfComplete(meeting: MeetingRecord): Promise<void> {
+		const view = await (async () => {
+			const doc = await loadDoc(storage, meeting.id);
+			try {
+				return readMeeting(doc);
+			} finally {
+				doc.destroy();
+			}
+		})();
+		const required = requiredApprovers(view);
+		const records = (await storage.listApprovals(meeting.id)).filter((r) => r.action === 'approve');
+		const approved = new Set(records.map((r) => r.participantId));
+		if (required.length === 0 || !required.every((p) => approved.has(p.id))) return;
+
+		await deps.freezeRoom(meeting.id);
+		const doc = await loadDoc(storage, meeting.id);
+		try {
+			const approvedAt = new Date().toISOString();
+			await storage.sealMinutes({
+				meetingId: meeting.id,
+				format: CANONICAL_FORMAT,
+				fingerprint: await fingerprint(doc),
+				stateHash: await stateFingerprint(doc),
+				approvedAt,
+				approvers: records.filter((r) => required.some((p) => p.id === r.participantId))
+			});
+		} finally {
+			doc.destroy();
+		}
+	}
+
+	async function act(meeting: MeetingRecord, tokenRole: string, body: unknown): Promise<ApprovalState> {
+		if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'Body must be a JSON object');
+		const { action, participantId } = body as Record<string, unknown>;
+		if (action !== 'ready' && action !== 'approve') throw new HttpError(400, "action must be 'ready' or 'approve'");
+		if (meeting.frozenAt) throw new HttpError(409, 'The minutes are already approved');
+
+		const doc = await loadDoc(storage, meeting.id);
+		let view: MeetingView;
+		try {
+			view = readMeeting(doc);
+		} finally {
+			doc.destroy();
+		}
+		const at = new Date().toISOString();
+		if (action === 'ready') {
+			if (!mayAct(tokenRole, 'ready', 'secretary')) throw new HttpError(403, 'Only the secretary marks the minutes ready');
+			const secretaries = view.participants.filter((p) => p.role === 'secretary');
+			const secretary = secretaries.length > 0 ? pickParticipant(secretaries, participantId, 'secretary') : null;
+			await storage.addApproval({
+				meetingId: meeting.id,
+				action: 'ready',
+				participantId: secretary?.id ?? null,
+				role: 'secretary',
+				name: secretary?.name ?? tokenRole,
+				at
+			});
+			return stateOf(meeting, view);
+		}
+
+		const records = await storage.listApprovals(meeting.id);
+		if (!records.some((r) => r.action === 'ready')) throw new HttpError(409, 'The minutes are not marked ready for approval yet');
+		const approved = new Set(records.filter((r) => r.action === 'approve').map((r) => r.participantId));
+		const required = requiredApprovers(view);
+		if (required.length === 0) throw new HttpError(409, 'The meeting has no adjuster');
+		const allowed = required.filter((p) => mayAct(tokenRole, 'approve', p.role));
+		if (allowed.length === 0) throw new HttpError(403, 'This token may not approve these minutes');
+		const open = allowed.filter((p) => !approved.has(p.id));
+		// Without a participantId the token approves as the one approver it can still act for.
+		const approver = pickParticipant(participantId === undefined && open.length > 0 ? open : allowed, participantId, 'approver');
+		await storage.addApproval({ meetingId: meeting.id, action: 'approve', participantId: approver.id, role: approver.role, name: approver.name, at });
+		await sealIfComplete(meeting);
+		const current = (await storage.getMeeting(meeting.id)) ?? meeting;
+		return state(current);
+	}
+
+	async function verify(meeting: MeetingRecord): Promise<VerifyResult> {
+		const [seal, doc] = await Promise.all([storage.getSeal(meeting.id), loadDoc(storage, meeting.id)]);
+		try {
+			const current = await fingerprint(doc);
+			if (!seal) {
+				return { ok: false, fingerprint: null, currentFingerprint: current, approvedAt: null, approvers: [], reason: 'not-approved' };
+			}
+			const contentSame = current === seal.fingerprint;
+			const stateSame = (await stateFingerprint(doc)) === seal.stateHash;
+			return {
+				ok: contentSame && stateSame,
+				fingerprint: seal.fingerprint,
+				currentFingerprint: current,
+				approvedAt: seal.approvedAt,
+				approvers: seal.approvers.map(toEntry),
+				reason: !contentSame ? 'content-changed' : !stateSame ? 'document-changed' : null
+			};
+		} finally {
+			doc.destroy();
+		}
+	}
+
+	/** A new meeting whose document is a copy of the frozen one, naming it as its previous version. */
+	async function correct(meeting: MeetingRecord, tokenRole: string): Promise<MeetingRecord> {
+		if (!mayAct(tokenRole, 'correct', null)) throw new HttpError(403, 'Only the secretary or the organiser starts a correction');
+		if (!meeting.frozenAt) throw new HttpError(409, 'Only approved minutes are corrected by a new version; these can still be edited');
+		const doc = await loadDoc(storage, meeting.id);
+		try {
+			setPreviousVersionId(doc, meeting.id);
+			const created = await storage.createCorrection({
+				id: newMeetingId(),
+				title: meeting.title,
+				previousId: meeting.id,
+				update: Y.encodeStateAsUpdate(doc)
+			});
+			if (!created) {
+				const { nextVersionId } = await storage.getVersionLinks(meeting.id);
+				throw new HttpError(409, `These minutes already have a corrected version: ${nextVersionId}`);
+			}
+			return created;
+		} finally {
+			doc.destroy();
+		}
+	}
+
+	return { state, act, verify, correct };
+}
+
+export type ApprovalService = ReturnType<typeof createApprovalService>;

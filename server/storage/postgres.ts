@@ -1,0 +1,287 @@
+/**
+ * MeetingStorage on PostgreSQL (pg), for several instances sharing one database.
+ *
+ * - Migrations run in `init()` under an advisory lock, so instances starting at once
+ *   apply each one exactly once; applied versions are kept in `motesrum_migrations`.
+ * - `appendUpdate` resolves after the INSERT committed (synchronous_commit as the
+ *   server is configured, `on` by default), so an acknowledged update survives a crash
+ *   of this process or of PostgreSQL.
+ * - `loadUpdates` reads the snapshot and the log in one statement, so one MVCC
+ *   snapshot: a compaction committing in between cannot hide rows from it.
+ * - `compact` takes a transaction-level advisory lock keyed on the meeting (two
+ *   instances compacting the same meeting run one after the other), and removes the
+ *   log with `DELETE … RETURNING`: exactly the rows it folds into the snapshot are the
+ *   rows it deletes. An append committing meanwhile is not visible to that DELETE and
+ *   stays in the log; a sequence-range delete could drop such a row, because sequence
+ *   order is not commit order.
+ *
+ * Which schema is used follows the connection's search_path; set it in the URL with
+ * `?options=-c%20search_path%3D<schema>` (the tests give each run its own schema).
+ */
+import pg from 'pg';
+import * as Y from 'yjs';
+import type { Logger } from '../log.ts';
+import type { MeetingRecord, MeetingStorage, TokenRecord } from './types.ts';
+
+interface Migration {
+	version: number;
+	name: string;
+	sql: string;
+}
+
+/** Append-only: a released migration is never edited, a change is a new version. */
+const MIGRATIONS: readonly Migration[] = [
+	{
+		version: 1,
+		name: 'meetings, tokens, snapshots, update log',
+		sql: `
+CREATE TABLE meetings (
+	id TEXT PRIMARY KEY,
+	title TEXT NOT NULL,
+	created_at TIMESTAMPTZ NOT NULL,
+	epoch INTEGER NOT NULL DEFAULT 1,
+	frozen_at TIMESTAMPTZ,
+	deleted_at TIMESTAMPTZ
+);
+CREATE TABLE tokens (
+	hash TEXT PRIMARY KEY,
+	meeting_id TEXT NOT NULL REFERENCES meetings(id),
+	role TEXT NOT NULL,
+	label TEXT NOT NULL,
+	created_at TIMESTAMPTZ NOT NULL,
+	revoked_at TIMESTAMPTZ
+);
+CREATE INDEX tokens_meeting ON tokens(meeting_id);
+CREATE TABLE snapshots (
+	meeting_id TEXT PRIMARY KEY REFERENCES meetings(id),
+	data BYTEA NOT NULL,
+	updated_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE updates (
+	seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	meeting_id TEXT NOT NULL REFERENCES meetings(id),
+	data BYTEA NOT NULL
+);
+CREATE INDEX updates_meeting_seq ON updates(meeting_id, seq);
+`
+	}
+];
+
+interface MeetingRow {
+	id: string;
+	title: string;
+	created_at: Date;
+	epoch: number;
+	frozen_at: Date | null;
+	deleted_at: Date | null;
+}
+
+function toMeeting(row: MeetingRow): MeetingRecord {
+	return {
+		id: row.id,
+		title: row.title,
+		createdAt: row.created_at.toISOString(),
+		epoch: row.epoch,
+		frozenAt: row.frozen_at?.toISOString() ?? null,
+		deletedAt: row.deleted_at?.toISOString() ?? null
+	};
+}
+
+/** pg returns bytea as Buffers; callers get plain Uint8Arrays over the same bytes. */
+function bytes(buffer: Buffer): Uint8Array {
+	return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+function buffer(update: Uint8Array): Buffer {
+	return Buffer.from(update.buffer, update.byteOffset, update.byteLength);
+}
+
+/** The URL without its password, for log lines and error messages. */
+export function describeDatabaseUrl(url: string): string {
+	const parsed = URL.parse(url);
+	if (!parsed) return '(unparseable DATABASE_URL)';
+	parsed.password = '';
+	parsed.search = '';
+	return parsed.toString();
+}
+
+export interface PostgresStorageOptions {
+	/** Receives errors of idle pooled connections (e.g. PostgreSQL restarted); they are otherwise harmless. */
+	log?: Logger;
+	/** Connections in the pool (default 10). */
+	maxConnections?: number;
+}
+
+export class PostgresStorage implements MeetingStorage {
+	readonly #url: string;
+	readonly #options: PostgresStorageOptions;
+	#pool: pg.Pool | null = null;
+
+	constructor(url: string, options: PostgresStorageOptions = {}) {
+		this.#url = url;
+		this.#options = options;
+	}
+
+	get #db(): pg.Pool {
+		if (!this.#pool) throw new Error('PostgresStorage used before init() or after close()');
+		return this.#pool;
+	}
+
+	async init(): Promise<void> {
+		const pool = new pg.Pool({
+			connectionString: this.#url,
+			max: this.#options.maxConnections ?? 10,
+			// Fail fast while PostgreSQL is unreachable, so clients and /healthz get an answer.
+			connectionTimeoutMillis: 3000,
+			query_timeout: 30_000,
+			keepAlive: true
+		});
+		// An idle connection that breaks emits here; without a listener it would crash the process.
+		pool.on('error', (error) => this.#options.log?.warn({ err: error.message }, 'idle PostgreSQL connection lost'));
+		try {
+			await this.#migrate(pool);
+		} catch (error) {
+			await pool.end().catch(() => {});
+			throw new Error(`PostgreSQL at ${describeDatabaseUrl(this.#url)}: ${(error as Error).message}`, { cause: error });
+		}
+		this.#pool = pool;
+	}
+
+	async #migrate(pool: pg.Pool): Promise<void> {
+		await this.#transaction(pool, async (client) => {
+			// Per schema, so test runs in their own schemas do not wait for each other.
+			await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('motesrum:migrate:' || current_schema(), 0))`);
+			await client.query(`CREATE TABLE IF NOT EXISTS motesrum_migrations (
+				version INTEGER PRIMARY KEY,
+				name TEXT NOT NULL,
+				applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+			)`);
+			const applied = new Set(
+				(await client.query<{ version: number }>('SELECT version FROM motesrum_migrations')).rows.map((r) => r.version)
+			);
+			for (const migration of MIGRATIONS) {
+				if (applied.has(migration.version)) continue;
+				await client.query(migration.sql);
+				await client.query('INSERT INTO motesrum_migrations (version, name) VALUES ($1, $2)', [
+					migration.version,
+					migration.name
+				]);
+				this.#options.log?.info({ version: migration.version, name: migration.name }, 'database migration applied');
+			}
+		});
+	}
+
+	async #transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+		const client = await pool.connect();
+		try {
+			await client.query('BEGIN');
+			const result = await work(client);
+			await client.query('COMMIT');
+			return result;
+		} catch (error) {
+			// A broken connection cannot roll back; it is discarded below either way.
+			await client.query('ROLLBACK').catch(() => {});
+			throw error;
+		} finally {
+			client.release();
+		}
+	}
+
+	async close(): Promise<void> {
+		const pool = this.#pool;
+		this.#pool = null;
+		await pool?.end();
+	}
+
+	async createMeeting(meeting: Pick<MeetingRecord, 'id' | 'title'>): Promise<MeetingRecord> {
+		const { rows } = await this.#db.query<MeetingRow>(
+			'INSERT INTO meetings (id, title, created_at) VALUES ($1, $2, $3) RETURNING *',
+			[meeting.id, meeting.title, new Date()]
+		);
+		return toMeeting(rows[0]);
+	}
+
+	async getMeeting(id: string): Promise<MeetingRecord | null> {
+		const { rows } = await this.#db.query<MeetingRow>('SELECT * FROM meetings WHERE id = $1', [id]);
+		return rows.length > 0 ? toMeeting(rows[0]) : null;
+	}
+
+	async addToken(tokenHash: string, token: Omit<TokenRecord, 'createdAt' | 'revokedAt'>): Promise<void> {
+		await this.#db.query('INSERT INTO tokens (hash, meeting_id, role, label, created_at) VALUES ($1, $2, $3, $4, now())', [
+			tokenHash,
+			token.meetingId,
+			token.role,
+			token.label
+		]);
+	}
+
+	async findToken(tokenHash: string): Promise<TokenRecord | null> {
+		const { rows } = await this.#db.query<{
+			meeting_id: string;
+			role: string;
+			label: string;
+			created_at: Date;
+			revoked_at: Date | null;
+		}>('SELECT meeting_id, role, label, created_at, revoked_at FROM tokens WHERE hash = $1', [tokenHash]);
+		if (rows.length === 0) return null;
+		const row = rows[0];
+		return {
+			meetingId: row.meeting_id,
+			role: row.role,
+			label: row.label,
+			createdAt: row.created_at.toISOString(),
+			revokedAt: row.revoked_at?.toISOString() ?? null
+		};
+	}
+
+	async loadUpdates(meetingId: string): Promise<Uint8Array[]> {
+		const { rows } = await this.#db.query<{ data: Buffer }>(
+			`SELECT data FROM (
+				SELECT 0 AS part, 0::bigint AS seq, data FROM snapshots WHERE meeting_id = $1
+				UNION ALL
+				SELECT 1 AS part, seq, data FROM updates WHERE meeting_id = $1
+			) stored ORDER BY part, seq`,
+			[meetingId]
+		);
+		return rows.map((row) => bytes(row.data));
+	}
+
+	async appendUpdate(meetingId: string, update: Uint8Array): Promise<void> {
+		await this.#db.query('INSERT INTO updates (meeting_id, data) VALUES ($1, $2)', [meetingId, buffer(update)]);
+	}
+
+	async countUpdates(meetingId: string): Promise<number> {
+		const { rows } = await this.#db.query<{ n: number }>('SELECT count(*)::int AS n FROM updates WHERE meeting_id = $1', [
+			meetingId
+		]);
+		return rows[0].n;
+	}
+
+	async compact(meetingId: string): Promise<void> {
+		await this.#transaction(this.#db, async (client) => {
+			await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('motesrum:compact:' || $1, 0))`, [meetingId]);
+			const log = await client.query<{ seq: string; data: Buffer }>(
+				'DELETE FROM updates WHERE meeting_id = $1 RETURNING seq, data',
+				[meetingId]
+			);
+			if (log.rows.length === 0) return;
+			const snapshot = await client.query<{ data: Buffer }>('SELECT data FROM snapshots WHERE meeting_id = $1', [meetingId]);
+			// Yjs reaches the same state in any order; log order keeps pending structs short-lived. bigint arrives as text.
+			const rows = log.rows.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
+			const doc = new Y.Doc();
+			try {
+				Y.transact(doc, () => {
+					if (snapshot.rows.length > 0) Y.applyUpdate(doc, bytes(snapshot.rows[0].data));
+					for (const row of rows) Y.applyUpdate(doc, bytes(row.data));
+				});
+				await client.query(
+					`INSERT INTO snapshots (meeting_id, data, updated_at) VALUES ($1, $2, now())
+					 ON CONFLICT (meeting_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
+					[meetingId, buffer(Y.encodeStateAsUpdate(doc))]
+				);
+			} finally {
+				doc.destroy();
+			}
+		});
+	}
+}

@@ -1,0 +1,131 @@
+/**
+ * GroupStorage on the SQLite file of SqliteStorage (same connection, so a group and its
+ * document row, or a meeting, its link and its first update, commit together).
+ */
+import type Database from 'better-sqlite3';
+import type { GroupMeetingRecord, GroupRecord, GroupStorage, NewGroupMeeting } from './group-types.ts';
+
+export const GROUP_SCHEMA = `
+CREATE TABLE IF NOT EXISTS groups (
+	id TEXT PRIMARY KEY REFERENCES meetings(id),
+	name TEXT NOT NULL,
+	created_at TEXT NOT NULL,
+	deleted_at TEXT
+);
+CREATE TABLE IF NOT EXISTS group_meetings (
+	meeting_id TEXT PRIMARY KEY REFERENCES meetings(id),
+	group_id TEXT NOT NULL REFERENCES groups(id),
+	sequence INTEGER NOT NULL,
+	title TEXT NOT NULL,
+	date TEXT,
+	created_at TEXT NOT NULL,
+	UNIQUE (group_id, sequence)
+);
+`;
+
+interface GroupRow {
+	id: string;
+	name: string;
+	created_at: string;
+	deleted_at: string | null;
+}
+
+interface GroupMeetingRow {
+	meeting_id: string;
+	group_id: string;
+	sequence: number;
+	title: string;
+	date: string | null;
+	created_at: string;
+}
+
+function toGroupMeeting(row: GroupMeetingRow): GroupMeetingRecord {
+	return {
+		groupId: row.group_id,
+		meetingId: row.meeting_id,
+		sequence: row.sequence,
+		title: row.title,
+		date: row.date,
+		createdAt: row.created_at
+	};
+}
+
+function isUniqueViolation(error: unknown): boolean {
+	const code = (error as { code?: unknown }).code;
+	return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+export class SqliteGroups implements GroupStorage {
+	readonly #db: () => Database.Database;
+
+	constructor(db: () => Database.Database) {
+		this.#db = db;
+	}
+
+	async createGroup(group: { id: string; name: string }, initialUpdate: Uint8Array): Promise<GroupRecord> {
+		const db = this.#db();
+		const createdAt = new Date().toISOString();
+		db.transaction(() => {
+			db.prepare('INSERT INTO meetings (id, title, created_at) VALUES (?, ?, ?)').run(group.id, group.name, createdAt);
+			db.prepare('INSERT INTO groups (id, name, created_at) VALUES (?, ?, ?)').run(group.id, group.name, createdAt);
+			db.prepare('INSERT INTO updates (meeting_id, data) VALUES (?, ?)').run(group.id, Buffer.from(initialUpdate));
+		}).immediate();
+		return { id: group.id, name: group.name, createdAt, deletedAt: null };
+	}
+
+	async getGroup(id: string): Promise<GroupRecord | null> {
+		const row = this.#db().prepare('SELECT * FROM groups WHERE id = ?').get(id) as GroupRow | undefined;
+		return row ? { id: row.id, name: row.name, createdAt: row.created_at, deletedAt: row.deleted_at } : null;
+	}
+
+	async createGroupMeeting(meeting: NewGroupMeeting): Promise<{ meeting: GroupMeetingRecord; created: boolean }> {
+		const db = this.#db();
+		const existing = () =>
+			db.prepare('SELECT * FROM group_meetings WHERE group_id = ? AND sequence = ?').get(meeting.groupId, meeting.sequence) as
+				| GroupMeetingRow
+				| undefined;
+		const createdAt = new Date().toISOString();
+		try {
+			// IMMEDIATE: the check and the inserts hold the write lock together, so a second
+			// process sees either nothing or the whole meeting.
+			const result = db
+				.transaction(() => {
+					const found = existing();
+					if (found) return { meeting: toGroupMeeting(found), created: false };
+					db.prepare('INSERT INTO meetings (id, title, created_at) VALUES (?, ?, ?)').run(meeting.meetingId, meeting.title, createdAt);
+					db.prepare(
+						'INSERT INTO group_meetings (meeting_id, group_id, sequence, title, date, created_at) VALUES (?, ?, ?, ?, ?, ?)'
+					).run(meeting.meetingId, meeting.groupId, meeting.sequence, meeting.title, meeting.date, createdAt);
+					db.prepare('INSERT INTO updates (meeting_id, data) VALUES (?, ?)').run(meeting.meetingId, Buffer.from(meeting.initialUpdate));
+					return null;
+				})
+				.immediate();
+			if (result) return result;
+		} catch (error) {
+			const found = isUniqueViolation(error) ? existing() : undefined;
+			if (found) return { meeting: toGroupMeeting(found), created: false };
+			throw error;
+		}
+		return {
+			meeting: {
+				groupId: meeting.groupId,
+				meetingId: meeting.meetingId,
+				sequence: meeting.sequence,
+				title: meeting.title,
+				date: meeting.date,
+				createdAt
+			},
+			created: true
+		};
+	}
+
+	async listGroupMeetings(groupId: string): Promise<GroupMeetingRecord[]> {
+		const rows = this.#db().prepare('SELECT * FROM group_meetings WHERE group_id = ? ORDER BY sequence').all(groupId) as GroupMeetingRow[];
+		return rows.map(toGroupMeeting);
+	}
+
+	async findMeetingGroup(meetingId: string): Promise<GroupMeetingRecord | null> {
+		const row = this.#db().prepare('SELECT * FROM group_meetings WHERE meeting_id = ?').get(meetingId) as GroupMeetingRow | undefined;
+		return row ? toGroupMeeting(row) : null;
+	}
+}

@@ -1,0 +1,599 @@
+/**
+ * MeetingView → Minutes: the header, participants, the items in the order they were
+ * handled, the live flow as sentences and the signature block, laid out like the seeds.
+ *
+ * The order comes from replaying the event log: each time an item becomes current a new
+ * stretch of it starts ("Punkt 7 återupptas." opens the second stretch of item 7). Items
+ * never handled (not reached, tabled before they came up, or a meeting not yet held) are
+ * printed just before the next agenda item that was handled, so they keep their agenda
+ * position among their neighbours: the seed prints item 8 after "Mötet bryts för punkt 9"
+ * and before item 9. Decisions and assignments go to the stretch during which they were
+ * written (the last one that started before them); notes belong to the first stretch.
+ */
+import { m } from '../paraglide/messages.js';
+import type {
+	AgendaItemView,
+	DecisionView,
+	MeetingEventView,
+	MeetingView,
+	ParkingDestination,
+	ParkingLotEntryView,
+	ParticipantView
+} from '../meeting/index.js';
+import { isoDate, joinList, longDate, dateTime, timeSpan } from './format.js';
+import type {
+	ApprovalState,
+	ItemBlock,
+	ItemSection,
+	Minutes,
+	MinutesBlock,
+	MinutesLocale,
+	MinutesOptions,
+	ParticipantGroup,
+	PersonLine,
+	SignatureColumn
+} from './types.js';
+
+interface Stretch {
+	readonly item: AgendaItemView;
+	readonly start: number;
+	readonly lead: 'resumed' | 'continued' | null;
+	/** Flow sentences that close it: "Mötet bryts för punkt 9 på agendan.", "Punkten bordläggs …". */
+	readonly tail: string[];
+}
+
+type Entry = { kind: 'stretch'; stretch: Stretch } | { kind: 'sentence'; text: string };
+
+interface Context {
+	readonly view: MeetingView;
+	readonly locale: MinutesLocale;
+	readonly items: ReadonlyMap<string, AgendaItemView>;
+	readonly people: ReadonlyMap<string, ParticipantView>;
+}
+
+function contextOf(view: MeetingView, locale: MinutesLocale): Context {
+	return {
+		view,
+		locale,
+		items: new Map(view.agenda.map((item) => [item.id, item])),
+		people: new Map([...view.participants, ...view.removedParticipants].map((p) => [p.id, p]))
+	};
+}
+
+function time(iso: string | null): number {
+	const value = iso === null ? Number.NaN : Date.parse(iso);
+	return Number.isNaN(value) ? 0 : value;
+}
+
+function sentence(text: string): string {
+	const trimmed = text.trim();
+	return /[.!?…]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+function personName(context: Context, participantId: string | null): string | null {
+	return participantId ? (context.people.get(participantId)?.name ?? null) : null;
+}
+
+function destinationText(destination: ParkingDestination, locale: MinutesLocale): string | null {
+	switch (destination.kind) {
+		case 'next_meeting':
+			return m.minutes_doc_destination_next({}, { locale });
+		case 'extra_meeting':
+			return destination.date
+				? m.minutes_doc_destination_extra_date({ date: longDate(destination.date, locale, false) }, { locale })
+				: m.minutes_doc_destination_extra({}, { locale });
+		case 'date':
+			return m.minutes_doc_destination_date({ date: longDate(destination.date, locale, false) }, { locale });
+		case 'unspecified':
+			return null;
+	}
+}
+
+function tabledSentence(context: Context, event: MeetingEventView): string {
+	const { locale } = context;
+	const entry = context.view.parkingLot.find((p) => p.id === event.parkingEntryId);
+	const destination = entry ? destinationText(entry.destination, locale) : null;
+	const text = destination
+		? m.minutes_doc_tabled_to({ destination }, { locale })
+		: m.minutes_doc_tabled({}, { locale });
+	const reason = event.note ?? entry?.reason ?? null;
+	return reason ? `${text} ${sentence(reason)}` : text;
+}
+
+/** Replays the applied events into stretches and sentences, in the order they happened. */
+function replayFlow(context: Context): {
+	entries: Entry[];
+	closing: string | null;
+	statusOfUnhandled: Map<string, string[]>;
+	stretches: Map<string, Stretch[]>;
+} {
+	const { locale } = context;
+	const entries: Entry[] = [];
+	const stretches = new Map<string, Stretch[]>();
+	const statusOfUnhandled = new Map<string, string[]>();
+	let current: Stretch | null = null;
+	let closing: string | null = null;
+
+	const open = (itemId: string | null, at: string, lead: Stretch['lead']) => {
+		current = null;
+		const item = itemId ? context.items.get(itemId) : undefined;
+		if (!item) return;
+		const previous = stretches.get(item.id) ?? [];
+		const stretch: Stretch = { item, start: time(at), lead: lead ?? (previous.length > 0 ? 'continued' : null), tail: [] };
+		stretches.set(item.id, [...previous, stretch]);
+		entries.push({ kind: 'stretch', stretch });
+		current = stretch;
+	};
+	/** A status sentence for an item: closes its last stretch, or heads it if it was never handled. */
+	const status = (itemId: string | null, text: string) => {
+		if (!itemId || !context.items.has(itemId)) return;
+		const handled = stretches.get(itemId);
+		if (handled) handled[handled.length - 1].tail.push(text);
+		else statusOfUnhandled.set(itemId, [...(statusOfUnhandled.get(itemId) ?? []), text]);
+	};
+
+	for (const event of context.view.events) {
+		if (!event.applied) continue;
+		switch (event.type) {
+			case 'meeting_opened': {
+				const by = personName(context, event.by);
+				entries.push({
+					kind: 'sentence',
+					text: by ? m.minutes_doc_opened_by({ name: by }, { locale }) : m.minutes_doc_opened({}, { locale })
+				});
+				break;
+			}
+			case 'item_started':
+				open(event.itemId, event.at, null);
+				break;
+			case 'item_completed':
+				current = null;
+				break;
+			case 'item_suspended': {
+				const forNumber = event.forItemId ? context.items.get(event.forItemId)?.number : undefined;
+				const text = forNumber
+					? m.minutes_doc_suspended_for({ number: forNumber }, { locale })
+					: m.minutes_doc_suspended({}, { locale });
+				status(event.itemId, event.note ? `${text} ${sentence(event.note)}` : text);
+				if (event.forItemId) open(event.forItemId, event.at, null);
+				else current = null;
+				break;
+			}
+			case 'item_resumed':
+				open(event.itemId, event.at, 'resumed');
+				break;
+			case 'item_tabled':
+				status(event.itemId, tabledSentence(context, event));
+				if ((current as Stretch | null)?.item.id === event.itemId) current = null;
+				break;
+			case 'item_not_reached':
+				status(event.itemId, m.minutes_doc_not_reached({}, { locale }));
+				break;
+			case 'break_started':
+				entries.push({
+					kind: 'sentence',
+					text: event.note ? sentence(event.note) : m.minutes_doc_break({}, { locale })
+				});
+				break;
+			case 'break_ended':
+				break;
+			case 'meeting_closed': {
+				current = null;
+				const by = personName(context, event.by);
+				closing = event.note
+					? sentence(event.note)
+					: by
+						? m.minutes_doc_closed_by({ name: by }, { locale })
+						: m.minutes_doc_closed({}, { locale });
+				break;
+			}
+		}
+	}
+	return { entries, closing, statusOfUnhandled, stretches };
+}
+
+/** Splits notes into paragraphs and bullet lists ("- ", "o ", "• ", "– " start a list line). */
+export function notesToBlocks(notes: string): ItemBlock[] {
+	const blocks: ItemBlock[] = [];
+	for (const paragraph of notes.split(/\n\s*\n/)) {
+		let lines: string[] = [];
+		let list: string[] = [];
+		const flushLines = () => {
+			if (lines.length > 0) blocks.push({ type: 'paragraph', lines });
+			lines = [];
+		};
+		const flushList = () => {
+			if (list.length > 0) blocks.push({ type: 'list', items: list });
+			list = [];
+		};
+		for (const raw of paragraph.split('\n')) {
+			const line = raw.trim();
+			if (line === '') continue;
+			const bullet = /^(?:[-–•]|o)\s+(.*)$/.exec(line);
+			if (bullet) {
+				flushLines();
+				list.push(bullet[1]);
+			} else {
+				flushList();
+				lines.push(line);
+			}
+		}
+		flushLines();
+		flushList();
+	}
+	return blocks;
+}
+
+function decisionBlock(context: Context, decision: DecisionView, numbered: boolean): ItemBlock {
+	const { locale } = context;
+	return {
+		type: 'decision',
+		number: numbered ? `${decision.number})` : null,
+		text: decision.text,
+		note: decision.note,
+		remarks: [
+			...decision.reservations.map((r) => {
+				const base = m.minutes_doc_reservation({ name: r.who.name }, { locale });
+				return r.text ? `${base} ${sentence(r.text)}` : base;
+			}),
+			...decision.conflictsOfInterest.map((c) => {
+				const base = m.minutes_doc_conflict({ name: c.who.name }, { locale });
+				return c.note ? `${base} ${sentence(c.note)}` : base;
+			})
+		]
+	};
+}
+
+function parkingLine(context: Context, entry: ParkingLotEntryView): string {
+	const { locale } = context;
+	const destination = destinationText(entry.destination, locale);
+	const parts = [entry.text];
+	if (destination) parts.push(m.minutes_doc_parking_to({ destination }, { locale }));
+	if (entry.resolvedAt) parts.push(entry.resolution ? sentence(entry.resolution) : m.minutes_doc_parking_resolved({}, { locale }));
+	return parts.join(' ');
+}
+
+/** Which stretch of an item something written at `at` belongs to: the last one started before it. */
+function stretchIndexAt(starts: readonly number[], at: string | null): number {
+	const t = time(at);
+	let index = 0;
+	starts.forEach((start, i) => {
+		if (start <= t) index = i;
+	});
+	return index;
+}
+
+interface ItemContentOptions {
+	readonly includeRecipients: boolean;
+}
+
+/** The blocks of each stretch of an item (one entry per stretch start). */
+function itemContent(context: Context, item: AgendaItemView, starts: readonly number[], options: ItemContentOptions): ItemBlock[][] {
+	const { locale } = context;
+	const perStretch: ItemBlock[][] = starts.map(() => []);
+	const first = perStretch[0];
+
+	if (item.presenters.length > 0) {
+		first.push({
+			type: 'paragraph',
+			lines: [m.minutes_doc_presenters({ names: joinList(item.presenters.map((p) => p.name), locale) }, { locale })]
+		});
+	}
+	first.push(...notesToBlocks(item.notes));
+	if (item.documents.length > 0) {
+		first.push({ type: 'label', text: m.minutes_doc_documents({}, { locale }) });
+		first.push({ type: 'list', items: item.documents.map((d) => d.title) });
+	}
+
+	const decisions = starts.map((): DecisionView[] => []);
+	for (const decision of item.decisions) decisions[stretchIndexAt(starts, decision.createdAt)].push(decision);
+	decisions.forEach((list, i) => {
+		if (list.length === 0) return;
+		const footnoted = list.some((d) => d.note?.startsWith('*'));
+		perStretch[i].push({ type: 'label', text: `${m.minutes_doc_decision({}, { locale })}${footnoted ? '*' : ''}` });
+		for (const decision of list) perStretch[i].push(decisionBlock(context, decision, item.decisions.length > 1));
+	});
+
+	for (const assignment of item.assignments) {
+		const due = assignment.dueDate ?? assignment.dueText;
+		const parts = [{ label: m.minutes_doc_assignment({}, { locale }), value: assignment.text }];
+		if (assignment.owner) parts.push({ label: m.minutes_doc_owner({}, { locale }), value: assignment.owner.name });
+		if (due) parts.push({ label: m.minutes_doc_due({}, { locale }), value: due });
+		perStretch[stretchIndexAt(starts, assignment.createdAt)].push({
+			type: 'assignment',
+			parts,
+			done: assignment.status === 'done' ? m.minutes_doc_assignment_done({}, { locale }) : null
+		});
+	}
+
+	const questions = context.view.parkingLot.filter((p) => p.kind === 'question' && p.sourceItemId === item.id);
+	const questionsPerStretch = starts.map((): ParkingLotEntryView[] => []);
+	for (const question of questions) questionsPerStretch[stretchIndexAt(starts, question.createdAt)].push(question);
+	questionsPerStretch.forEach((list, i) => {
+		if (list.length === 0) return;
+		perStretch[i].push({ type: 'label', text: m.minutes_doc_parking({}, { locale }) });
+		perStretch[i].push({ type: 'list', items: list.map((q) => parkingLine(context, q)) });
+	});
+
+	if (options.includeRecipients && item.extractRecipients.length > 0) {
+		const last = perStretch[perStretch.length - 1];
+		last.push({ type: 'label', text: m.minutes_doc_recipients({}, { locale }) });
+		last.push({ type: 'list', items: [...item.extractRecipients] });
+	}
+	return perStretch;
+}
+
+function section(context: Context, item: AgendaItemView, continuation: string | null, blocks: ItemBlock[]): ItemSection {
+	return {
+		type: 'item',
+		itemId: item.id,
+		number: item.number,
+		depth: item.depth,
+		title: item.title,
+		kindNote: item.kind === 'decision' ? m.minutes_doc_decision_item({}, { locale: context.locale }) : null,
+		continuation,
+		blocks
+	};
+}
+
+function itemSections(context: Context, options: ItemContentOptions): { body: MinutesBlock[]; closing: string | null } {
+	const { locale } = context;
+	const flow = replayFlow(context);
+	const sectionsOf = new Map<Stretch, ItemSection>();
+	const unhandled = new Map<string, ItemSection>();
+
+	for (const item of context.view.agenda) {
+		const stretches = flow.stretches.get(item.id);
+		if (!stretches) {
+			const [blocks] = itemContent(context, item, [0], options);
+			unhandled.set(item.id, section(context, item, null, [
+				...(flow.statusOfUnhandled.get(item.id) ?? []).map((text): ItemBlock => ({ type: 'flow', text })),
+				...blocks
+			]));
+			continue;
+		}
+		const content = itemContent(context, item, stretches.map((s) => s.start), options);
+		stretches.forEach((stretch, i) => {
+			const lead =
+				stretch.lead === 'resumed'
+					? m.minutes_doc_resumed({ number: item.number }, { locale })
+					: stretch.lead === 'continued'
+						? m.minutes_doc_continued({ number: item.number }, { locale })
+						: null;
+			const blocks = [...content[i], ...stretch.tail.map((text): ItemBlock => ({ type: 'flow', text }))];
+			// Going back to an item and leaving it again without writing anything is not worth a line.
+			if (stretch.lead === 'continued' && blocks.length === 0) return;
+			sectionsOf.set(stretch, section(context, item, lead, blocks));
+		});
+	}
+
+	// Each unhandled item goes before the first stretch of the next agenda item that was handled.
+	const before = new Map<string, ItemSection[]>();
+	const trailing: ItemSection[] = [];
+	const agenda = context.view.agenda;
+	agenda.forEach((item, index) => {
+		const pending = unhandled.get(item.id);
+		if (!pending) return;
+		const anchor = agenda.slice(index + 1).find((later) => flow.stretches.has(later.id));
+		if (anchor) before.set(anchor.id, [...(before.get(anchor.id) ?? []), pending]);
+		else trailing.push(pending);
+	});
+
+	const body: MinutesBlock[] = [];
+	const placed = new Set<string>();
+	for (const entry of flow.entries) {
+		if (entry.kind === 'sentence') {
+			body.push({ type: 'flow', text: entry.text });
+			continue;
+		}
+		const { stretch } = entry;
+		if (!placed.has(stretch.item.id)) {
+			placed.add(stretch.item.id);
+			body.push(...(before.get(stretch.item.id) ?? []));
+		}
+		const built = sectionsOf.get(stretch);
+		if (built) body.push(built);
+	}
+	body.push(...trailing);
+	return { body, closing: flow.closing };
+}
+
+function itemNumbers(context: Context, itemIds: readonly string[]): string {
+	const numbers = itemIds.map((id) => context.items.get(id)?.number).filter((n): n is string => Boolean(n));
+	return joinList(numbers, context.locale);
+}
+
+function personLine(context: Context, person: ParticipantView, listedAsOther: boolean): PersonLine {
+	const { locale } = context;
+	const details: string[] = [];
+	if (person.organisation) details.push(person.organisation);
+	if (person.title) details.push(person.title);
+	if (person.role === 'chair') details.push(m.minutes_doc_role_chair({}, { locale }));
+	if (person.role === 'secretary') details.push(m.minutes_doc_role_secretary({}, { locale }));
+	const scope = person.items;
+	if (scope.scope !== 'all' && person.attendance !== 'absent') {
+		const items = itemNumbers(context, scope.itemIds);
+		if (items) {
+			if (scope.scope === 'except') details.push(m.minutes_doc_except_items({ items }, { locale }));
+			else if (listedAsOther) details.push(m.minutes_doc_for_items({ items }, { locale }));
+			else details.push(m.minutes_doc_only_items({ items }, { locale }));
+		}
+	}
+	let text = details.join(', ');
+	if (person.attendance === 'remote') text = [text, m.minutes_doc_remote({}, { locale })].filter(Boolean).join(' ');
+	return { name: person.name, details: text };
+}
+
+function participantGroups(context: Context): ParticipantGroup[] {
+	const { locale } = context;
+	const present = context.view.participants.filter((p) => p.attendance !== 'absent');
+	const groups: ParticipantGroup[] = [
+		{
+			label: m.minutes_doc_participants({}, { locale }),
+			people: present.filter((p) => p.section === 'members').map((p) => personLine(context, p, false))
+		},
+		{
+			label: m.minutes_doc_absent({}, { locale }),
+			people: context.view.participants.filter((p) => p.attendance === 'absent').map((p) => personLine(context, p, false))
+		},
+		{
+			label: m.minutes_doc_others({}, { locale }),
+			people: present.filter((p) => p.section === 'others').map((p) => personLine(context, p, true))
+		}
+	];
+	return groups.filter((g) => g.people.length > 0);
+}
+
+function approvalDate(approval: ApprovalState | null | undefined, person: ParticipantView): string | null {
+	const entry = approval?.approvals.find((a) => a.participantId === person.id);
+	return entry ? isoDate(entry.at) : null;
+}
+
+function signatureColumns(context: Context, approval: ApprovalState | null | undefined): SignatureColumn[] {
+	const { locale, view } = context;
+	const formal = view.header.kind === 'minutes';
+	const secretaries = view.participants.filter((p) => p.role === 'secretary');
+	const approvers = [
+		...(formal ? view.participants.filter((p) => p.role === 'chair') : []),
+		...view.participants.filter((p) => p.role === 'adjuster')
+	];
+	const roleWord = (p: ParticipantView) =>
+		!formal ? null : p.role === 'chair' ? m.minutes_doc_role_chair({}, { locale }) : m.minutes_doc_role_adjuster({}, { locale });
+	return [
+		{
+			label: m.minutes_doc_recorded_by({}, { locale }),
+			people: secretaries.map((p) => ({ name: p.name, role: null, date: null }))
+		},
+		{
+			label: approval?.approvedAt ? m.minutes_doc_approved({}, { locale }) : m.minutes_doc_to_approve({}, { locale }),
+			people: approvers.map((p) => ({ name: p.name, role: roleWord(p), date: approvalDate(approval, p) }))
+		}
+	];
+}
+
+function sealOf(context: Context, approval: ApprovalState | null | undefined): Minutes['seal'] {
+	if (!approval || (!approval.ready && approval.approvals.length === 0 && !approval.frozenAt)) return null;
+	const { locale } = context;
+	const roleWord = (role: string) =>
+		role === 'chair'
+			? m.minutes_doc_role_chair({}, { locale })
+			: role === 'secretary'
+				? m.minutes_doc_role_secretary({}, { locale })
+				: m.minutes_doc_role_adjuster({}, { locale });
+	const lines: string[] = [];
+	if (approval.ready) {
+		lines.push(m.minutes_doc_seal_ready({ time: dateTime(approval.ready.at, locale), name: approval.ready.name }, { locale }));
+	}
+	for (const entry of approval.approvals) {
+		lines.push(
+			m.minutes_doc_seal_approval({ name: entry.name, role: roleWord(entry.role), time: dateTime(entry.at, locale) }, { locale })
+		);
+	}
+	if (approval.frozenAt) lines.push(m.minutes_doc_seal_frozen({ time: dateTime(approval.frozenAt, locale) }, { locale }));
+	if (approval.fingerprint) lines.push(m.minutes_doc_seal_fingerprint({ fingerprint: approval.fingerprint }, { locale }));
+	return { heading: m.minutes_doc_seal_heading({}, { locale }), lines };
+}
+
+function headerFields(context: Context): Minutes['fields'] {
+	const { locale, view } = context;
+	const { header } = view;
+	const fields: { label: string; value: string }[] = [];
+	const when = [header.date ? longDate(header.date, locale) : null, timeSpan(header.startTime, header.endTime, locale)]
+		.filter(Boolean)
+		.join(' ');
+	if (when) fields.push({ label: m.minutes_doc_time({}, { locale }), value: when });
+	if (header.place) fields.push({ label: m.minutes_doc_place({}, { locale }), value: header.place });
+	return fields;
+}
+
+function notices(context: Context, options: MinutesOptions): string[] {
+	const { locale } = context;
+	const previous = options.previousVersionId ?? options.approval?.previousVersionId ?? null;
+	const next = options.approval?.nextVersionId ?? null;
+	return [
+		...(previous ? [m.minutes_doc_previous_version({ id: previous }, { locale })] : []),
+		...(next ? [m.minutes_doc_next_version({ id: next }, { locale })] : [])
+	];
+}
+
+const NEXT_MEETING_TITLES = ['nästa möte', 'next meeting'];
+
+/** "Nästa möte" as its own section, unless the agenda already has an item for it (as in the seeds). */
+function nextMeetingSection(context: Context): MinutesBlock | null {
+	const { locale, view } = context;
+	const next = view.header.nextMeeting;
+	if (!next.date && !next.time && !next.place && !next.note) return null;
+	if (view.agenda.some((item) => NEXT_MEETING_TITLES.some((t) => item.title.trim().toLowerCase().startsWith(t)))) return null;
+	const when = [next.date ? longDate(next.date, locale) : null, timeSpan(next.time, null, locale)].filter(Boolean).join(' ');
+	const line = [next.note, when, next.place].filter(Boolean).join(', ');
+	return { type: 'section', title: m.minutes_doc_next_meeting({}, { locale }), blocks: [{ type: 'paragraph', lines: [line] }] };
+}
+
+function looseQuestions(context: Context): MinutesBlock | null {
+	const questions = context.view.parkingLot.filter(
+		(p) => p.kind === 'question' && (!p.sourceItemId || !context.items.has(p.sourceItemId))
+	);
+	if (questions.length === 0) return null;
+	return {
+		type: 'section',
+		title: m.minutes_doc_parking({}, { locale: context.locale }),
+		blocks: [{ type: 'list', items: questions.map((q) => parkingLine(context, q)) }]
+	};
+}
+
+/** The full minutes of a meeting. */
+export function buildMinutes(view: MeetingView, options: MinutesOptions = {}): Minutes {
+	const locale = options.locale ?? 'sv';
+	const context = contextOf(view, locale);
+	const { body, closing } = itemSections(context, { includeRecipients: true });
+	const extra = [looseQuestions(context), nextMeetingSection(context)].filter((b): b is MinutesBlock => b !== null);
+	const kindLine =
+		view.header.kind === 'minutes' ? m.minutes_doc_kind_minutes({}, { locale }) : m.minutes_doc_kind_notes({}, { locale });
+	return {
+		locale,
+		kind: view.header.kind,
+		kindLine,
+		group: view.header.groupName ?? view.header.title,
+		fields: headerFields(context),
+		notices: notices(context, options),
+		participants: participantGroups(context),
+		body: [...body, ...extra, ...(closing ? [{ type: 'flow' as const, text: closing }] : [])],
+		signatures: signatureColumns(context, options.approval),
+		seal: sealOf(context, options.approval)
+	};
+}
+
+/**
+ * Protokollsutdrag: the header, one item (every stretch of it, with its flow sentences and
+ * decisions), the signature block and "Beslutet ska skickas till".
+ */
+export function buildExtract(view: MeetingView, itemId: string, options: MinutesOptions = {}): Minutes {
+	const locale = options.locale ?? 'sv';
+	const context = contextOf(view, locale);
+	const item = context.items.get(itemId);
+	if (!item) throw new Error(`No agenda item ${itemId} in this meeting`);
+	const { body } = itemSections(context, { includeRecipients: false });
+	const sections = body.filter((b): b is ItemSection => b.type === 'item' && b.itemId === itemId);
+	const recipients: MinutesBlock[] =
+		item.extractRecipients.length > 0
+			? [
+					{
+						type: 'section',
+						title: m.minutes_doc_recipients({}, { locale }),
+						blocks: [{ type: 'list', items: [...item.extractRecipients] }]
+					}
+				]
+			: [];
+	return {
+		locale,
+		kind: 'extract',
+		kindLine: m.minutes_doc_kind_extract({}, { locale }),
+		group: view.header.groupName ?? view.header.title,
+		fields: headerFields(context),
+		notices: notices(context, options),
+		participants: [],
+		body: [...sections, ...recipients],
+		signatures: signatureColumns(context, options.approval),
+		seal: sealOf(context, options.approval)
+	};
+}

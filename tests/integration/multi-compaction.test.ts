@@ -1,0 +1,71 @@
+/**
+ * Two instances compacting the same meeting at the same moment (both unload it
+ * together, again and again) while a third keeps appending for its typing clients:
+ * the advisory lock serialises the compactions and no append is lost.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { PostgresStorage } from '../../server/storage/postgres.ts';
+import { type Client, connectClient, createMeeting } from './helpers.ts';
+import { type Cleanup, converged, count, startInstances, type } from './multi-helpers.ts';
+import { TEST_REDIS_URL, freshSchema, servicesAvailable } from './services.ts';
+
+const available = await servicesAvailable('multi-compaction.test.ts', 'postgres', 'redis');
+
+const cleanup: Cleanup = [];
+
+afterEach(async () => {
+	while (cleanup.length) await cleanup.pop()!();
+});
+
+function client(origin: string, meeting: { id: string; token: string }): Client {
+	const c = connectClient(origin, meeting.id, meeting.token);
+	cleanup.push(() => c.destroy());
+	return c;
+}
+
+describe.skipIf(!available)('compaction with several instances', () => {
+	it('loses no append while two instances compact the same meeting at once', async () => {
+		const schema = await freshSchema();
+		cleanup.push(() => schema.drop());
+		const [writerSide, left, right] = await startInstances(
+			3,
+			{ databaseUrl: schema.url, redisUrl: TEST_REDIS_URL, env: { COMPACT_AFTER_UPDATES: '5' } },
+			cleanup
+		);
+		const meeting = await createMeeting(writerSide.origin);
+		const writers = [client(writerSide.origin, meeting), client(writerSide.origin, meeting)];
+		await Promise.all(writers.map((w) => w.synced()));
+		const typing = writers.map((w, i) => type(w, 'ab'[i], 300, 3));
+
+		// Each round opens the meeting on both other instances, adds a keystroke on each,
+		// and leaves both at once: each unloads and compacts while the writers append.
+		for (let round = 0; round < 8; round++) {
+			const visitors = [client(left.origin, meeting), client(right.origin, meeting)];
+			await Promise.all(visitors.map((v) => v.synced()));
+			visitors.forEach((v) => v.doc.getText('notes').insert(0, 'c'));
+			await converged(visitors, `visitors saved, round ${round}`);
+			for (const v of visitors) v.destroy();
+			await new Promise((resolve) => setTimeout(resolve, 60));
+		}
+		await Promise.all(typing);
+		const text = await converged(writers, 'writers converge');
+		expect(count(text, 'a')).toBe(300);
+		expect(count(text, 'b')).toBe(300);
+		expect(count(text, 'c')).toBe(16);
+		for (const instance of [left, right]) {
+			expect(instance.output.filter((line) => line.includes('"log compacted"')).length).toBeGreaterThan(2);
+		}
+
+		const storage = new PostgresStorage(schema.url);
+		await storage.init();
+		cleanup.push(() => storage.close());
+		const stored = new Y.Doc();
+		for (const update of await storage.loadUpdates(meeting.id)) Y.applyUpdate(stored, update);
+		expect(stored.getText('notes').toString()).toBe(text);
+
+		const reader = client(left.origin, meeting);
+		await reader.synced();
+		expect(reader.doc.getText('notes').toString()).toBe(text);
+	});
+});

@@ -1,0 +1,58 @@
+/**
+ * An instance killed with SIGKILL while its clients type: the load balancer (a TCP
+ * proxy here) sends them to another instance, their providers re-send what that
+ * instance lacks, and nothing is lost, neither in the clients nor in PostgreSQL.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { PostgresStorage } from '../../server/storage/postgres.ts';
+import { type Client, connectClient, createMeeting, waitFor } from './helpers.ts';
+import { type Cleanup, converged, count, startInstances, startProxy, textOf, type } from './multi-helpers.ts';
+import { TEST_REDIS_URL, freshSchema, servicesAvailable } from './services.ts';
+
+const available = await servicesAvailable('multi-failover.test.ts', 'postgres', 'redis');
+
+const cleanup: Cleanup = [];
+
+afterEach(async () => {
+	while (cleanup.length) await cleanup.pop()!();
+});
+
+function client(origin: string, meeting: { id: string; token: string }): Client {
+	const c = connectClient(origin, meeting.id, meeting.token);
+	cleanup.push(() => c.destroy());
+	return c;
+}
+
+describe.skipIf(!available)('failover', () => {
+	it('loses nothing when an instance is killed with SIGKILL during typing and its clients move to another', async () => {
+		const schema = await freshSchema();
+		cleanup.push(() => schema.drop());
+		const [doomed, survivor] = await startInstances(2, { databaseUrl: schema.url, redisUrl: TEST_REDIS_URL }, cleanup);
+		const balancer = await startProxy(doomed.port);
+		cleanup.push(() => balancer.close());
+		const meeting = await createMeeting(survivor.origin);
+
+		const moving = [client(balancer.origin, meeting), client(balancer.origin, meeting)];
+		const staying = client(survivor.origin, meeting);
+		const everyone = [...moving, staying];
+		await Promise.all(everyone.map((c) => c.synced()));
+
+		const typing = everyone.map((c, i) => type(c, 'abc'[i], 250, 3));
+		await waitFor(() => count(textOf(staying), 'a') > 60 && count(textOf(staying), 'b') > 60, 'typing reaches the other instance');
+		await doomed.stop('SIGKILL');
+		balancer.retarget(survivor.port);
+		await Promise.all(typing);
+
+		const text = await converged(everyone, 'convergence on the surviving instance');
+		for (const char of 'abc') expect(count(text, char)).toBe(250);
+		expect(survivor.output.some((line) => line.includes('"sync connected"'))).toBe(true);
+
+		const storage = new PostgresStorage(schema.url);
+		await storage.init();
+		cleanup.push(() => storage.close());
+		const stored = new Y.Doc();
+		for (const update of await storage.loadUpdates(meeting.id)) Y.applyUpdate(stored, update);
+		expect(stored.getText('notes').toString()).toBe(text);
+	});
+});

@@ -1,0 +1,71 @@
+/**
+ * PostgreSQL unreachable for a while (a TCP proxy in front of it is cut, the
+ * machine's server keeps running): /healthz says so with 503, clients are closed
+ * with 4503 and refused until it is back, they keep editing on their own copy, and
+ * once PostgreSQL answers again everything they wrote is stored.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { CLOSE } from '../../src/lib/protocol/index.ts';
+import { PostgresStorage } from '../../server/storage/postgres.ts';
+import { type Client, connectClient, createMeeting, waitFor } from './helpers.ts';
+import { type Cleanup, health, startInstance, startProxy, textOf } from './multi-helpers.ts';
+import { TEST_DATABASE_URL, freshSchema, servicesAvailable, withSchema } from './services.ts';
+
+const available = await servicesAvailable('multi-postgres.test.ts', 'postgres');
+
+const cleanup: Cleanup = [];
+
+afterEach(async () => {
+	while (cleanup.length) await cleanup.pop()!();
+});
+
+function client(origin: string, meeting: { id: string; token: string }): Client {
+	const c = connectClient(origin, meeting.id, meeting.token);
+	cleanup.push(() => c.destroy());
+	return c;
+}
+
+describe.skipIf(!available)('PostgreSQL outage', () => {
+	it('reports 503, closes clients with 4503 while they keep editing, and stores everything once PostgreSQL is back', async () => {
+		const schema = await freshSchema();
+		cleanup.push(() => schema.drop());
+		const target = new URL(TEST_DATABASE_URL);
+		const proxy = await startProxy(Number(target.port || 5432));
+		cleanup.push(() => proxy.close());
+		target.host = `127.0.0.1:${proxy.port}`;
+		const server = await startInstance({ databaseUrl: withSchema(target.toString(), schema.name) }, cleanup);
+
+		const meeting = await createMeeting(server.origin);
+		const secretary = client(server.origin, meeting);
+		await secretary.synced();
+		const notes = secretary.doc.getText('notes');
+		notes.insert(0, 'Före avbrottet. ');
+		await waitFor(() => secretary.allSaved(), 'saved before the outage');
+
+		proxy.cut();
+		const down = await health(server.origin);
+		expect(down).toMatchObject({ status: 503, body: { ok: false, storage: 'unavailable', fanout: 'ok' } });
+
+		// The secretary keeps writing: the server cannot store it, says so with 4503, and refuses until storage is back.
+		notes.insert(notes.length, 'Under avbrottet. ');
+		await waitFor(() => secretary.closes.includes(CLOSE.UNAVAILABLE), 'closed with 4503');
+		notes.insert(notes.length, 'Fortfarande offline.');
+		expect(textOf(secretary)).toBe('Före avbrottet. Under avbrottet. Fortfarande offline.');
+		expect(secretary.allSaved()).toBe(false);
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(secretary.provider.wsconnected).toBe(false);
+		expect(server.output.some((line) => line.includes('storing an update failed'))).toBe(true);
+
+		proxy.restore();
+		await waitFor(() => secretary.allSaved(), 'everything saved once PostgreSQL is back', 10_000);
+		expect(await health(server.origin)).toMatchObject({ status: 200, body: { ok: true, storage: 'ok' } });
+
+		const storage = new PostgresStorage(schema.url);
+		await storage.init();
+		cleanup.push(() => storage.close());
+		const stored = new Y.Doc();
+		for (const update of await storage.loadUpdates(meeting.id)) Y.applyUpdate(stored, update);
+		expect(stored.getText('notes').toString()).toBe('Före avbrottet. Under avbrottet. Fortfarande offline.');
+	});
+});
