@@ -65,8 +65,12 @@ export class MeetingState {
 	#tick: ReturnType<typeof setInterval> | null = null;
 	#tickEvery = 0;
 
-	constructor(session: MeetingSession) {
+	/** The link's token, for calls to the HTTP API made from the room. */
+	readonly token: string;
+
+	constructor(session: MeetingSession, token: string) {
 		this.session = session;
+		this.token = token;
 		this.doc = session.doc;
 		this.view = readMeeting(this.doc);
 		this.lastCurrentItemId = this.view.live.currentItemId;
