@@ -90,3 +90,39 @@ test('two people typing in the same notes at once keep their own caret', async (
 	await a.close();
 	await b.close();
 });
+
+test('a remote edit during IME composition neither breaks the composition nor is lost', async ({ browser }) => {
+	const a = await newContext(browser);
+	const b = await newContext(browser);
+	const pageA = await a.newPage();
+	const pageB = await b.newPage();
+	const meeting = await createMeetingViaStartPage(pageA, 'Komposition');
+	await expectReady(pageA);
+	await pageA.getByLabel('Ny punkt').fill('Diskussion');
+	await pageA.getByLabel('Ny punkt').press('Enter');
+	await openMeeting(pageB, meeting);
+	for (const page of [pageA, pageB]) await page.getByRole('button', { name: 'Visa 1. Diskussion' }).first().click();
+	const notesA = pageA.getByRole('textbox', { name: 'Anteckningar' });
+	const notesB = pageB.getByRole('textbox', { name: 'Anteckningar' });
+	await notesA.fill('Beslut');
+	await expect(notesB).toHaveValue('Beslut');
+
+	await notesA.focus();
+	await notesA.press('End');
+	const cdp = await a.newCDPSession(pageA);
+	await cdp.send('Input.imeSetComposition', { text: ' fatt', selectionStart: 5, selectionEnd: 5 });
+	await cdp.send('Input.imeSetComposition', { text: ' fattat', selectionStart: 7, selectionEnd: 7 });
+	// B edits the start while A is still composing: A's textarea must keep the composition.
+	await notesB.focus();
+	await notesB.press('Home');
+	await pageB.keyboard.type('Nytt ');
+	await expectSaved(pageB);
+	// The server has passed B's edit on by now; A's textarea still shows its composition untouched.
+	await pageA.waitForTimeout(300);
+	expect(await notesA.inputValue()).toBe('Beslut fattat');
+	await cdp.send('Input.insertText', { text: ' fattat' });
+	await expect(notesA).toHaveValue('Nytt Beslut fattat');
+	await expect(notesB).toHaveValue('Nytt Beslut fattat');
+	await a.close();
+	await b.close();
+});
