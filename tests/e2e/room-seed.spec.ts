@@ -25,7 +25,9 @@ const PARTICIPANTS: { name: string; organisation: string; role?: string; attenda
 	{ name: 'Mats Bergström', organisation: 'Salem' },
 	{ name: 'Cynthia Runefjärd', organisation: 'Tyresö', attendance: 'Digitalt' },
 	{ name: 'Helene Olofsson', organisation: 'Södertörnskommunerna', role: 'Sekreterare' },
-	{ name: 'Petra Oxonius', organisation: 'Botkyrka', attendance: 'Frånvarande' }
+	{ name: 'Petra Oxonius', organisation: 'Botkyrka', attendance: 'Frånvarande' },
+	// "medverkar" for item 3 only.
+	{ name: 'Anders Ivarsson Westerberg', organisation: 'Södertörns högskola', role: 'Gäst' }
 ];
 
 function snapshot(page: Page): Promise<MeetingView> {
@@ -109,12 +111,16 @@ test('three devices run the 2023-06-09 ledningsgrupp meeting and end with the sa
 		await secretary.getByLabel('Närvaro', { exact: true }).selectOption({ label: person.attendance ?? 'Närvarande i rummet' });
 		await secretary.getByRole('button', { name: 'Lägg till deltagare' }).click();
 	}
+	await secretary.getByRole('button', { name: 'Redigera Anders Ivarsson Westerberg' }).click();
+	await secretary.getByLabel('Deltar i').selectOption({ label: 'Endast vissa punkter' });
+	await secretary.getByRole('checkbox', { name: '3. Kompetensutveckling i samarbete med Södertörns högskola' }).check();
 	await tab(member, 'Deltagare').click();
 	const memberList = member.getByTestId('participants');
 	await expect(memberList.locator(':scope > li')).toHaveCount(PARTICIPANTS.length);
 	await expect(memberList).toContainText('Kristina Tidestav, Nynäshamn (digitalt)');
 	await expect(memberList).toContainText('Cynthia Runefjärd, Tyresö (digitalt)');
 	await expect(memberList.locator(':scope > li', { hasText: 'Petra Oxonius' })).toContainText('Frånvarande');
+	await expect(memberList.locator(':scope > li', { hasText: 'Anders Ivarsson Westerberg' })).toContainText('Gäst · Närvarande i rummet · endast punkt 3');
 
 	// Who am I, on each device, then check in.
 	await member.getByLabel('Vem är du?').selectOption({ label: 'Steinunn Asgeirdottir' });
@@ -257,6 +263,8 @@ test('three devices run the 2023-06-09 ledningsgrupp meeting and end with the sa
 		['Helene Olofsson', 'Magnus Gyllestad', 'Steinunn Asgeirdottir']
 	);
 	const items = reference.agenda;
+	const guest = reference.participants.find((p) => p.name === 'Anders Ivarsson Westerberg');
+	expect(guest).toMatchObject({ role: 'guest', section: 'others', items: { scope: 'only', itemIds: [items[2].id] } });
 	expect(items.map((i) => i.title)).toEqual([...SEED_ITEM_TITLES]);
 	expect(items[2].decisions.map((d) => d.text)).toEqual([...SEED_DECISIONS[3]]);
 	expect(items[3].decisions.map((d) => d.text)).toEqual([...SEED_DECISIONS[4]]);
