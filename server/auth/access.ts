@@ -8,7 +8,16 @@ import type { MeetingRecord, MeetingStorage } from '../storage/types.ts';
 import { hashToken, isTokenShaped } from './tokens.ts';
 
 export type Access =
-	| { status: 'ok'; meeting: MeetingRecord; role: string }
+	| {
+			status: 'ok';
+			meeting: MeetingRecord;
+			role: string;
+			/** The invitation the token belongs to (null only for tokens stored without an id). */
+			invitationId: string | null;
+			participantId: string | null;
+			/** The invitee's name from the invitation ('' if none was given). */
+			name: string;
+	  }
 	| { status: 'malformed-id' }
 	| { status: 'not-found' }
 	| { status: 'unauthorized' };
@@ -24,5 +33,12 @@ export async function resolveAccess(
 	if (!isTokenShaped(token)) return { status: 'unauthorized' };
 	const record = await storage.findToken(hashToken(token));
 	if (!record || record.revokedAt || record.meetingId !== meetingId) return { status: 'unauthorized' };
-	return { status: 'ok', meeting, role: record.role };
+	return {
+		status: 'ok',
+		meeting,
+		role: record.role,
+		invitationId: record.id ?? null,
+		participantId: record.participantId ?? null,
+		name: record.label
+	};
 }

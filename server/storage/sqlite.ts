@@ -14,7 +14,8 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as Y from 'yjs';
-import type { MeetingRecord, MeetingStorage, TokenRecord } from './types.ts';
+import * as invitations from './sqlite-invitations.ts';
+import type { InvitationRecord, MeetingRecord, MeetingStorage, TokenRecord } from './types.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meetings (
@@ -62,6 +63,8 @@ interface TokenRow {
 	label: string;
 	created_at: string;
 	revoked_at: string | null;
+	id: string;
+	participant_id: string | null;
 }
 
 function toMeeting(row: MeetingRow): MeetingRecord {
@@ -109,6 +112,7 @@ export class SqliteStorage implements MeetingStorage {
 		// Another connection (a second process, or a compaction elsewhere) may hold the write lock briefly.
 		db.pragma('busy_timeout = 5000');
 		db.exec(SCHEMA);
+		invitations.migrate(db);
 		this.#db = db;
 	}
 
@@ -131,14 +135,12 @@ export class SqliteStorage implements MeetingStorage {
 	}
 
 	async addToken(tokenHash: string, token: Omit<TokenRecord, 'createdAt' | 'revokedAt'>): Promise<void> {
-		this.#conn
-			.prepare('INSERT INTO tokens (hash, meeting_id, role, label, created_at) VALUES (?, ?, ?, ?, ?)')
-			.run(tokenHash, token.meetingId, token.role, token.label, new Date().toISOString());
+		invitations.insertToken(this.#conn, tokenHash, token);
 	}
 
 	async findToken(tokenHash: string): Promise<TokenRecord | null> {
 		const row = this.#conn
-			.prepare('SELECT meeting_id, role, label, created_at, revoked_at FROM tokens WHERE hash = ?')
+			.prepare('SELECT meeting_id, role, label, created_at, revoked_at, id, participant_id FROM tokens WHERE hash = ?')
 			.get(tokenHash) as TokenRow | undefined;
 		if (!row) return null;
 		return {
@@ -146,8 +148,22 @@ export class SqliteStorage implements MeetingStorage {
 			role: row.role,
 			label: row.label,
 			createdAt: row.created_at,
-			revokedAt: row.revoked_at
+			revokedAt: row.revoked_at,
+			id: row.id,
+			participantId: row.participant_id
 		};
+	}
+
+	async listInvitations(meetingId: string): Promise<InvitationRecord[]> {
+		return invitations.listInvitations(this.#conn, meetingId);
+	}
+
+	async revokeInvitations(meetingId: string, match: { id: string } | { participantId: string }): Promise<string[]> {
+		return invitations.revokeInvitations(this.#conn, meetingId, match);
+	}
+
+	async countMeetings(): Promise<number> {
+		return invitations.countMeetings(this.#conn);
 	}
 
 	async loadUpdates(meetingId: string): Promise<Uint8Array[]> {

@@ -68,7 +68,13 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
 				return refuse(socket, 401, 'Missing or wrong token');
 		}
 		if (socket.destroyed) return;
-		const context = { meeting: access.meeting, role: access.role };
+		const context = {
+			meeting: access.meeting,
+			role: access.role,
+			invitationId: access.invitationId,
+			participantId: access.participantId,
+			name: access.name
+		};
 		deps.wss.handleUpgrade(req, socket, head, (ws) => {
 			const connection = new Connection(ws, {
 				meetingId,
