@@ -4,7 +4,7 @@
  * countMeetings. Kept apart from sqlite.ts so the core adapter stays small.
  */
 import type Database from 'better-sqlite3';
-import { randomBytes } from 'node:crypto';
+import { newInvitationId } from '../auth/tokens.ts';
 import type { InvitationRecord, TokenRecord } from './types.ts';
 
 /** Adds `id` and `participant_id` to `tokens` when missing, and ids to tokens issued before. */
@@ -18,11 +18,6 @@ export function migrate(db: Database.Database): void {
 		for (const { hash } of missing) setId.run(newInvitationId(), hash);
 		db.exec('CREATE UNIQUE INDEX IF NOT EXISTS tokens_id ON tokens(id)');
 	})();
-}
-
-/** 12 random bytes as 16 base64url characters. */
-export function newInvitationId(): string {
-	return randomBytes(12).toString('base64url');
 }
 
 export function insertToken(db: Database.Database, tokenHash: string, token: Omit<TokenRecord, 'createdAt' | 'revokedAt'>): void {
