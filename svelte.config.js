@@ -25,6 +25,30 @@ const config = {
 		version: { name: appVersion() },
 		// Absolute asset paths: the service worker serves one shell HTML at every URL, /m/<id> too.
 		paths: { relative: false },
+		// Content-Security-Policy (docs/security.md). Hashes, not nonces: the same HTML (and
+		// its policy) is cached by the service worker and served offline. Kit hashes its own
+		// inline bootstrap script; prerendered pages get the policy as a <meta> tag, where
+		// frame-ancestors cannot be said, so the server sends that part as a header.
+		csp: {
+			mode: 'hash',
+			directives: {
+				'default-src': ['self'],
+				'script-src': ['self'],
+				// Svelte transitions and style attributes need inline styles; scripts stay strict.
+				'style-src': ['self', 'unsafe-inline'],
+				'img-src': ['self', 'data:', 'blob:'],
+				'font-src': ['self'],
+				// The sync websocket: 'self' covers ws(s) on the same host in current browsers, ws:/wss: older ones.
+				'connect-src': ['self', 'ws:', 'wss:'],
+				'worker-src': ['self'],
+				'manifest-src': ['self'],
+				'object-src': ['none'],
+				'base-uri': ['self'],
+				'form-action': ['self'],
+				'frame-src': ['none'],
+				'frame-ancestors': ['none']
+			}
+		},
 		serviceWorker: {
 			// Registered by src/lib/pwa/ through workbox-window, so updates wait for the user's click.
 			register: false,

@@ -36,6 +36,20 @@ export interface ServerConfig {
 	databaseUrl: string | null;
 	/** `redis://…`: fan updates and presence out to the other instances serving the same meetings. */
 	redisUrl: string | null;
+	// ---- access and hardening (docs/security.md)
+	/** Largest stored size of one meeting (snapshot plus update log); an edit past it closes with 4413. */
+	maxDocumentBytes: number;
+	/** Most meetings this instance holds; creating one more answers 507. */
+	maxMeetings: number;
+	/** API requests per client IP (token bucket). */
+	apiRateLimit: RateLimitConfig;
+	/** Websocket connection attempts per client IP (token bucket). */
+	connectRateLimit: RateLimitConfig;
+	/** 'open': anyone may create meetings; 'secret': POST /api/meetings needs `Authorization: Bearer <organiserSecret>`. */
+	createMeetings: 'open' | 'secret';
+	organiserSecret: string | null;
+	/** Behind a reverse proxy: take the client IP from the last X-Forwarded-For entry and the scheme from X-Forwarded-Proto. */
+	trustProxy: boolean;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -54,8 +68,31 @@ export const defaultConfig: ServerConfig = {
 	compactAfterUpdates: 500,
 	appHandlerPath: path.join(serverDir, '..', 'build', 'handler.js'),
 	databaseUrl: null,
-	redisUrl: null
+	redisUrl: null,
+	maxDocumentBytes: 32 * 1024 * 1024,
+	maxMeetings: 10_000,
+	// A whole office behind one NAT address opens the app at once: generous bursts, modest refill.
+	apiRateLimit: { perSecond: 10, burst: 120 },
+	connectRateLimit: { perSecond: 5, burst: 60 },
+	createMeetings: 'open',
+	organiserSecret: null,
+	trustProxy: false
 };
+
+/** The organiser secret must be long enough that guessing it through the rate limit is hopeless. */
+export const ORGANISER_SECRET_MIN_LENGTH = 16;
+
+function meetingCreation(env: NodeJS.ProcessEnv): Pick<ServerConfig, 'createMeetings' | 'organiserSecret'> {
+	const secret = env.ORGANISER_SECRET || null;
+	const mode = env.CREATE_MEETINGS || (secret ? 'secret' : 'open');
+	if (mode !== 'open' && mode !== 'secret') throw new Error(`CREATE_MEETINGS must be "open" or "secret", got "${mode}"`);
+	if (mode === 'secret' && !secret) throw new Error('CREATE_MEETINGS=secret needs ORGANISER_SECRET');
+	if (mode === 'open' && secret) throw new Error('ORGANISER_SECRET is set but CREATE_MEETINGS=open: remove one of them');
+	if (secret && secret.length < ORGANISER_SECRET_MIN_LENGTH) {
+		throw new Error(`ORGANISER_SECRET must be at least ${ORGANISER_SECRET_MIN_LENGTH} characters`);
+	}
+	return { createMeetings: mode, organiserSecret: secret };
+}
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
 	const raw = env[name];
@@ -105,6 +142,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
 		},
 		compactAfterUpdates: integer(env, 'COMPACT_AFTER_UPDATES', defaultConfig.compactAfterUpdates, 1),
 		databaseUrl: serviceUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
-		redisUrl: serviceUrl(env, 'REDIS_URL', ['redis:', 'rediss:'])
+		redisUrl: serviceUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
+		maxDocumentBytes: integer(env, 'MAX_DOCUMENT_BYTES', defaultConfig.maxDocumentBytes, 1024),
+		maxMeetings: integer(env, 'MAX_MEETINGS', defaultConfig.maxMeetings, 1),
+		apiRateLimit: {
+			perSecond: integer(env, 'API_RATE_PER_SECOND', defaultConfig.apiRateLimit.perSecond, 1),
+			burst: integer(env, 'API_RATE_BURST', defaultConfig.apiRateLimit.burst, 1)
+		},
+		connectRateLimit: {
+			perSecond: integer(env, 'CONNECT_RATE_PER_SECOND', defaultConfig.connectRateLimit.perSecond, 1),
+			burst: integer(env, 'CONNECT_RATE_BURST', defaultConfig.connectRateLimit.burst, 1)
+		},
+		...meetingCreation(env),
+		trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true'
 	};
 }

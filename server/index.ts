@@ -11,6 +11,8 @@ import { WebSocketServer } from 'ws';
 import { type ServerConfig, loadConfig } from './config.ts';
 import { createApi } from './http/api.ts';
 import { createRequestHandler, loadAppHandler } from './http/app.ts';
+import { REVOKED_CLOSE } from './http/invitations.ts';
+import { IpRateLimiter } from './http/security.ts';
 import { type Logger, createLogger } from './log.ts';
 import { PostgresStorage } from './storage/postgres.ts';
 import { SqliteStorage } from './storage/sqlite.ts';
@@ -54,23 +56,60 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 		throw error;
 	}
 
-	const rooms = new RoomManager({ storage, fanout, policy, log, compactAfterUpdates: config.compactAfterUpdates });
+	const rooms = new RoomManager({
+		storage,
+		fanout,
+		policy,
+		log,
+		compactAfterUpdates: config.compactAfterUpdates,
+		maxDocumentBytes: config.maxDocumentBytes
+	});
 	const api = createApi({
 		storage,
 		fanout,
 		publicOrigin: config.publicOrigin,
 		maxBodyBytes: config.maxBodyBytes,
 		stats: () => rooms.stats(),
-		freezeRoom: (meetingId) => rooms.freeze(meetingId)
+		freezeRoom: (meetingId) => rooms.freeze(meetingId),
+		createMeetings: config.createMeetings,
+		organiserSecret: config.organiserSecret,
+		maxMeetings: config.maxMeetings,
+		trustProxy: config.trustProxy,
+		disconnect: (meetingId, invitationIds) => {
+			const closed = rooms.disconnect(
+				meetingId,
+				(connection) => connection.access.invitationId !== null && invitationIds.includes(connection.access.invitationId),
+				REVOKED_CLOSE.code,
+				REVOKED_CLOSE.reason
+			);
+			if (closed > 0) log.info({ meetingId, closed }, 'connections of revoked invitations closed');
+		}
 	});
 	const app = await loadAppHandler(config.appHandlerPath, log);
-	const server = http.createServer(createRequestHandler(api, app, log));
+	const server = http.createServer(
+		createRequestHandler(api, app, log, {
+			publicOrigin: config.publicOrigin,
+			trustProxy: config.trustProxy,
+			apiLimiter: new IpRateLimiter(config.apiRateLimit)
+		})
+	);
 
 	let closing = false;
 	const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayloadBytes });
 	server.on(
 		'upgrade',
-		createUpgradeHandler({ storage, rooms, wss, policy, rateLimit: config.rateLimit, log, isClosing: () => closing })
+		createUpgradeHandler({
+			storage,
+			rooms,
+			wss,
+			policy,
+			rateLimit: config.rateLimit,
+			log,
+			isClosing: () => closing,
+			connectLimiter: new IpRateLimiter(config.connectRateLimit),
+			publicOrigin: config.publicOrigin,
+			trustProxy: config.trustProxy
+		})
 	);
 
 	await new Promise<void>((resolve, reject) => {

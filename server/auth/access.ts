@@ -9,7 +9,16 @@ import { tokenCoversGroupMeeting } from '../groups/access.ts';
 import { hashToken, isTokenShaped } from './tokens.ts';
 
 export type Access =
-	| { status: 'ok'; meeting: MeetingRecord; role: string }
+	| {
+			status: 'ok';
+			meeting: MeetingRecord;
+			role: string;
+			/** The invitation the token belongs to (null only for tokens stored without an id). */
+			invitationId: string | null;
+			participantId: string | null;
+			/** The invitee's name from the invitation ('' if none was given). */
+			name: string;
+	  }
 	| { status: 'malformed-id' }
 	| { status: 'not-found' }
 	| { status: 'unauthorized' };
@@ -28,5 +37,12 @@ export async function resolveAccess(
 	if (record.meetingId !== meetingId && !(await tokenCoversGroupMeeting(storage, record.meetingId, meetingId))) {
 		return { status: 'unauthorized' };
 	}
-	return { status: 'ok', meeting, role: record.role };
+	return {
+		status: 'ok',
+		meeting,
+		role: record.role,
+		invitationId: record.id ?? null,
+		participantId: record.participantId ?? null,
+		name: record.label
+	};
 }

@@ -3,15 +3,18 @@
  * Routes are a small table matched in order; anything else under /api/ is a JSON 404.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { resolveAccess } from '../auth/access.ts';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { permissionsOf } from '../auth/roles.ts';
 import { createApprovalService } from '../minutes/approval.ts';
 import { minutesRoutes } from '../minutes/routes.ts';
-import { hashToken, newMeetingId, newToken } from '../auth/tokens.ts';
+import { hashToken, newInvitationId, newMeetingId, newToken } from '../auth/tokens.ts';
 import type { MeetingStorage } from '../storage/types.ts';
 import type { Fanout } from '../sync/fanout.ts';
 import type { RoomStats } from '../sync/rooms.ts';
 import { groupRoutes } from '../groups/api.ts';
 import { readJson } from './body.ts';
+import { invitationRoutes, meetingUrl, requireAccess } from './invitations.ts';
+import { bearer, requestOrigin } from './request.ts';
 import { HttpError, sendJson } from './respond.ts';
 
 export const TITLE_MAX_LENGTH = 200;
@@ -24,6 +27,12 @@ export interface ApiDeps {
 	stats(): RoomStats;
 	/** Makes a meeting read-only in the sync rooms once its minutes are approved. */
 	freezeRoom(meetingId: string): Promise<void>;
+	createMeetings: 'open' | 'secret';
+	organiserSecret: string | null;
+	maxMeetings: number;
+	trustProxy: boolean;
+	/** Closes this instance's connections opened with these (revoked) invitations. */
+	disconnect(meetingId: string, invitationIds: readonly string[]): void;
 }
 
 interface Route {
@@ -32,15 +41,11 @@ interface Route {
 	handle(req: IncomingMessage, res: ServerResponse, params: string[]): Promise<void>;
 }
 
-export function requestOrigin(req: IncomingMessage): string {
-	const encrypted = 'encrypted' in req.socket && Boolean(req.socket.encrypted);
-	return `${encrypted ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
-}
-
-export function bearer(req: IncomingMessage): string | null {
-	const header = req.headers.authorization ?? '';
-	const match = /^Bearer\s+(\S+)$/i.exec(header);
-	return match ? match[1] : null;
+/** Compares hashes, so neither the length nor the content of the secret leaks through timing. */
+function secretMatches(given: string | null, secret: string): boolean {
+	if (given === null) return false;
+	const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+	return timingSafeEqual(digest(given), digest(secret));
 }
 
 function validTitle(body: unknown): string {
@@ -56,7 +61,16 @@ function validTitle(body: unknown): string {
 }
 
 export function createApi(deps: ApiDeps) {
+	const origin = (req: IncomingMessage) => deps.publicOrigin ?? requestOrigin(req, deps.trustProxy);
 	const routes: Route[] = [
+		{
+			method: 'GET',
+			pattern: /^\/api\/instance$/,
+			async handle(_req, res) {
+				// The start page asks for the organiser secret only when the instance needs one.
+				sendJson(res, 200, { createMeetings: deps.createMeetings });
+			}
+		},
 		{
 			method: 'GET',
 			pattern: /^\/healthz$/,
@@ -77,42 +91,55 @@ export function createApi(deps: ApiDeps) {
 			method: 'POST',
 			pattern: /^\/api\/meetings$/,
 			async handle(req, res) {
+				if (deps.createMeetings === 'secret' && !secretMatches(bearer(req), deps.organiserSecret ?? '')) {
+					throw new HttpError(401, 'Creating meetings needs the organiser secret (Authorization: Bearer <secret>)');
+				}
 				const title = validTitle(await readJson(req, deps.maxBodyBytes));
+				if ((await deps.storage.countMeetings()) >= deps.maxMeetings) {
+					throw new HttpError(507, 'This instance holds its maximum number of meetings');
+				}
 				const id = newMeetingId();
 				const token = newToken();
 				await deps.storage.createMeeting({ id, title });
-				await deps.storage.addToken(hashToken(token), { meetingId: id, role: 'organiser', label: '' });
-				// The token travels in the fragment: browsers never send it to servers or in Referer headers.
-				const url = `${deps.publicOrigin ?? requestOrigin(req)}/m/${id}#token=${token}`;
-				sendJson(res, 201, { id, token, url }, { Location: `/api/meetings/${id}` });
+				await deps.storage.addToken(hashToken(token), { meetingId: id, role: 'organiser', label: '', id: newInvitationId(), participantId: null });
+				sendJson(res, 201, { id, token, url: meetingUrl(origin(req), id, token) }, { Location: `/api/meetings/${id}` });
 			}
 		},
 		{
 			method: 'GET',
 			pattern: /^\/api\/meetings\/([^/]+)$/,
 			async handle(req, res, [id]) {
-				const access = await resolveAccess(deps.storage, id, bearer(req));
-				switch (access.status) {
-					case 'malformed-id':
-						throw new HttpError(400, 'Malformed meeting id');
-					case 'not-found':
-						throw new HttpError(404, 'Meeting not found');
-					case 'unauthorized':
-						throw new HttpError(401, 'Missing or wrong token');
-				}
-				const { meeting, role } = access;
-				sendJson(res, 200, { id: meeting.id, title: meeting.title, epoch: meeting.epoch, frozenAt: meeting.frozenAt, role });
+				const { meeting, role, participantId, name, invitationId } = await requireAccess(deps.storage, req, id);
+				sendJson(res, 200, {
+					id: meeting.id,
+					title: meeting.title,
+					epoch: meeting.epoch,
+					frozenAt: meeting.frozenAt,
+					role,
+					participantId,
+					name,
+					invitationId,
+					// What the caller may do, so the UI can adapt (the server enforces it regardless).
+					permissions: permissionsOf(role)
+				});
 			}
 		},
+		...invitationRoutes({ storage: deps.storage, maxBodyBytes: deps.maxBodyBytes, origin, disconnect: deps.disconnect }),
 		// Meeting groups (docs/groups.md).
-		...groupRoutes({ storage: deps.storage, publicOrigin: deps.publicOrigin, maxBodyBytes: deps.maxBodyBytes, bearer, requestOrigin }),
+		...groupRoutes({
+			storage: deps.storage,
+			publicOrigin: deps.publicOrigin,
+			maxBodyBytes: deps.maxBodyBytes,
+			bearer,
+			requestOrigin: (req) => requestOrigin(req, deps.trustProxy)
+		}),
 		// Minutes approval, verification and corrections (docs/minutes.md).
 		...minutesRoutes({
 			storage: deps.storage,
 			approval: createApprovalService({ storage: deps.storage, freezeRoom: deps.freezeRoom }),
 			maxBodyBytes: deps.maxBodyBytes,
 			bearer,
-			origin: (req) => deps.publicOrigin ?? requestOrigin(req)
+			origin
 		})
 	];
 

@@ -7,7 +7,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { pathOnly, type Logger } from '../log.ts';
 import type { createApi } from './api.ts';
+import { clientIp, requestOrigin } from './request.ts';
 import { HttpError, sendError } from './respond.ts';
+import { type IpRateLimiter, applySecurityHeaders, isStateChanging, sameOrigin } from './security.ts';
+
+export interface RequestGuards {
+	publicOrigin: string | null;
+	trustProxy: boolean;
+	/** Per-IP limit on /api/ requests. */
+	apiLimiter: IpRateLimiter;
+}
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
@@ -26,14 +35,27 @@ function notBuilt(res: ServerResponse): void {
 	res.end('The web app is not built. Run `npm run build`, then restart the server.\n');
 }
 
-export function createRequestHandler(api: ReturnType<typeof createApi>, app: NodeHandler | null, log: Logger) {
+export function createRequestHandler(api: ReturnType<typeof createApi>, app: NodeHandler | null, log: Logger, guards: RequestGuards) {
 	return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
 		const started = performance.now();
 		const path = pathOnly(req.url);
 		res.on('finish', () =>
 			log.info({ method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request')
 		);
+		const isApi = path.startsWith('/api/');
+		const https = (guards.publicOrigin ?? requestOrigin(req, guards.trustProxy)).startsWith('https:');
+		applySecurityHeaders(res, isApi || path === '/healthz' ? 'api' : 'app', https);
 		try {
+			if (isApi) {
+				if (isStateChanging(req.method) && !sameOrigin(req, guards.publicOrigin)) {
+					log.warn({ method: req.method, path, origin: req.headers.origin }, 'cross-origin request refused');
+					throw new HttpError(403, 'Cross-origin request refused');
+				}
+				if (!guards.apiLimiter.take(clientIp(req, guards.trustProxy))) {
+					res.setHeader('Retry-After', String(guards.apiLimiter.retryAfterSeconds));
+					throw new HttpError(429, 'Too many requests; try again shortly');
+				}
+			}
 			if (await api(req, res, path)) return;
 		} catch (error) {
 			if (error instanceof HttpError) {

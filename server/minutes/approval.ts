@@ -19,7 +19,7 @@ import type { ApprovalEntry, ApprovalState } from '../../src/lib/minutes/types.t
 import { newMeetingId } from '../auth/tokens.ts';
 import { HttpError } from '../http/respond.ts';
 import type { ApprovalRecord, MeetingRecord, MeetingStorage } from '../storage/types.ts';
-import { mayAct } from './roles.ts';
+import { type Actor, mayAct } from './roles.ts';
 
 export interface ApprovalDeps {
 	storage: MeetingStorage;
@@ -145,7 +145,7 @@ export function createApprovalService(deps: ApprovalDeps) {
 		}
 	}
 
-	async function act(meeting: MeetingRecord, tokenRole: string, body: unknown): Promise<ApprovalState> {
+	async function act(meeting: MeetingRecord, actor: Actor, body: unknown): Promise<ApprovalState> {
 		if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'Body must be a JSON object');
 		const { action, participantId } = body as Record<string, unknown>;
 		if (action !== 'ready' && action !== 'approve') throw new HttpError(400, "action must be 'ready' or 'approve'");
@@ -160,7 +160,7 @@ export function createApprovalService(deps: ApprovalDeps) {
 		}
 		const at = new Date().toISOString();
 		if (action === 'ready') {
-			if (!mayAct(tokenRole, 'ready', 'secretary')) throw new HttpError(403, 'Only the secretary marks the minutes ready');
+			if (!mayAct(actor, 'ready')) throw new HttpError(403, 'Only the secretary marks the minutes ready');
 			const secretaries = view.participants.filter((p) => p.role === 'secretary');
 			const secretary = secretaries.length > 0 ? pickParticipant(secretaries, participantId, 'secretary') : null;
 			await storage.addApproval({
@@ -168,7 +168,7 @@ export function createApprovalService(deps: ApprovalDeps) {
 				action: 'ready',
 				participantId: secretary?.id ?? null,
 				role: 'secretary',
-				name: secretary?.name ?? tokenRole,
+				name: secretary?.name ?? actor.role,
 				at
 			});
 			return stateOf(meeting, view);
@@ -179,7 +179,7 @@ export function createApprovalService(deps: ApprovalDeps) {
 		const approved = new Set(records.filter((r) => r.action === 'approve').map((r) => r.participantId));
 		const required = requiredApprovers(view);
 		if (required.length === 0) throw new HttpError(409, 'The meeting has no adjuster');
-		const allowed = required.filter((p) => mayAct(tokenRole, 'approve', p.role));
+		const allowed = required.filter((p) => mayAct(actor, 'approve', p));
 		if (allowed.length === 0) throw new HttpError(403, 'This token may not approve these minutes');
 		const open = allowed.filter((p) => !approved.has(p.id));
 		// Without a participantId the token approves as the one approver it can still act for.
@@ -213,8 +213,8 @@ export function createApprovalService(deps: ApprovalDeps) {
 	}
 
 	/** A new meeting whose document is a copy of the frozen one, naming it as its previous version. */
-	async function correct(meeting: MeetingRecord, tokenRole: string): Promise<MeetingRecord> {
-		if (!mayAct(tokenRole, 'correct', null)) throw new HttpError(403, 'Only the secretary or the organiser starts a correction');
+	async function correct(meeting: MeetingRecord, actor: Actor): Promise<MeetingRecord> {
+		if (!mayAct(actor, 'correct')) throw new HttpError(403, 'Only the secretary or the organiser starts a correction');
 		if (!meeting.frozenAt) throw new HttpError(409, 'Only approved minutes are corrected by a new version; these can still be edited');
 		const doc = await loadDoc(storage, meeting.id);
 		try {

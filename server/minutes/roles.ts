@@ -1,21 +1,23 @@
 /**
- * Who may do what in the justering. The one place the approval endpoints ask; the
- * invitations/roles work replaces the rule here (e.g. tie a token to its participant).
- *
- * Now: a token's role must be the role acted in ('secretary' marks ready, 'adjuster' or
- * 'chair' approves, 'organiser' or 'secretary' starts a correction); an 'organiser'
- * token may act in any role.
+ * Who may do what in the justering, on top of the role table in server/auth/roles.ts:
+ * the role table says which token roles may mark ready, approve or correct; here an
+ * approval is also tied to the approver it is made as. A token invited for a
+ * participant approves only as that participant; an organiser token may act for anyone
+ * (the organiser runs the meeting's paperwork when an adjuster approves on paper).
  */
+import { can } from '../auth/roles.ts';
+
 export type ApprovalAction = 'ready' | 'approve' | 'correct';
 
-export function mayAct(tokenRole: string, action: ApprovalAction, actingRole: string | null): boolean {
-	if (tokenRole === 'organiser') return true;
-	switch (action) {
-		case 'ready':
-			return tokenRole === 'secretary';
-		case 'approve':
-			return actingRole !== null && tokenRole === actingRole && (actingRole === 'adjuster' || actingRole === 'chair');
-		case 'correct':
-			return tokenRole === 'secretary';
-	}
+/** The caller, as its token says: role and, for a personal invitation, the participant. */
+export interface Actor {
+	role: string;
+	participantId: string | null;
+}
+
+export function mayAct(actor: Actor, action: ApprovalAction, approver: { id: string; role: string } | null = null): boolean {
+	if (!can(actor.role, `minutes.${action}`)) return false;
+	if (action !== 'approve' || actor.role === 'organiser') return true;
+	if (approver === null || approver.role !== actor.role) return false;
+	return actor.participantId === null || actor.participantId === approver.id;
 }

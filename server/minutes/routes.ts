@@ -31,7 +31,7 @@ export interface MinutesRouteDeps {
 	origin(req: IncomingMessage): string;
 }
 
-async function access(deps: MinutesRouteDeps, req: IncomingMessage, id: string): Promise<{ meeting: MeetingRecord; role: string }> {
+async function access(deps: MinutesRouteDeps, req: IncomingMessage, id: string): Promise<{ meeting: MeetingRecord; role: string; participantId: string | null }> {
 	const result = await resolveAccess(deps.storage, id, deps.bearer(req));
 	switch (result.status) {
 		case 'malformed-id':
@@ -58,9 +58,9 @@ export function minutesRoutes(deps: MinutesRouteDeps): MinutesRoute[] {
 			method: 'POST',
 			pattern: /^\/api\/meetings\/([^/]+)\/approval$/,
 			async handle(req, res, [id]) {
-				const { meeting, role } = await access(deps, req, id);
+				const { meeting, role, participantId } = await access(deps, req, id);
 				const body = await readJson(req, deps.maxBodyBytes);
-				sendJson(res, 200, await deps.approval.act(meeting, role, body));
+				sendJson(res, 200, await deps.approval.act(meeting, { role, participantId }, body));
 			}
 		},
 		{
@@ -75,8 +75,8 @@ export function minutesRoutes(deps: MinutesRouteDeps): MinutesRoute[] {
 			method: 'POST',
 			pattern: /^\/api\/meetings\/([^/]+)\/correction$/,
 			async handle(req, res, [id]) {
-				const { meeting, role } = await access(deps, req, id);
-				const created = await deps.approval.correct(meeting, role);
+				const { meeting, role, participantId } = await access(deps, req, id);
+				const created = await deps.approval.correct(meeting, { role, participantId });
 				const token = newToken();
 				await deps.storage.addToken(hashToken(token), { meetingId: created.id, role: 'organiser', label: '' });
 				const url = `${deps.origin(req)}/m/${created.id}#token=${token}`;

@@ -27,7 +27,8 @@ import type { GroupMeetingRecord, GroupRecord, GroupStorage, NewGroupMeeting } f
 import { buffer, bytes, transaction } from './postgres-common.ts';
 import { GROUPS_MIGRATION, PostgresGroups } from './postgres-groups.ts';
 import * as minutes from './postgres-minutes.ts';
-import type { ApprovalRecord, MeetingRecord, MeetingStorage, MinutesSeal, TokenRecord, VersionLinks } from './types.ts';
+import * as invitations from './postgres-invitations.ts';
+import type { ApprovalRecord, InvitationRecord, MeetingRecord, MeetingStorage, MinutesSeal, TokenRecord, VersionLinks } from './types.ts';
 
 interface Migration {
 	version: number;
@@ -72,7 +73,8 @@ CREATE INDEX updates_meeting_seq ON updates(meeting_id, seq);
 `
 	},
 	{ version: 2, name: 'minutes approvals, seals, versions', sql: minutes.MINUTES_MIGRATION },
-	{ version: 3, name: 'meeting groups', sql: GROUPS_MIGRATION }
+	{ version: 3, name: 'meeting groups', sql: GROUPS_MIGRATION },
+	{ version: 4, name: 'invitations: token ids and participants', sql: invitations.INVITATIONS_MIGRATION }
 ];
 
 interface MeetingRow {
@@ -191,12 +193,7 @@ export class PostgresStorage implements MeetingStorage, GroupStorage {
 	}
 
 	async addToken(tokenHash: string, token: Omit<TokenRecord, 'createdAt' | 'revokedAt'>): Promise<void> {
-		await this.#db.query('INSERT INTO tokens (hash, meeting_id, role, label, created_at) VALUES ($1, $2, $3, $4, now())', [
-			tokenHash,
-			token.meetingId,
-			token.role,
-			token.label
-		]);
+		await invitations.insertToken(this.#db, tokenHash, token);
 	}
 
 	async findToken(tokenHash: string): Promise<TokenRecord | null> {
@@ -206,7 +203,9 @@ export class PostgresStorage implements MeetingStorage, GroupStorage {
 			label: string;
 			created_at: Date;
 			revoked_at: Date | null;
-		}>('SELECT meeting_id, role, label, created_at, revoked_at FROM tokens WHERE hash = $1', [tokenHash]);
+			id: string | null;
+			participant_id: string | null;
+		}>('SELECT meeting_id, role, label, created_at, revoked_at, id, participant_id FROM tokens WHERE hash = $1', [tokenHash]);
 		if (rows.length === 0) return null;
 		const row = rows[0];
 		return {
@@ -214,8 +213,22 @@ export class PostgresStorage implements MeetingStorage, GroupStorage {
 			role: row.role,
 			label: row.label,
 			createdAt: row.created_at.toISOString(),
-			revokedAt: row.revoked_at?.toISOString() ?? null
+			revokedAt: row.revoked_at?.toISOString() ?? null,
+			id: row.id ?? undefined,
+			participantId: row.participant_id
 		};
+	}
+
+	listInvitations(meetingId: string): Promise<InvitationRecord[]> {
+		return invitations.listInvitations(this.#db, meetingId);
+	}
+
+	revokeInvitations(meetingId: string, match: { id: string } | { participantId: string }): Promise<string[]> {
+		return invitations.revokeInvitations(this.#db, meetingId, match);
+	}
+
+	countMeetings(): Promise<number> {
+		return invitations.countMeetings(this.#db);
 	}
 
 	async loadUpdates(meetingId: string): Promise<Uint8Array[]> {

@@ -17,7 +17,8 @@ import * as Y from 'yjs';
 import type { GroupMeetingRecord, GroupRecord, GroupStorage, NewGroupMeeting } from './group-types.ts';
 import { GROUP_SCHEMA, SqliteGroups } from './sqlite-groups.ts';
 import * as minutes from './sqlite-minutes.ts';
-import type { ApprovalRecord, MeetingRecord, MeetingStorage, MinutesSeal, TokenRecord, VersionLinks } from './types.ts';
+import type { ApprovalRecord, InvitationRecord, MeetingRecord, MeetingStorage, MinutesSeal, TokenRecord, VersionLinks } from './types.ts';
+import * as invitations from './sqlite-invitations.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meetings (
@@ -65,6 +66,8 @@ interface TokenRow {
 	label: string;
 	created_at: string;
 	revoked_at: string | null;
+	id: string;
+	participant_id: string | null;
 }
 
 function toMeeting(row: MeetingRow): MeetingRecord {
@@ -115,6 +118,7 @@ export class SqliteStorage implements MeetingStorage, GroupStorage {
 		db.exec(SCHEMA);
 		db.exec(GROUP_SCHEMA);
 		db.exec(minutes.MINUTES_SCHEMA);
+		invitations.migrate(db);
 		this.#db = db;
 	}
 
@@ -137,14 +141,12 @@ export class SqliteStorage implements MeetingStorage, GroupStorage {
 	}
 
 	async addToken(tokenHash: string, token: Omit<TokenRecord, 'createdAt' | 'revokedAt'>): Promise<void> {
-		this.#conn
-			.prepare('INSERT INTO tokens (hash, meeting_id, role, label, created_at) VALUES (?, ?, ?, ?, ?)')
-			.run(tokenHash, token.meetingId, token.role, token.label, new Date().toISOString());
+		invitations.insertToken(this.#conn, tokenHash, token);
 	}
 
 	async findToken(tokenHash: string): Promise<TokenRecord | null> {
 		const row = this.#conn
-			.prepare('SELECT meeting_id, role, label, created_at, revoked_at FROM tokens WHERE hash = ?')
+			.prepare('SELECT meeting_id, role, label, created_at, revoked_at, id, participant_id FROM tokens WHERE hash = ?')
 			.get(tokenHash) as TokenRow | undefined;
 		if (!row) return null;
 		return {
@@ -152,8 +154,22 @@ export class SqliteStorage implements MeetingStorage, GroupStorage {
 			role: row.role,
 			label: row.label,
 			createdAt: row.created_at,
-			revokedAt: row.revoked_at
+			revokedAt: row.revoked_at,
+			id: row.id,
+			participantId: row.participant_id
 		};
+	}
+
+	async listInvitations(meetingId: string): Promise<InvitationRecord[]> {
+		return invitations.listInvitations(this.#conn, meetingId);
+	}
+
+	async revokeInvitations(meetingId: string, match: { id: string } | { participantId: string }): Promise<string[]> {
+		return invitations.revokeInvitations(this.#conn, meetingId, match);
+	}
+
+	async countMeetings(): Promise<number> {
+		return invitations.countMeetings(this.#conn);
 	}
 
 	async loadUpdates(meetingId: string): Promise<Uint8Array[]> {

@@ -23,6 +23,25 @@ export interface TokenRecord {
 	label: string;
 	createdAt: string;
 	revokedAt: string | null;
+	/**
+	 * The invitation's id (not secret; used to list and revoke it). Optional for
+	 * backward compatibility; every token issued by the API has one.
+	 */
+	id?: string;
+	/** The participant (in the meeting document) the invitation is for, if any. */
+	participantId?: string | null;
+}
+
+/** A token as the organiser sees it in the invitation list: never the token or its hash. */
+export interface InvitationRecord {
+	id: string;
+	meetingId: string;
+	participantId: string | null;
+	/** The invitee's name (the token's label). */
+	name: string;
+	role: string;
+	createdAt: string;
+	revokedAt: string | null;
 }
 
 /**
@@ -74,6 +93,18 @@ export interface MeetingStorage {
 	/** Stores a token by its hash (SHA-256 hex); the raw token never reaches storage. */
 	addToken(tokenHash: string, token: Omit<TokenRecord, 'createdAt' | 'revokedAt'>): Promise<void>;
 	findToken(tokenHash: string): Promise<TokenRecord | null>;
+
+	// ---- invitations and instance limits (docs/security.md)
+
+	/** Every token of the meeting that has an id, as invitations, oldest first (revoked ones included). */
+	listInvitations(meetingId: string): Promise<InvitationRecord[]>;
+	/**
+	 * Revokes the meeting's unrevoked tokens with this invitation id, or all of them for
+	 * this participant id, in one statement; returns the ids it revoked.
+	 */
+	revokeInvitations(meetingId: string, match: { id: string } | { participantId: string }): Promise<string[]>;
+	/** Number of meetings that are not deleted (the instance's meeting limit). */
+	countMeetings(): Promise<number>;
 
 	/** All stored Yjs updates of a meeting (the latest snapshot first, then the log), in order. */
 	loadUpdates(meetingId: string): Promise<Uint8Array[]>;

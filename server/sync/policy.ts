@@ -1,15 +1,22 @@
 /**
- * What a connection may do to the document. The foundation lets every non-observer
- * write to a meeting that is not frozen; role enforcement (chair-only commands,
- * guests limited to their items) replaces or extends this policy.
+ * What a connection may do to the document. The default is the role policy
+ * (server/sync/role-policy.ts): observers and frozen meetings are read-only, and
+ * updates touching the protected parts of the document need the matching role.
  */
 import type { Notice } from '../../src/lib/protocol/index.ts';
 import type { MeetingRecord } from '../storage/types.ts';
 import type * as Y from 'yjs';
+import { rolePolicy } from './role-policy.ts';
 
 export interface AccessContext {
 	meeting: MeetingRecord;
 	role: string;
+	/** The invitation (token) this connection was opened with; null for tokens issued before invitations existed. */
+	invitationId: string | null;
+	/** The participant of the meeting document the invitation names, if any. */
+	participantId: string | null;
+	/** The invitee's name from the invitation ('' if none). */
+	name: string;
 }
 
 export interface UpdateContext extends AccessContext {
@@ -18,14 +25,16 @@ export interface UpdateContext extends AccessContext {
 	update: Uint8Array;
 }
 
+/** A refused update: the notice the connection gets, and optionally a close code to end the connection with. */
+export interface Refusal extends Notice {
+	closeCode?: number;
+}
+
 export interface SyncPolicy {
 	/** Decided once per connection, at the upgrade. */
 	canWrite(access: AccessContext): boolean;
-	/** Called for every update from a writer before it is applied: a Notice refuses it, null lets it through. */
-	inspectUpdate(context: UpdateContext): Notice | null;
+	/** Called for every update from a writer before it is applied: a Refusal refuses it, null lets it through. */
+	inspectUpdate(context: UpdateContext): Refusal | null;
 }
 
-export const defaultPolicy: SyncPolicy = {
-	canWrite: ({ meeting, role }) => meeting.frozenAt === null && role !== 'observer',
-	inspectUpdate: () => null
-};
+export const defaultPolicy: SyncPolicy = rolePolicy;

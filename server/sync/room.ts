@@ -20,6 +20,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import { CLOSE, encodeSaved } from '../../src/lib/protocol/index.ts';
 import type { Logger } from '../log.ts';
 import type { MeetingStorage } from '../storage/types.ts';
+import { AwarenessFormatError, MAX_AWARENESS_CLIENTS_PER_CONNECTION, rewriteAwareness } from './awareness-identity.ts';
 import type { Connection } from './connection.ts';
 import type { Fanout, FanoutMessage } from './fanout.ts';
 import {
@@ -42,6 +43,8 @@ export interface RoomDeps {
 	onEmpty(room: Room): void;
 	/** Called when the room failed and dropped its connections (the manager forgets it). */
 	onFailed(room: Room): void;
+	/** Largest stored size of one meeting (snapshot plus log, in bytes); an update past it closes its connection with 4413. */
+	maxDocumentBytes?: number;
 }
 
 type RoomState = 'loading' | 'ready' | 'closing' | 'closed';
@@ -78,6 +81,8 @@ export class Room {
 	/** A re-read of the storage was asked for and has not started yet. */
 	#resyncWanted = false;
 	#resyncing = false;
+	/** Bytes stored for this meeting: what was loaded plus what was appended since (compaction only shrinks it). */
+	#storedBytes = 0;
 
 	constructor(meetingId: string, deps: RoomDeps) {
 		this.meetingId = meetingId;
@@ -103,6 +108,7 @@ export class Room {
 			const started = performance.now();
 			const updates = await this.#deps.storage.loadUpdates(this.meetingId);
 			if (this.#state !== 'loading') return;
+			this.#storedBytes = updates.reduce((sum, update) => sum + update.byteLength, 0);
 			Y.transact(this.doc, () => {
 				for (const update of updates) Y.applyUpdate(this.doc, update);
 			});
@@ -187,9 +193,11 @@ export class Room {
 				case 'update':
 					this.#receiveUpdate(connection, message.update);
 					break;
-				case 'awareness':
-					awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, connection);
+				case 'awareness': {
+					const rewritten = rewriteAwareness(message.update, connection.access, (id) => this.#mayClaim(connection, id));
+					if (rewritten) awarenessProtocol.applyAwarenessUpdate(this.awareness, rewritten, connection);
 					break;
+				}
 				case 'query-awareness':
 					connection.send(
 						encodeAwareness(
@@ -199,7 +207,7 @@ export class Room {
 					break;
 			}
 		} catch (error) {
-			connection.badMessage(error instanceof BadMessageError ? error.message : `undecodable content: ${(error as Error).message}`);
+			connection.badMessage(error instanceof BadMessageError || error instanceof AwarenessFormatError ? error.message : `undecodable content: ${(error as Error).message}`);
 		}
 	};
 
@@ -215,7 +223,19 @@ export class Room {
 		}
 		const refusal = this.#deps.policy.inspectUpdate({ ...connection.access, doc: this.doc, update });
 		if (refusal) {
-			connection.notice(refusal);
+			const { closeCode, ...notice } = refusal;
+			connection.notice(notice);
+			if (closeCode !== undefined) {
+				connection.log.warn({ role: connection.access.role, code: notice.code }, 'update refused, closing');
+				connection.close(closeCode, notice.code);
+			}
+			return;
+		}
+		const max = this.#deps.maxDocumentBytes;
+		if (max !== undefined && this.#storedBytes + update.byteLength > max) {
+			connection.log.warn({ storedBytes: this.#storedBytes, updateBytes: update.byteLength, max }, 'document size limit reached, closing');
+			connection.notice({ code: 'too-large', message: 'The meeting has reached its size limit; this edit was not saved.' });
+			connection.close(CLOSE.TOO_LARGE, 'document too large');
 			return;
 		}
 		// Derived before applying so a malformed update is refused before it touches the doc.
@@ -229,7 +249,10 @@ export class Room {
 		const mustStore = effective !== null || store.pendingStructs !== null || store.pendingDs !== null;
 
 		this.#enqueue(async () => {
-			if (mustStore) await this.#deps.storage.appendUpdate(this.meetingId, update);
+			if (mustStore) {
+				await this.#deps.storage.appendUpdate(this.meetingId, update);
+				this.#storedBytes += update.byteLength;
+			}
 			this.#markStored(reached);
 			if (effective) {
 				const frame = encodeUpdate(effective);
@@ -340,6 +363,24 @@ export class Room {
 		} finally {
 			this.#resyncing = false;
 		}
+	}
+
+	/**
+	 * A connection may announce presence for its own client ids, for ids nobody holds
+	 * (a few at most), and take over ids held by a connection with the same invitation
+	 * (the same person reconnecting before the server noticed the old socket was gone).
+	 */
+	#mayClaim(connection: Connection, clientId: number): boolean {
+		if (connection.awarenessClients.has(clientId)) return true;
+		for (const other of this.connections) {
+			if (other === connection || !other.awarenessClients.has(clientId)) continue;
+			if (other.access.invitationId === null || other.access.invitationId !== connection.access.invitationId) return false;
+			other.awarenessClients.delete(clientId);
+			return true;
+		}
+		// Held through the fan-out by a connection on another instance.
+		if (this.awareness.getStates().has(clientId)) return false;
+		return connection.awarenessClients.size < MAX_AWARENESS_CLIENTS_PER_CONNECTION;
 	}
 
 	#remove(connection: Connection): void {

@@ -18,6 +18,8 @@ export interface RoomManagerOptions {
 	policy: SyncPolicy;
 	log: Logger;
 	compactAfterUpdates: number;
+	/** See RoomDeps.maxDocumentBytes. */
+	maxDocumentBytes?: number;
 }
 
 export interface RoomStats {
@@ -42,6 +44,15 @@ export class RoomManager {
 		let connections = 0;
 		for (const room of this.#rooms.values()) connections += room.connections.size;
 		return { rooms: this.#rooms.size + this.#unloading.size, connections };
+	}
+
+	/** Closes this instance's connections to a meeting that `match` selects (e.g. a revoked invitation); returns how many. */
+	disconnect(meetingId: string, match: (connection: Connection) => boolean, code: number, reason: string): number {
+		const room = this.#rooms.get(meetingId);
+		if (!room) return 0;
+		const matching = [...room.connections].filter(match);
+		for (const connection of matching) connection.close(code, reason);
+		return matching.length;
 	}
 
 	async join(connection: Connection): Promise<void> {

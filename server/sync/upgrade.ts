@@ -11,6 +11,8 @@ import type { WebSocketServer } from 'ws';
 import { CLOSE } from '../../src/lib/protocol/index.ts';
 import { resolveAccess } from '../auth/access.ts';
 import type { RateLimitConfig } from '../config.ts';
+import { clientIp } from '../http/request.ts';
+import { type IpRateLimiter, sameOrigin } from '../http/security.ts';
 import { pathOnly, type Logger } from '../log.ts';
 import type { MeetingStorage } from '../storage/types.ts';
 import { Connection } from './connection.ts';
@@ -27,13 +29,18 @@ export interface UpgradeDeps {
 	rateLimit: RateLimitConfig;
 	log: Logger;
 	isClosing(): boolean;
+	/** Per-IP limit on connection attempts (checked before the token lookup). */
+	connectLimiter: IpRateLimiter;
+	publicOrigin: string | null;
+	trustProxy: boolean;
 }
 
-function refuse(socket: Duplex, status: number, message: string): void {
+function refuse(socket: Duplex, status: number, message: string, extra = ''): void {
 	const body = `${message}\n`;
 	socket.end(
 		`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
 			'Connection: close\r\n' +
+			extra +
 			'Content-Type: text/plain; charset=utf-8\r\n' +
 			`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
 	);
@@ -47,6 +54,14 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
 		const log = deps.log.child({ path });
 		if (deps.isClosing()) return refuse(socket, 503, 'Server is shutting down');
 		if (!path.startsWith(SYNC_PREFIX)) return refuse(socket, 404, 'Not found');
+		if (!deps.connectLimiter.take(clientIp(req, deps.trustProxy))) {
+			log.warn('sync refused: too many connection attempts');
+			return refuse(socket, 429, 'Too many connection attempts', `Retry-After: ${deps.connectLimiter.retryAfterSeconds}\r\n`);
+		}
+		if (!sameOrigin(req, deps.publicOrigin)) {
+			log.warn({ origin: req.headers.origin }, 'sync refused: cross-origin');
+			return refuse(socket, 403, 'Cross-origin connection refused');
+		}
 
 		const url = new URL(req.url ?? '/', 'http://localhost');
 		// Not URI-decoded: a valid id is plain base64url, anything else is refused as malformed.
@@ -68,7 +83,13 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
 				return refuse(socket, 401, 'Missing or wrong token');
 		}
 		if (socket.destroyed) return;
-		const context = { meeting: access.meeting, role: access.role };
+		const context = {
+			meeting: access.meeting,
+			role: access.role,
+			invitationId: access.invitationId,
+			participantId: access.participantId,
+			name: access.name
+		};
 		deps.wss.handleUpgrade(req, socket, head, (ws) => {
 			const connection = new Connection(ws, {
 				meetingId,

@@ -52,7 +52,11 @@ describe('HTTP API', () => {
 			title: 'Samverkansgrupp 2023-06-09',
 			epoch: 1,
 			frozenAt: null,
-			role: 'organiser'
+			role: 'organiser',
+			participantId: null,
+			name: '',
+			invitationId: expect.stringMatching(/^[A-Za-z0-9_-]{16}$/),
+			permissions: expect.arrayContaining(['invitations.manage', 'live.control'])
 		});
 	});
 

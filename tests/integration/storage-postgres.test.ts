@@ -12,6 +12,7 @@ import { freePort } from './helpers.ts';
 import { type TestSchema, freshSchema, servicesAvailable } from './services.ts';
 import { storageContract } from './storage-contract.ts';
 import { groupStorageContract } from './storage-contract-groups.ts';
+import { invitationStorageContract } from './storage-contract-invitations.ts';
 import { minutesStorageContract } from './storage-contract-minutes.ts';
 
 const available = await servicesAvailable('storage-postgres.test.ts', 'postgres');
@@ -64,6 +65,7 @@ if (available) {
 	};
 	minutesStorageContract('postgres', sharedSchema);
 	groupStorageContract('postgres', sharedSchema);
+	invitationStorageContract('postgres', sharedSchema);
 
 	describe('PostgresStorage specifics', () => {
 		it('runs its migrations once, also when two instances start at the same time', async () => {
@@ -74,7 +76,7 @@ if (available) {
 			await client.connect();
 			try {
 				const { rows } = await client.query(`SELECT version FROM ${name}.motesrum_migrations ORDER BY version`);
-				expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+				expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
 			} finally {
 				await client.end();
 				await Promise.all([a.close(), b.close(), c.close()]);

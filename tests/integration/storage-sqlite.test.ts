@@ -6,6 +6,7 @@ import { SqliteStorage } from '../../server/storage/sqlite.ts';
 import { storageContract } from './storage-contract.ts';
 import { groupStorageContract } from './storage-contract-groups.ts';
 import { minutesStorageContract } from './storage-contract-minutes.ts';
+import { invitationStorageContract } from './storage-contract-invitations.ts';
 
 const dirs: string[] = [];
 let lastFile = '';
@@ -42,8 +43,30 @@ groupStorageContract('sqlite (file)', {
 	},
 	second: () => openAt(lastFile)
 });
+invitationStorageContract('sqlite (memory)', { create: () => openAt(':memory:') });
 
 describe('SqliteStorage specifics', () => {
+	it('adds the invitation columns to a database made before them, giving old tokens ids', async () => {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motesrum-sqlite-'));
+		dirs.push(dir);
+		const file = path.join(dir, 'old.db');
+		const Database = (await import('better-sqlite3')).default;
+		const old = new Database(file);
+		old.exec(`CREATE TABLE meetings (id TEXT PRIMARY KEY, title TEXT NOT NULL, created_at TEXT NOT NULL,
+			epoch INTEGER NOT NULL DEFAULT 1, frozen_at TEXT, deleted_at TEXT);
+			CREATE TABLE tokens (hash TEXT PRIMARY KEY, meeting_id TEXT NOT NULL REFERENCES meetings(id), role TEXT NOT NULL,
+			label TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT);
+			INSERT INTO meetings VALUES ('AAAAAAAAAAAAAAAAAAAAAA', 'Gammal', '2024-01-01T00:00:00.000Z', 1, NULL, NULL);
+			INSERT INTO tokens VALUES ('h1', 'AAAAAAAAAAAAAAAAAAAAAA', 'organiser', '', '2024-01-01T00:00:00.000Z', NULL);`);
+		old.close();
+		const storage = await openAt(file);
+		const [invitation] = await storage.listInvitations('AAAAAAAAAAAAAAAAAAAAAA');
+		expect(invitation).toMatchObject({ role: 'organiser', participantId: null, revokedAt: null });
+		expect(invitation.id).toMatch(/^[A-Za-z0-9_-]{16}$/);
+		expect((await storage.findToken('h1'))?.id).toBe(invitation.id);
+		await storage.close();
+	});
+
 	it('runs in WAL mode and creates its data directory', async () => {
 		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motesrum-sqlite-'));
 		dirs.push(dir);

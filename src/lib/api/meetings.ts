@@ -21,10 +21,11 @@ async function readJson<T>(response: Response): Promise<T> {
 	return body as T;
 }
 
-export async function createMeeting(title: string): Promise<CreatedMeeting> {
+/** `organiserSecret` is needed when the instance restricts who creates meetings (ORGANISER_SECRET). */
+export async function createMeeting(title: string, organiserSecret?: string): Promise<CreatedMeeting> {
 	const response = await fetch('/api/meetings', {
 		method: 'POST',
-		headers: { 'content-type': 'application/json' },
+		headers: { 'content-type': 'application/json', ...(organiserSecret ? { authorization: `Bearer ${organiserSecret}` } : {}) },
 		body: JSON.stringify({ title })
 	});
 	return readJson<CreatedMeeting>(response);

@@ -70,7 +70,11 @@ export function readSaved(decoder: decoding.Decoder): Uint8Array {
 }
 
 export interface Notice {
-	code: 'read-only' | 'frozen' | 'not-found' | 'storage-unavailable' | 'rate-limited';
+	/**
+	 * 'forbidden': the connection's role may not make that change (sent before a 4403 close);
+	 * 'too-large': the meeting reached its size limit (sent before a 4413 close).
+	 */
+	code: 'read-only' | 'frozen' | 'not-found' | 'storage-unavailable' | 'rate-limited' | 'forbidden' | 'too-large';
 	message: string;
 }
 

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { ACTIONS, ROLES, can, isRole, permissionsOf, type Action, type Role } from './roles.ts';
+
+/** The documented table (docs/security.md), written out in full so any change to roles.ts shows here. */
+const EXPECTED: Record<Role, readonly Action[]> = {
+	organiser: ACTIONS,
+	chair: ['document.read', 'document.write', 'live.control', 'header.kind', 'roster.role', 'minutes.approve'],
+	secretary: ['document.read', 'document.write', 'live.control', 'header.kind', 'roster.role', 'minutes.ready', 'minutes.correct'],
+	adjuster: ['document.read', 'document.write', 'minutes.approve'],
+	member: ['document.read', 'document.write'],
+	guest: ['document.read', 'document.write'],
+	observer: ['document.read']
+};
+
+describe('roles', () => {
+	it.each(ROLES)('%s may do exactly its documented actions', (role) => {
+		for (const action of ACTIONS) expect(can(role, action), `${role} ${action}`).toBe(EXPECTED[role].includes(action));
+		expect(permissionsOf(role)).toEqual(ACTIONS.filter((a) => EXPECTED[role].includes(a)));
+	});
+
+	it('an unknown role may do nothing, not even read', () => {
+		for (const role of ['admin', '', 'Organiser', 'presenter', '__proto__', 'constructor']) {
+			expect(isRole(role)).toBe(false);
+			for (const action of ACTIONS) expect(can(role, action)).toBe(false);
+		}
+	});
+
+	it('only the organiser manages invitations and the meta root', () => {
+		expect(ROLES.filter((r) => can(r, 'invitations.manage'))).toEqual(['organiser']);
+		expect(ROLES.filter((r) => can(r, 'meta.write'))).toEqual(['organiser']);
+	});
+});

@@ -1,0 +1,101 @@
+/**
+ * HTTP hardening shared by the API, the app and the sync upgrade: security headers,
+ * per-IP rate limits and the same-origin rule for state-changing requests.
+ * What and why: docs/security.md.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { TokenBucket } from '../sync/rate-limit.ts';
+import type { RateLimitConfig } from '../config.ts';
+
+/**
+ * Set on every response. The page CSP itself comes from SvelteKit (svelte.config.js,
+ * with hashes or nonces for its inline bootstrap); this header adds what a <meta> CSP
+ * cannot say, for the prerendered pages kit serves as static files.
+ */
+export const BASE_HEADERS: Readonly<Record<string, string>> = {
+	'X-Content-Type-Options': 'nosniff',
+	'Referrer-Policy': 'no-referrer',
+	'X-Frame-Options': 'DENY',
+	'Permissions-Policy':
+		'accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=(), interest-cohort=()',
+	'Cross-Origin-Opener-Policy': 'same-origin',
+	'Cross-Origin-Resource-Policy': 'same-origin'
+};
+
+/** For responses that carry no CSP of their own (API answers, static files, prerendered pages). */
+export const FALLBACK_CSP = "frame-ancestors 'none'; base-uri 'self'; object-src 'none'; form-action 'self'";
+
+const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
+export const HSTS = 'max-age=31536000; includeSubDomains';
+
+/**
+ * Adds the headers to `res`. For app responses, a CSP header set later by SvelteKit
+ * wins over the fallback (kit's carries the script hashes); any other response gets the fallback.
+ */
+export function applySecurityHeaders(res: ServerResponse, kind: 'api' | 'app', https: boolean): void {
+	for (const [name, value] of Object.entries(BASE_HEADERS)) res.setHeader(name, value);
+	if (https) res.setHeader('Strict-Transport-Security', HSTS);
+	res.setHeader('Content-Security-Policy', kind === 'api' ? API_CSP : FALLBACK_CSP);
+}
+
+/** One token bucket per client IP; idle buckets are forgotten so the map stays small. */
+export class IpRateLimiter {
+	readonly #config: RateLimitConfig;
+	readonly #buckets = new Map<string, { bucket: TokenBucket; used: number }>();
+	readonly #now: () => number;
+	/** A bucket idle this long is full again anyway, so it can be dropped. */
+	readonly #idleMs: number;
+
+	constructor(config: RateLimitConfig, now: () => number = performance.now.bind(performance)) {
+		this.#config = config;
+		this.#now = now;
+		this.#idleMs = Math.max(1000, (config.burst / config.perSecond) * 1000);
+	}
+
+	/** Takes one token for `ip`; false when its bucket is empty. */
+	take(ip: string): boolean {
+		const now = this.#now();
+		if (this.#buckets.size > 10_000) this.#sweep(now);
+		let entry = this.#buckets.get(ip);
+		if (!entry) {
+			entry = { bucket: new TokenBucket(this.#config.perSecond, this.#config.burst, this.#now), used: now };
+			this.#buckets.set(ip, entry);
+		}
+		entry.used = now;
+		return entry.bucket.take();
+	}
+
+	/** Seconds until one token is back (for Retry-After). */
+	get retryAfterSeconds(): number {
+		return Math.max(1, Math.ceil(1 / this.#config.perSecond));
+	}
+
+	#sweep(now: number): void {
+		for (const [ip, entry] of this.#buckets) if (now - entry.used > this.#idleMs) this.#buckets.delete(ip);
+	}
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function isStateChanging(method: string | undefined): boolean {
+	return !SAFE_METHODS.has(method ?? 'GET');
+}
+
+/**
+ * Whether a request may come from where it says it comes from. A browser always sends
+ * Origin on a cross-origin POST/DELETE and on websocket upgrades, so a present Origin
+ * must be ours: PUBLIC_ORIGIN when set, else the Host the request was sent to (compared
+ * by host, so a TLS-terminating proxy in front does not matter). A request without
+ * Origin is not from a browser page (curl, the Node client), where CSRF does not apply;
+ * `Sec-Fetch-Site: cross-site` is refused as well.
+ */
+export function sameOrigin(req: IncomingMessage, publicOrigin: string | null): boolean {
+	if (req.headers['sec-fetch-site'] === 'cross-site') return false;
+	const origin = req.headers.origin;
+	if (origin === undefined) return true;
+	const parsed = URL.parse(origin);
+	if (!parsed) return false;
+	if (publicOrigin) return parsed.origin === publicOrigin;
+	return parsed.host === req.headers.host;
+}

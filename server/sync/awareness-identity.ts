@@ -1,0 +1,61 @@
+/**
+ * Presence that cannot be forged. Every awareness update from a connection is
+ * rewritten before it is applied:
+ * - only entries for client ids this connection may claim are kept (its own, or ids
+ *   nobody else in the room holds);
+ * - each non-null state gets `user` = { name, role, participantId } from the
+ *   connection's invitation, whatever the client sent there.
+ * A malformed update throws (the connection is closed as a bad message).
+ */
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+
+export interface Identity {
+	name: string;
+	role: string;
+	participantId: string | null;
+}
+
+/** More than a few documents per connection is not a real client (one tab has one doc). */
+export const MAX_AWARENESS_CLIENTS_PER_CONNECTION = 4;
+
+export class AwarenessFormatError extends Error {}
+
+/** Returns the rewritten update, or null when no entry is left. */
+export function rewriteAwareness(
+	update: Uint8Array,
+	identity: Identity,
+	mayClaim: (clientId: number) => boolean
+): Uint8Array | null {
+	const decoder = decoding.createDecoder(update);
+	const kept: { clientId: number; clock: number; state: string }[] = [];
+	try {
+		const count = decoding.readVarUint(decoder);
+		for (let i = 0; i < count; i++) {
+			const clientId = decoding.readVarUint(decoder);
+			const clock = decoding.readVarUint(decoder);
+			const raw = decoding.readVarString(decoder);
+			if (!mayClaim(clientId)) continue;
+			const parsed: unknown = JSON.parse(raw);
+			if (parsed === null) {
+				kept.push({ clientId, clock, state: 'null' });
+				continue;
+			}
+			const state = typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+			state.user = { name: identity.name, role: identity.role, participantId: identity.participantId };
+			kept.push({ clientId, clock, state: JSON.stringify(state) });
+		}
+	} catch (error) {
+		throw new AwarenessFormatError(`malformed awareness update: ${(error as Error).message}`);
+	}
+	if (decoding.hasContent(decoder)) throw new AwarenessFormatError('trailing bytes after awareness update');
+	if (kept.length === 0) return null;
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, kept.length);
+	for (const entry of kept) {
+		encoding.writeVarUint(encoder, entry.clientId);
+		encoding.writeVarUint(encoder, entry.clock);
+		encoding.writeVarString(encoder, entry.state);
+	}
+	return encoding.toUint8Array(encoder);
+}
