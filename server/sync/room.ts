@@ -366,19 +366,15 @@ export class Room {
 	}
 
 	/**
-	 * A connection may announce presence for its own client ids, for ids nobody holds
-	 * (a few at most), and take over ids held by a connection with the same invitation
-	 * (the same person reconnecting before the server noticed the old socket was gone).
+	 * A connection may announce presence for its own client ids and for a few ids nobody
+	 * holds yet. Entries for ids another connection holds are skipped, not refused: the
+	 * stock client echoes every remote state it receives back to the server. A client that
+	 * reconnects before its old socket is noticed gets its id back once that socket is
+	 * gone (its states are removed then, and the client renews its own every 15 s).
 	 */
 	#mayClaim(connection: Connection, clientId: number): boolean {
 		if (connection.awarenessClients.has(clientId)) return true;
-		for (const other of this.connections) {
-			if (other === connection || !other.awarenessClients.has(clientId)) continue;
-			if (other.access.invitationId === null || other.access.invitationId !== connection.access.invitationId) return false;
-			other.awarenessClients.delete(clientId);
-			return true;
-		}
-		// Held through the fan-out by a connection on another instance.
+		// Held here by another connection, or through the fan-out by one on another instance.
 		if (this.awareness.getStates().has(clientId)) return false;
 		return connection.awarenessClients.size < MAX_AWARENESS_CLIENTS_PER_CONNECTION;
 	}

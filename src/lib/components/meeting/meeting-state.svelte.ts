@@ -30,6 +30,8 @@ interface AwarenessFields {
 	itemId?: unknown;
 	following?: unknown;
 	typingItemId?: unknown;
+	/** Set by the server from the connection's invitation; a personal invitation's name wins over what the client says. */
+	user?: { name?: unknown };
 }
 
 function text(value: unknown): string | null {
@@ -218,7 +220,7 @@ export class MeetingState {
 			const fields = state as AwarenessFields;
 			peers.push({
 				clientId,
-				name: text(fields.name) ?? '',
+				name: text(fields.user?.name) ?? text(fields.name) ?? '',
 				colour: text(fields.colour) ?? PRESENCE_COLOURS[0],
 				itemId: text(fields.itemId),
 				following: fields.following !== false,
