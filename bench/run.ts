@@ -11,6 +11,9 @@ import { type BenchResult, toMarkdown } from './lib/report.ts';
 import { root } from './lib/servers.ts';
 import { capacityFull, capacitySmoke, runCapacity } from './sync/capacity.ts';
 import { fanoutFull, fanoutSmoke, runFanout } from './sync/fanout.ts';
+import { joinStormFull, joinStormSmoke, runJoinStorm } from './sync/join-storm.ts';
+import { memoryFull, memorySmoke, runMemory } from './sync/memory.ts';
+import { runSaved, savedFull, savedSmoke } from './sync/saved.ts';
 
 interface Bench {
 	full(): Promise<BenchResult>;
@@ -19,7 +22,10 @@ interface Bench {
 
 const benches: Record<string, Bench> = {
 	fanout: { full: () => runFanout(fanoutFull), smoke: () => runFanout(fanoutSmoke) },
-	capacity: { full: () => runCapacity(capacityFull), smoke: () => runCapacity(capacitySmoke) }
+	capacity: { full: () => runCapacity(capacityFull), smoke: () => runCapacity(capacitySmoke) },
+	'join-storm': { full: () => runJoinStorm(joinStormFull), smoke: () => runJoinStorm(joinStormSmoke) },
+	saved: { full: () => runSaved(savedFull), smoke: () => runSaved(savedSmoke) },
+	memory: { full: () => runMemory(memoryFull), smoke: () => runMemory(memorySmoke) }
 };
 
 async function main(): Promise<void> {

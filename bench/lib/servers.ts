@@ -124,7 +124,7 @@ export async function startServer(kind: ServerKind, options: StartOptions = {}):
 		origin,
 		dataDir,
 		child,
-		async newMeeting(title = 'Benchmark') {
+		async newMeeting(title = 'Benchmark'): Promise<MeetingAddress> {
 			if (kind === 'reference') return { serverUrl: `ws://127.0.0.1:${port}`, room: randomUUID(), params: {} };
 			const res = await fetch(`${origin}/api/meetings`, {
 				method: 'POST',

@@ -46,13 +46,13 @@ export const capacitySmoke: CapacityParams = {
 	measureSeconds: 1
 };
 
-interface Meeting {
+export interface Meeting {
 	clients: BenchClient[];
 	timers: NodeJS.Timeout[];
 }
 
 /** Starts each client's typing and presence at a random phase, so load is spread over the second. */
-function startLoad(meeting: Meeting, params: CapacityParams): void {
+export function startLoad(meeting: Meeting, params: Pick<CapacityParams, 'editsPerSecond' | 'presencePerSecond'>): void {
 	for (const client of meeting.clients) {
 		const repeat = (everyMs: number, action: () => void) => {
 			const first = setTimeout(() => {
@@ -66,7 +66,7 @@ function startLoad(meeting: Meeting, params: CapacityParams): void {
 	}
 }
 
-function stopMeeting(meeting: Meeting): void {
+export function stopMeeting(meeting: Meeting): void {
 	for (const timer of meeting.timers) clearTimeout(timer);
 	for (const client of meeting.clients) client.destroy();
 }
