@@ -14,6 +14,7 @@ import { fanoutFull, fanoutSmoke, runFanout } from './sync/fanout.ts';
 import { joinStormFull, joinStormSmoke, runJoinStorm } from './sync/join-storm.ts';
 import { memoryFull, memorySmoke, runMemory } from './sync/memory.ts';
 import { runSaved, savedFull, savedSmoke } from './sync/saved.ts';
+import { runStorage, storageFull, storageSmoke } from './storage/storage.ts';
 
 interface Bench {
 	full(): Promise<BenchResult>;
@@ -25,7 +26,8 @@ const benches: Record<string, Bench> = {
 	capacity: { full: () => runCapacity(capacityFull), smoke: () => runCapacity(capacitySmoke) },
 	'join-storm': { full: () => runJoinStorm(joinStormFull), smoke: () => runJoinStorm(joinStormSmoke) },
 	saved: { full: () => runSaved(savedFull), smoke: () => runSaved(savedSmoke) },
-	memory: { full: () => runMemory(memoryFull), smoke: () => runMemory(memorySmoke) }
+	memory: { full: () => runMemory(memoryFull), smoke: () => runMemory(memorySmoke) },
+	storage: { full: () => runStorage(storageFull), smoke: () => runStorage(storageSmoke) }
 };
 
 async function main(): Promise<void> {
