@@ -9,7 +9,13 @@ import path from 'node:path';
 import { machineInfo } from './lib/machine.ts';
 import { type BenchResult, toMarkdown } from './lib/report.ts';
 import { root } from './lib/servers.ts';
-import { capacityFull, capacitySmoke, runCapacity } from './sync/capacity.ts';
+import {
+	capacityFull,
+	capacityServerBoundFull,
+	capacityServerBoundSmoke,
+	capacitySmoke,
+	runCapacity
+} from './sync/capacity.ts';
 import { fanoutFull, fanoutSmoke, runFanout } from './sync/fanout.ts';
 import { joinStormFull, joinStormSmoke, runJoinStorm } from './sync/join-storm.ts';
 import { memoryFull, memorySmoke, runMemory } from './sync/memory.ts';
@@ -24,6 +30,7 @@ interface Bench {
 const benches: Record<string, Bench> = {
 	fanout: { full: () => runFanout(fanoutFull), smoke: () => runFanout(fanoutSmoke) },
 	capacity: { full: () => runCapacity(capacityFull), smoke: () => runCapacity(capacitySmoke) },
+	'capacity-server': { full: () => runCapacity(capacityServerBoundFull), smoke: () => runCapacity(capacityServerBoundSmoke) },
 	'join-storm': { full: () => runJoinStorm(joinStormFull), smoke: () => runJoinStorm(joinStormSmoke) },
 	saved: { full: () => runSaved(savedFull), smoke: () => runSaved(savedSmoke) },
 	memory: { full: () => runMemory(memoryFull), smoke: () => runMemory(memorySmoke) },

@@ -7,7 +7,8 @@
  * CPU of the bench process, to show which side ran out first (2 cores in total).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { type BenchClient, connectClient, waitSynced } from '../lib/clients.ts';
+import { connectClient, waitSynced } from '../lib/clients.ts';
+import { connectLight } from '../lib/light-client.ts';
 import type { ProbeStats } from '../lib/probe.ts';
 import type { BenchResult } from '../lib/report.ts';
 import { type BenchServer, type ServerKind, startServer, tempDir } from '../lib/servers.ts';
@@ -23,6 +24,12 @@ export interface CapacityParams {
 	warmupSeconds: number;
 	measureSeconds: number;
 	p99TargetMs: number;
+	/**
+	 * When set, only this many meetings have real y-websocket clients (they measure);
+	 * every other meeting is driven by light load generators (lib/light-client.ts), so
+	 * the bench process no longer saturates before the server does.
+	 */
+	probeMeetings?: number;
 	/** Write a V8 CPU profile of our server (--cpu-prof) into this directory. */
 	profileDir?: string;
 }
@@ -46,9 +53,26 @@ export const capacitySmoke: CapacityParams = {
 	measureSeconds: 1
 };
 
+export const capacityServerBoundFull: CapacityParams = {
+	...capacityFull,
+	steps: [25, 50, 100, 150, 200, 250],
+	probeMeetings: 5
+};
+
+export const capacityServerBoundSmoke: CapacityParams = { ...capacitySmoke, steps: [3], probeMeetings: 1 };
+
+/** What the load needs of a client: real (BenchClient) or light (LightClient). */
+interface Typist {
+	type(): void;
+	presence(): void;
+	destroy(): void;
+}
+
 export interface Meeting {
-	clients: BenchClient[];
+	clients: Typist[];
 	timers: NodeJS.Timeout[];
+	/** Resolves when every client of the meeting can take part. */
+	ready: () => Promise<void>;
 }
 
 /** Starts each client's typing and presence at a random phase, so load is spread over the second. */
@@ -98,14 +122,20 @@ async function stepUp(kind: ServerKind, params: CapacityParams): Promise<BenchRe
 			const joining: Meeting[] = [];
 			while (meetings.length + joining.length < target) {
 				const address = await server.newMeeting('Capacity');
-				const clients = Array.from({ length: params.clientsPerMeeting }, () =>
-					connectClient(address, { receipts, saved, recording: () => recording })
-				);
-				joining.push({ clients, timers: [] });
+				const probe = params.probeMeetings === undefined || meetings.length + joining.length < params.probeMeetings;
+				if (probe) {
+					const clients = Array.from({ length: params.clientsPerMeeting }, () =>
+						connectClient(address, { receipts, saved, recording: () => recording })
+					);
+					joining.push({ clients, timers: [], ready: () => waitSynced(clients, 60_000) });
+				} else {
+					const clients = Array.from({ length: params.clientsPerMeeting }, () => connectLight(address));
+					joining.push({ clients, timers: [], ready: async () => void (await Promise.all(clients.map((client) => client.ready))) });
+				}
 			}
 			meetings.push(...joining);
 			try {
-				await waitSynced(joining.flatMap((meeting) => meeting.clients), 60_000);
+				await Promise.all(joining.map((meeting) => meeting.ready()));
 			} catch (error) {
 				rows.push({ server: kind, meetings: target, connections: target * params.clientsPerMeeting, 'within target': `FAILED: ${(error as Error).message}` });
 				break;
@@ -167,6 +197,11 @@ export async function runCapacity(params: CapacityParams): Promise<BenchResult> 
 		capacity[kind] = passed.length > 0 ? Math.max(...passed) : 0;
 	}
 	const notes = [
+		...(params.probeMeetings !== undefined
+			? [
+					`Server-bound variant: latency is measured by real y-websocket clients in ${params.probeMeetings} meetings (${params.probeMeetings * params.clientsPerMeeting} clients); all other meetings are driven by light load generators that send the same edits and presence but do not decode what they receive.`
+				]
+			: []),
 		`Capacity = the most connections at which the fan-out p99 stayed ≤ ${params.p99TargetMs} ms: ${params.kinds.map((kind) => `${kind} ${capacity[kind]}`).join(', ')}.`,
 		'Ours commits each update to SQLite before forwarding and acknowledging it; the reference stores nothing and sends no acknowledgement.',
 		'Server and every client share the machine\'s 2 cores: the bench process (all clients) and the server compete for CPU. "bench CPU %" near 100 means the client side saturated.'
@@ -176,7 +211,7 @@ export async function runCapacity(params: CapacityParams): Promise<BenchResult> 
 		if (capacity.ours >= largest) notes.push(`Ours stayed within the target up to the largest step (${largest} connections).`);
 	}
 	return {
-		name: `capacity (M meetings × ${params.clientsPerMeeting} clients, ${params.editsPerSecond} edits/s and ${params.presencePerSecond} Hz presence each)`,
+		name: `capacity${params.probeMeetings !== undefined ? ', server-bound' : ''} (M meetings × ${params.clientsPerMeeting} clients, ${params.editsPerSecond} edits/s and ${params.presencePerSecond} Hz presence each)`,
 		params: { ...params },
 		rows,
 		notes

@@ -55,9 +55,9 @@ export async function runSaved(params: SavedParams): Promise<BenchResult> {
 					const clients = Array.from({ length: scenario.clientsPerMeeting }, () =>
 						connectClient(address, { saved, recording: () => recording })
 					);
-					meetings.push({ clients, timers: [] });
+					meetings.push({ clients, timers: [], ready: () => waitSynced(clients, 60_000) });
 				}
-				await waitSynced(meetings.flatMap((meeting) => meeting.clients), 60_000);
+				await Promise.all(meetings.map((meeting) => meeting.ready()));
 				for (const meeting of meetings) startLoad(meeting, scenario);
 				await sleep(params.warmupSeconds * 1000);
 				recording = true;
