@@ -1,6 +1,7 @@
 /**
- * `npm run bench:profile`: our server under the capacity load at one step (default
- * 15 meetings × 20 clients, `-- <meetings>` to change), with V8's --cpu-prof. Prints
+ * `npm run bench:profile`: our server under the server-bound capacity load at one step
+ * (default 40 meetings × 20 clients, 5 of them real clients, `-- <meetings>` to change),
+ * with V8's --cpu-prof. Prints
  * where the server's CPU time went: self time per function and per module group,
  * idle excluded. The .cpuprofile file stays in the printed directory (open it in
  * Chrome DevTools for the call tree).
@@ -8,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { tempDir } from './lib/servers.ts';
-import { capacityFull, runCapacity } from './sync/capacity.ts';
+import { capacityServerBoundFull, runCapacity } from './sync/capacity.ts';
 import { toMarkdown } from './lib/report.ts';
 
 interface ProfileNode {
@@ -58,9 +59,9 @@ function summarise(profile: CpuProfile, top: number): string {
 
 async function main(): Promise<void> {
 	process.setMaxListeners(0);
-	const meetings = Number(process.argv[2] ?? 15);
+	const meetings = Number(process.argv[2] ?? 40);
 	const profileDir = tempDir('profile');
-	const result = await runCapacity({ ...capacityFull, kinds: ['ours'], steps: [meetings], measureSeconds: 10, profileDir });
+	const result = await runCapacity({ ...capacityServerBoundFull, kinds: ['ours'], steps: [meetings], measureSeconds: 10, profileDir });
 	console.log(`${toMarkdown(result)}\n`);
 	const file = fs.readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
 	if (!file) throw new Error(`no .cpuprofile written to ${profileDir}`);

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { machineInfo } from './lib/machine.ts';
+import { cpuSnapshot, machineInfo, othersCpuPercent, waitForQuietMachine } from './lib/machine.ts';
 import { type BenchResult, toMarkdown } from './lib/report.ts';
 import { root } from './lib/servers.ts';
 import {
@@ -48,13 +48,18 @@ async function main(): Promise<void> {
 
 	const machine = machineInfo();
 	console.log(`# ${smoke ? 'smoke run' : 'benchmarks'} — ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.date}\n`);
-	const results: (BenchResult & { seconds: number })[] = [];
+	const results: (BenchResult & { seconds: number; othersCpuPercent: number })[] = [];
 	for (const name of selected) {
+		// Other jobs on a shared machine move the tails; a full run waits (up to a minute) for a quiet moment.
+		const othersBefore = smoke ? null : await waitForQuietMachine();
+		const cpuBefore = cpuSnapshot();
 		const started = performance.now();
 		const result = await (smoke ? benches[name].smoke() : benches[name].full());
 		const seconds = Math.round((performance.now() - started) / 100) / 10;
-		results.push({ ...result, seconds });
-		console.log(`${toMarkdown(result)}\n\n(${name}: ${seconds} s)\n`);
+		const others = othersCpuPercent(cpuBefore, cpuSnapshot());
+		results.push({ ...result, seconds, othersCpuPercent: others });
+		const quiet = othersBefore === null ? '' : `; others used ${othersBefore}% just before`;
+		console.log(`${toMarkdown(result)}\n\n(${name}: ${seconds} s; other processes used ${others}% of one core meanwhile${quiet})\n`);
 	}
 	if (!smoke) {
 		const file = path.join(root, 'bench', 'results', `${machine.date.slice(0, 19).replace(/:/g, '')}-${selected.join('+')}.json`);

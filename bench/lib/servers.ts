@@ -24,6 +24,12 @@ const referenceBin = path.join(
 
 export type ServerKind = 'ours' | 'reference';
 
+/** Servers still running; killed if the bench process exits (a crashed bench must not leave them behind). */
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+	for (const child of running) child.kill('SIGKILL');
+});
+
 /** What a client needs to join one meeting: y-websocket's serverUrl, room name and URL params. */
 export interface MeetingAddress {
 	serverUrl: string;
@@ -90,8 +96,14 @@ export async function startServer(kind: ServerKind, options: StartOptions = {}):
 		},
 		stdio: ['ignore', 'pipe', 'pipe', 'ipc']
 	});
+	running.add(child);
 	const output: string[] = [];
-	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+	const exited = new Promise<void>((resolve) =>
+		child.once('exit', () => {
+			running.delete(child);
+			resolve();
+		})
+	);
 	await new Promise<void>((resolve, reject) => {
 		let buffered = '';
 		const onData = (chunk: Buffer) => {

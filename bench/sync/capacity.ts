@@ -9,6 +9,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { connectClient, waitSynced } from '../lib/clients.ts';
 import { connectLight } from '../lib/light-client.ts';
+import { cpuSnapshot, othersCpuPercent } from '../lib/machine.ts';
 import type { ProbeStats } from '../lib/probe.ts';
 import type { BenchResult } from '../lib/report.ts';
 import { type BenchServer, type ServerKind, startServer, tempDir } from '../lib/servers.ts';
@@ -108,7 +109,7 @@ async function stepUp(kind: ServerKind, params: CapacityParams): Promise<BenchRe
 	const profiling = kind === 'ours' && params.profileDir !== undefined;
 	const server: BenchServer = await startServer(kind, {
 		nodeFlags: profiling ? ['--cpu-prof', `--cpu-prof-dir=${params.profileDir}`] : [],
-		...(kind === 'ours' ? { dataDir: tempDir('capacity') } : {})
+		...(kind === 'ours' ? { dataDir: process.env.BENCH_DATA_DIR ?? tempDir('capacity') } : {})
 	});
 	const receipts = new Samples();
 	const saved = new Samples();
@@ -148,6 +149,7 @@ async function stepUp(kind: ServerKind, params: CapacityParams): Promise<BenchRe
 			loopDelay.reset();
 			const before = await server.stats({ gc: false });
 			const benchCpuBefore = process.cpuUsage();
+			const machineBefore = cpuSnapshot();
 			const started = performance.now();
 			recording = true;
 			await sleep(params.measureSeconds * 1000);
@@ -155,6 +157,7 @@ async function stepUp(kind: ServerKind, params: CapacityParams): Promise<BenchRe
 			const wallMs = performance.now() - started;
 			const after = await server.stats({ gc: false });
 			const benchCpu = process.cpuUsage(benchCpuBefore);
+			const others = othersCpuPercent(machineBefore, cpuSnapshot(), (after.cpuMicros - before.cpuMicros) / 1e6);
 			const { cpu, elu } = utilisation(before, after, wallMs);
 			const latency = receipts.summary();
 			const ack = saved.summary();
@@ -174,6 +177,7 @@ async function stepUp(kind: ServerKind, params: CapacityParams): Promise<BenchRe
 				'server loop busy %': Math.round(elu * 100),
 				'bench CPU %': Math.round(((benchCpu.user + benchCpu.system) / 1000 / wallMs) * 100),
 				// The histogram counts whole timer intervals, so the 10 ms resolution is taken off.
+				'others CPU %': others,
 				'bench loop delay p99 ms': round(Math.max(0, loopDelay.percentile(99) / 1e6 - 10)),
 				'within target': within
 			});
@@ -204,7 +208,7 @@ export async function runCapacity(params: CapacityParams): Promise<BenchResult> 
 			: []),
 		`Capacity = the most connections at which the fan-out p99 stayed ≤ ${params.p99TargetMs} ms: ${params.kinds.map((kind) => `${kind} ${capacity[kind]}`).join(', ')}.`,
 		'Ours commits each update to SQLite before forwarding and acknowledging it; the reference stores nothing and sends no acknowledgement.',
-		'Server and every client share the machine\'s 2 cores: the bench process (all clients) and the server compete for CPU. "bench CPU %" near 100 means the client side saturated.'
+		'Server and every client share the machine\'s 2 cores: the bench process (all clients) and the server compete for CPU. "bench CPU %" near 100 means the client side saturated; "others CPU %" is what other processes on the machine used meanwhile (100 = one core).'
 	];
 	if (params.steps.length > 0 && capacity.ours !== undefined) {
 		const largest = params.steps[params.steps.length - 1] * params.clientsPerMeeting;
