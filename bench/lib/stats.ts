@@ -17,6 +17,10 @@ export class Samples {
 		this.#values[this.#count++] = value;
 	}
 
+	append(other: Samples): void {
+		for (const value of other.#values.subarray(0, other.#count)) this.push(value);
+	}
+
 	clear(): void {
 		this.#count = 0;
 	}

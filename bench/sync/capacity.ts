@@ -25,6 +25,9 @@ export interface CapacityParams {
 	warmupSeconds: number;
 	measureSeconds: number;
 	p99TargetMs: number;
+	/** Measurement windows per step at most, while other processes used more than `maxOthersPercent` of a core. */
+	attempts: number;
+	maxOthersPercent: number;
 	/**
 	 * When set, only this many meetings have real y-websocket clients (they measure);
 	 * every other meeting is driven by light load generators (lib/light-client.ts), so
@@ -43,7 +46,9 @@ export const capacityFull: CapacityParams = {
 	presencePerSecond: 1,
 	warmupSeconds: 2,
 	measureSeconds: 6,
-	p99TargetMs: 50
+	p99TargetMs: 50,
+	attempts: 3,
+	maxOthersPercent: 20
 };
 
 export const capacitySmoke: CapacityParams = {
@@ -51,7 +56,8 @@ export const capacitySmoke: CapacityParams = {
 	steps: [1, 2],
 	clientsPerMeeting: 4,
 	warmupSeconds: 0.3,
-	measureSeconds: 1
+	measureSeconds: 1,
+	attempts: 1
 };
 
 export const capacityServerBoundFull: CapacityParams = {
@@ -144,43 +150,52 @@ async function stepUp(kind: ServerKind, params: CapacityParams): Promise<BenchRe
 			for (const meeting of joining) startLoad(meeting, params);
 			await sleep(params.warmupSeconds * 1000);
 
-			receipts.clear();
-			saved.clear();
-			loopDelay.reset();
-			const before = await server.stats({ gc: false });
-			const benchCpuBefore = process.cpuUsage();
-			const machineBefore = cpuSnapshot();
-			const started = performance.now();
-			recording = true;
-			await sleep(params.measureSeconds * 1000);
-			recording = false;
-			const wallMs = performance.now() - started;
-			const after = await server.stats({ gc: false });
-			const benchCpu = process.cpuUsage(benchCpuBefore);
-			const others = othersCpuPercent(machineBefore, cpuSnapshot(), (after.cpuMicros - before.cpuMicros) / 1e6);
-			const { cpu, elu } = utilisation(before, after, wallMs);
-			const latency = receipts.summary();
-			const ack = saved.summary();
-			const within = latency.p99 <= params.p99TargetMs;
-			rows.push({
-				server: kind,
-				meetings: target,
-				connections: target * params.clientsPerMeeting,
-				'edits/s': Math.round((target * params.clientsPerMeeting * params.editsPerSecond)),
-				receipts: latency.count,
-				'p50 ms': round(latency.p50),
-				'p99 ms': round(latency.p99),
-				'max ms': round(latency.max),
-				'saved p50 ms': kind === 'ours' ? round(ack.p50) : null,
-				'saved p99 ms': kind === 'ours' ? round(ack.p99) : null,
-				'server CPU %': Math.round(cpu * 100),
-				'server loop busy %': Math.round(elu * 100),
-				'bench CPU %': Math.round(((benchCpu.user + benchCpu.system) / 1000 / wallMs) * 100),
-				// The histogram counts whole timer intervals, so the 10 ms resolution is taken off.
-				'others CPU %': others,
-				'bench loop delay p99 ms': round(Math.max(0, loopDelay.percentile(99) / 1e6 - 10)),
-				'within target': within
-			});
+			// Other jobs on a shared machine wreck the tails: a window in which they used more
+			// than `maxOthersPercent` of a core is measured again (up to `attempts` times), and the
+			// quietest window is reported together with what the others used.
+			let best: { row: BenchResult['rows'][number]; others: number; within: boolean } | null = null;
+			for (let attempt = 0; attempt < params.attempts && (best === null || best.others > params.maxOthersPercent); attempt++) {
+				receipts.clear();
+				saved.clear();
+				loopDelay.reset();
+				const before = await server.stats({ gc: false });
+				const benchCpuBefore = process.cpuUsage();
+				const machineBefore = cpuSnapshot();
+				const started = performance.now();
+				recording = true;
+				await sleep(params.measureSeconds * 1000);
+				recording = false;
+				const wallMs = performance.now() - started;
+				const after = await server.stats({ gc: false });
+				const benchCpu = process.cpuUsage(benchCpuBefore);
+				const others = othersCpuPercent(machineBefore, cpuSnapshot(), (after.cpuMicros - before.cpuMicros) / 1e6);
+				const { cpu, elu } = utilisation(before, after, wallMs);
+				const latency = receipts.summary();
+				const ack = saved.summary();
+				const row = {
+					server: kind,
+					meetings: target,
+					connections: target * params.clientsPerMeeting,
+					'edits/s': Math.round(target * params.clientsPerMeeting * params.editsPerSecond),
+					receipts: latency.count,
+					'p50 ms': round(latency.p50),
+					'p99 ms': round(latency.p99),
+					'max ms': round(latency.max),
+					'saved p50 ms': kind === 'ours' ? round(ack.p50) : null,
+					'saved p99 ms': kind === 'ours' ? round(ack.p99) : null,
+					'server CPU %': Math.round(cpu * 100),
+					'server loop busy %': Math.round(elu * 100),
+					'bench CPU %': Math.round(((benchCpu.user + benchCpu.system) / 1000 / wallMs) * 100),
+					'others CPU %': others,
+					// The histogram counts whole timer intervals, so the 10 ms resolution is taken off.
+					'bench loop delay p99 ms': round(Math.max(0, loopDelay.percentile(99) / 1e6 - 10)),
+					windows: attempt + 1,
+					'within target': latency.p99 <= params.p99TargetMs
+				};
+				if (best === null || others < best.others) best = { row, others, within: row['within target'] };
+			}
+			rows.push(best!.row);
+			const within = best!.within;
 			if (!within) break;
 		}
 	} finally {

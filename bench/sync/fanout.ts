@@ -5,6 +5,7 @@
  */
 import { type BenchClient, connectClient, waitSynced } from '../lib/clients.ts';
 import type { BenchResult } from '../lib/report.ts';
+import { cpuSnapshot, othersCpuPercent } from '../lib/machine.ts';
 import { type BenchServer, type ServerKind, startServer } from '../lib/servers.ts';
 import { Samples, type LatencySummary, ratio, round, sleep } from '../lib/stats.ts';
 
@@ -16,12 +17,17 @@ export interface FanoutParams {
 	writes: number;
 	warmupWrites: number;
 	writesPerSecond: number;
+	/** A round during which other processes used more than `maxOthersPercent` of a core is repeated, at most `attempts` times. */
+	attempts: number;
+	maxOthersPercent: number;
 }
 
-export const fanoutFull: FanoutParams = { observers: [10, 50, 200], rounds: 2, writes: 100, warmupWrites: 20, writesPerSecond: 20 };
-export const fanoutSmoke: FanoutParams = { observers: [3], rounds: 1, writes: 10, warmupWrites: 2, writesPerSecond: 50 };
+export const fanoutFull: FanoutParams = { observers: [10, 50, 200], rounds: 2, writes: 100, warmupWrites: 20, writesPerSecond: 20, attempts: 3, maxOthersPercent: 20 };
+export const fanoutSmoke: FanoutParams = { observers: [3], rounds: 1, writes: 10, warmupWrites: 2, writesPerSecond: 50, attempts: 1, maxOthersPercent: 20 };
 
-async function measure(server: BenchServer, observers: number, params: FanoutParams, receipts: Samples): Promise<void> {
+/** One round: returns the receipts and how much CPU other processes used meanwhile. */
+async function measure(server: BenchServer, observers: number, params: FanoutParams): Promise<{ receipts: Samples; others: number }> {
+	const receipts = new Samples();
 	const address = await server.newMeeting('Fan-out');
 	let recording = false;
 	const writer = connectClient(address);
@@ -29,6 +35,8 @@ async function measure(server: BenchServer, observers: number, params: FanoutPar
 	for (let i = 0; i < observers; i++) clients.push(connectClient(address, { receipts, recording: () => recording }));
 	try {
 		await waitSynced(clients, 30_000);
+		const serverBefore = await server.stats({ gc: false });
+		const machineBefore = cpuSnapshot();
 		const interval = 1000 / params.writesPerSecond;
 		for (let i = 0; i < params.warmupWrites + params.writes; i++) {
 			recording = i >= params.warmupWrites;
@@ -37,6 +45,9 @@ async function measure(server: BenchServer, observers: number, params: FanoutPar
 		}
 		// Let the last edits arrive everywhere.
 		await sleep(Math.max(500, interval));
+		const machineAfter = cpuSnapshot();
+		const serverSeconds = ((await server.stats({ gc: false })).cpuMicros - serverBefore.cpuMicros) / 1e6;
+		return { receipts, others: othersCpuPercent(machineBefore, machineAfter, serverSeconds) };
 	} finally {
 		recording = false;
 		for (const client of clients) client.destroy();
@@ -49,8 +60,17 @@ export async function runFanout(params: FanoutParams): Promise<BenchResult> {
 	try {
 		for (const observers of params.observers) {
 			const samples: Record<ServerKind, Samples> = { ours: new Samples(), reference: new Samples() };
+			let worstOthers = 0;
 			for (let round = 0; round < params.rounds; round++) {
-				for (const kind of ['ours', 'reference'] as const) await measure(servers[kind], observers, params, samples[kind]);
+				for (const kind of ['ours', 'reference'] as const) {
+					let best: { receipts: Samples; others: number } | null = null;
+					for (let attempt = 0; attempt < params.attempts && (best === null || best.others > params.maxOthersPercent); attempt++) {
+						const round = await measure(servers[kind], observers, params);
+						if (best === null || round.others < best.others) best = round;
+					}
+					samples[kind].append(best!.receipts);
+					worstOthers = Math.max(worstOthers, best!.others);
+				}
 			}
 			const figures: Record<ServerKind, LatencySummary> = { ours: samples.ours.summary(), reference: samples.reference.summary() };
 			rows.push({
@@ -63,6 +83,7 @@ export async function runFanout(params: FanoutParams): Promise<BenchResult> {
 				'p99 ratio': ratio(figures.ours.p99, figures.reference.p99),
 				'max ours ms': round(figures.ours.max),
 				'max ref ms': round(figures.reference.max),
+				'others CPU % (worst round)': worstOthers,
 				'target p99 ≤ ref': figures.ours.p99 <= figures.reference.p99 ? 'met' : 'MISSED'
 			});
 		}

@@ -6,6 +6,7 @@
  */
 import { connectClient, waitSynced } from '../lib/clients.ts';
 import type { BenchResult } from '../lib/report.ts';
+import { cpuSnapshot, othersCpuPercent } from '../lib/machine.ts';
 import { startServer } from '../lib/servers.ts';
 import { Samples, round, sleep } from '../lib/stats.ts';
 import { type Meeting, startLoad, stopMeeting } from './capacity.ts';
@@ -22,6 +23,9 @@ export interface SavedParams {
 	warmupSeconds: number;
 	measureSeconds: number;
 	p99TargetMs: number;
+	/** A window during which other processes used more than `maxOthersPercent` of a core is measured again, at most `attempts` times. */
+	attempts: number;
+	maxOthersPercent: number;
 }
 
 export const savedFull: SavedParams = {
@@ -31,14 +35,18 @@ export const savedFull: SavedParams = {
 	],
 	warmupSeconds: 2,
 	measureSeconds: 8,
-	p99TargetMs: 20
+	p99TargetMs: 20,
+	attempts: 3,
+	maxOthersPercent: 20
 };
 
 export const savedSmoke: SavedParams = {
 	scenarios: [{ meetings: 2, clientsPerMeeting: 3, editsPerSecond: 5, presencePerSecond: 1 }],
 	warmupSeconds: 0.3,
 	measureSeconds: 1,
-	p99TargetMs: 20
+	p99TargetMs: 20,
+	attempts: 1,
+	maxOthersPercent: 20
 };
 
 export async function runSaved(params: SavedParams): Promise<BenchResult> {
@@ -48,6 +56,7 @@ export async function runSaved(params: SavedParams): Promise<BenchResult> {
 		for (const scenario of params.scenarios) {
 			const saved = new Samples();
 			let recording = false;
+			let best: { saved: Samples; others: number } | null = null;
 			const meetings: Meeting[] = [];
 			try {
 				for (let m = 0; m < scenario.meetings; m++) {
@@ -60,13 +69,26 @@ export async function runSaved(params: SavedParams): Promise<BenchResult> {
 				await Promise.all(meetings.map((meeting) => meeting.ready()));
 				for (const meeting of meetings) startLoad(meeting, scenario);
 				await sleep(params.warmupSeconds * 1000);
-				recording = true;
-				await sleep(params.measureSeconds * 1000);
-				recording = false;
+				for (let attempt = 0; attempt < params.attempts && (best === null || best.others > params.maxOthersPercent); attempt++) {
+					saved.clear();
+					const serverBefore = await server.stats({ gc: false });
+					const machineBefore = cpuSnapshot();
+					recording = true;
+					await sleep(params.measureSeconds * 1000);
+					recording = false;
+					const machineAfter = cpuSnapshot();
+					const serverSeconds = ((await server.stats({ gc: false })).cpuMicros - serverBefore.cpuMicros) / 1e6;
+					const others = othersCpuPercent(machineBefore, machineAfter, serverSeconds);
+					if (best === null || others < best.others) {
+						const kept = new Samples();
+						kept.append(saved);
+						best = { saved: kept, others };
+					}
+				}
 			} finally {
 				for (const meeting of meetings) stopMeeting(meeting);
 			}
-			const summary = saved.summary();
+			const summary = best!.saved.summary();
 			rows.push({
 				meetings: scenario.meetings,
 				clients: scenario.meetings * scenario.clientsPerMeeting,
@@ -75,6 +97,7 @@ export async function runSaved(params: SavedParams): Promise<BenchResult> {
 				'p50 ms': round(summary.p50),
 				'p99 ms': round(summary.p99),
 				'max ms': round(summary.max),
+				'others CPU %': best!.others,
 				[`target p99 ≤ ${params.p99TargetMs} ms`]: summary.p99 <= params.p99TargetMs ? 'met' : 'MISSED'
 			});
 		}
