@@ -189,7 +189,7 @@ async function stepUp(kind: ServerKind, params: CapacityParams): Promise<BenchRe
 					'others CPU %': others,
 					// The histogram counts whole timer intervals, so the 10 ms resolution is taken off.
 					'bench loop delay p99 ms': round(Math.max(0, loopDelay.percentile(99) / 1e6 - 10)),
-					windows: attempt + 1,
+					'window kept': attempt + 1,
 					'within target': latency.p99 <= params.p99TargetMs
 				};
 				if (best === null || others < best.others) best = { row, others, within: row['within target'] };
