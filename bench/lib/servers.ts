@@ -74,8 +74,11 @@ export async function freePort(): Promise<number> {
 	});
 }
 
+/** A fresh directory under BENCH_DATA_DIR (e.g. a tmpfs, to tell disk waits from CPU) or the OS temp dir. */
 export function tempDir(prefix: string): string {
-	return fs.mkdtempSync(path.join(os.tmpdir(), `motesrum-bench-${prefix}-`));
+	const parent = process.env.BENCH_DATA_DIR ?? os.tmpdir();
+	fs.mkdirSync(parent, { recursive: true });
+	return fs.mkdtempSync(path.join(parent, `motesrum-bench-${prefix}-`));
 }
 
 export async function startServer(kind: ServerKind, options: StartOptions = {}): Promise<BenchServer> {

@@ -115,7 +115,7 @@ async function stepUp(kind: ServerKind, params: CapacityParams): Promise<BenchRe
 	const profiling = kind === 'ours' && params.profileDir !== undefined;
 	const server: BenchServer = await startServer(kind, {
 		nodeFlags: profiling ? ['--cpu-prof', `--cpu-prof-dir=${params.profileDir}`] : [],
-		...(kind === 'ours' ? { dataDir: process.env.BENCH_DATA_DIR ?? tempDir('capacity') } : {})
+		...(kind === 'ours' ? { dataDir: tempDir('capacity') } : {})
 	});
 	const receipts = new Samples();
 	const saved = new Samples();
