@@ -74,6 +74,27 @@ async function watchForMarker(page: Page, marker: string): Promise<void> {
 	}, marker);
 }
 
+interface Waterfall {
+	responseStart: number;
+	domContentLoaded: number;
+	viaWorker: boolean;
+	/** Resource timings in ms since navigation start (the WebSocket is not among them). */
+	resources: { path: string; start: number; end: number }[];
+}
+
+/** Where the time of one load went: the document's and every resource's timing, in ms since navigation start. */
+function waterfall(page: Page): Promise<Waterfall> {
+	return page.evaluate(() => {
+		const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+		const resources = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((entry) => ({
+			path: new URL(entry.name).pathname,
+			start: Math.round(entry.startTime),
+			end: Math.round(entry.responseEnd)
+		}));
+		return { responseStart: Math.round(nav.responseStart), domContentLoaded: Math.round(nav.domContentLoadedEventEnd), viaWorker: nav.workerStart > 0, resources };
+	});
+}
+
 /** Navigates and returns ms from navigation start until the marker is painted, after checking Playwright sees it visible. */
 async function timeToMarker(page: Page, url: string, marker: string, timeoutMs = 60_000): Promise<number> {
 	await page.goto(url, { waitUntil: 'commit', timeout: timeoutMs });
@@ -157,13 +178,14 @@ async function measureLoads(browser: Browser, server: BenchServer) {
 	const url = `${server.origin}/m/${meeting.id}#token=${meeting.token}`;
 	const cold: number[] = [];
 	const warm: number[] = [];
-	const warmNavigation: { viaWorker: boolean; responseStartMs: number }[] = [];
+	const waterfalls: { cold: Waterfall; warm: Waterfall }[] = [];
 	for (let run = 0; run < runs; run++) {
 		const context = await newContext(browser);
 		const first = await context.newPage();
 		await watchForMarker(first, MARKER);
 		if (!smoke) await throttle(context, first);
 		cold.push(await timeToMarker(first, url, MARKER));
+		const coldWaterfall = await waterfall(first);
 		await waitForOfflineReady(first, meeting.id);
 		await first.close();
 		// Second visit, as a new tab of the same browser profile: worker installed, local copy stored.
@@ -171,15 +193,10 @@ async function measureLoads(browser: Browser, server: BenchServer) {
 		await watchForMarker(second, MARKER);
 		if (!smoke) await throttle(context, second);
 		warm.push(await timeToMarker(second, url, MARKER));
-		warmNavigation.push(
-			await second.evaluate(() => {
-				const entry = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
-				return { viaWorker: entry.workerStart > 0, responseStartMs: entry.responseStart };
-			})
-		);
+		waterfalls.push({ cold: coldWaterfall, warm: await waterfall(second) });
 		await context.close();
 	}
-	return { items: ITEM_TITLES.length, cold: stats(cold), warm: stats(warm), warmNavigation };
+	return { items: ITEM_TITLES.length, cold: stats(cold), warm: stats(warm), waterfalls };
 }
 
 async function probeScript(): Promise<string> {
@@ -231,14 +248,16 @@ async function measureLongMeeting(browser: Browser, server: BenchServer) {
 		const page = await context.newPage();
 		await watchForMarker(page, MARKER);
 		const ms = await timeToMarker(page, url, MARKER);
+		const timing = await waterfall(page);
 		await page.close();
-		return ms;
+		return { ms, timing };
 	};
 
-	const result: Record<string, { stored: number; load: Stats; loadParts: LoadTiming[]; open: Stats }> = {};
+	const result: Record<string, { stored: number; load: Stats; loadParts: LoadTiming[]; open: Stats; openTimings: Waterfall[] }> = {};
 	for (const compacted of [false, true]) {
 		const loads: LoadTiming[] = [];
 		const opens: number[] = [];
+		const openTimings: Waterfall[] = [];
 		await seed();
 		if (compacted) await probePage.evaluate((meetingId) => (window as unknown as Window).__benchProbe.compact(meetingId), id);
 		const stored = await count();
@@ -246,13 +265,16 @@ async function measureLongMeeting(browser: Browser, server: BenchServer) {
 		for (let run = 0; run < runs; run++) {
 			// The app compacts a copy of more than 100 updates when it opens it: store the uncompacted list again each time.
 			if (!compacted && run > 0) await seed();
-			opens.push(await openOffline());
+			const open = await openOffline();
+			opens.push(open.ms);
+			openTimings.push(open.timing);
 		}
 		result[compacted ? 'compacted' : 'uncompacted'] = {
 			stored,
 			load: stats(loads.map((timing) => timing.loadMs + timing.applyMs)),
 			loadParts: loads,
-			open: stats(opens)
+			open: stats(opens),
+			openTimings
 		};
 	}
 	await context.close();
