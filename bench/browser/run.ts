@@ -253,7 +253,7 @@ async function measureLongMeeting(browser: Browser, server: BenchServer) {
 		return { ms, timing };
 	};
 
-	const result: Record<string, { stored: number; load: Stats; loadParts: LoadTiming[]; open: Stats; openTimings: Waterfall[] }> = {};
+	const result = {} as Record<'uncompacted' | 'compacted', { stored: number; load: Stats; loadParts: LoadTiming[]; open: Stats; openTimings: Waterfall[] }>;
 	for (const compacted of [false, true]) {
 		const loads: LoadTiming[] = [];
 		const opens: number[] = [];
@@ -288,6 +288,8 @@ function machine() {
 		cores: cpus.length,
 		memoryGiB: Math.round(os.totalmem() / 2 ** 30),
 		node: process.version,
+		// The machine may be shared: a high load average makes every figure slower and noisier.
+		loadAverage1m: os.loadavg()[0],
 		date: new Date().toISOString()
 	};
 }
@@ -309,6 +311,7 @@ async function main(): Promise<void> {
 			bytes: { meeting: { ...totals(meetingAssets), assets: meetingAssets }, start: { ...totals(startAssets), assets: startAssets } },
 			loads,
 			longMeeting,
+			loadAverage1mAtEnd: os.loadavg()[0],
 			seconds: (Date.now() - started) / 1000
 		};
 		const dir = path.join(root, 'bench', 'results');
