@@ -1,0 +1,353 @@
+/**
+ * Browser figures of issue 9 (docs/benchmarks-browser.md): bytes the meeting screen
+ * loads, cold and warm load on a throttled phone-like profile, and opening a long
+ * meeting from IndexedDB. Runs the built app on the real server, in Debian's Chromium.
+ *
+ *   node --import tsx bench/browser/run.ts [--smoke] [--runs N] [--edits N] [--build]
+ *
+ * --smoke: tiny parameters and no throttling, to catch crashes only (no thresholds).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { build } from 'vite';
+import { buildEditHistory, createAgendaMeeting, ITEM_TITLES, MARKER } from './meetings.ts';
+import { ensureBuild, root, startServer, type BenchServer } from './server.ts';
+import type { LoadTiming, Probe } from './probe.ts';
+
+const args = process.argv.slice(2);
+const smoke = args.includes('--smoke');
+function numberArg(name: string, fallback: number): number {
+	const at = args.indexOf(name);
+	return at === -1 ? fallback : Number(args[at + 1]);
+}
+const runs = numberArg('--runs', smoke ? 1 : 5);
+const edits = numberArg('--edits', smoke ? 1_000 : 50_000);
+
+const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/** DevTools' / Lighthouse's "Fast 3G": 562.5 ms RTT (150 ms × 3.75), 1.6 Mbps down and 750 Kbps up, each × 0.9. */
+export const FAST_3G = {
+	offline: false,
+	latency: 562.5,
+	downloadThroughput: ((1.6 * 1024 * 1024) / 8) * 0.9,
+	uploadThroughput: ((750 * 1024) / 8) * 0.9
+};
+const CPU_SLOWDOWN = 4;
+
+interface Stats {
+	median: number;
+	min: number;
+	max: number;
+	samples: number[];
+}
+
+function stats(samples: number[]): Stats {
+	const sorted = [...samples].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	const median = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+	return { median, min: sorted[0], max: sorted[sorted.length - 1], samples };
+}
+
+function newContext(browser: Browser): Promise<BrowserContext> {
+	return browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'sv-SE' });
+}
+
+/**
+ * Records, in the page, when the marker text first reaches the DOM and then the next
+ * animation frame (the frame that paints it), in ms since navigation start.
+ */
+async function watchForMarker(page: Page, marker: string): Promise<void> {
+	await page.addInitScript((text) => {
+		if (!location.pathname.startsWith('/m/')) return;
+		const w = window as unknown as { __benchVisibleAt?: number };
+		const observer = new MutationObserver(() => {
+			if (!document.body?.textContent?.includes(text)) return;
+			observer.disconnect();
+			requestAnimationFrame(() => {
+				w.__benchVisibleAt = performance.now();
+			});
+		});
+		observer.observe(document, { childList: true, subtree: true, characterData: true });
+	}, marker);
+}
+
+interface Waterfall {
+	responseStart: number;
+	domContentLoaded: number;
+	viaWorker: boolean;
+	/** Resource timings in ms since navigation start (the WebSocket is not among them). */
+	resources: { path: string; start: number; end: number }[];
+}
+
+/** Where the time of one load went: the document's and every resource's timing, in ms since navigation start. */
+function waterfall(page: Page): Promise<Waterfall> {
+	return page.evaluate(() => {
+		const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+		const resources = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((entry) => ({
+			path: new URL(entry.name).pathname,
+			start: Math.round(entry.startTime),
+			end: Math.round(entry.responseEnd)
+		}));
+		return { responseStart: Math.round(nav.responseStart), domContentLoaded: Math.round(nav.domContentLoadedEventEnd), viaWorker: nav.workerStart > 0, resources };
+	});
+}
+
+/** Navigates and returns ms from navigation start until the marker is painted, after checking Playwright sees it visible. */
+async function timeToMarker(page: Page, url: string, marker: string, timeoutMs = 60_000): Promise<number> {
+	await page.goto(url, { waitUntil: 'commit', timeout: timeoutMs });
+	await page.waitForFunction(() => (window as unknown as { __benchVisibleAt?: number }).__benchVisibleAt !== undefined, null, {
+		polling: 100,
+		timeout: timeoutMs
+	});
+	await page.getByText(marker).first().waitFor({ state: 'visible', timeout: 5_000 });
+	return page.evaluate(() => (window as unknown as { __benchVisibleAt: number }).__benchVisibleAt);
+}
+
+async function throttle(context: BrowserContext, page: Page): Promise<void> {
+	const cdp = await context.newCDPSession(page);
+	await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
+	await cdp.send('Network.enable');
+	await cdp.send('Network.emulateNetworkConditions', FAST_3G);
+}
+
+/** The service worker controls the page and the device's copy of the meeting holds data. */
+async function waitForOfflineReady(page: Page, meetingId?: string): Promise<void> {
+	await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 60_000, polling: 200 });
+	if (!meetingId) return;
+	await page.waitForFunction(
+		(id) =>
+			new Promise<boolean>((resolve) => {
+				const open = indexedDB.open('motesrum');
+				open.onerror = () => resolve(false);
+				open.onsuccess = () => {
+					const db = open.result;
+					if (!db.objectStoreNames.contains('updates')) return (db.close(), resolve(false));
+					const count = db.transaction('updates').objectStore('updates').index('byMeeting').count(id);
+					count.onsuccess = () => (db.close(), resolve(count.result > 0));
+					count.onerror = () => (db.close(), resolve(false));
+				};
+			}),
+		meetingId,
+		{ timeout: 60_000, polling: 200 }
+	);
+}
+
+interface Asset {
+	url: string;
+	type: string;
+	raw: number;
+	gzip: number;
+}
+
+/** Every script and stylesheet a cold load of `url` fetches, until the network is idle. */
+async function assetsOf(browser: Browser, url: string, marker: string | null): Promise<Asset[]> {
+	const context = await newContext(browser);
+	const page = await context.newPage();
+	const pending: Promise<Asset | null>[] = [];
+	page.on('response', (response) => {
+		const type = response.request().resourceType();
+		if (type !== 'script' && type !== 'stylesheet') return;
+		pending.push(
+			response.body().then(
+				(body) => ({ url: new URL(response.url()).pathname, type, raw: body.byteLength, gzip: gzipSync(body, { level: 9 }).byteLength }),
+				() => null
+			)
+		);
+	});
+	if (marker) await watchForMarker(page, marker);
+	await page.goto(url, { waitUntil: 'load' });
+	if (marker) await page.getByText(marker).first().waitFor({ state: 'visible' });
+	await page.waitForLoadState('networkidle');
+	const assets = (await Promise.all(pending)).filter((asset): asset is Asset => asset !== null);
+	await context.close();
+	// The same file can arrive twice (a modulepreload and the import); count it once.
+	const unique = new Map(assets.map((asset) => [asset.url, asset]));
+	return [...unique.values()].sort((a, b) => b.gzip - a.gzip);
+}
+
+function totals(assets: Asset[]) {
+	const sum = (type: string, key: 'raw' | 'gzip') => assets.filter((a) => a.type === type).reduce((total, a) => total + a[key], 0);
+	return { jsRaw: sum('script', 'raw'), jsGzip: sum('script', 'gzip'), cssRaw: sum('stylesheet', 'raw'), cssGzip: sum('stylesheet', 'gzip'), files: assets.length };
+}
+
+async function measureLoads(browser: Browser, server: BenchServer) {
+	const meeting = await createAgendaMeeting(server.origin);
+	const url = `${server.origin}/m/${meeting.id}#token=${meeting.token}`;
+	const cold: number[] = [];
+	const warm: number[] = [];
+	const waterfalls: { cold: Waterfall; warm: Waterfall }[] = [];
+	for (let run = 0; run < runs; run++) {
+		const context = await newContext(browser);
+		const first = await context.newPage();
+		await watchForMarker(first, MARKER);
+		if (!smoke) await throttle(context, first);
+		cold.push(await timeToMarker(first, url, MARKER));
+		const coldWaterfall = await waterfall(first);
+		await waitForOfflineReady(first, meeting.id);
+		await first.close();
+		// Second visit, as a new tab of the same browser profile: worker installed, local copy stored.
+		const second = await context.newPage();
+		await watchForMarker(second, MARKER);
+		if (!smoke) await throttle(context, second);
+		warm.push(await timeToMarker(second, url, MARKER));
+		waterfalls.push({ cold: coldWaterfall, warm: await waterfall(second) });
+		await context.close();
+	}
+	return { items: ITEM_TITLES.length, cold: stats(cold), warm: stats(warm), waterfalls };
+}
+
+async function probeScript(): Promise<string> {
+	const result = await build({
+		configFile: false,
+		logLevel: 'silent',
+		build: {
+			write: false,
+			minify: false,
+			lib: { entry: path.join(root, 'bench/browser/probe.ts'), formats: ['iife'], name: 'benchProbeBundle', fileName: 'probe' }
+		}
+	});
+	const outputs = Array.isArray(result) ? result : [result];
+	const chunk = (outputs[0] as { output: { type: string; code?: string }[] }).output.find((item) => item.type === 'chunk');
+	if (!chunk?.code) throw new Error('probe bundle is empty');
+	return chunk.code;
+}
+
+async function measureLongMeeting(browser: Browser, server: BenchServer) {
+	const history = buildEditHistory(edits);
+	const response = await fetch(`${server.origin}/api/meetings`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ title: 'Långt möte (mätning)' })
+	});
+	const { id, token } = (await response.json()) as { id: string; token: string };
+	const info = (await (await fetch(`${server.origin}/api/meetings/${id}`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+		epoch: number;
+	};
+	const local = { id, title: 'Långt möte (mätning)', date: null, lastOpened: Date.now(), epoch: info.epoch, byteSize: history.updateBytes, token, role: 'organiser', frozenAt: null };
+	const all = Buffer.concat(history.updates.map((update) => Buffer.from(update.buffer, update.byteOffset, update.byteLength)));
+	const lengths = history.updates.map((update) => update.byteLength);
+	const base64 = all.toString('base64');
+	const url = `${server.origin}/m/${id}#token=${token}`;
+
+	const context = await newContext(browser);
+	const probePage = await context.newPage();
+	await probePage.goto(server.origin + '/');
+	await waitForOfflineReady(probePage);
+	await probePage.addScriptTag({ content: await probeScript() });
+	// Offline from here on: the page must open the meeting from IndexedDB alone (and must not upload 50,000 edits).
+	await context.setOffline(true);
+
+	type Window = { __benchProbe: Probe };
+	const seed = () => probePage.evaluate(([meeting, data, sizes]) => (window as unknown as Window).__benchProbe.seed(meeting, data, sizes), [local, base64, lengths] as const);
+	const loadAndApply = () => probePage.evaluate((meetingId) => (window as unknown as Window).__benchProbe.loadAndApply(meetingId), id);
+	const count = () => probePage.evaluate((meetingId) => (window as unknown as Window).__benchProbe.count(meetingId), id);
+	const openOffline = async () => {
+		const page = await context.newPage();
+		await watchForMarker(page, MARKER);
+		const ms = await timeToMarker(page, url, MARKER);
+		const timing = await waterfall(page);
+		await page.close();
+		return { ms, timing };
+	};
+
+	const result = {} as Record<'uncompacted' | 'compacted', { stored: number; load: Stats; loadParts: LoadTiming[]; open: Stats; openTimings: Waterfall[] }>;
+	for (const compacted of [false, true]) {
+		const loads: LoadTiming[] = [];
+		const opens: number[] = [];
+		const openTimings: Waterfall[] = [];
+		await seed();
+		if (compacted) await probePage.evaluate((meetingId) => (window as unknown as Window).__benchProbe.compact(meetingId), id);
+		const stored = await count();
+		for (let run = 0; run < runs; run++) loads.push(await loadAndApply());
+		for (let run = 0; run < runs; run++) {
+			// The app compacts a copy of more than 100 updates when it opens it: store the uncompacted list again each time.
+			if (!compacted && run > 0) await seed();
+			const open = await openOffline();
+			opens.push(open.ms);
+			openTimings.push(open.timing);
+		}
+		result[compacted ? 'compacted' : 'uncompacted'] = {
+			stored,
+			load: stats(loads.map((timing) => timing.loadMs + timing.applyMs)),
+			loadParts: loads,
+			open: stats(opens),
+			openTimings
+		};
+	}
+	await context.close();
+	return { edits: history.updates.length, updateBytes: history.updateBytes, compactedBytes: history.compactedBytes, mix: history.mix, ...result };
+}
+
+function machine() {
+	const cpus = os.cpus();
+	return {
+		cpu: cpus[0]?.model ?? 'unknown',
+		cores: cpus.length,
+		memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+		node: process.version,
+		// The machine may be shared: a high load average makes every figure slower and noisier.
+		loadAverage1m: os.loadavg()[0],
+		date: new Date().toISOString()
+	};
+}
+
+async function main(): Promise<void> {
+	const started = Date.now();
+	ensureBuild(args.includes('--build'));
+	const server = await startServer();
+	const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: LAUNCH_ARGS });
+	try {
+		const bytesMeeting = await createAgendaMeeting(server.origin);
+		const meetingAssets = await assetsOf(browser, `${server.origin}/m/${bytesMeeting.id}#token=${bytesMeeting.token}`, MARKER);
+		const startAssets = await assetsOf(browser, `${server.origin}/`, null);
+		const loads = await measureLoads(browser, server);
+		const longMeeting = await measureLongMeeting(browser, server);
+		const report = {
+			machine: { ...machine(), chromium: browser.version() },
+			parameters: { smoke, runs, edits, cpuSlowdown: smoke ? 1 : CPU_SLOWDOWN, network: smoke ? 'none' : FAST_3G },
+			bytes: { meeting: { ...totals(meetingAssets), assets: meetingAssets }, start: { ...totals(startAssets), assets: startAssets } },
+			loads,
+			longMeeting,
+			loadAverage1mAtEnd: os.loadavg()[0],
+			seconds: (Date.now() - started) / 1000
+		};
+		const dir = path.join(root, 'bench', 'results');
+		fs.mkdirSync(dir, { recursive: true });
+		const file = path.join(dir, `browser-${smoke ? 'smoke-' : ''}${report.machine.date.replace(/[:.]/g, '-')}.json`);
+		fs.writeFileSync(file, JSON.stringify(report, null, '\t'));
+		printSummary(report);
+		console.log(`\nfull results: ${path.relative(root, file)} (${report.seconds.toFixed(1)} s)`);
+	} finally {
+		await browser.close();
+		await server.stop();
+	}
+}
+
+function printSummary(report: {
+	bytes: { meeting: ReturnType<typeof totals> & { assets: Asset[] }; start: ReturnType<typeof totals> };
+	loads: Awaited<ReturnType<typeof measureLoads>>;
+	longMeeting: Awaited<ReturnType<typeof measureLongMeeting>>;
+}): void {
+	const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+	const ms = (s: Stats) => `${s.median.toFixed(0)} ms (min ${s.min.toFixed(0)}, max ${s.max.toFixed(0)})`;
+	const { meeting, start } = report.bytes;
+	console.log(`meeting screen: JS ${kb(meeting.jsGzip)} gzip / ${kb(meeting.jsRaw)} raw, CSS ${kb(meeting.cssGzip)} gzip / ${kb(meeting.cssRaw)} raw, ${meeting.files} files`);
+	console.log(`start page:     JS ${kb(start.jsGzip)} gzip / ${kb(start.jsRaw)} raw, CSS ${kb(start.cssGzip)} gzip / ${kb(start.cssRaw)} raw, ${start.files} files`);
+	for (const asset of meeting.assets.slice(0, 8)) console.log(`  ${asset.url}  ${kb(asset.gzip)} gzip / ${kb(asset.raw)} raw`);
+	console.log(`cold load: ${ms(report.loads.cold)}`);
+	console.log(`warm load: ${ms(report.loads.warm)}`);
+	const long = report.longMeeting;
+	console.log(`long meeting: ${long.edits} edits, ${kb(long.updateBytes)} as updates, ${kb(long.compactedBytes)} compacted, mix ${JSON.stringify(long.mix)}`);
+	for (const key of ['uncompacted', 'compacted'] as const) {
+		const part = long[key];
+		console.log(`  ${key} (${part.stored} records): loadUpdates+apply ${ms(part.load)}; offline open to visible ${ms(part.open)}`);
+	}
+}
+
+main().catch((error: unknown) => {
+	console.error(error);
+	process.exit(1);
+});
