@@ -1,5 +1,5 @@
 /**
- * Browser figures of issue 9 (docs/benchmarks-browser.md): bytes the meeting screen
+ * Browser figures of issue 9 (docs/benchmarks.md (part 4)): bytes the meeting screen
  * loads, cold and warm load on a throttled phone-like profile, and opening a long
  * meeting from IndexedDB. Runs the built app on the real server, in Debian's Chromium.
  *
