@@ -111,6 +111,10 @@ test('observer reads, member writes notes, chair runs the meeting; everyone foll
 	await expect(member.page.getByTestId('checked-in')).toContainText('Anna Ledamot är incheckad');
 	await expectSaved(member.page);
 	await expectNoAxeViolations(member.page, 'member, participants');
+	// Presence names the invited person, with no choice made on the device.
+	await tab(chair.page, 'Deltagare').click();
+	await expect(chair.page.getByTestId('presence')).toContainText('Anna Ledamot');
+	await expect(chair.page.getByTestId('presence')).toContainText('Rickard Ordförande');
 
 	// The chair opens the meeting and moves the current item; the others follow.
 	await tab(chair.page, 'Punkt').click();
