@@ -9,8 +9,10 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CLOSE } from '../../src/lib/protocol/index.ts';
+import type { ApprovalState } from '../../src/lib/minutes/types.ts';
 import {
 	addItem,
+	addParticipant,
 	closeMeeting,
 	getItemNotes,
 	readLiveState,
@@ -168,7 +170,104 @@ describe('role × operation over raw y-websocket clients', () => {
 		closeAll();
 	});
 
-	it.skip('TODO(approval): approving the minutes (POST /api/meetings/:id/approval) is refused for member, guest, observer and secretary, and allowed for organiser, chair and adjuster; after approval every role is read-only — the approval endpoint and the freeze are on branch `minutes`, not yet on main', () => {});
+	it('justering: ready is the secretary’s and organiser’s, approving the chair’s, adjusters’ (each as themselves) and organiser’s; afterwards every role is read-only', async () => {
+		const created = await newMeeting();
+		const organiser = connect(created.id, created.token);
+		const meeting = await prepareMeeting(organiser);
+		// A protokoll, so the chair approves as well as the two adjusters.
+		setHeader(organiser.doc, { kind: 'minutes' });
+		const chairId = addParticipant(organiser.doc, { name: 'Rickard Ordförande', role: 'chair' });
+		const secretaryId = addParticipant(organiser.doc, { name: 'Helene Sekreterare', role: 'secretary' });
+		const adjusterX = addParticipant(organiser.doc, { name: 'Camilla Justerare', role: 'adjuster' });
+		const adjusterY = addParticipant(organiser.doc, { name: 'Stefan Justerare', role: 'adjuster' });
+		await waitFor(() => organiser.allSaved(), 'roster saved');
+
+		const tokens: Record<string, string> = {
+			organiser: created.token,
+			chair: (await inviteAs(created, 'chair', chairId)).token,
+			secretary: (await inviteAs(created, 'secretary', secretaryId)).token,
+			adjuster: (await inviteAs(created, 'adjuster', adjusterX)).token,
+			member: (await inviteAs(created, 'member', meeting.participantId)).token,
+			guest: (await inviteAs(created, 'guest')).token,
+			observer: (await inviteAs(created, 'observer')).token
+		};
+		const approval = async (role: string, body: Record<string, unknown>) => {
+			const res = await fetch(`${server.origin}/api/meetings/${created.id}/approval`, {
+				method: 'POST',
+				headers: { authorization: `Bearer ${tokens[role]}`, 'content-type': 'application/json' },
+				body: JSON.stringify(body)
+			});
+			return { status: res.status, json: (await res.json()) as ApprovalState };
+		};
+		const approvalState = async () => {
+			const res = await fetch(`${server.origin}/api/meetings/${created.id}/minutes/approval`, { headers: { authorization: `Bearer ${created.token}` } });
+			return (await res.json()) as ApprovalState;
+		};
+
+		for (const role of ['chair', 'adjuster', 'member', 'guest', 'observer']) {
+			expect((await approval(role, { action: 'ready' })).status, `${role} marks ready`).toBe(403);
+		}
+		expect((await approvalState()).ready).toBeNull();
+		const ready = await approval('secretary', { action: 'ready' });
+		expect(ready.status).toBe(200);
+		expect(ready.json.ready).toMatchObject({ participantId: secretaryId, role: 'secretary' });
+		expect((await approval('organiser', { action: 'ready' })).status).toBe(200);
+
+		for (const role of ['member', 'guest', 'observer', 'secretary']) {
+			expect((await approval(role, { action: 'approve' })).status, `${role} approves`).toBe(403);
+			expect((await approval(role, { action: 'approve', participantId: adjusterY })).status, `${role} approves as an adjuster`).toBe(403);
+		}
+		// The adjuster invited for X approves neither as the other adjuster nor as the chair, nor
+		// the chair as an adjuster (the server answers 400: "not an approver this token may act for").
+		for (const [role, as] of [['adjuster', adjusterY], ['adjuster', chairId], ['chair', adjusterX]]) {
+			expect([400, 403], `${role} approves as ${as}`).toContain((await approval(role, { action: 'approve', participantId: as })).status);
+		}
+		let state = await approvalState();
+		expect(state.approvals).toEqual([]);
+		expect(state.pending.map((p) => p.participantId)).toEqual([chairId, adjusterX, adjusterY]);
+
+		const byChair = await approval('chair', { action: 'approve' });
+		expect(byChair.status).toBe(200);
+		expect(byChair.json.approvals.map((a) => a.participantId)).toEqual([chairId]);
+		const byAdjuster = await approval('adjuster', { action: 'approve' });
+		expect(byAdjuster.status).toBe(200);
+		expect(byAdjuster.json.approvals.map((a) => a.participantId).sort()).toEqual([chairId, adjusterX].sort());
+		expect(byAdjuster.json.frozenAt).toBeNull();
+
+		// A reader whose connection stays open across the freeze, like the organiser’s writer.
+		const watcher = connect(created.id, tokens.observer);
+		await watcher.synced();
+		const notesBefore = getItemNotes(watcher.doc, meeting.item1).toString();
+		// The organiser approves on paper for the other adjuster: the last approval freezes the meeting.
+		const last = await approval('organiser', { action: 'approve', participantId: adjusterY });
+		expect(last.status).toBe(200);
+		expect(last.json.frozenAt).toEqual(expect.any(String));
+		expect(last.json.pending).toEqual([]);
+		expect((await approval('adjuster', { action: 'approve' })).status).toBe(409);
+
+		await waitFor(() => organiser.notices.some((n) => n.code === 'frozen'), 'the open writer is told');
+		getItemNotes(organiser.doc, meeting.item1).insert(0, 'organiser efter justering ');
+		// Every role connecting now is read-only: its write is dropped with a notice.
+		for (const role of Object.keys(tokens)) {
+			const actor = connect(created.id, tokens[role]);
+			await actor.synced();
+			getItemNotes(actor.doc, meeting.item1).insert(0, `${role} efter justering `);
+			setHeader(actor.doc, { place: `${role} efter justering` });
+			expect(getItemNotes(actor.doc, meeting.item1).toString(), 'the write changes the actor’s own copy').toContain(role);
+			await waitFor(() => actor.notices.some((n) => n.code === 'frozen'), `${role} told the meeting is frozen`);
+			expect(actor.allSaved(), `${role}’s write is never confirmed as saved`).toBe(false);
+		}
+		const reader = connect(created.id, tokens.observer);
+		await reader.synced();
+		for (const doc of [watcher.doc, reader.doc]) {
+			expect(getItemNotes(doc, meeting.item1).toString()).toBe(notesBefore);
+			expect(doc.getMap('header').get('place')).toBeUndefined();
+		}
+		// The stored document is exactly the sealed one (also its Yjs state, not only what the minutes show).
+		const verify = await fetch(`${server.origin}/api/meetings/${created.id}/minutes/verify`, { headers: { authorization: `Bearer ${tokens.member}` } });
+		expect(await verify.json()).toMatchObject({ ok: true, reason: null, fingerprint: last.json.fingerprint });
+		closeAll();
+	});
 
 	it('nothing refused reached storage: the stored documents, read with the server stopped and again after a restart', async () => {
 		expect(outcomes).toHaveLength(CASES.length);

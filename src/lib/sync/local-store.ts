@@ -29,6 +29,12 @@ export interface LocalMeeting {
 	token: string;
 	role: string;
 	frozenAt: string | null;
+	/**
+	 * When the server refused an edit this copy holds (close 4403), in milliseconds since
+	 * the epoch. The copy is never sent again until it is discarded (`clearDocument`).
+	 * Absent in entries written before this field existed.
+	 */
+	refusedAt?: number | null;
 }
 
 export interface SyncState {
@@ -186,6 +192,21 @@ export class LocalStore {
 		const keys = await tx.objectStore('updates').index('byMeeting').getAllKeys(id);
 		await Promise.all([
 			tx.objectStore('meetings').delete(id),
+			tx.objectStore('sync').delete(id),
+			...keys.map((key) => tx.objectStore('updates').delete(key)),
+			tx.done
+		]);
+	}
+
+	/**
+	 * Discards the device's copy of the meeting's document and its sync state, keeping the
+	 * list entry (title, token) so the meeting reopens and loads afresh from the server.
+	 */
+	async clearDocument(id: string): Promise<void> {
+		const tx = this.#db.transaction(['meetings', 'updates', 'sync'], 'readwrite');
+		const [keys, meeting] = await Promise.all([tx.objectStore('updates').index('byMeeting').getAllKeys(id), tx.objectStore('meetings').get(id)]);
+		await Promise.all([
+			meeting ? tx.objectStore('meetings').put({ ...meeting, byteSize: 0, refusedAt: null }) : undefined,
 			tx.objectStore('sync').delete(id),
 			...keys.map((key) => tx.objectStore('updates').delete(key)),
 			tx.done

@@ -9,6 +9,8 @@ export interface MeetingInfo {
 	epoch: number;
 	frozenAt: string | null;
 	role: string;
+	/** The participant a personal invitation is for (absent for shared links and older servers). */
+	participantId?: string | null;
 }
 
 export type MeetingCheck =

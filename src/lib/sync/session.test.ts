@@ -27,6 +27,9 @@ class TestServer {
 	status = 200;
 	holdAcks = false;
 	readOnly = false;
+	/** Plays the role policy: an update is refused with a `forbidden` notice and close 4403. */
+	refuseUpdates = false;
+	refused = 0;
 	upgrades = 0;
 	readonly sockets = new Set<WebSocket>();
 	readonly #held: (() => void)[] = [];
@@ -109,6 +112,13 @@ class TestServer {
 				return;
 			}
 			if (this.readOnly) return;
+			// An empty sync step 2 (nothing the server lacks) changes nothing, so the real server lets it pass.
+			if (this.refuseUpdates && !isEmptyUpdate(payload)) {
+				this.refused++;
+				ws.send(encodeNotice({ code: 'forbidden', message: 'Your role may not change events.' }));
+				ws.close(CLOSE.FORBIDDEN, 'forbidden');
+				return;
+			}
 			Y.applyUpdate(this.doc, payload);
 			const reached = Y.parseUpdateMeta(payload).to;
 			for (const [client, clock] of reached) this.#stored.set(client, Math.max(clock, this.#stored.get(client) ?? 0));
@@ -121,6 +131,11 @@ class TestServer {
 			else ack();
 		});
 	}
+}
+
+function isEmptyUpdate(update: Uint8Array): boolean {
+	const { structs, ds } = Y.decodeUpdate(update);
+	return structs.length === 0 && ds.clients.size === 0;
 }
 
 async function waitFor(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
@@ -293,6 +308,49 @@ describe('MeetingSession', () => {
 		const upgrades = server.upgrades;
 		await new Promise((resolve) => setTimeout(resolve, 300));
 		expect(server.upgrades).toBe(upgrades);
+	});
+
+	it('on a refused edit (4403) stops for good, also after a reload, until the local copy is discarded and loaded afresh', async () => {
+		const server = await startServer();
+		server.doc.getText('notes').insert(0, 'Sparat ');
+		const store = await freshStore();
+		const first = open(server, store);
+		await until(first, (s) => s.serverSynced, 'synced');
+		expect(first.doc.getText('notes').toString()).toBe('Sparat ');
+
+		server.refuseUpdates = true;
+		first.doc.getText('notes').insert(7, 'avvisat');
+		await until(first, (s) => s.error !== null, 'error');
+		expect(first.status).toMatchObject({ error: 'forbidden', connection: 'offline', pending: 1 });
+		expect(server.refused).toBe(1);
+		const upgrades = server.upgrades;
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(server.upgrades, 'no reconnect after 4403').toBe(upgrades);
+		await first.destroy();
+
+		// A reload finds the refused copy and does not send it again.
+		const reloaded = open(server, store);
+		await until(reloaded, (s) => s.localLoaded, 'local copy loaded');
+		expect(reloaded.status.error).toBe('forbidden');
+		expect(reloaded.doc.getText('notes').toString()).toBe('Sparat avvisat');
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(server.upgrades, 'no connection with the refused copy').toBe(upgrades);
+		expect(server.refused).toBe(1);
+
+		await reloaded.discardLocalCopy();
+		expect(await store.loadUpdates(MEETING_ID)).toEqual([]);
+		expect(await store.getMeeting(MEETING_ID)).toMatchObject({ token: TOKEN, refusedAt: null });
+		const fresh = open(server, store);
+		await until(fresh, (s) => s.serverSynced, 'synced afresh');
+		expect(fresh.status).toMatchObject({ error: null, pending: 0, saved: true });
+		expect(fresh.doc.getText('notes').toString()).toBe('Sparat ');
+		expect(server.refused).toBe(1);
+		expect(server.text()).toBe('Sparat ');
+		// The reloaded copy writes again once the role allows it.
+		server.refuseUpdates = false;
+		fresh.doc.getText('notes').insert(7, 'tillåtet');
+		await until(fresh, (s) => s.saved, 'saved');
+		expect(server.text()).toBe('Sparat tillåtet');
 	});
 
 	it('keeps two tabs in step offline through the BroadcastChannel, both writing to the store', async () => {

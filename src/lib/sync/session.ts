@@ -22,11 +22,14 @@ export type ConnectionState = 'connecting' | 'online' | 'offline';
 /**
  * Why the session stopped talking to the server. The local copy stays readable.
  * - access-lost: the token is wrong or was revoked (401/403).
+ * - forbidden: the server refused an edit of this device (close 4403: the role may not make
+ *   it). The copy now holds a change the meeting will never have, so it is not sent again,
+ *   also after a reload, until it is discarded with `discardLocalCopy()`.
  * - meeting-deleted: the server no longer has the meeting (404).
  * - meeting-replaced: the meeting was deleted and recreated; the local copy belongs to the old one.
  * - too-large / refused: the server closed for good for another reason (4413 / other 44xx).
  */
-export type SessionError = 'access-lost' | 'meeting-deleted' | 'meeting-replaced' | 'too-large' | 'refused';
+export type SessionError = 'access-lost' | 'forbidden' | 'meeting-deleted' | 'meeting-replaced' | 'too-large' | 'refused';
 
 export interface SessionStatus {
 	connection: ConnectionState;
@@ -77,7 +80,7 @@ const RECHECK_AFTER_FAILED_ATTEMPTS = 3;
 
 const PERMANENT_CLOSE: Record<number, SessionError> = {
 	[CLOSE.UNAUTHORIZED]: 'access-lost',
-	[CLOSE.FORBIDDEN]: 'access-lost',
+	[CLOSE.FORBIDDEN]: 'forbidden',
 	[CLOSE.NOT_FOUND]: 'meeting-deleted',
 	[CLOSE.TOO_LARGE]: 'too-large'
 };
@@ -203,6 +206,7 @@ export class MeetingSession {
 		}
 		if (this.#destroyed) return;
 		const local = this.#local;
+		const refused = typeof local?.refusedAt === 'number';
 		this.#set({
 			localLoaded: true,
 			hasLocalCopy: local !== undefined,
@@ -211,10 +215,24 @@ export class MeetingSession {
 			...(local && {
 				meeting: { id: local.id, title: local.title, epoch: local.epoch, frozenAt: local.frozenAt, role: local.role },
 				readOnly: isReadOnly(local)
-			})
+			}),
+			// Sending the copy again would only be refused again (sync step 2 carries it).
+			...(refused && { error: 'forbidden' as const, connection: 'offline' as const })
 		});
-		// Other tabs of the same meeting keep in step through the BroadcastChannel even before the server answers.
-		if (this.#local) this.#createProvider(this.#local.epoch).connectBc();
+		// Other tabs of the same meeting keep in step through the BroadcastChannel even before
+		// the server answers; a refused copy stays out of it, or another tab would send it.
+		if (local && !refused) this.#createProvider(local.epoch).connectBc();
+	}
+
+	/**
+	 * "Läs in mötet från servern igen": ends this session and deletes the device's copy of
+	 * the document, with any edit the server has not stored (the meeting stays in the
+	 * device's list). A Y.Doc cannot forget a change, so open a new session afterwards: it
+	 * starts empty and loads the meeting from the server.
+	 */
+	async discardLocalCopy(): Promise<void> {
+		await this.destroy();
+		await this.#store?.clearDocument(this.meetingId);
 	}
 
 	get #compactAfter(): number {
@@ -389,6 +407,7 @@ export class MeetingSession {
 		this.#provider = null;
 		if (this.#checkTimer) clearTimeout(this.#checkTimer);
 		this.#checkTimer = null;
+		if (error === 'forbidden' && this.#store && this.#local) this.#track(this.#store.updateMeeting(this.meetingId, { refusedAt: Date.now() }));
 		this.#set({ error, connection: 'offline', serverSynced: false });
 	}
 

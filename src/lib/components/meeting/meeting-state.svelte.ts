@@ -110,8 +110,10 @@ export class MeetingState {
 		return this.canEdit && this.role !== null && RUNNING_ROLES.has(this.role);
 	}
 
+	/** The person chosen on this device, else the one a personal invitation is for. */
 	get me() {
-		return this.view.participants.find((p) => p.id === this.myParticipantId) ?? null;
+		const id = this.myParticipantId ?? this.status.meeting?.participantId ?? null;
+		return this.view.participants.find((p) => p.id === id) ?? null;
 	}
 
 	/** The item on screen: the chair's current item while following, else the chosen one. */
