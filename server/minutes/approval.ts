@@ -183,6 +183,9 @@ export function createApprovalService(deps: ApprovalDeps) {
 		if (allowed.length === 0) throw new HttpError(403, 'This token may not approve these minutes');
 		const open = allowed.filter((p) => !approved.has(p.id));
 		// Without a participantId the token approves as the one approver it can still act for.
+		if (typeof participantId === 'string' && required.some((p) => p.id === participantId) && !allowed.some((p) => p.id === participantId)) {
+			throw new HttpError(403, 'This token may not approve as that participant');
+		}
 		const approver = pickParticipant(participantId === undefined && open.length > 0 ? open : allowed, participantId, 'approver');
 		await storage.addApproval({ meetingId: meeting.id, action: 'approve', participantId: approver.id, role: approver.role, name: approver.name, at });
 		await sealIfComplete(meeting);
