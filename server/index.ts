@@ -61,7 +61,8 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 		publicOrigin: config.publicOrigin,
 		maxBodyBytes: config.maxBodyBytes,
 		stats: () => rooms.stats(),
-		freezeRoom: (meetingId) => rooms.freeze(meetingId)
+		freezeRoom: (meetingId) => rooms.freeze(meetingId),
+		closeDeletedRoom: (meetingId) => rooms.remove(meetingId)
 	});
 	const app = await loadAppHandler(config.appHandlerPath, log);
 	const server = http.createServer(createRequestHandler(api, app, log));

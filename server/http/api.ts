@@ -1,5 +1,5 @@
 /**
- * The JSON API: create a meeting, read it with its token, and the health check.
+ * The JSON API: create a meeting, read it with its token, delete it, and the health check.
  * Routes are a small table matched in order; anything else under /api/ is a JSON 404.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -24,6 +24,8 @@ export interface ApiDeps {
 	stats(): RoomStats;
 	/** Makes a meeting read-only in the sync rooms once its minutes are approved. */
 	freezeRoom(meetingId: string): Promise<void>;
+	/** Closes the sync connections of a deleted meeting with CLOSE.NOT_FOUND. */
+	closeDeletedRoom(meetingId: string): Promise<void>;
 }
 
 interface Route {
@@ -102,6 +104,30 @@ export function createApi(deps: ApiDeps) {
 				}
 				const { meeting, role } = access;
 				sendJson(res, 200, { id: meeting.id, title: meeting.title, epoch: meeting.epoch, frozenAt: meeting.frozenAt, role });
+			}
+		},
+		{
+			method: 'DELETE',
+			pattern: /^\/api\/meetings\/([^/]+)$/,
+			async handle(req, res, [id]) {
+				const access = await resolveAccess(deps.storage, id, bearer(req));
+				switch (access.status) {
+					case 'malformed-id':
+						throw new HttpError(400, 'Malformed meeting id');
+					case 'not-found':
+						throw new HttpError(404, 'Meeting not found');
+					case 'unauthorized':
+						throw new HttpError(401, 'Missing or wrong token');
+				}
+				if (access.role !== 'organiser') throw new HttpError(403, 'Only the organiser may delete the meeting');
+				if (!(await deps.storage.deleteMeeting(id))) {
+					const now = await deps.storage.getMeeting(id);
+					if (now?.frozenAt && !now.deletedAt) throw new HttpError(409, 'Approved minutes cannot be deleted');
+					throw new HttpError(404, 'Meeting not found');
+				}
+				await deps.closeDeletedRoom(id);
+				res.writeHead(204, { 'Cache-Control': 'no-store' });
+				res.end();
 			}
 		},
 		// Meeting groups (docs/groups.md).
