@@ -159,7 +159,7 @@ export class Room {
 		for (const connection of [...this.connections]) connection.close(code, reason);
 		await this.flush();
 		// A store that failed meanwhile (e.g. the meeting was deleted) already released everything.
-		if (this.#state === 'closed') return;
+		if (this.state === 'closed') return;
 		this.#unsubscribe();
 		this.awareness.destroy();
 		this.doc.destroy();
