@@ -29,6 +29,8 @@ export interface LocalMeeting {
 	token: string;
 	role: string;
 	frozenAt: string | null;
+	/** When the server last confirmed every edit of this device as stored (ms since the epoch); absent in older entries. */
+	lastSavedAt?: number | null;
 }
 
 export interface SyncState {
