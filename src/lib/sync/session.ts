@@ -358,9 +358,17 @@ export class MeetingSession {
 		}
 		this.#pending.addSaved(saved);
 		if (counter) this.#pending.acknowledgedFrames(counter);
-		this.#scheduleSyncStateWrite();
 		const status = this.#pendingStatus();
 		this.#set(status.saved ? { ...status, lastSavedAt: Date.now() } : status);
+		if (status.saved) {
+			// Everything is confirmed: record it now, so leaving the page at once does not
+			// leave the device's list saying that edits are unsaved.
+			if (this.#syncStateTimer) clearTimeout(this.#syncStateTimer);
+			this.#syncStateTimer = null;
+			this.#writeSyncState();
+		} else {
+			this.#scheduleSyncStateWrite();
+		}
 	}
 
 	#onNotice(provider: WebsocketProvider, decoder: decoding.Decoder): void {
