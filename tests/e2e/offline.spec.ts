@@ -389,6 +389,25 @@ test('a meeting deleted while a device is offline says so when it comes back, an
 	expect(await laptop.stored(page, meeting.id)).toEqual({ listed: false, updates: 0 });
 });
 
+test('a meeting never opened on this device says so offline, and opens by itself once online', async ({ browser }) => {
+	const meeting = await createMeeting(SERVER, 'Kommunstyrelsen');
+	const phone = await device(browser);
+	const page = await phone.context.newPage();
+	await page.goto('/');
+	await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20_000 });
+	await phone.offline();
+	await page.goto(`/m/${meeting.id}#token=${meeting.token}`);
+	const notHere = page.getByTestId('not-on-device');
+	await expect(notHere.getByRole('heading', { level: 2 })).toHaveText('Mötet finns inte på den här enheten');
+	await expect(notHere).toContainText('Det öppnas av sig självt när enheten är ansluten igen.');
+	await expectNoAxeViolations(page, 'meeting page, not on this device');
+
+	await phone.online();
+	await expectOnline(page);
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Kommunstyrelsen');
+	await expect(notHere).toHaveCount(0);
+});
+
 test('two tabs of one meeting keep each other up to date offline', async ({ browser }) => {
 	const meeting = await createMeeting(SERVER, 'Styrelsemöte');
 	const laptop = await device(browser);
