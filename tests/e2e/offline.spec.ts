@@ -34,9 +34,14 @@ class Device {
 		return new Device(context, proxy);
 	}
 
-	async offline(): Promise<void> {
-		await this.context.setOffline(true);
+	/**
+	 * Cuts the network. The open meeting `pages` must see their socket close before the
+	 * context goes offline: Chromium's offline emulation may hold back the close event.
+	 */
+	async offline(...pages: Page[]): Promise<void> {
 		this.proxy.cut();
+		for (const page of pages) await expectOffline(page);
+		await this.context.setOffline(true);
 	}
 
 	async online(): Promise<void> {
@@ -169,7 +174,7 @@ test('a meeting opened online reloads offline with its items, notes, decisions a
 	await addAssignment(page, 'Ta fram en plan för besparingar', 'Helene Olofsson');
 	await expectSaved(page);
 
-	await laptop.offline();
+	await laptop.offline(page);
 	await page.reload();
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ledningsgrupp 9 juni');
 	await expectOffline(page);
@@ -194,10 +199,8 @@ test('two devices edit the same item offline and converge with every edit on the
 	await expect(notes(b)).toHaveValue('Gemensam text.');
 	await expectSaved(a);
 
-	await one.offline();
-	await two.offline();
-	await expectOffline(a);
-	await expectOffline(b);
+	await one.offline(a);
+	await two.offline(b);
 	await notes(a).fill('Gemensam text. Från A: skyddsronder i maj.');
 	await notes(b).fill('Från B: facket vill se statistiken. Gemensam text.');
 	await addDecision(a, 'Skyddsronderna genomförs i maj.');
@@ -233,8 +236,7 @@ test('offline edits survive closing the page and reach the server when the netwo
 	await showItem(page, '1. Ekonomi');
 	await expectSaved(page);
 
-	await laptop.offline();
-	await expectOffline(page);
+	await laptop.offline(page);
 	await notes(page).fill('Skrivet utan nät.');
 	await addDecision(page, 'Nämnden noterar informationen.');
 	const waiting = page.getByTestId('save-status');
@@ -274,8 +276,7 @@ test('the start page lists the meetings on this device offline; "Ta bort från e
 	await expect(page.getByTestId('device-copy-saved')).toContainText('Senast sparat på servern');
 	await expect(page.getByTestId('device-copy-size')).toContainText(/Storlek på enheten: [\d,]+ (byte|kB)/);
 
-	await laptop.offline();
-	await expectOffline(page);
+	await laptop.offline(page);
 	// An edit the server has not stored: removing must warn about it.
 	await addItem(page, 'Övriga frågor');
 	await expect(page.getByTestId('save-status')).toHaveText(/^\d+ ändringar väntar$/);
@@ -344,8 +345,7 @@ test('a meeting deleted while a device is offline says so when it comes back, an
 	await notes(page).fill('Förvaltningen föreslår nya lokaler.');
 	await expectSaved(page);
 
-	await laptop.offline();
-	await expectOffline(page);
+	await laptop.offline(page);
 	const deleted = await fetch(`${SERVER}/api/meetings/${meeting.id}`, {
 		method: 'DELETE',
 		headers: { authorization: `Bearer ${meeting.token}` }
@@ -417,9 +417,7 @@ test('two tabs of one meeting keep each other up to date offline', async ({ brow
 	for (const page of [first, second]) await showItem(page, '1. Verksamhetsplan');
 	await expectSaved(first);
 
-	await laptop.offline();
-	await expectOffline(first);
-	await expectOffline(second);
+	await laptop.offline(first, second);
 	await notes(first).fill('Skrivet i första fliken.');
 	await expect(notes(second)).toHaveValue('Skrivet i första fliken.');
 	await addDecision(second, 'Planen fastställs.');
