@@ -83,7 +83,8 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 				REVOKED_CLOSE.reason
 			);
 			if (closed > 0) log.info({ meetingId, closed }, 'connections of revoked invitations closed');
-		}
+		},
+		closeDeletedRoom: (meetingId) => rooms.remove(meetingId)
 	});
 	const app = await loadAppHandler(config.appHandlerPath, log);
 	const server = http.createServer(

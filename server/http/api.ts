@@ -1,5 +1,5 @@
 /**
- * The JSON API: create a meeting, read it with its token, and the health check.
+ * The JSON API: create a meeting, read it with its token, delete it, and the health check.
  * Routes are a small table matched in order; anything else under /api/ is a JSON 404.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -33,6 +33,8 @@ export interface ApiDeps {
 	trustProxy: boolean;
 	/** Closes this instance's connections opened with these (revoked) invitations. */
 	disconnect(meetingId: string, invitationIds: readonly string[]): void;
+	/** Closes the sync connections of a deleted meeting with CLOSE.NOT_FOUND. */
+	closeDeletedRoom(meetingId: string): Promise<void>;
 }
 
 interface Route {
@@ -125,6 +127,22 @@ export function createApi(deps: ApiDeps) {
 			}
 		},
 		...invitationRoutes({ storage: deps.storage, maxBodyBytes: deps.maxBodyBytes, origin, disconnect: deps.disconnect }),
+		{
+			method: 'DELETE',
+			pattern: /^\/api\/meetings\/([^/]+)$/,
+			async handle(req, res, [id]) {
+				const { role } = await requireAccess(deps.storage, req, id);
+				if (role !== 'organiser') throw new HttpError(403, 'Only the organiser may delete the meeting');
+				if (!(await deps.storage.deleteMeeting(id))) {
+					const now = await deps.storage.getMeeting(id);
+					if (now?.frozenAt && !now.deletedAt) throw new HttpError(409, 'Approved minutes cannot be deleted');
+					throw new HttpError(404, 'Meeting not found');
+				}
+				await deps.closeDeletedRoom(id);
+				res.writeHead(204, { 'Cache-Control': 'no-store' });
+				res.end();
+			}
+		},
 		// Meeting groups (docs/groups.md).
 		...groupRoutes({
 			storage: deps.storage,

@@ -6,8 +6,8 @@
  * - `appendUpdate` resolves after the INSERT committed (synchronous_commit as the
  *   server is configured, `on` by default), so an acknowledged update survives a crash
  *   of this process or of PostgreSQL.
- * - `appendUpdate` refuses updates to a frozen meeting (approved minutes), whichever
- *   instance approved it.
+ * - `appendUpdate` refuses updates to a frozen meeting (approved minutes) or a deleted
+ *   one, whichever instance approved or deleted it.
  * - `loadUpdates` reads the snapshot and the log in one statement, so one MVCC
  *   snapshot: a compaction committing in between cannot hide rows from it.
  * - `compact` takes a transaction-level advisory lock keyed on the meeting (two
@@ -192,6 +192,19 @@ export class PostgresStorage implements MeetingStorage, GroupStorage {
 		return rows.length > 0 ? toMeeting(rows[0]) : null;
 	}
 
+	async deleteMeeting(id: string): Promise<boolean> {
+		return transaction(this.#db, async (client) => {
+			const marked = await client.query(
+				'UPDATE meetings SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL AND frozen_at IS NULL',
+				[id]
+			);
+			if (marked.rowCount === 0) return false;
+			await client.query('DELETE FROM updates WHERE meeting_id = $1', [id]);
+			await client.query('DELETE FROM snapshots WHERE meeting_id = $1', [id]);
+			return true;
+		});
+	}
+
 	async addToken(tokenHash: string, token: Omit<TokenRecord, 'createdAt' | 'revokedAt'>): Promise<void> {
 		await invitations.insertToken(this.#db, tokenHash, token);
 	}
@@ -244,17 +257,20 @@ export class PostgresStorage implements MeetingStorage, GroupStorage {
 	}
 
 	/**
-	 * Refuses (throws) once the meeting is frozen: an instance that has not yet heard of an
-	 * approval made on another instance must not change the sealed document. The room
-	 * then drops, and its clients reconnect read-only (the upgrade reads `frozenAt`).
+	 * Refuses (throws) once the meeting is frozen or deleted: an instance that has not yet
+	 * heard of an approval or a deletion made on another instance must not change the
+	 * sealed document or bring a deleted one back. The room then drops, and its clients
+	 * reconnect read-only or are refused (the upgrade reads `frozenAt` and `deletedAt`).
 	 */
 	async appendUpdate(meetingId: string, update: Uint8Array): Promise<void> {
 		const inserted = await this.#db.query(
 			`INSERT INTO updates (meeting_id, data)
-			 SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM meetings WHERE id = $1 AND frozen_at IS NOT NULL)`,
+			 SELECT $1, $2 WHERE NOT EXISTS (
+				SELECT 1 FROM meetings WHERE id = $1 AND (frozen_at IS NOT NULL OR deleted_at IS NOT NULL)
+			 )`,
 			[meetingId, buffer(update)]
 		);
-		if (inserted.rowCount === 0) throw new Error(`meeting ${meetingId} is frozen: update not stored`);
+		if (inserted.rowCount === 0) throw new Error(`meeting ${meetingId} is frozen or deleted: update not stored`);
 	}
 
 	async countUpdates(meetingId: string): Promise<number> {

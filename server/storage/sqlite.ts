@@ -152,6 +152,20 @@ export class SqliteStorage implements MeetingStorage, GroupStorage {
 		return row ? toMeeting(row) : null;
 	}
 
+	async deleteMeeting(id: string): Promise<boolean> {
+		const db = this.#conn;
+		const remove = db.transaction(() => {
+			const marked = db
+				.prepare('UPDATE meetings SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL AND frozen_at IS NULL')
+				.run(new Date().toISOString(), id);
+			if (marked.changes === 0) return false;
+			db.prepare('DELETE FROM updates WHERE meeting_id = ?').run(id);
+			db.prepare('DELETE FROM snapshots WHERE meeting_id = ?').run(id);
+			return true;
+		});
+		return remove.immediate();
+	}
+
 	async addToken(tokenHash: string, token: Omit<TokenRecord, 'createdAt' | 'revokedAt'>): Promise<void> {
 		invitations.insertToken(this.#conn, tokenHash, token);
 	}
@@ -197,8 +211,14 @@ export class SqliteStorage implements MeetingStorage, GroupStorage {
 		return read();
 	}
 
+	/** Refuses (throws) once the meeting is deleted: a room still open elsewhere must not bring it back. */
 	async appendUpdate(meetingId: string, update: Uint8Array): Promise<void> {
-		this.#prepare('INSERT INTO updates (meeting_id, data) VALUES (?, ?)').run(meetingId, Buffer.from(update));
+		const inserted = this.#prepare(
+			`INSERT INTO updates (meeting_id, data)
+			 SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM meetings WHERE id = ? AND deleted_at IS NOT NULL)`
+		)
+			.run(meetingId, Buffer.from(update), meetingId);
+		if (inserted.changes === 0) throw new Error(`meeting ${meetingId} is deleted: update not stored`);
 	}
 
 	async countUpdates(meetingId: string): Promise<number> {

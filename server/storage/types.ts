@@ -89,6 +89,13 @@ export interface MeetingStorage {
 
 	createMeeting(meeting: Pick<MeetingRecord, 'id' | 'title'>): Promise<MeetingRecord>;
 	getMeeting(id: string): Promise<MeetingRecord | null>;
+	/**
+	 * Marks the meeting deleted (`deletedAt`) and drops its stored document, atomically;
+	 * later appends to it are refused, so an open room or an offline device cannot bring
+	 * it back. Returns false (and changes nothing) if the meeting is unknown, already
+	 * deleted, or frozen (approved minutes are public records).
+	 */
+	deleteMeeting(id: string): Promise<boolean>;
 
 	/** Stores a token by its hash (SHA-256 hex); the raw token never reaches storage. */
 	addToken(tokenHash: string, token: Omit<TokenRecord, 'createdAt' | 'revokedAt'>): Promise<void>;

@@ -164,6 +164,8 @@ export class Room {
 		this.#state = 'closing';
 		for (const connection of [...this.connections]) connection.close(code, reason);
 		await this.flush();
+		// A store that failed meanwhile (e.g. the meeting was deleted) already released everything.
+		if (this.state === 'closed') return;
 		this.#unsubscribe();
 		this.awareness.destroy();
 		this.doc.destroy();

@@ -92,6 +92,16 @@ export class RoomManager {
 		await this.#rooms.get(meetingId)?.freeze();
 	}
 
+	/**
+	 * The meeting was deleted (storage already refuses its appends): its connections are
+	 * closed with CLOSE.NOT_FOUND, on which clients stop reconnecting, and its room is released.
+	 */
+	async remove(meetingId: string): Promise<void> {
+		await this.#unloading.get(meetingId);
+		const room = this.#rooms.get(meetingId);
+		if (room) await this.#unload(room, false, CLOSE.NOT_FOUND, 'meeting deleted');
+	}
+
 	/** Unloads every room (clients are told to reconnect later) and refuses new joins. */
 	async closeAll(): Promise<void> {
 		this.#closing = true;
@@ -112,7 +122,7 @@ export class RoomManager {
 		return room;
 	}
 
-	#unload(room: Room, compact: boolean): Promise<void> {
+	#unload(room: Room, compact: boolean, code?: number, reason?: string): Promise<void> {
 		const { meetingId } = room;
 		const existing = this.#unloading.get(meetingId);
 		if (existing) return existing;
@@ -122,7 +132,7 @@ export class RoomManager {
 		const done = Promise.resolve().then(async () => {
 			const log = this.#options.log.child({ meetingId });
 			try {
-				await room.unload();
+				await room.unload(code, reason);
 				if (compact && (await this.#options.storage.countUpdates(meetingId)) >= this.#options.compactAfterUpdates) {
 					await this.#options.storage.compact(meetingId);
 					log.info('log compacted');

@@ -179,6 +179,10 @@ test.describe('offline', () => {
 		await expect(page.getByRole('main')).not.toBeEmpty();
 		await expect(page.getByTestId('app-shell')).toHaveCount(0);
 		await expect(page.getByRole('heading', { name: 'Nytt möte' })).toHaveCount(0);
+		// The meeting screen's own answer: never opened here, and no network to fetch it.
+		const notHere = page.getByTestId('not-on-device');
+		await expect(notHere.getByRole('heading', { level: 2 })).toHaveText('Mötet finns inte på den här enheten');
+		await expect(notHere).toContainText('Öppna länken till mötet igen när du är ansluten.');
 	});
 
 	test('the API and the health check are never answered from the cache', async ({ page, context }) => {

@@ -172,6 +172,47 @@ export function storageContract(name: string, factory: StorageFactory): void {
 			expect(performance.now() - started).toBeLessThan(15_000);
 		});
 
+		it('deletes a meeting: marked, its document dropped, later appends refused (also through another handle)', async () => {
+			const storage = await open();
+			const second = (await openSecond()) ?? storage;
+			const id = await meeting(storage);
+			const kept = await meeting(storage);
+			const { updates } = typing(20);
+			for (const update of updates.slice(0, 10)) await storage.appendUpdate(id, update);
+			await storage.compact(id);
+			for (const update of updates.slice(10, 15)) await storage.appendUpdate(id, update);
+			await storage.appendUpdate(kept, updates[0]);
+
+			expect(await storage.deleteMeeting(id)).toBe(true);
+			const deleted = await second.getMeeting(id);
+			expect(deleted).toMatchObject({ id, epoch: 1, frozenAt: null });
+			expect(Number.isNaN(Date.parse(deleted!.deletedAt ?? ''))).toBe(false);
+			expect(await second.loadUpdates(id)).toEqual([]);
+			expect(await second.countUpdates(id)).toBe(0);
+			await expect(second.appendUpdate(id, updates[15])).rejects.toThrow(/deleted/);
+			expect(await storage.loadUpdates(id)).toEqual([]);
+
+			// Twice, or an unknown meeting: nothing to delete.
+			expect(await second.deleteMeeting(id)).toBe(false);
+			expect(await storage.deleteMeeting(newMeetingId())).toBe(false);
+			expect(await storage.getMeeting(newMeetingId())).toBeNull();
+			// Other meetings are untouched.
+			expect(await storage.loadUpdates(kept)).toHaveLength(1);
+			expect((await storage.getMeeting(kept))?.deletedAt).toBeNull();
+		});
+
+		it('does not delete a meeting whose minutes are approved', async () => {
+			const storage = await open();
+			const id = await meeting(storage);
+			const { updates, text } = typing(5);
+			for (const update of updates) await storage.appendUpdate(id, update);
+			const approvedAt = new Date().toISOString();
+			await storage.sealMinutes({ meetingId: id, format: 'f/1', fingerprint: 'a'.repeat(64), stateHash: 'b'.repeat(64), approvedAt, approvers: [] });
+			expect(await storage.deleteMeeting(id)).toBe(false);
+			expect((await storage.getMeeting(id))?.deletedAt).toBeNull();
+			expect(textOf(await storage.loadUpdates(id))).toBe(text);
+		});
+
 		it('keeps data across close and reopen', async () => {
 			if (!factory.second) return;
 			const storage = await open();

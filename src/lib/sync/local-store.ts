@@ -35,6 +35,8 @@ export interface LocalMeeting {
 	 * Absent in entries written before this field existed.
 	 */
 	refusedAt?: number | null;
+	/** When the server last confirmed every edit of this device as stored (ms since the epoch); absent in older entries. */
+	lastSavedAt?: number | null;
 }
 
 export interface SyncState {

@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { LocalStore } from './local-store.ts';
-import { listLocalMeetings, meetingPath, removeFromDevice, tokenFromHash } from './meeting-list.ts';
+import * as Y from 'yjs';
+import { deviceCopy, listDeviceMeetings, listLocalMeetings, meetingPath, removeFromDevice, tokenFromHash } from './meeting-list.ts';
 
 describe('meeting list', () => {
 	it('lists and removes meetings of a store, and nothing without one', async () => {
@@ -13,6 +14,31 @@ describe('meeting list', () => {
 		await removeFromDevice('b', store);
 		expect((await listLocalMeetings(store)).map((m) => m.id)).toEqual(['a']);
 		expect(await listLocalMeetings(null)).toEqual([]);
+		store.close();
+	});
+
+	it('tells the size of each copy and its edits the server has not confirmed', async () => {
+		const store = (await LocalStore.open('meeting-list-copies'))!;
+		const base = { title: 'Nämnd', date: null, epoch: 1, byteSize: 0, token: 't', role: 'member', frozenAt: null };
+		await store.putMeeting({ ...base, id: 'a', lastOpened: 1 });
+		await store.putMeeting({ ...base, id: 'b', lastOpened: 2 });
+		const doc = new Y.Doc();
+		doc.clientID = 7;
+		const updates: Uint8Array[] = [];
+		doc.on('update', (update: Uint8Array) => updates.push(update));
+		doc.getText('notes').insert(0, 'Beslut');
+		doc.getText('notes').insert(6, ': godkänt');
+		await store.appendUpdate('a', updates[0], new Map([[7, { clocks: [6], deletes: 0 }]]));
+		await store.appendUpdate('a', updates[1], new Map([[7, { clocks: [6, 15], deletes: 0 }]]));
+
+		const [b, a] = await listDeviceMeetings(store);
+		expect(b).toMatchObject({ id: 'b', size: 0, unsaved: 0 });
+		expect(a).toMatchObject({ id: 'a', size: updates[0].byteLength + updates[1].byteLength, unsaved: 2 });
+		// The server confirmed the first edit: one is left.
+		await store.saveSyncState('a', new Map([[7, 6]]), new Map());
+		expect((await deviceCopy('a', store))?.unsaved).toBe(1);
+		expect(await deviceCopy('missing', store)).toBeNull();
+		expect(await listDeviceMeetings(null)).toEqual([]);
 		store.close();
 	});
 

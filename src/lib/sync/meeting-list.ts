@@ -3,13 +3,45 @@
  * start page, and the link that reopens one.
  */
 import { deviceStore, type LocalMeeting, type LocalStore } from './local-store.ts';
+import { PendingEdits } from './pending.ts';
 
 export type { LocalMeeting };
+
+/** A meeting of the device's list with what the list shows about its copy. */
+export interface DeviceMeeting extends LocalMeeting {
+	/** Bytes of document data stored on this device now. */
+	size: number;
+	/** Edits made on this device that the server has not confirmed as stored. */
+	unsaved: number;
+}
 
 /** The meetings on this device, most recently opened first; empty where there is no IndexedDB. */
 export async function listLocalMeetings(store?: LocalStore | null): Promise<LocalMeeting[]> {
 	const target = store === undefined ? await deviceStore() : store;
 	return target ? target.listMeetings() : [];
+}
+
+/** The meetings on this device with their current size and unsaved edits, most recently opened first. */
+export async function listDeviceMeetings(store?: LocalStore | null): Promise<DeviceMeeting[]> {
+	const target = store === undefined ? await deviceStore() : store;
+	if (!target) return [];
+	const meetings = await target.listMeetings();
+	return Promise.all(meetings.map((meeting) => describeCopy(target, meeting)));
+}
+
+/** Size and unsaved edits of one meeting's copy, or null if the device does not hold it. */
+export async function deviceCopy(meetingId: string, store?: LocalStore | null): Promise<DeviceMeeting | null> {
+	const target = store === undefined ? await deviceStore() : store;
+	const meeting = await target?.getMeeting(meetingId);
+	return target && meeting ? describeCopy(target, meeting) : null;
+}
+
+async function describeCopy(store: LocalStore, meeting: LocalMeeting): Promise<DeviceMeeting> {
+	const [size, sync] = await Promise.all([store.estimateSize(meeting.id), store.loadSyncState(meeting.id)]);
+	// The same reading as a session's count after a reload: entries the saved vector covers do not count.
+	const pending = new PendingEdits();
+	pending.restore(sync.saved, sync.pending);
+	return { ...meeting, size, unsaved: pending.count };
 }
 
 /** "Ta bort från enheten". Close the meeting's sessions first: an open session keeps writing. */

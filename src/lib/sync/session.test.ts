@@ -200,6 +200,28 @@ describe('MeetingSession', () => {
 		expect(session.status.pending).toBe(0);
 	});
 
+	it('records when the server last confirmed everything, in the status and at once in the list entry', async () => {
+		const server = await startServer();
+		const store = await freshStore();
+		const session = open(server, store);
+		await until(session, (s) => s.serverSynced, 'synced');
+		server.holdAcks = true;
+		const before = Date.now();
+		session.doc.getText('notes').insert(0, 'Beslut');
+		await waitFor(() => server.text() === 'Beslut', 'server has the edit');
+		expect(session.status.saved).toBe(false);
+		server.releaseAcks();
+		await until(session, (s) => s.saved, 'saved');
+		const savedAt = session.status.lastSavedAt;
+		expect(savedAt).toBeGreaterThanOrEqual(before);
+		// Written without the batching delay (250 ms), so leaving the page right after "Sparat" keeps it.
+		const deadline = Date.now() + 150;
+		let entry = await store.getMeeting(session.meetingId);
+		while (entry?.lastSavedAt !== savedAt && Date.now() < deadline) entry = await store.getMeeting(session.meetingId);
+		expect(entry?.lastSavedAt).toBe(savedAt);
+		expect((await store.loadSyncState(session.meetingId)).pending.get(session.doc.clientID)?.clocks ?? []).toEqual([]);
+	});
+
 	it('confirms a deletion only when the frame that carried it is acknowledged', async () => {
 		const server = await startServer();
 		const session = open(server, await freshStore());

@@ -37,6 +37,8 @@ export interface SessionStatus {
 	pending: number;
 	/** Nothing pending and the server confirmed at least once. */
 	saved: boolean;
+	/** When the server last confirmed every local edit as stored (ms since the epoch), on this device. */
+	lastSavedAt: number | null;
 	/** The device's copy has been read (or there is none / no IndexedDB). */
 	localLoaded: boolean;
 	/** Whether the device had a copy of this meeting when the session opened. */
@@ -106,6 +108,7 @@ export class MeetingSession {
 		connection: 'connecting',
 		pending: 0,
 		saved: false,
+		lastSavedAt: null,
 		localLoaded: false,
 		hasLocalCopy: false,
 		localStore: 'ok',
@@ -214,7 +217,8 @@ export class MeetingSession {
 			// What the server said last time, until it answers again.
 			...(local && {
 				meeting: { id: local.id, title: local.title, epoch: local.epoch, frozenAt: local.frozenAt, role: local.role },
-				readOnly: isReadOnly(local)
+				readOnly: isReadOnly(local),
+				lastSavedAt: local.lastSavedAt ?? null
 			}),
 			// Sending the copy again would only be refused again (sync step 2 carries it).
 			...(refused && { error: 'forbidden' as const, connection: 'offline' as const })
@@ -372,8 +376,17 @@ export class MeetingSession {
 		}
 		this.#pending.addSaved(saved);
 		if (counter) this.#pending.acknowledgedFrames(counter);
-		this.#scheduleSyncStateWrite();
-		this.#set(this.#pendingStatus());
+		const status = this.#pendingStatus();
+		this.#set(status.saved ? { ...status, lastSavedAt: Date.now() } : status);
+		if (status.saved) {
+			// Everything is confirmed: record it now, so leaving the page at once does not
+			// leave the device's list saying that edits are unsaved.
+			if (this.#syncStateTimer) clearTimeout(this.#syncStateTimer);
+			this.#syncStateTimer = null;
+			this.#writeSyncState();
+		} else {
+			this.#scheduleSyncStateWrite();
+		}
 	}
 
 	#onNotice(provider: WebsocketProvider, decoder: decoding.Decoder): void {
@@ -445,6 +458,11 @@ export class MeetingSession {
 	#writeSyncState(): void {
 		if (!this.#store || !this.#local || !this.#pending.acknowledged) return;
 		this.#track(this.#store.saveSyncState(this.meetingId, this.#pending.savedVector, this.#pending.takeChanges()));
+		const lastSavedAt = this.#status.lastSavedAt;
+		if (lastSavedAt !== null && lastSavedAt !== this.#local.lastSavedAt) {
+			this.#local = { ...this.#local, lastSavedAt };
+			this.#track(this.#store.updateMeeting(this.meetingId, { lastSavedAt }));
+		}
 	}
 
 	#pendingStatus(): Pick<SessionStatus, 'pending' | 'saved'> {
