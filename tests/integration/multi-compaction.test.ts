@@ -4,10 +4,8 @@
  * the advisory lock serialises the compactions and no append is lost.
  */
 import { describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
-import { PostgresStorage } from '../../server/storage/postgres.ts';
 import { createMeeting } from './helpers.ts';
-import { converged, count, startInstances, type, useCleanup } from './multi-helpers.ts';
+import { converged, count, startInstances, type, storedNotes, useCleanup } from './multi-helpers.ts';
 import { TEST_REDIS_URL, servicesAvailable } from './services.ts';
 
 const available = await servicesAvailable('multi-compaction.test.ts', 'postgres', 'redis');
@@ -46,12 +44,7 @@ describe.skipIf(!available)('compaction with several instances', () => {
 			expect(instance.output.filter((line) => line.includes('"log compacted"')).length).toBeGreaterThan(2);
 		}
 
-		const storage = new PostgresStorage(schema.url);
-		await storage.init();
-		cleanup.push(() => storage.close());
-		const stored = new Y.Doc();
-		for (const update of await storage.loadUpdates(meeting.id)) Y.applyUpdate(stored, update);
-		expect(stored.getText('notes').toString()).toBe(text);
+		expect(await storedNotes(schema.url, meeting.id)).toBe(text);
 
 		const reader = client(left.origin, meeting);
 		await reader.synced();

@@ -4,10 +4,8 @@
  * instance lacks, and nothing is lost, neither in the clients nor in PostgreSQL.
  */
 import { describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
-import { PostgresStorage } from '../../server/storage/postgres.ts';
 import { createMeeting, waitFor } from './helpers.ts';
-import { converged, count, startInstances, startProxy, textOf, type, useCleanup } from './multi-helpers.ts';
+import { converged, count, startInstances, startProxy, textOf, type, storedNotes, useCleanup } from './multi-helpers.ts';
 import { TEST_REDIS_URL, servicesAvailable } from './services.ts';
 
 const available = await servicesAvailable('multi-failover.test.ts', 'postgres', 'redis');
@@ -37,11 +35,6 @@ describe.skipIf(!available)('failover', () => {
 		for (const char of 'abc') expect(count(text, char)).toBe(250);
 		expect(survivor.output.some((line) => line.includes('"sync connected"'))).toBe(true);
 
-		const storage = new PostgresStorage(schema.url);
-		await storage.init();
-		cleanup.push(() => storage.close());
-		const stored = new Y.Doc();
-		for (const update of await storage.loadUpdates(meeting.id)) Y.applyUpdate(stored, update);
-		expect(stored.getText('notes').toString()).toBe(text);
+		expect(await storedNotes(schema.url, meeting.id)).toBe(text);
 	});
 });

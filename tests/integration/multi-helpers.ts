@@ -9,6 +9,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { Redis } from 'ioredis';
 import { afterEach } from 'vitest';
+import * as Y from 'yjs';
+import { PostgresStorage } from '../../server/storage/postgres.ts';
 import { type Client, type ServerProcess, connectClient, freePort, startServerProcess, tempDir, waitFor } from './helpers.ts';
 import { type TestSchema, freshSchema } from './services.ts';
 
@@ -208,4 +210,17 @@ export async function converged(clients: Client[], what: string, timeoutMs = 15_
 export async function health(origin: string): Promise<{ status: number; body: Record<string, unknown> }> {
 	const res = await fetch(`${origin}/healthz`);
 	return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** The meeting's notes as stored in PostgreSQL, read with a storage of the test's own (not any instance's memory). */
+export async function storedNotes(databaseUrl: string, meetingId: string): Promise<string> {
+	const storage = new PostgresStorage(databaseUrl);
+	await storage.init();
+	try {
+		const stored = new Y.Doc();
+		for (const update of await storage.loadUpdates(meetingId)) Y.applyUpdate(stored, update);
+		return stored.getText('notes').toString();
+	} finally {
+		await storage.close();
+	}
 }
