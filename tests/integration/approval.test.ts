@@ -7,24 +7,23 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import * as Y from 'yjs';
-import * as syncProtocol from 'y-protocols/sync';
 import { hashToken, newToken } from '../../server/auth/tokens.ts';
 import { getDecisionText, readMeeting, setHeader } from '../../src/lib/meeting/index.ts';
 import { fingerprint } from '../../src/lib/minutes/canonical.ts';
 import { readPreviousVersionId } from '../../src/lib/minutes/versions.ts';
-import { MESSAGE_NOTICE, MESSAGE_SYNC, readNotice, type Notice } from '../../src/lib/protocol/index.ts';
+import type { Notice } from '../../src/lib/protocol/index.ts';
 import { buildLedningsgrupp20230609 } from '../fixtures/seed-ledningsgrupp-2023-06-09.ts';
 import {
 	type Client,
 	type ServerProcess,
 	connectClient,
+	connectRawSyncClient,
 	createMeeting,
 	freePort,
+	recordNotices,
 	startServerProcess,
 	tempDir,
 	waitFor
@@ -51,37 +50,15 @@ afterAll(async () => {
 
 function client(meeting: { id: string; token: string }): Client & { notices: Notice[] } {
 	const c = connectClient(server.origin, meeting.id, meeting.token);
-	const notices: Notice[] = [];
-	c.provider.messageHandlers[MESSAGE_NOTICE] = (_encoder: unknown, decoder: decoding.Decoder) => {
-		notices.push(readNotice(decoder));
-	};
+	const notices = recordNotices(c);
 	clients.push(c);
 	return Object.assign(c, { notices });
 }
 
-/** A bare websocket speaking the sync protocol: sends whatever update it is given, records notices. */
 async function rawClient(meeting: { id: string; token: string }) {
-	const ws = new WebSocket(`${server.origin.replace(/^http/, 'ws')}/sync/${meeting.id}?token=${meeting.token}`);
-	sockets.push(ws);
-	const notices: Notice[] = [];
-	let greeted = false;
-	ws.on('message', (data: Buffer) => {
-		const decoder = decoding.createDecoder(new Uint8Array(data));
-		const type = decoding.readVarUint(decoder);
-		if (type === MESSAGE_NOTICE) notices.push(readNotice(decoder));
-		if (type === MESSAGE_SYNC) greeted = true;
-	});
-	await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-	await waitFor(() => greeted, 'server greeting');
-	return {
-		notices,
-		send(update: Uint8Array) {
-			const encoder = encoding.createEncoder();
-			encoding.writeVarUint(encoder, MESSAGE_SYNC);
-			syncProtocol.writeUpdate(encoder, update);
-			ws.send(encoding.toUint8Array(encoder));
-		}
-	};
+	const raw = await connectRawSyncClient(server.origin, meeting);
+	sockets.push(raw.socket);
+	return raw;
 }
 
 async function api(method: string, url: string, token: string, body?: unknown): Promise<{ status: number; json: any }> {

@@ -10,9 +10,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
+import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider } from 'y-websocket';
-import { MESSAGE_SAVED, readSaved } from '../../src/lib/protocol/index.ts';
+import { MESSAGE_NOTICE, MESSAGE_SAVED, MESSAGE_SYNC, type Notice, readNotice, readSaved } from '../../src/lib/protocol/index.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -171,4 +173,50 @@ export function upgradeStatus(url: string): Promise<number> {
 			if (!error.message.includes('Unexpected server response')) reject(error);
 		});
 	});
+}
+
+/** Records the notices (101) the server sends `client`, e.g. that the meeting was approved. */
+export function recordNotices(client: Client): Notice[] {
+	const notices: Notice[] = [];
+	client.provider.messageHandlers[MESSAGE_NOTICE] = (_encoder: unknown, decoder: decoding.Decoder) => {
+		notices.push(readNotice(decoder));
+	};
+	return notices;
+}
+
+export interface RawSyncClient {
+	socket: WebSocket;
+	/** Every notice the server sent so far. */
+	notices: Notice[];
+	/** Sends `update` as a sync update, unchecked, the way a modified client could. */
+	send(update: Uint8Array): void;
+}
+
+/**
+ * A bare websocket speaking the sync protocol, for proving what the server refuses
+ * (e.g. writes to an approved meeting) without a provider that would hold edits back.
+ * Resolves once the server greeted it; the caller terminates `socket`.
+ */
+export async function connectRawSyncClient(origin: string, meeting: { id: string; token: string }): Promise<RawSyncClient> {
+	const socket = new WebSocket(`${origin.replace(/^http/, 'ws')}/sync/${meeting.id}?token=${meeting.token}`);
+	const notices: Notice[] = [];
+	let greeted = false;
+	socket.on('message', (data: Buffer) => {
+		const decoder = decoding.createDecoder(new Uint8Array(data));
+		const type = decoding.readVarUint(decoder);
+		if (type === MESSAGE_NOTICE) notices.push(readNotice(decoder));
+		if (type === MESSAGE_SYNC) greeted = true;
+	});
+	await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+	await waitFor(() => greeted, 'server greeting');
+	return {
+		socket,
+		notices,
+		send(update) {
+			const encoder = encoding.createEncoder();
+			encoding.writeVarUint(encoder, MESSAGE_SYNC);
+			syncProtocol.writeUpdate(encoder, update);
+			socket.send(encoding.toUint8Array(encoder));
+		}
+	};
 }

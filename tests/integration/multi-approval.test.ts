@@ -5,18 +5,13 @@
  * nor a raw client connecting afterwards can change the stored document, the
  * fingerprint verifies on both, and a correction is linked in the shared database.
  */
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import * as Y from 'yjs';
-import * as syncProtocol from 'y-protocols/sync';
 import { PostgresStorage } from '../../server/storage/postgres.ts';
 import { readMeeting, setHeader } from '../../src/lib/meeting/index.ts';
 import { fingerprint } from '../../src/lib/minutes/canonical.ts';
-import { MESSAGE_NOTICE, MESSAGE_SYNC, readNotice, type Notice } from '../../src/lib/protocol/index.ts';
 import { buildLedningsgrupp20230609 } from '../fixtures/seed-ledningsgrupp-2023-06-09.ts';
-import { type ServerProcess, connectClient, createMeeting, waitFor } from './helpers.ts';
+import { type ServerProcess, connectClient, connectRawSyncClient, createMeeting, recordNotices, waitFor } from './helpers.ts';
 import { type Cleanup, startInstances } from './multi-helpers.ts';
 import { TEST_REDIS_URL, type TestSchema, freshSchema, servicesAvailable } from './services.ts';
 
@@ -51,29 +46,10 @@ async function api(origin: string, method: string, url: string, token: string, b
 	return { status: res.status, json: await res.json() };
 }
 
-/** A bare websocket speaking the sync protocol: sends whatever update it is given, records notices. */
 async function rawClient(origin: string, meeting: { id: string; token: string }) {
-	const ws = new WebSocket(`${origin.replace(/^http/, 'ws')}/sync/${meeting.id}?token=${meeting.token}`);
-	cleanup.push(() => ws.terminate());
-	const notices: Notice[] = [];
-	let greeted = false;
-	ws.on('message', (data: Buffer) => {
-		const decoder = decoding.createDecoder(new Uint8Array(data));
-		const type = decoding.readVarUint(decoder);
-		if (type === MESSAGE_NOTICE) notices.push(readNotice(decoder));
-		if (type === MESSAGE_SYNC) greeted = true;
-	});
-	await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-	await waitFor(() => greeted, 'server greeting');
-	return {
-		notices,
-		send(update: Uint8Array) {
-			const encoder = encoding.createEncoder();
-			encoding.writeVarUint(encoder, MESSAGE_SYNC);
-			syncProtocol.writeUpdate(encoder, update);
-			ws.send(encoding.toUint8Array(encoder));
-		}
-	};
+	const raw = await connectRawSyncClient(origin, meeting);
+	cleanup.push(() => raw.socket.terminate());
+	return raw;
 }
 
 /** The document as stored in PostgreSQL, read with a storage of the test's own. */
@@ -88,20 +64,14 @@ describe.skipIf(!available)('justering on PostgreSQL, two instances', () => {
 		const meeting = await createMeeting(one.origin, 'Södertörnskommunernas ledningsgrupp');
 		const writer = connectClient(one.origin, meeting.id, meeting.token);
 		cleanup.push(() => writer.destroy());
-		const writerNotices: Notice[] = [];
-		writer.provider.messageHandlers[MESSAGE_NOTICE] = (_encoder: unknown, decoder: decoding.Decoder) => {
-			writerNotices.push(readNotice(decoder));
-		};
+		const writerNotices = recordNotices(writer);
 		await writer.synced();
 		buildLedningsgrupp20230609({ doc: writer.doc });
 		await waitFor(() => writer.allSaved(), 'the seed stored');
 		// Open on the other instance before the approval; that instance learns of it only from the database.
 		const late = connectClient(two.origin, meeting.id, meeting.token);
 		cleanup.push(() => late.destroy());
-		const lateNotices: Notice[] = [];
-		late.provider.messageHandlers[MESSAGE_NOTICE] = (_encoder: unknown, decoder: decoding.Decoder) => {
-			lateNotices.push(readNotice(decoder));
-		};
+		const lateNotices = recordNotices(late);
 		await late.synced();
 		await waitFor(() => readMeeting(late.doc).agenda.length === 11, 'the other instance has the seed');
 

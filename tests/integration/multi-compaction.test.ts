@@ -3,31 +3,18 @@
  * together, again and again) while a third keeps appending for its typing clients:
  * the advisory lock serialises the compactions and no append is lost.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
-import { PostgresStorage } from '../../server/storage/postgres.ts';
-import { type Client, connectClient, createMeeting } from './helpers.ts';
-import { type Cleanup, converged, count, startInstances, type } from './multi-helpers.ts';
-import { TEST_REDIS_URL, freshSchema, servicesAvailable } from './services.ts';
+import { describe, expect, it } from 'vitest';
+import { createMeeting } from './helpers.ts';
+import { converged, count, startInstances, type, storedNotes, useCleanup } from './multi-helpers.ts';
+import { TEST_REDIS_URL, servicesAvailable } from './services.ts';
 
 const available = await servicesAvailable('multi-compaction.test.ts', 'postgres', 'redis');
 
-const cleanup: Cleanup = [];
-
-afterEach(async () => {
-	while (cleanup.length) await cleanup.pop()!();
-});
-
-function client(origin: string, meeting: { id: string; token: string }): Client {
-	const c = connectClient(origin, meeting.id, meeting.token);
-	cleanup.push(() => c.destroy());
-	return c;
-}
+const { cleanup, client, database } = useCleanup();
 
 describe.skipIf(!available)('compaction with several instances', () => {
 	it('loses no append while two instances compact the same meeting at once', async () => {
-		const schema = await freshSchema();
-		cleanup.push(() => schema.drop());
+		const schema = await database();
 		const [writerSide, left, right] = await startInstances(
 			3,
 			{ databaseUrl: schema.url, redisUrl: TEST_REDIS_URL, env: { COMPACT_AFTER_UPDATES: '5' } },
@@ -57,12 +44,7 @@ describe.skipIf(!available)('compaction with several instances', () => {
 			expect(instance.output.filter((line) => line.includes('"log compacted"')).length).toBeGreaterThan(2);
 		}
 
-		const storage = new PostgresStorage(schema.url);
-		await storage.init();
-		cleanup.push(() => storage.close());
-		const stored = new Y.Doc();
-		for (const update of await storage.loadUpdates(meeting.id)) Y.applyUpdate(stored, update);
-		expect(stored.getText('notes').toString()).toBe(text);
+		expect(await storedNotes(schema.url, meeting.id)).toBe(text);
 
 		const reader = client(left.origin, meeting);
 		await reader.synced();

@@ -3,31 +3,18 @@
  * proxy here) sends them to another instance, their providers re-send what that
  * instance lacks, and nothing is lost, neither in the clients nor in PostgreSQL.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
-import { PostgresStorage } from '../../server/storage/postgres.ts';
-import { type Client, connectClient, createMeeting, waitFor } from './helpers.ts';
-import { type Cleanup, converged, count, startInstances, startProxy, textOf, type } from './multi-helpers.ts';
-import { TEST_REDIS_URL, freshSchema, servicesAvailable } from './services.ts';
+import { describe, expect, it } from 'vitest';
+import { createMeeting, waitFor } from './helpers.ts';
+import { converged, count, startInstances, startProxy, textOf, type, storedNotes, useCleanup } from './multi-helpers.ts';
+import { TEST_REDIS_URL, servicesAvailable } from './services.ts';
 
 const available = await servicesAvailable('multi-failover.test.ts', 'postgres', 'redis');
 
-const cleanup: Cleanup = [];
-
-afterEach(async () => {
-	while (cleanup.length) await cleanup.pop()!();
-});
-
-function client(origin: string, meeting: { id: string; token: string }): Client {
-	const c = connectClient(origin, meeting.id, meeting.token);
-	cleanup.push(() => c.destroy());
-	return c;
-}
+const { cleanup, client, database } = useCleanup();
 
 describe.skipIf(!available)('failover', () => {
 	it('loses nothing when an instance is killed with SIGKILL during typing and its clients move to another', async () => {
-		const schema = await freshSchema();
-		cleanup.push(() => schema.drop());
+		const schema = await database();
 		const [doomed, survivor] = await startInstances(2, { databaseUrl: schema.url, redisUrl: TEST_REDIS_URL }, cleanup);
 		const balancer = await startProxy(doomed.port);
 		cleanup.push(() => balancer.close());
@@ -48,11 +35,6 @@ describe.skipIf(!available)('failover', () => {
 		for (const char of 'abc') expect(count(text, char)).toBe(250);
 		expect(survivor.output.some((line) => line.includes('"sync connected"'))).toBe(true);
 
-		const storage = new PostgresStorage(schema.url);
-		await storage.init();
-		cleanup.push(() => storage.close());
-		const stored = new Y.Doc();
-		for (const update of await storage.loadUpdates(meeting.id)) Y.applyUpdate(stored, update);
-		expect(stored.getText('notes').toString()).toBe(text);
+		expect(await storedNotes(schema.url, meeting.id)).toBe(text);
 	});
 });

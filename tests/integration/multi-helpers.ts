@@ -8,9 +8,44 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import { Redis } from 'ioredis';
-import { type Client, type ServerProcess, freePort, startServerProcess, tempDir, waitFor } from './helpers.ts';
+import { afterEach } from 'vitest';
+import * as Y from 'yjs';
+import { PostgresStorage } from '../../server/storage/postgres.ts';
+import { type Client, type ServerProcess, connectClient, freePort, startServerProcess, tempDir, waitFor } from './helpers.ts';
+import { type TestSchema, freshSchema } from './services.ts';
 
 export type Cleanup = (() => Promise<unknown> | unknown)[];
+
+/**
+ * Per-test teardown for a test file: whatever a test registers (processes, clients,
+ * schemas) is released newest first after each test, so a failing test leaves no
+ * server running or schema behind for the next one.
+ */
+export function useCleanup(): {
+	cleanup: Cleanup;
+	/** A y-websocket client for `meeting` on `origin`, destroyed after the test. */
+	client(origin: string, meeting: { id: string; token: string }): Client;
+	/** A fresh PostgreSQL schema, dropped after the test. */
+	database(): Promise<TestSchema>;
+} {
+	const cleanup: Cleanup = [];
+	afterEach(async () => {
+		while (cleanup.length) await cleanup.pop()!();
+	});
+	return {
+		cleanup,
+		client(origin, meeting) {
+			const c = connectClient(origin, meeting.id, meeting.token);
+			cleanup.push(() => c.destroy());
+			return c;
+		},
+		async database() {
+			const schema = await freshSchema();
+			cleanup.push(() => schema.drop());
+			return schema;
+		}
+	};
+}
 
 export interface InstanceOptions {
 	databaseUrl: string;
@@ -175,4 +210,17 @@ export async function converged(clients: Client[], what: string, timeoutMs = 15_
 export async function health(origin: string): Promise<{ status: number; body: Record<string, unknown> }> {
 	const res = await fetch(`${origin}/healthz`);
 	return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** The meeting's notes as stored in PostgreSQL, read with a storage of the test's own (not any instance's memory). */
+export async function storedNotes(databaseUrl: string, meetingId: string): Promise<string> {
+	const storage = new PostgresStorage(databaseUrl);
+	await storage.init();
+	try {
+		const stored = new Y.Doc();
+		for (const update of await storage.loadUpdates(meetingId)) Y.applyUpdate(stored, update);
+		return stored.getText('notes').toString();
+	} finally {
+		await storage.close();
+	}
 }

@@ -4,34 +4,18 @@
  * and a room re-reads the storage when a client joins (what a crashed peer stored
  * but never published is picked up).
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { type Client, connectClient, createMeeting, waitFor } from './helpers.ts';
-import { type Cleanup, converged, count, health, startInstance, startInstances, textOf, type } from './multi-helpers.ts';
-import { TEST_REDIS_URL, freshSchema, servicesAvailable } from './services.ts';
+import { describe, expect, it } from 'vitest';
+import { type Client, createMeeting, waitFor } from './helpers.ts';
+import { converged, count, health, startInstance, startInstances, textOf, type, useCleanup } from './multi-helpers.ts';
+import { TEST_REDIS_URL, servicesAvailable } from './services.ts';
 
 const available = await servicesAvailable('multi-instance.test.ts', 'postgres', 'redis');
 
-const cleanup: Cleanup = [];
-
-afterEach(async () => {
-	while (cleanup.length) await cleanup.pop()!();
-});
-
-async function database(): Promise<string> {
-	const schema = await freshSchema();
-	cleanup.push(() => schema.drop());
-	return schema.url;
-}
-
-function client(origin: string, meeting: { id: string; token: string }): Client {
-	const c = connectClient(origin, meeting.id, meeting.token);
-	cleanup.push(() => c.destroy());
-	return c;
-}
+const { cleanup, client, database } = useCleanup();
 
 describe.skipIf(!available)('several instances', () => {
 	it('two instances: four clients spread over them converge, and a keystroke crosses instances within milliseconds', async () => {
-		const databaseUrl = await database();
+		const databaseUrl = (await database()).url;
 		const [a, b] = await startInstances(2, { databaseUrl, redisUrl: TEST_REDIS_URL }, cleanup);
 		expect(await health(a.origin)).toMatchObject({ status: 200, body: { storage: 'ok', fanout: 'ok' } });
 		const meeting = await createMeeting(a.origin);
@@ -66,7 +50,7 @@ describe.skipIf(!available)('several instances', () => {
 	});
 
 	it('three instances: clients converge while typing, and presence crosses instances', async () => {
-		const databaseUrl = await database();
+		const databaseUrl = (await database()).url;
 		const instances = await startInstances(3, { databaseUrl, redisUrl: TEST_REDIS_URL }, cleanup);
 		const meeting = await createMeeting(instances[1].origin);
 		const clients = instances.map((instance) => client(instance.origin, meeting));
@@ -89,7 +73,7 @@ describe.skipIf(!available)('several instances', () => {
 	});
 
 	it('a room re-reads the storage when a client joins, so updates that were stored but never published appear', async () => {
-		const databaseUrl = await database();
+		const databaseUrl = (await database()).url;
 		// The first instance runs without fan-out: like a peer that crashed between storing and publishing.
 		const silent = await startInstance({ databaseUrl }, cleanup);
 		const shared = await startInstance({ databaseUrl, redisUrl: TEST_REDIS_URL }, cleanup);

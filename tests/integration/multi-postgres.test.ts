@@ -4,32 +4,19 @@
  * with 4503 and refused until it is back, they keep editing on their own copy, and
  * once PostgreSQL answers again everything they wrote is stored.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
+import { describe, expect, it } from 'vitest';
 import { CLOSE } from '../../src/lib/protocol/index.ts';
-import { PostgresStorage } from '../../server/storage/postgres.ts';
-import { type Client, connectClient, createMeeting, waitFor } from './helpers.ts';
-import { type Cleanup, health, startInstance, startProxy, textOf } from './multi-helpers.ts';
-import { TEST_DATABASE_URL, freshSchema, servicesAvailable, withSchema } from './services.ts';
+import { createMeeting, waitFor } from './helpers.ts';
+import { health, startInstance, startProxy, textOf, storedNotes, useCleanup } from './multi-helpers.ts';
+import { TEST_DATABASE_URL, servicesAvailable, withSchema } from './services.ts';
 
 const available = await servicesAvailable('multi-postgres.test.ts', 'postgres');
 
-const cleanup: Cleanup = [];
-
-afterEach(async () => {
-	while (cleanup.length) await cleanup.pop()!();
-});
-
-function client(origin: string, meeting: { id: string; token: string }): Client {
-	const c = connectClient(origin, meeting.id, meeting.token);
-	cleanup.push(() => c.destroy());
-	return c;
-}
+const { cleanup, client, database } = useCleanup();
 
 describe.skipIf(!available)('PostgreSQL outage', () => {
 	it('reports 503, closes clients with 4503 while they keep editing, and stores everything once PostgreSQL is back', async () => {
-		const schema = await freshSchema();
-		cleanup.push(() => schema.drop());
+		const schema = await database();
 		const target = new URL(TEST_DATABASE_URL);
 		const proxy = await startProxy(Number(target.port || 5432));
 		cleanup.push(() => proxy.close());
@@ -61,11 +48,6 @@ describe.skipIf(!available)('PostgreSQL outage', () => {
 		await waitFor(() => secretary.allSaved(), 'everything saved once PostgreSQL is back', 10_000);
 		expect(await health(server.origin)).toMatchObject({ status: 200, body: { ok: true, storage: 'ok' } });
 
-		const storage = new PostgresStorage(schema.url);
-		await storage.init();
-		cleanup.push(() => storage.close());
-		const stored = new Y.Doc();
-		for (const update of await storage.loadUpdates(meeting.id)) Y.applyUpdate(stored, update);
-		expect(stored.getText('notes').toString()).toBe('Före avbrottet. Under avbrottet. Fortfarande offline.');
+		expect(await storedNotes(schema.url, meeting.id)).toBe('Före avbrottet. Under avbrottet. Fortfarande offline.');
 	});
 });

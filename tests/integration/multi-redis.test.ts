@@ -4,29 +4,18 @@
  * back, and re-read PostgreSQL, so the edits made on each side meanwhile reach the
  * other. Uses its own redis-server on a free port; the machine's Redis is untouched.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { type Client, connectClient, createMeeting, waitFor } from './helpers.ts';
-import { type Cleanup, converged, count, health, startInstances, startRedis, textOf, type } from './multi-helpers.ts';
-import { freshSchema, servicesAvailable } from './services.ts';
+import { describe, expect, it } from 'vitest';
+import { createMeeting, waitFor } from './helpers.ts';
+import { converged, count, health, startInstances, startRedis, textOf, type, useCleanup } from './multi-helpers.ts';
+import { servicesAvailable } from './services.ts';
 
 const available = await servicesAvailable('multi-redis.test.ts', 'postgres', 'redis-server');
 
-const cleanup: Cleanup = [];
-
-afterEach(async () => {
-	while (cleanup.length) await cleanup.pop()!();
-});
-
-function client(origin: string, meeting: { id: string; token: string }): Client {
-	const c = connectClient(origin, meeting.id, meeting.token);
-	cleanup.push(() => c.destroy());
-	return c;
-}
+const { cleanup, client, database } = useCleanup();
 
 describe.skipIf(!available)('Redis restart', () => {
 	it('resubscribes and re-syncs from storage after Redis restarted empty', async () => {
-		const schema = await freshSchema();
-		cleanup.push(() => schema.drop());
+		const schema = await database();
 		const redis = await startRedis(cleanup);
 		const [a, b] = await startInstances(2, { databaseUrl: schema.url, redisUrl: redis.url }, cleanup);
 		const meeting = await createMeeting(a.origin);
