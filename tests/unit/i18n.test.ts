@@ -9,6 +9,14 @@ describe('interface language', () => {
 		expect(m.status_pending({ count: 3 })).toBe('3 ändringar väntar');
 	});
 
+	it('chooses the plural form by the count', () => {
+		expect(m.status_pending({ count: 1 })).toBe('1 ändring väntar');
+		expect(m.status_pending({ count: '1' })).toBe('1 ändring väntar');
+		expect(m.status_pending({ count: 1 }, { locale: 'en' })).toBe('1 change waiting');
+		expect(m.here_unsaved({ count: 1 })).toBe('1 ändring väntar på att sparas på servern');
+		expect(m.device_unsaved({ count: 2 })).toBe('2 ändringar är inte sparade på servern');
+	});
+
 	it('has every Swedish message in English too', async () => {
 		const { readFileSync, readdirSync, statSync } = await import('node:fs');
 		const { join } = await import('node:path');
