@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ProbeStats } from './probe.ts';
+import { freePort } from '../../tests/integration/helpers.ts';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const probe = path.join(root, 'bench', 'lib', 'probe.ts');
@@ -61,17 +62,6 @@ export interface BenchServer {
 	rooms(): Promise<{ rooms: number; connections: number } | null>;
 	/** SIGTERM (ours shuts down gracefully; the reference just dies) and resolves on exit. */
 	stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
 }
 
 /** A fresh directory under BENCH_DATA_DIR (e.g. a tmpfs, to tell disk waits from CPU) or the OS temp dir. */
