@@ -30,7 +30,8 @@ import { MAX_DEPTH, locateItem, type Location, type Write } from '../../src/lib/
 
 export type Analysis =
 	| { status: 'ok'; writes: Write[]; authors: Set<number> }
-	| { status: 'missing'; reason: string }
+	/** `authors`: the client ids under which it would add clocks, known even when it cannot be placed yet. */
+	| { status: 'missing'; reason: string; authors: Set<number> }
 	/** Decodes, but says something no honest Yjs client says. */
 	| { status: 'malformed'; reason: string }
 	/** Not a Yjs update at all. */
@@ -52,6 +53,15 @@ class Refused extends Error {
 	) {
 		super(reason);
 	}
+}
+
+/** The client ids under which an update would add clocks the document does not hold. */
+function newClocks(doc: Y.Doc, structs: Array<Y.Item | Y.GC | Y.Skip>): Set<number> {
+	const authors = new Set<number>();
+	for (const struct of structs) {
+		if (!(struct instanceof Y.Skip) && struct.id.clock + struct.length > Y.getState(doc.store, struct.id.client)) authors.add(struct.id.client);
+	}
+	return authors;
 }
 
 function isRef(value: unknown): value is Ref {
@@ -88,8 +98,10 @@ export function analyseUpdate(doc: Y.Doc, update: Uint8Array): Analysis {
 	try {
 		return analyse(doc, decoded.structs, decoded.ds);
 	} catch (error) {
-		if (error instanceof Refused) return { status: error.status, reason: error.message };
-		throw error;
+		if (!(error instanceof Refused)) throw error;
+		// Ownership is checked on what cannot be placed yet too: a struct under someone else's id is never held.
+		if (error.status === 'missing') return { status: 'missing', reason: error.message, authors: newClocks(doc, decoded.structs) };
+		return { status: error.status, reason: error.message };
 	}
 }
 

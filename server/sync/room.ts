@@ -103,6 +103,9 @@ interface WriterState {
 	/** Frames that arrived while a client-id claim of this connection was in flight. */
 	waiting: Pending[] | null;
 	presence: TokenBucket;
+	/** The latest presence state that arrived over budget, sent when the budget allows. */
+	latePresence: Uint8Array | null;
+	presenceTimer: NodeJS.Timeout | null;
 }
 
 type Outcome = 'applied' | 'held' | 'refused' | 'claiming';
@@ -209,7 +212,15 @@ export class Room {
 			throw new Error('add() on a room that is unloading');
 		}
 		this.connections.add(connection);
-		this.#writers.set(connection, { slots: [], held: [], heldBytes: 0, waiting: null, presence: new TokenBucket(PRESENCE_RATE.perSecond, PRESENCE_RATE.burst) });
+		this.#writers.set(connection, {
+			slots: [],
+			held: [],
+			heldBytes: 0,
+			waiting: null,
+			presence: new TokenBucket(PRESENCE_RATE.perSecond, PRESENCE_RATE.burst),
+			latePresence: null,
+			presenceTimer: null
+		});
 		// A connection whose access was decided just before the freeze must not write either.
 		if (this.#frozen) connection.revokeWrite(FROZEN_NOTICE);
 		connection.onClose(() => this.#remove(connection));
@@ -291,10 +302,34 @@ export class Room {
 
 	#receivePresence(connection: Connection, update: Uint8Array): void {
 		const writer = this.#writers.get(connection);
-		// Over budget: dropped, not answered; the client's next state (every 15 s at the latest) replaces it.
-		if (!writer?.presence.take()) return;
+		if (!writer) return;
 		const rewritten = rewriteAwareness(update, connection.access, (id) => this.#mayClaim(connection, id), MAX_PRESENCE_STATE_BYTES);
-		if (rewritten) awarenessProtocol.applyAwarenessUpdate(this.awareness, rewritten, connection);
+		if (!rewritten) return;
+		if (writer.presence.take()) {
+			awarenessProtocol.applyAwarenessUpdate(this.awareness, rewritten, connection);
+			return;
+		}
+		// Over budget: only the latest state waits, and goes out when the budget allows.
+		writer.latePresence = rewritten;
+		writer.presenceTimer ??= setTimeout(() => {
+			writer.presenceTimer = null;
+			const late = writer.latePresence;
+			writer.latePresence = null;
+			if (late && !connection.closed && this.#state === 'ready') this.#receivePresenceLate(connection, writer, late);
+		}, 1000 / PRESENCE_RATE.perSecond);
+	}
+
+	#receivePresenceLate(connection: Connection, writer: WriterState, update: Uint8Array): void {
+		if (writer.presence.take()) awarenessProtocol.applyAwarenessUpdate(this.awareness, update, connection);
+		else {
+			writer.latePresence = update;
+			writer.presenceTimer = setTimeout(() => {
+				writer.presenceTimer = null;
+				const late = writer.latePresence;
+				writer.latePresence = null;
+				if (late && !connection.closed && this.#state === 'ready') this.#receivePresenceLate(connection, writer, late);
+			}, 1000 / PRESENCE_RATE.perSecond);
+		}
 	}
 
 	#receiveUpdate(connection: Connection, update: Uint8Array): void {
@@ -345,6 +380,12 @@ export class Room {
 			return 'refused';
 		}
 		if (analysis.status === 'malformed') return this.#refuse(connection, 'invalid', analysis.reason);
+		const principal = principalOf(connection.access);
+		const foreign = [...analysis.authors].find((client) => {
+			const owner = this.#owners.get(client);
+			return owner !== undefined && owner !== principal;
+		});
+		if (foreign !== undefined) return this.#refuse(connection, 'forbidden', `client id ${foreign} belongs to another invitation`);
 		if (analysis.status === 'missing') {
 			if (!retry) this.#hold(connection, writer, pending, analysis.reason);
 			return 'held';
@@ -352,13 +393,7 @@ export class Room {
 		const verdict = this.#deps.policy.judge({ ...connection.access, doc: this.doc, schema: this.#schema, writes: analysis.writes });
 		if (!verdict.ok) return this.#refuse(connection, verdict.code, verdict.rule);
 
-		const principal = principalOf(connection.access);
-		const unclaimed: number[] = [];
-		for (const client of analysis.authors) {
-			const owner = this.#owners.get(client);
-			if (owner === undefined) unclaimed.push(client);
-			else if (owner !== principal) return this.#refuse(connection, 'forbidden', `client id ${client} belongs to another invitation`);
-		}
+		const unclaimed = [...analysis.authors].filter((client) => !this.#owners.has(client));
 		if (unclaimed.length > 0) {
 			this.#claim(connection, writer, pending, unclaimed, principal);
 			return 'claiming';
@@ -536,8 +571,10 @@ export class Room {
 		if (changed.length === 0) return;
 		if (origin !== FANOUT_ORIGIN && origin !== null && typeof origin === 'object' && this.connections.has(origin as Connection)) {
 			const connection = origin as Connection;
-			for (const id of [...added, ...updated]) connection.awarenessClients.add(id);
+			const fresh = [...added, ...updated].filter((id) => !connection.awarenessClients.has(id));
+			for (const id of fresh) connection.awarenessClients.add(id);
 			for (const id of removed) connection.awarenessClients.delete(id);
+			this.#claimPresence(connection, fresh);
 		}
 		const local = origin !== FANOUT_ORIGIN;
 		for (const id of changed) (local ? this.#presenceLocal : this.#presenceRemote).add(id);
@@ -563,6 +600,24 @@ export class Room {
 			this.#deps.fanout.publish(this.meetingId, { kind: 'awareness', update: awarenessProtocol.encodeAwarenessUpdate(this.awareness, local) });
 		}
 	};
+
+	/**
+	 * A presence client id is the client's document id, visible to everyone in the meeting
+	 * before the client writes anything: it is claimed for the announcing invitation at once,
+	 * so nobody else can take it first and have the real owner's edits refused.
+	 */
+	#claimPresence(connection: Connection, clients: number[]): void {
+		const unclaimed = clients.filter((client) => !this.#owners.has(client));
+		if (unclaimed.length === 0 || !connection.canWrite) return;
+		const principal = principalOf(connection.access);
+		for (const client of unclaimed) this.#owners.set(client, principal);
+		this.#deps.storage.claimClients(this.meetingId, unclaimed, principal).then(
+			(owners) => {
+				for (const [client, owner] of owners) this.#owners.set(client, owner);
+			},
+			(error: unknown) => this.#log.warn({ err: (error as Error).message }, 'recording presence client ids failed')
+		);
+	}
 
 	/** Messages from other instances; applied while loading too (the load may have read the storage before they were stored). */
 	#onFanout = (message: FanoutMessage): void => {
@@ -677,6 +732,8 @@ export class Room {
 	}
 
 	#remove(connection: Connection): void {
+		const writer = this.#writers.get(connection);
+		if (writer?.presenceTimer) clearTimeout(writer.presenceTimer);
 		this.#writers.delete(connection);
 		if (!this.connections.delete(connection)) return;
 		if (connection.awarenessClients.size > 0 && this.#state === 'ready') {

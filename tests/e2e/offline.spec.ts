@@ -163,7 +163,7 @@ async function device(browser: Browser): Promise<Device> {
 }
 
 test('a meeting opened online reloads offline with its items, notes, decisions and assignments', async ({ browser }) => {
-	const meeting = await createMeeting(SERVER, 'Ledningsgrupp 9 juni');
+	const meeting = await createMeeting(SERVER, 'Ledningsgrupp 9 juni', { sample: false });
 	const laptop = await device(browser);
 	const page = await laptop.openMeeting(meeting);
 	await addItem(page, 'Välkommen');
@@ -189,7 +189,7 @@ test('a meeting opened online reloads offline with its items, notes, decisions a
 });
 
 test('two devices edit the same item offline and converge with every edit on the server, none twice', async ({ browser }) => {
-	const meeting = await createMeeting(SERVER, 'Samverkansgrupp');
+	const meeting = await createMeeting(SERVER, 'Samverkansgrupp', { sample: false });
 	const [one, two] = [await device(browser), await device(browser)];
 	const a = await one.openMeeting(meeting);
 	await addItem(a, 'Arbetsmiljö');
@@ -229,7 +229,7 @@ test('two devices edit the same item offline and converge with every edit on the
 });
 
 test('offline edits survive closing the page and reach the server when the network is back', async ({ browser }) => {
-	const meeting = await createMeeting(SERVER, 'Nämnd');
+	const meeting = await createMeeting(SERVER, 'Nämnd', { sample: false });
 	const laptop = await device(browser);
 	let page = await laptop.openMeeting(meeting);
 	await addItem(page, 'Ekonomi');
@@ -261,8 +261,8 @@ test('offline edits survive closing the page and reach the server when the netwo
 });
 
 test('the start page lists the meetings on this device offline; "Ta bort från enheten" removes one', async ({ browser }) => {
-	const kept = await createMeeting(SERVER, 'Styrelse');
-	const removed = await createMeeting(SERVER, 'Ledningsgrupp augusti');
+	const kept = await createMeeting(SERVER, 'Styrelse', { sample: false });
+	const removed = await createMeeting(SERVER, 'Ledningsgrupp augusti', { sample: false });
 	const laptop = await device(browser);
 	const page = await laptop.openMeeting(kept);
 	await addItem(page, 'Val av justerare');
@@ -319,7 +319,7 @@ test('the start page lists the meetings on this device offline; "Ta bort från e
 });
 
 test('a meeting removed from the device on its own page leaves nothing behind', async ({ browser }) => {
-	const meeting = await createMeeting(SERVER, 'Arbetsplatsträff');
+	const meeting = await createMeeting(SERVER, 'Arbetsplatsträff', { sample: false });
 	const laptop = await device(browser);
 	const page = await laptop.openMeeting(meeting);
 	await addItem(page, 'Information');
@@ -337,7 +337,7 @@ test('a meeting removed from the device on its own page leaves nothing behind', 
 });
 
 test('a meeting deleted while a device is offline says so when it comes back, and is not brought back', async ({ browser }) => {
-	const meeting = await createMeeting(SERVER, 'Extrainsatt nämnd');
+	const meeting = await createMeeting(SERVER, 'Extrainsatt nämnd', { sample: false });
 	const laptop = await device(browser);
 	const page = await laptop.openMeeting(meeting);
 	await addItem(page, 'Beslut om lokaler');
@@ -390,7 +390,7 @@ test('a meeting deleted while a device is offline says so when it comes back, an
 });
 
 test('a meeting never opened on this device says so offline, and opens by itself once online', async ({ browser }) => {
-	const meeting = await createMeeting(SERVER, 'Kommunstyrelsen');
+	const meeting = await createMeeting(SERVER, 'Kommunstyrelsen', { sample: false });
 	const phone = await device(browser);
 	const page = await phone.context.newPage();
 	await page.goto('/');
@@ -409,7 +409,7 @@ test('a meeting never opened on this device says so offline, and opens by itself
 });
 
 test('two tabs of one meeting keep each other up to date offline', async ({ browser }) => {
-	const meeting = await createMeeting(SERVER, 'Styrelsemöte');
+	const meeting = await createMeeting(SERVER, 'Styrelsemöte', { sample: false });
 	const laptop = await device(browser);
 	const first = await laptop.openMeeting(meeting);
 	await addItem(first, 'Verksamhetsplan');
