@@ -798,3 +798,33 @@ export class StoredChecks {
 		}
 	}
 }
+
+/**
+ * Worlds shared by the tests of a file, one per key, replaced once an attack got through
+ * (the observer no longer equals the model), so one leak never makes the next attack
+ * look like one. `registerAll` hands each clean world's final model to the stored check.
+ */
+export class WorldPool {
+	readonly #worlds = new Map<string, World>();
+	constructor(readonly origin: () => string, readonly options: { planned?: boolean } = {}) {}
+
+	async get(key: string): Promise<World> {
+		const world = this.#worlds.get(key);
+		if (world && world.organiser.closeCode === null && deepState(world.observer.doc) === deepState(world.model)) return world;
+		if (world) await world.close();
+		const fresh = await openWorld(this.origin(), this.options);
+		this.#worlds.set(key, fresh);
+		return fresh;
+	}
+
+	registerAll(checks: StoredChecks): void {
+		for (const [key, world] of this.#worlds) {
+			if (deepState(world.observer.doc) === deepState(world.model)) world.registerStored(`world ${key}`, checks);
+		}
+	}
+
+	async closeAll(): Promise<void> {
+		for (const world of this.#worlds.values()) await world.close();
+		this.#worlds.clear();
+	}
+}
