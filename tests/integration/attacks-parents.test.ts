@@ -296,7 +296,7 @@ describe('updates that depend on clocks the server does not hold', () => {
 	it.each(['member', 'adjuster', 'guest'] as Role[])(
 		'%s: the decoy chain (a struct at the chair’s clock S+1 and one of its own after it) never lands when the chair next syncs',
 		async (role) => {
-			const world = await pool.get(`${role}-pending`);
+			const world = await pool.get(`${role}-decoy`);
 			const chair = await world.connect('chair');
 			const chairId = chair.doc.clientID;
 			await world.honest(chair, (doc) => getItemNotes(doc, world.items.item1).insert(0, 'Ordföranden. '));
@@ -324,7 +324,7 @@ describe('updates that depend on clocks the server does not hold', () => {
 	it.each(['member', 'adjuster', 'guest'] as Role[])(
 		'%s: a struct of its own placed after the chair’s next (not yet written) event is never completed by the chair’s write',
 		async (role) => {
-			const world = await pool.get(`${role}-pending`);
+			const world = await pool.get(`${role}-pending-struct`);
 			const chair = await world.connect('chair');
 			const chairId = chair.doc.clientID;
 			await world.honest(chair, (doc) => getItemNotes(doc, world.items.item1).insert(0, 'Ordföranden. '));
@@ -346,7 +346,7 @@ describe('updates that depend on clocks the server does not hold', () => {
 	);
 
 	it.each(['member', 'adjuster', 'guest'] as Role[])('%s: a deletion of the chair’s next (not yet written) clock never strikes the chair’s event', async (role) => {
-		const world = await pool.get(`${role}-pending`);
+		const world = await pool.get(`${role}-pending-delete`);
 		const chair = await world.connect('chair');
 		const chairId = chair.doc.clientID;
 		await world.honest(chair, (doc) => getItemNotes(doc, world.items.item1).insert(0, 'O'));
