@@ -585,6 +585,10 @@ export interface World {
 	 * document must equal the model exactly (content, state vector, nothing pending).
 	 */
 	expectOnlyHonest(what: string): Promise<void>;
+	/** The organiser writes a new `header.place` and waits until the observer has it (broadcasts keep their order). */
+	sentinel(what: string): Promise<void>;
+	/** True when the observer's document equals the model (content, state vector, nothing pending). */
+	observerMatchesModel(): boolean;
 	/** Registers the model for the end-of-file storage and restart check. */
 	registerStored(what: string, checks: StoredChecks): void;
 	close(): Promise<void>;
@@ -692,10 +696,21 @@ export async function openWorld(origin: string, options: { planned?: boolean } =
 		accept(update) {
 			Y.applyUpdate(model, update);
 		},
-		async expectOnlyHonest(what) {
+		async sentinel(what) {
 			const place = `Sal ${++sentinelCounter}`;
 			await world.honest(organiser, (doc) => doc.getMap('header').set('place', place));
 			await waitFor(() => observer.doc.share.has('header') && (observer.doc.share.get('header')!._map.get('place')?.content.getContent()[0] === place), `${what}: the observer has the sentinel`);
+		},
+		observerMatchesModel() {
+			return (
+				deepState(observer.doc) === deepState(model) &&
+				JSON.stringify(stateVector(observer.doc)) === JSON.stringify(stateVector(model)) &&
+				observer.doc.store.pendingStructs === null &&
+				observer.doc.store.pendingDs === null
+			);
+		},
+		async expectOnlyHonest(what) {
+			await world.sentinel(what);
 			expect.soft(deepState(observer.doc), `${what}: the observer's document holds exactly the honest writes`).toBe(deepState(model));
 			expect.soft(stateVector(observer.doc), `${what}: the observer's state vector`).toEqual(stateVector(model));
 			expect.soft(observer.doc.store.pendingStructs, `${what}: nothing pending at the observer`).toBeNull();
@@ -810,7 +825,7 @@ export class WorldPool {
 
 	async get(key: string): Promise<World> {
 		const world = this.#worlds.get(key);
-		if (world && world.organiser.closeCode === null && deepState(world.observer.doc) === deepState(world.model)) return world;
+		if (world && world.organiser.closeCode === null && world.observerMatchesModel()) return world;
 		if (world) await world.close();
 		const fresh = await openWorld(this.origin(), this.options);
 		this.#worlds.set(key, fresh);
@@ -819,7 +834,7 @@ export class WorldPool {
 
 	registerAll(checks: StoredChecks): void {
 		for (const [key, world] of this.#worlds) {
-			if (deepState(world.observer.doc) === deepState(world.model)) world.registerStored(`world ${key}`, checks);
+			if (world.observerMatchesModel()) world.registerStored(`world ${key}`, checks);
 		}
 	}
 
