@@ -348,6 +348,8 @@ export interface Peer {
 	/** Bytes and count of awareness frames received. */
 	awarenessBytes: number;
 	awarenessFrames: number;
+	/** The largest awareness frame received, in bytes. */
+	largestAwarenessFrame: number;
 	/** The latest awareness state seen per client id (decoded without applying). */
 	presence: Map<number, unknown>;
 	/** Sends `update` as a sync update frame. */
@@ -389,6 +391,7 @@ export async function connectPeer(origin: string, meetingId: string, token: stri
 		framesSent: 0,
 		awarenessBytes: 0,
 		awarenessFrames: 0,
+		largestAwarenessFrame: 0,
 		presence: new Map(),
 		send(update) {
 			const encoder = encoding.createEncoder();
@@ -478,6 +481,7 @@ export async function connectPeer(origin: string, meetingId: string, token: stri
 		} else if (type === MESSAGE_AWARENESS) {
 			peer.awarenessFrames++;
 			peer.awarenessBytes += bytes.length;
+			peer.largestAwarenessFrame = Math.max(peer.largestAwarenessFrame, bytes.length);
 			const inner = decoding.createDecoder(decoding.readVarUint8Array(decoder));
 			const n = decoding.readVarUint(inner);
 			for (let i = 0; i < n; i++) {
