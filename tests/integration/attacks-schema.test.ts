@@ -519,11 +519,12 @@ async function runPoisons(role: Role, poisons: Poison[]): Promise<string[]> {
 			batch.map(async (poison) => {
 				const attacker = await world.connect(role, { label: `${role}: ${poison.name}` });
 				try {
-					let handMade: ((client: number) => Uint8Array) | void = undefined;
+					let handMade: ((client: number) => Uint8Array) | null = null;
 					const update = attacker.edit((doc) => {
-						handMade = poison.write(doc, world, role);
+						handMade = poison.write(doc, world, role) ?? null;
 					});
-					if (handMade) attacker.send((handMade as (client: number) => Uint8Array)(freshClientId()));
+					const built = handMade as ((client: number) => Uint8Array) | null;
+					if (built) attacker.send(built(freshClientId()));
 					else if (!update) return `${poison.name}: the poison changed nothing (test bug)`;
 					const outcome = await attacker.answer(5000).catch(() => 'no answer');
 					const invalidOnly = isRunner(role) || poison.own;
