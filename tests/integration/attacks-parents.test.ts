@@ -46,6 +46,7 @@ import {
 	freshClientId,
 	itemMap,
 	lastElementId,
+	lastStructOf,
 	mapEntryId,
 	notesOf,
 	openWorld,
@@ -177,6 +178,42 @@ describe('effective parents: where a struct really lands', () => {
 			await refusedHandMade(world, role, attack.name, attack.build);
 		});
 	}
+});
+
+describe('an overlap with one’s own held struct lands after that struct, whatever it declares', () => {
+	it.each(['member', 'adjuster', 'guest'] as Role[])('%s: a tail declared in notes after its own check-in entry lands in checkedIn as a string (refused)', async (role) => {
+		const world = await pool.get(`${role}-overlap`);
+		const peer = await world.connect(role, { mirror: false });
+		const own = freshClientId();
+		const participant = world.participants[OWN[role]];
+		const checkIn = encodeUpdate({ structs: [{ client: own, clock: 0, origin: mapEntryId(participantMap(world.model, participant), 'checkedIn'), content: { kind: 'any', values: [true] } }] });
+		peer.send(checkIn);
+		await peer.acked();
+		world.accept(checkIn);
+		peer.send(
+			encodeUpdate({ structs: [{ client: own, clock: 0, parent: { item: typeId(notesOf(world.model, world.items.item1)) }, content: { kind: 'string', text: 'ja' } }] })
+		);
+		await expectRefused(peer, 'forbidden-or-invalid', `${role}: overlap tail into its own checkedIn`);
+		await peer.close();
+		await world.expectOnlyHonest(`${role}: overlap tail into its own checkedIn`);
+	});
+
+	it('chair: a tail declared in notes after its own events entry lands in events as text (invalid)', async () => {
+		const world = await pool.get('chair-overlap');
+		const chair = await world.connect('chair');
+		const chairId = chair.doc.clientID;
+		await world.honest(chair, (doc) => void startItem(doc, world.items.item2));
+		const last = lastStructOf(world.model, chairId);
+		expect(last.id).toEqual(lastElementId(world.model.getArray('events')));
+		chair.send(
+			encodeUpdate({
+				structs: [{ client: chairId, clock: last.id.clock, parent: { item: typeId(notesOf(world.model, world.items.item1)) }, content: { kind: 'string', text: 'xy' } }]
+			})
+		);
+		await expectRefused(chair, 'invalid', 'chair: overlap tail into events');
+		await chair.close();
+		await world.expectOnlyHonest('chair: overlap tail into events');
+	});
 });
 
 describe('deletions count where the deleted struct lives', () => {
