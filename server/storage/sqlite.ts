@@ -49,6 +49,13 @@ CREATE TABLE IF NOT EXISTS updates (
 	data BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS updates_meeting_seq ON updates(meeting_id, seq);
+CREATE TABLE IF NOT EXISTS client_owners (
+	meeting_id TEXT NOT NULL REFERENCES meetings(id),
+	client_id INTEGER NOT NULL,
+	principal TEXT NOT NULL,
+	claimed_at TEXT NOT NULL,
+	PRIMARY KEY (meeting_id, client_id)
+) WITHOUT ROWID;
 `;
 
 interface MeetingRow {
@@ -161,6 +168,7 @@ export class SqliteStorage implements MeetingStorage, GroupStorage {
 			if (marked.changes === 0) return false;
 			db.prepare('DELETE FROM updates WHERE meeting_id = ?').run(id);
 			db.prepare('DELETE FROM snapshots WHERE meeting_id = ?').run(id);
+			db.prepare('DELETE FROM client_owners WHERE meeting_id = ?').run(id);
 			return true;
 		});
 		return remove.immediate();
@@ -254,6 +262,28 @@ export class SqliteStorage implements MeetingStorage, GroupStorage {
 			}
 		});
 		compact.immediate();
+	}
+
+	async loadClientOwners(meetingId: string): Promise<Map<number, string>> {
+		const rows = this.#prepare('SELECT client_id, principal FROM client_owners WHERE meeting_id = ?').all(meetingId) as {
+			client_id: number;
+			principal: string;
+		}[];
+		return new Map(rows.map((row) => [row.client_id, row.principal]));
+	}
+
+	async claimClients(meetingId: string, clients: readonly number[], principal: string): Promise<Map<number, string>> {
+		const claim = this.#prepare('INSERT OR IGNORE INTO client_owners (meeting_id, client_id, principal, claimed_at) VALUES (?, ?, ?, ?)');
+		const owner = this.#prepare('SELECT principal FROM client_owners WHERE meeting_id = ? AND client_id = ?');
+		const at = new Date().toISOString();
+		return this.#conn.transaction(() => {
+			const owners = new Map<number, string>();
+			for (const client of clients) {
+				claim.run(meetingId, client, principal, at);
+				owners.set(client, (owner.get(meetingId, client) as { principal: string }).principal);
+			}
+			return owners;
+		}).immediate();
 	}
 
 	// Meeting groups (group-types.ts): delegated so the group tables stay in their own file.

@@ -126,6 +126,16 @@ export interface MeetingStorage {
 	 */
 	compact(meetingId: string): Promise<void>;
 
+	// ---- who wrote under which Yjs client id (docs/security.md, "Client ids")
+
+	/** The principal (invitation id) that first used each Yjs client id in the meeting. */
+	loadClientOwners(meetingId: string): Promise<Map<number, string>>;
+	/**
+	 * Records `principal` as the owner of each of `clients` that nobody owns yet, atomically
+	 * per id (the first claim wins, across every instance), and returns the owner of each id.
+	 */
+	claimClients(meetingId: string, clients: readonly number[], principal: string): Promise<Map<number, string>>;
+
 	// ---- minutes approval and versions (docs/minutes.md)
 
 	/** Records a ready or an approval; a repeat of the same (meeting, action, participant) keeps the first. */

@@ -89,7 +89,7 @@ describe('justering of the seed meeting', () => {
 	let sealed: string;
 
 	beforeAll(async () => {
-		meeting = await createMeeting(server.origin, 'Södertörnskommunernas ledningsgrupp');
+		meeting = await createMeeting(server.origin, 'Södertörnskommunernas ledningsgrupp', { sample: false });
 		writer = client(meeting);
 		reader = client(meeting);
 		await Promise.all([writer.synced(), reader.synced()]);
@@ -227,7 +227,7 @@ describe('justering of the seed meeting', () => {
 
 describe('justering of a protokoll', () => {
 	it('needs the chair as well as the adjuster', async () => {
-		const meeting = await createMeeting(server.origin, 'Nämnd');
+		const meeting = await createMeeting(server.origin, 'Nämnd', { sample: false });
 		const writer = client(meeting);
 		await writer.synced();
 		const seed = buildLedningsgrupp20230609({ doc: writer.doc });
