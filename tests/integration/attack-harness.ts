@@ -737,8 +737,8 @@ export type Refusal = 'forbidden' | 'invalid' | 'forbidden-or-invalid';
 
 const REFUSAL_CLOSE: Record<Refusal, number[]> = {
 	forbidden: [CLOSE.FORBIDDEN],
-	invalid: [4422],
-	'forbidden-or-invalid': [CLOSE.FORBIDDEN, 4422]
+	invalid: [CLOSE.INVALID],
+	'forbidden-or-invalid': [CLOSE.FORBIDDEN, CLOSE.INVALID]
 };
 const REFUSAL_NOTICE: Record<Refusal, string[]> = {
 	forbidden: ['forbidden'],

@@ -18,6 +18,7 @@ import fc from 'fast-check';
 import { generateKeyBetween } from 'fractional-indexing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { CLOSE } from '../../src/lib/protocol/index.ts';
 import {
 	type AttackServer,
 	type Content,
@@ -528,7 +529,7 @@ async function runPoisons(role: Role, poisons: Poison[]): Promise<string[]> {
 					else if (!update) return `${poison.name}: the poison changed nothing (test bug)`;
 					const outcome = await attacker.answer(5000).catch(() => 'no answer');
 					const invalidOnly = isRunner(role) || poison.own;
-					const closes = invalidOnly ? [4422] : [4403, 4422];
+					const closes: number[] = invalidOnly ? [CLOSE.INVALID] : [CLOSE.FORBIDDEN, CLOSE.INVALID];
 					const notices = invalidOnly ? ['invalid'] : ['forbidden', 'invalid'];
 					if (outcome === 'saved') return `${poison.name}: acknowledged (SAVED)`;
 					if (outcome !== 'refused') return `${poison.name}: ${outcome}`;
