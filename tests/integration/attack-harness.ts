@@ -630,7 +630,7 @@ let sentinelCounter = 0;
  * organiser (whose last write is the live flow's `item_started`), one link per role.
  */
 export async function openWorld(origin: string, options: { planned?: boolean } = {}): Promise<World> {
-	const created = await createMeeting(origin, 'Nämnden');
+	const created = await createMeeting(origin, 'Nämnden', { sample: false });
 	const peers: Peer[] = [];
 	const organiser = await connectPeer(origin, created.id, created.token, 'organiser');
 	peers.push(organiser);

@@ -116,7 +116,7 @@ describe.skipIf(!available)('two instances on PostgreSQL + Redis, the attacker o
 				]
 			})
 		);
-		await expectRefused(attacker, 'forbidden', `${role} on B overlapping`);
+		await expectRefused(attacker, 'forbidden-or-invalid', `${role} on B overlapping`);
 		await expectOnlyHonestOnBoth(world, observerB, `${role} on B overlapping`);
 	});
 
