@@ -172,6 +172,9 @@ describe('any sequence of honest and hostile updates', () => {
 				const runnerDoc = new Y.Doc();
 				Y.applyUpdate(runnerDoc, Y.encodeStateAsUpdate(world.model));
 				const byRunner = async (peer: Peer, fn: (doc: Y.Doc) => void) => Y.applyUpdate(runnerDoc, await world.honest(peer, fn));
+				// The chair writes first, so its client id is its own before anyone can forge it: an id nobody
+				// has written under yet belongs to whoever uses it first (squatting is outside this property).
+				await byRunner(chair, (doc) => getItemNotes(doc, world.items.item2).insert(0, 'Ordföranden: '));
 
 				for (const step of actions) {
 					switch (step.kind) {
