@@ -84,8 +84,12 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 				REVOKED_CLOSE.reason
 			);
 			if (closed > 0) log.info({ meetingId, closed }, 'connections of revoked invitations closed');
+			fanout.publish(meetingId, { kind: 'revoked', invitationIds: [...invitationIds] });
 		},
-		closeDeletedRoom: (meetingId) => rooms.remove(meetingId)
+		closeDeletedRoom: (meetingId) => {
+			fanout.publish(meetingId, { kind: 'deleted' });
+			return rooms.remove(meetingId);
+		}
 	});
 	const app = await loadAppHandler(config.appHandlerPath, log);
 	const server = http.createServer(

@@ -28,7 +28,7 @@ import { buffer, bytes, transaction } from './postgres-common.ts';
 import { GROUPS_MIGRATION, PostgresGroups } from './postgres-groups.ts';
 import * as minutes from './postgres-minutes.ts';
 import * as invitations from './postgres-invitations.ts';
-import type { ApprovalRecord, InvitationRecord, MeetingRecord, MeetingStorage, MinutesSeal, TokenRecord, VersionLinks } from './types.ts';
+import type { ApprovalRecord, RequiredApprover, InvitationRecord, MeetingRecord, MeetingStorage, MinutesSeal, TokenRecord, VersionLinks } from './types.ts';
 
 interface Migration {
 	version: number;
@@ -87,7 +87,8 @@ CREATE TABLE client_owners (
 	PRIMARY KEY (meeting_id, client_id)
 );
 `
-	}
+	},
+	{ version: 6, name: 'who must approve, fixed at ready', sql: minutes.REQUIRED_APPROVERS_MIGRATION }
 ];
 
 interface MeetingRow {
@@ -376,6 +377,18 @@ export class PostgresStorage implements MeetingStorage, GroupStorage {
 
 	listApprovals(meetingId: string): Promise<ApprovalRecord[]> {
 		return minutes.listApprovals(this.#db, meetingId);
+	}
+
+	setRequiredApprovers(meetingId: string, approvers: readonly RequiredApprover[]): Promise<void> {
+		return minutes.setRequiredApprovers(this.#db, meetingId, approvers);
+	}
+
+	getRequiredApprovers(meetingId: string): Promise<RequiredApprover[] | null> {
+		return minutes.getRequiredApprovers(this.#db, meetingId);
+	}
+
+	freezeMeeting(meetingId: string, at: string): Promise<boolean> {
+		return minutes.freezeMeeting(this.#db, meetingId, at);
 	}
 
 	sealMinutes(seal: MinutesSeal): Promise<boolean> {

@@ -17,7 +17,7 @@ import * as Y from 'yjs';
 import type { GroupMeetingRecord, GroupRecord, GroupStorage, NewGroupMeeting } from './group-types.ts';
 import { GROUP_SCHEMA, SqliteGroups } from './sqlite-groups.ts';
 import * as minutes from './sqlite-minutes.ts';
-import type { ApprovalRecord, InvitationRecord, MeetingRecord, MeetingStorage, MinutesSeal, TokenRecord, VersionLinks } from './types.ts';
+import type { ApprovalRecord, RequiredApprover, InvitationRecord, MeetingRecord, MeetingStorage, MinutesSeal, TokenRecord, VersionLinks } from './types.ts';
 import * as invitations from './sqlite-invitations.ts';
 
 const SCHEMA = `
@@ -219,14 +219,14 @@ export class SqliteStorage implements MeetingStorage, GroupStorage {
 		return read();
 	}
 
-	/** Refuses (throws) once the meeting is deleted: a room still open elsewhere must not bring it back. */
+	/** Refuses (throws) once the meeting is frozen or deleted: a room still open elsewhere must not change or bring it back. */
 	async appendUpdate(meetingId: string, update: Uint8Array): Promise<void> {
 		const inserted = this.#prepare(
 			`INSERT INTO updates (meeting_id, data)
-			 SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM meetings WHERE id = ? AND deleted_at IS NOT NULL)`
+			 SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM meetings WHERE id = ? AND (frozen_at IS NOT NULL OR deleted_at IS NOT NULL))`
 		)
 			.run(meetingId, Buffer.from(update), meetingId);
-		if (inserted.changes === 0) throw new Error(`meeting ${meetingId} is deleted: update not stored`);
+		if (inserted.changes === 0) throw new Error(`meeting ${meetingId} is frozen or deleted: update not stored`);
 	}
 
 	async countUpdates(meetingId: string): Promise<number> {
@@ -315,6 +315,18 @@ export class SqliteStorage implements MeetingStorage, GroupStorage {
 
 	async listApprovals(meetingId: string): Promise<ApprovalRecord[]> {
 		return minutes.listApprovals(this.#conn, meetingId);
+	}
+
+	async setRequiredApprovers(meetingId: string, approvers: readonly RequiredApprover[]): Promise<void> {
+		minutes.setRequiredApprovers(this.#conn, meetingId, approvers);
+	}
+
+	async getRequiredApprovers(meetingId: string): Promise<RequiredApprover[] | null> {
+		return minutes.getRequiredApprovers(this.#conn, meetingId);
+	}
+
+	async freezeMeeting(meetingId: string, at: string): Promise<boolean> {
+		return minutes.freezeMeeting(this.#conn, meetingId, at);
 	}
 
 	async sealMinutes(seal: MinutesSeal): Promise<boolean> {

@@ -576,6 +576,17 @@ export class Room {
 				awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, FANOUT_ORIGIN);
 				return;
 			}
+			if (message.kind === 'revoked') {
+				for (const connection of [...this.connections]) {
+					const id = connection.access.invitationId;
+					if (id !== null && message.invitationIds.includes(id)) connection.close(CLOSE.UNAUTHORIZED, 'invitation revoked');
+				}
+				return;
+			}
+			if (message.kind === 'deleted') {
+				for (const connection of [...this.connections]) connection.close(CLOSE.NOT_FOUND, 'meeting deleted');
+				return;
+			}
 			this.#applied = null;
 			Y.applyUpdate(this.doc, message.update, FANOUT_ORIGIN);
 			const effective = this.#applied as Uint8Array | null;
