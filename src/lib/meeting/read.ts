@@ -21,12 +21,8 @@ import { plain, plainString, personResolver, readParticipant, type Plain, type R
 import { flattenAgenda, type FlatItem } from './structure.js';
 import {
 	ASSIGNMENT_STATUSES,
-	ATTENDANCES,
 	ITEM_KINDS,
 	MEETING_KINDS,
-	PARTICIPANT_ROLES,
-	PARTICIPANT_SECTIONS,
-	SEATS,
 	type AgendaItemView,
 	type AssignmentView,
 	type ConflictOfInterestView,
@@ -34,7 +30,6 @@ import {
 	type DocumentLinkView,
 	type HeaderView,
 	type ItemKind,
-	type ItemScope,
 	type MeetingView,
 	type ParkingDestination,
 	type ParkingLotEntryView,

@@ -12,7 +12,6 @@
  * ahead of the queue, ends the speaker, and may set a speaking-time limit for the item.
  */
 import * as Y from 'yjs';
-import { generateKeyBetween } from 'fractional-indexing';
 import { invalid, invalidState, notFound } from './errors.js';
 import { getLiveEntity, readNumber, requireWritable, roots } from './doc.js';
 import { entriesFor, formalRoots, idArg, pairKey, plainRecord, str, type Plain } from './formal-doc.js';

@@ -5,8 +5,9 @@
  * operations on `doc`; nothing else writes the document.
  */
 import type * as Y from 'yjs';
-import { readLiveState, readMeeting, observeMeeting, type MeetingView, type AgendaItemView } from '$lib/meeting';
+import { admitHands, readLiveState, readMeeting, observeMeeting, type MeetingView, type AgendaItemView } from '$lib/meeting';
 import type { MeetingSession, SessionStatus } from '$lib/sync';
+import { meetingAccess } from '$lib/api/invitations';
 
 /** Roles (from the server) that run the meeting: they see the chair's controls. */
 const RUNNING_ROLES = new Set(['organiser', 'chair', 'secretary']);
@@ -42,6 +43,19 @@ function identityKey(meetingId: string): string {
 	return `motesrum:me:${meetingId}`;
 }
 
+function permissionsKey(meetingId: string): string {
+	return `motesrum:permissions:${meetingId}`;
+}
+
+function readCachedPermissions(meetingId: string): string[] | null {
+	try {
+		const value: unknown = JSON.parse(globalThis.localStorage?.getItem(permissionsKey(meetingId)) ?? 'null');
+		return Array.isArray(value) && value.every((p) => typeof p === 'string') ? value : null;
+	} catch {
+		return null;
+	}
+}
+
 export class MeetingState {
 	readonly session: MeetingSession;
 	readonly doc: Y.Doc;
@@ -61,6 +75,11 @@ export class MeetingState {
 	error = $state<string | null>(null);
 	/** Wall clock for the running timer; ticks only while an item is current. */
 	now = $state(Date.now());
+	/**
+	 * What the server says this link may do (`permissions` of GET /api/meetings/:id), kept on
+	 * the device for offline use; null until known. Controls of formal procedure follow it.
+	 */
+	permissions = $state.raw<readonly string[] | null>(null);
 
 	#unsubscribe: (() => void)[] = [];
 	#typingTimer: ReturnType<typeof setTimeout> | null = null;
@@ -78,11 +97,15 @@ export class MeetingState {
 		this.lastCurrentItemId = this.view.live.currentItemId;
 		this.status = session.status;
 		this.myParticipantId = globalThis.localStorage?.getItem(identityKey(session.meetingId)) ?? null;
+		this.permissions = readCachedPermissions(session.meetingId);
+		void this.#loadPermissions();
 		this.#unsubscribe.push(
 			session.subscribe((status) => (this.status = status)),
 			observeMeeting(this.doc, (view) => {
 				if (view.live.currentItemId) this.lastCurrentItemId = view.live.currentItemId;
 				this.view = view;
+				// After the transaction that delivered the hand, not inside its observer.
+				queueMicrotask(() => this.#admitHands());
 				this.#updateTicking();
 				// The chair moved on, or my participant's name changed: the others should see it.
 				const presence = this.session.awareness.getLocalState() as AwarenessFields | null;
@@ -108,6 +131,16 @@ export class MeetingState {
 	/** Chair controls and agenda preparation. */
 	get canRun(): boolean {
 		return this.canEdit && this.role !== null && RUNNING_ROLES.has(this.role);
+	}
+
+	/** Runs the speaker list and votes: the server grants `live.control`. */
+	get mayRunFormal(): boolean {
+		return this.canEdit && this.permissions !== null && this.permissions.includes('live.control');
+	}
+
+	/** May act for themselves (raise a hand, vote): the server grants `document.write` and we know who they are. */
+	get mayActForSelf(): boolean {
+		return this.canEdit && this.permissions !== null && this.permissions.includes('document.write') && this.me !== null;
 	}
 
 	/** The person chosen on this device, else the one a personal invitation is for. */
@@ -197,6 +230,34 @@ export class MeetingState {
 			itemId: this.shownItemId,
 			following: this.following
 		});
+	}
+
+	async #loadPermissions(): Promise<void> {
+		try {
+			const access = await meetingAccess(this.session.meetingId, this.token);
+			this.permissions = access.permissions;
+			globalThis.localStorage?.setItem(permissionsKey(this.session.meetingId), JSON.stringify(access.permissions));
+			this.#admitHands();
+		} catch {
+			// Offline or refused: keep what the device last heard; the server enforces it regardless.
+		}
+	}
+
+	/**
+	 * On the device of someone who runs the meeting: queue the hands this replica sees for the
+	 * first time, so the speaker list follows the order hands reached the meeting. Writes only
+	 * when a hand is new (no loop through the observer).
+	 */
+	#admitHands(): void {
+		if (!this.mayRunFormal || this.#unsubscribe.length === 0) return;
+		for (const itemId of new Set([this.view.live.currentItemId, this.shownItemId])) {
+			if (itemId === null || !this.view.agenda.some((item) => item.id === itemId)) continue;
+			try {
+				admitHands(this.doc, itemId);
+			} catch (error) {
+				this.error = error instanceof Error ? error.message : String(error);
+			}
+		}
 	}
 
 	/** Whether the timer should show seconds and tick each second (not with reduced motion). */
