@@ -124,4 +124,6 @@ export interface MinutesOptions {
 	approval?: ApprovalState | null;
 	/** The id of the meeting this one corrects (from the document header or the server). */
 	previousVersionId?: string | null;
+	/** The public version (offentlig): confidential items print their title and legal ground only. */
+	publicVersion?: boolean;
 }
