@@ -27,8 +27,9 @@ import type { GroupMeetingRecord, GroupRecord, GroupStorage, NewGroupMeeting } f
 import { buffer, bytes, transaction } from './postgres-common.ts';
 import { GROUPS_MIGRATION, PostgresGroups } from './postgres-groups.ts';
 import * as minutes from './postgres-minutes.ts';
+import * as notices from './postgres-notices.ts';
 import * as invitations from './postgres-invitations.ts';
-import type { ApprovalRecord, InvitationRecord, MeetingRecord, MeetingStorage, MinutesSeal, TokenRecord, VersionLinks } from './types.ts';
+import type { ApprovalRecord, InvitationRecord, MeetingRecord, MeetingStorage, MinutesSeal, NoticeRecord, TokenRecord, VersionLinks } from './types.ts';
 
 interface Migration {
 	version: number;
@@ -74,7 +75,8 @@ CREATE INDEX updates_meeting_seq ON updates(meeting_id, seq);
 	},
 	{ version: 2, name: 'minutes approvals, seals, versions', sql: minutes.MINUTES_MIGRATION },
 	{ version: 3, name: 'meeting groups', sql: GROUPS_MIGRATION },
-	{ version: 4, name: 'invitations: token ids and participants', sql: invitations.INVITATIONS_MIGRATION }
+	{ version: 4, name: 'invitations: token ids and participants', sql: invitations.INVITATIONS_MIGRATION },
+	{ version: 5, name: 'notices of approved minutes (anslag)', sql: notices.NOTICES_MIGRATION }
 ];
 
 interface MeetingRow {
@@ -353,5 +355,15 @@ export class PostgresStorage implements MeetingStorage, GroupStorage {
 
 	getVersionLinks(meetingId: string): Promise<VersionLinks> {
 		return minutes.getVersionLinks(this.#db, meetingId);
+	}
+
+	// ---- notice of approved minutes (anslag): the SQL is in postgres-notices.ts
+
+	setNotice(record: NoticeRecord): Promise<void> {
+		return notices.setNotice(this.#db, record);
+	}
+
+	getNotice(meetingId: string): Promise<NoticeRecord | null> {
+		return notices.getNotice(this.#db, meetingId);
 	}
 }

@@ -21,7 +21,7 @@ import type {
 	ParticipantView
 } from '../meeting/index.js';
 import { isoDate, joinList, longDate, dateTime, timeSpan } from './format.js';
-import { confidentialBlocks, formalItemBlocks, seatDetails, votingListAppendices, votingListNumbers } from './formal.js';
+import { confidentialBlocks, formalItemBlocks, noticeBlock, seatDetails, votingListAppendices, votingListNumbers } from './formal.js';
 import type {
 	ApprovalState,
 	ItemBlock,
@@ -577,8 +577,17 @@ export function buildMinutes(view: MeetingView, options: MinutesOptions = {}): M
 			...votingListAppendices(view, context.appendices, locale)
 		],
 		signatures: signatureColumns(context, options.approval),
-		seal: sealOf(context, options.approval)
+		seal: sealOf(context, options.approval),
+		notice: noticeOf(context, options)
 	};
+}
+
+function noticeOf(context: Context, options: MinutesOptions): Minutes['notice'] {
+	const approvedAt = options.approval?.approvedAt;
+	if (!options.notice || !approvedAt) return null;
+	const { view, locale } = context;
+	const body = view.header.groupName ?? view.header.title;
+	return noticeBlock(options.notice, { body, meetingDate: view.header.date, approvedAt }, locale);
 }
 
 /**
@@ -612,6 +621,7 @@ export function buildExtract(view: MeetingView, itemId: string, options: Minutes
 		participants: [],
 		body: [...sections, ...recipients, ...votingListAppendices(view, context.appendices, locale, itemId)],
 		signatures: signatureColumns(context, options.approval),
-		seal: sealOf(context, options.approval)
+		seal: sealOf(context, options.approval),
+		notice: noticeOf(context, options)
 	};
 }

@@ -42,4 +42,46 @@ describe('formal procedure in the minutes', () => {
 		// The public item that was voted on by name keeps its voting list.
 		expect(open).toContain('Bilaga 1: Omröstningslista, § 2');
 	});
+
+	it('prints "Bevis om anslag" after approval with the computed end of the appeal period', () => {
+		const { doc, members } = buildHeldFormalMeeting();
+		const approval = {
+			ready: null,
+			approvals: [{ participantId: members[0], name: 'Anna Andersson', role: 'chair' as const, at: '2023-06-12T08:00:00.000Z' }],
+			pending: [],
+			frozenAt: '2023-06-12T08:00:00.000Z',
+			approvedAt: '2023-06-12T08:00:00.000Z',
+			fingerprint: 'ab'.repeat(32),
+			previousVersionId: null,
+			nextVersionId: null
+		};
+		const notice = {
+			meetingId: 'm',
+			postedOn: '2023-06-13',
+			takeDownOn: '2023-07-05',
+			keptAt: 'Stadsbyggnadskontoret, Storgatan 1',
+			recordedBy: 'Lena Lund',
+			recordedAt: '2023-06-13T07:00:00.000Z'
+		};
+		const text = renderText(buildMinutes(readMeeting(doc), { approval, notice }));
+		const block = text.slice(text.indexOf('Bevis om anslag'));
+		expect(block).toBe(
+			[
+				'Bevis om anslag',
+				'',
+				'Organ: Byggnadsnämnden',
+				'Sammanträdesdatum: 9 juni 2023',
+				'Protokollet justerat: 12 juni 2023',
+				'Datum då anslaget sätts upp: 13 juni 2023',
+				'Datum då anslaget tas ned: 5 juli 2023',
+				'Förvaringsplats för protokollet: Stadsbyggnadskontoret, Storgatan 1',
+				'Tiden för överklagande går ut: 4 juli 2023',
+				'',
+				'Underskrift ________________________________',
+				''
+			].join('\n')
+		);
+		// Not before approval.
+		expect(renderText(buildMinutes(readMeeting(doc), { notice }))).not.toContain('Bevis om anslag');
+	});
 });

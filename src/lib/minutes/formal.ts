@@ -7,7 +7,8 @@
  */
 import { m } from '../paraglide/messages.js';
 import type { AgendaItemView, DecisionRoundView, MeetingView, ParticipantView, PropositionView } from '../meeting/index.js';
-import { joinList } from './format.js';
+import { isoDate, joinList, longDate } from './format.js';
+import { appealEndsOn, type NoticeRecord } from './notice.js';
 import type { ItemBlock, MinutesBlock, MinutesLocale } from './types.js';
 
 /** "Byggnadsnämnden" → "byggnadsnämnden", "Styrelsen" → "styrelsen"; otherwise "nämnden". */
@@ -196,4 +197,29 @@ export function votingListAppendices(
 		}
 	}
 	return out;
+}
+
+/**
+ * "Bevis om anslag", printed after the signatures: organ, meeting date, approval date, the
+ * notice's dates, where the minutes are kept, when the appeal period ends, a signature line.
+ */
+export function noticeBlock(
+	notice: NoticeRecord,
+	meeting: { body: string; meetingDate: string | null; approvedAt: string },
+	locale: MinutesLocale
+): { heading: string; lines: string[] } {
+	const date = (value: string) => longDate(value, locale, false);
+	const rows: [string, string][] = [
+		[m.minutes_doc_notice_body({}, { locale }), meeting.body],
+		...(meeting.meetingDate ? [[m.minutes_doc_notice_meeting_date({}, { locale }), date(meeting.meetingDate)] as [string, string]] : []),
+		[m.minutes_doc_notice_approved({}, { locale }), date(isoDate(meeting.approvedAt))],
+		[m.minutes_doc_notice_posted({}, { locale }), date(notice.postedOn)],
+		[m.minutes_doc_notice_take_down({}, { locale }), date(notice.takeDownOn)],
+		[m.minutes_doc_notice_kept_at({}, { locale }), notice.keptAt],
+		[m.minutes_doc_notice_appeal_ends({}, { locale }), date(appealEndsOn(notice.postedOn))]
+	];
+	return {
+		heading: m.minutes_doc_notice_heading({}, { locale }),
+		lines: [...rows.map(([label, value]) => `${label}: ${value}`), '', m.minutes_doc_notice_signature({}, { locale })]
+	};
 }
