@@ -40,6 +40,8 @@ async function invite(page: Page, meeting: { id: string; token: string }, body: 
 async function device(browser: Browser, url: string, viewport = PHONE): Promise<Page> {
 	const page = await (await newContext(browser, viewport)).newPage();
 	await page.goto(url.replace(/^https?:\/\/[^/]+/, ''));
+	// The fourth browser on a busy shared machine can take longer than one expect's timeout to start.
+	await expect(page.getByRole('tablist', { name: 'Mötets delar' })).toBeVisible({ timeout: 30_000 });
 	await expectReady(page);
 	return page;
 }
@@ -47,9 +49,11 @@ async function device(browser: Browser, url: string, viewport = PHONE): Promise<
 const queueOf = (page: Page) => page.getByTestId('speaker-queue').getByRole('listitem');
 
 test('speaker list, named and secret votes, jäv and quorum on four devices', async ({ browser }) => {
+	// Four browser contexts on a shared 2-core machine: the steps are many, not slow.
+	test.setTimeout(240_000);
 	const formal = buildFormalMeeting();
-	const { doc, members, deputies, items, original } = formal;
-	const secretMotion = addProposition(doc, items.personal, {
+	const { doc, members, items } = formal;
+	addProposition(doc, items.personal, {
 		kind: 'motion',
 		text: 'Anställningen fortsätter.',
 		mover: { participantId: members[1] }
@@ -60,7 +64,6 @@ test('speaker list, named and secret votes, jäv and quorum on four devices', as
 	for (const id of members.slice(3, 8)) setItemScope(doc, id, { scope: 'except', itemIds: [items.personal] });
 	openMeeting(doc);
 	startItem(doc, items.detaljplan);
-	expect(original && secretMotion).toBeTruthy();
 
 	const setup = await (await newContext(browser)).newPage();
 	const meeting = await seed(setup, doc);
@@ -80,7 +83,7 @@ test('speaker list, named and secret votes, jäv and quorum on four devices', as
 	await expect(queueOf(chair)).toHaveText([/Ingrid Isaksson/, /Bertil Berg.*begär replik/]);
 	await expect(bertil.getByText(/ordning i vilken begäran nådde mötet/)).toBeVisible();
 	await chair.getByRole('button', { name: 'Replik för Bertil Berg' }).click();
-	await expect(queueOf(ingrid)).toHaveText([/^Bertil Berg\s+replik$/, /^Ingrid Isaksson\s\(du\)$/]);
+	await expect(queueOf(ingrid)).toHaveText([/^Bertil Berg\s+replik/, /^Ingrid Isaksson\s\(du\)/]);
 	await chair.getByRole('button', { name: 'Ge ordet till nästa' }).click();
 	for (const page of [ingrid, observer, bertil]) await expect(page.getByTestId('speaking-now')).toContainText('Replik: Bertil Berg');
 	await expect(observer.getByTestId('speaking-now')).toContainText('Nästa: Ingrid Isaksson');
@@ -159,9 +162,9 @@ test('speaker list, named and secret votes, jäv and quorum on four devices', as
 	await expect(observer.getByTestId('vote-progress')).toHaveText('3 av 5 har röstat.');
 	await chair.getByRole('button', { name: 'Avsluta omröstningen' }).click();
 	await expect(observer.getByTestId('vote-result')).toHaveText('Resultat: Ja 2, Nej 1, Avstår 0, ej röstat 2.');
-	await expect(observer.getByTestId('vote-table')).toHaveCount(1);
+	// Counted without names: no voting list for a secret vote.
+	await expect(observer.getByTestId('vote-table')).toHaveCount(0);
 	await expectNoAxeViolations(observer, 'an observer’s phone after the votes');
-	expect(deputies.length).toBe(2);
 });
 
 test('the minutes in protokoll wording, the public version, justering and the notice', async ({ browser }) => {
