@@ -143,11 +143,13 @@ test('speaker list, named and secret votes, jäv and quorum on four devices', as
 	await chair.getByRole('button', { name: 'Nästa punkt' }).click();
 	await expect(bertil.getByTestId('confidential')).toHaveText('Sekretess enligt OSL 39 kap. 3 §');
 	await expect(observer.getByTestId('quorum')).toHaveText(/Inte beslutför: 4 av 9 ledamöter deltar i punkten, minst 5 krävs/);
+	await expect(chair.getByTestId('decision-quorum-warning')).toBeVisible();
 	await chair.getByRole('tab', { name: /Deltagare/ }).click();
 	await chair.getByRole('button', { name: 'Redigera Jonas Jakobsson' }).click();
 	await chair.getByLabel('Tjänstgörande ersättare').check();
 	await expect(observer.getByTestId('quorum')).toHaveText(/Beslutför: 5 av 9/);
 	await chair.getByRole('tab', { name: /Punkt/ }).click();
+	await expect(chair.getByTestId('decision-quorum-warning')).toHaveCount(0);
 
 	// --- A secret vote: counted without names.
 	await chair.getByLabel('Sluten').check();
