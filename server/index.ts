@@ -19,7 +19,8 @@ import { SqliteStorage } from './storage/sqlite.ts';
 import type { MeetingStorage } from './storage/types.ts';
 import { type Fanout, singleInstance } from './sync/fanout.ts';
 import { RedisFanout } from './sync/redis-fanout.ts';
-import { type SyncPolicy, defaultPolicy } from './sync/policy.ts';
+import type { SyncPolicy } from './sync/policy.ts';
+import { rolePolicy } from './sync/role-policy.ts';
 import { RoomManager } from './sync/rooms.ts';
 import { createUpgradeHandler } from './sync/upgrade.ts';
 
@@ -48,7 +49,7 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 		parts.storage ??
 		(config.databaseUrl ? new PostgresStorage(config.databaseUrl, { log }) : SqliteStorage.inDataDir(config.dataDir));
 	const fanout = parts.fanout ?? (config.redisUrl ? new RedisFanout(config.redisUrl, { log }) : singleInstance);
-	const policy = parts.policy ?? defaultPolicy;
+	const policy = parts.policy ?? rolePolicy;
 	try {
 		await storage.init();
 	} catch (error) {
@@ -83,8 +84,12 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 				REVOKED_CLOSE.reason
 			);
 			if (closed > 0) log.info({ meetingId, closed }, 'connections of revoked invitations closed');
+			fanout.publish(meetingId, { kind: 'revoked', invitationIds: [...invitationIds] });
 		},
-		closeDeletedRoom: (meetingId) => rooms.remove(meetingId)
+		closeDeletedRoom: (meetingId) => {
+			fanout.publish(meetingId, { kind: 'deleted' });
+			return rooms.remove(meetingId);
+		}
 	});
 	const app = await loadAppHandler(config.appHandlerPath, log);
 	const server = http.createServer(

@@ -6,11 +6,9 @@
  */
 import type * as Y from 'yjs';
 import { admitHands, readLiveState, readMeeting, observeMeeting, type MeetingView, type AgendaItemView } from '$lib/meeting';
+import { can, type Action } from '$lib/protocol/roles';
 import type { MeetingSession, SessionStatus } from '$lib/sync';
-import { meetingAccess } from '$lib/api/invitations';
 
-/** Roles (from the server) that run the meeting: they see the chair's controls. */
-const RUNNING_ROLES = new Set(['organiser', 'chair', 'secretary']);
 const TYPING_TIMEOUT_MS = 3_000;
 /** Distinct colours with at least 4.5:1 contrast against white text. */
 const PRESENCE_COLOURS = ['#1d4e89', '#7a2e8e', '#a4161a', '#1e6b34', '#7a4d00', '#00606b', '#5a3e1b', '#3b3f99'];
@@ -43,18 +41,7 @@ function identityKey(meetingId: string): string {
 	return `motesrum:me:${meetingId}`;
 }
 
-function permissionsKey(meetingId: string): string {
-	return `motesrum:permissions:${meetingId}`;
-}
 
-function readCachedPermissions(meetingId: string): string[] | null {
-	try {
-		const value: unknown = JSON.parse(globalThis.localStorage?.getItem(permissionsKey(meetingId)) ?? 'null');
-		return Array.isArray(value) && value.every((p) => typeof p === 'string') ? value : null;
-	} catch {
-		return null;
-	}
-}
 
 export class MeetingState {
 	readonly session: MeetingSession;
@@ -75,11 +62,6 @@ export class MeetingState {
 	error = $state<string | null>(null);
 	/** Wall clock for the running timer; ticks only while an item is current. */
 	now = $state(Date.now());
-	/**
-	 * What the server says this link may do (`permissions` of GET /api/meetings/:id), kept on
-	 * the device for offline use; null until known. Controls of formal procedure follow it.
-	 */
-	permissions = $state.raw<readonly string[] | null>(null);
 
 	#unsubscribe: (() => void)[] = [];
 	#typingTimer: ReturnType<typeof setTimeout> | null = null;
@@ -97,8 +79,6 @@ export class MeetingState {
 		this.lastCurrentItemId = this.view.live.currentItemId;
 		this.status = session.status;
 		this.myParticipantId = globalThis.localStorage?.getItem(identityKey(session.meetingId)) ?? null;
-		this.permissions = readCachedPermissions(session.meetingId);
-		void this.#loadPermissions();
 		this.#unsubscribe.push(
 			session.subscribe((status) => (this.status = status)),
 			observeMeeting(this.doc, (view) => {
@@ -128,20 +108,59 @@ export class MeetingState {
 		return this.view.initialised && !this.status.readOnly && this.status.error === null;
 	}
 
-	/** Chair controls and agenda preparation. */
+	/** Whether the link's role may do `action`: the server's role table, which it enforces on every write. */
+	may(action: Action): boolean {
+		return this.canEdit && this.role !== null && can(this.role, action);
+	}
+
+	/** The record: chair controls, agenda, decisions, assignments, parking lot, roster. */
 	get canRun(): boolean {
-		return this.canEdit && this.role !== null && RUNNING_ROLES.has(this.role);
+		return this.may('record.write');
 	}
 
-	/** Runs the speaker list and votes: the server grants `live.control`. */
+	/** The participant the link itself is for (a personal invitation), whatever this device chose to show. */
+	get linkParticipantId(): string | null {
+		return this.status.meeting?.participantId ?? null;
+	}
+
+	/** Checking `me` in: those who run the meeting check anyone in; others only themselves, as their link names them. */
+	get canCheckIn(): boolean {
+		const me = this.me;
+		if (!me) return false;
+		return this.canRun || (this.may('attendance.self') && me.id === this.linkParticipantId);
+	}
+
+	/** Runs the speaker list and the votes: part of the record. */
 	get mayRunFormal(): boolean {
-		return this.canEdit && this.permissions !== null && this.permissions.includes('live.control');
+		return this.canRun;
 	}
 
-	/** May act for themselves (raise a hand, vote): the server grants `document.write` and we know who they are. */
+	/**
+	 * Raising a hand and voting for oneself: "is it me" — others only as the participant their
+	 * link names (the server checks the key's participant id against it), runners for anyone.
+	 */
 	get mayActForSelf(): boolean {
-		return this.canEdit && this.permissions !== null && this.permissions.includes('document.write') && this.me !== null;
+		const me = this.me;
+		if (!me) return false;
+		return this.canRun || (this.may('attendance.self') && me.id === this.linkParticipantId);
 	}
+
+	/** Writing an item's notes; a guest writes only in the items they attend or present (as the server checks). */
+	canWriteNotes(item: AgendaItemView): boolean {
+		if (!this.may('notes.write')) return false;
+		if (this.role !== 'guest') return true;
+		const id = this.linkParticipantId;
+		if (id === null) return false;
+		const guest = this.view.participants.find((p) => p.id === id);
+		const parent = item.parentId ? this.view.agenda.find((i) => i.id === item.parentId) : null;
+		const items = [item, ...(parent ? [parent] : [])];
+		if (items.some((i) => i.presenters.some((p) => p.participantId === id))) return true;
+		const scope = guest?.items ?? { scope: 'all' as const };
+		if (scope.scope === 'all') return true;
+		const listed = items.some((i) => scope.itemIds.includes(i.id));
+		return scope.scope === 'only' ? listed : !listed;
+	}
+
 
 	/** The person chosen on this device, else the one a personal invitation is for. */
 	get me() {
@@ -230,17 +249,6 @@ export class MeetingState {
 			itemId: this.shownItemId,
 			following: this.following
 		});
-	}
-
-	async #loadPermissions(): Promise<void> {
-		try {
-			const access = await meetingAccess(this.session.meetingId, this.token);
-			this.permissions = access.permissions;
-			globalThis.localStorage?.setItem(permissionsKey(this.session.meetingId), JSON.stringify(access.permissions));
-			this.#admitHands();
-		} catch {
-			// Offline or refused: keep what the device last heard; the server enforces it regardless.
-		}
 	}
 
 	/**
