@@ -39,7 +39,7 @@ async function api(method: string, url: string, token: string, body?: unknown): 
 
 describe('notice of the approved minutes', () => {
 	it('is recorded by the organiser after approval, with dates checked', async () => {
-		const meeting = await createMeeting(server.origin, 'Södertörnskommunernas ledningsgrupp');
+		const meeting = await createMeeting(server.origin, 'Södertörnskommunernas ledningsgrupp', { sample: false });
 		const writer = connectClient(server.origin, meeting.id, meeting.token);
 		clients.push(writer);
 		await writer.synced();
