@@ -7,6 +7,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { permissionsOf } from '../../src/lib/protocol/roles.ts';
 import { createApprovalService } from '../minutes/approval.ts';
 import { minutesRoutes } from '../minutes/routes.ts';
+import { noticeRoutes } from '../minutes/notice.ts';
 import { hashToken, newInvitationId, newMeetingId, newToken } from '../auth/tokens.ts';
 import type { MeetingStorage } from '../storage/types.ts';
 import type { Fanout } from '../sync/fanout.ts';
@@ -158,7 +159,9 @@ export function createApi(deps: ApiDeps) {
 			maxBodyBytes: deps.maxBodyBytes,
 			bearer,
 			origin
-		})
+		}),
+		// The notice of approved minutes (anslag).
+		...noticeRoutes({ storage: deps.storage, maxBodyBytes: deps.maxBodyBytes, bearer })
 	];
 
 	/** Handles the request and returns true if the path is ours (/healthz or /api/...). */

@@ -27,8 +27,9 @@ import type { GroupMeetingRecord, GroupRecord, GroupStorage, NewGroupMeeting } f
 import { buffer, bytes, transaction } from './postgres-common.ts';
 import { GROUPS_MIGRATION, PostgresGroups } from './postgres-groups.ts';
 import * as minutes from './postgres-minutes.ts';
+import * as notices from './postgres-notices.ts';
 import * as invitations from './postgres-invitations.ts';
-import type { ApprovalRecord, RequiredApprover, InvitationRecord, MeetingRecord, MeetingStorage, MinutesSeal, TokenRecord, VersionLinks } from './types.ts';
+import type { ApprovalRecord, RequiredApprover, InvitationRecord, MeetingRecord, MeetingStorage, MinutesSeal, NoticeRecord, TokenRecord, VersionLinks } from './types.ts';
 
 interface Migration {
 	version: number;
@@ -88,7 +89,8 @@ CREATE TABLE client_owners (
 );
 `
 	},
-	{ version: 6, name: 'who must approve, fixed at ready', sql: minutes.REQUIRED_APPROVERS_MIGRATION }
+	{ version: 6, name: 'who must approve, fixed at ready', sql: minutes.REQUIRED_APPROVERS_MIGRATION },
+	{ version: 7, name: 'notices of approved minutes (anslag)', sql: notices.NOTICES_MIGRATION }
 ];
 
 interface MeetingRow {
@@ -405,5 +407,15 @@ export class PostgresStorage implements MeetingStorage, GroupStorage {
 
 	getVersionLinks(meetingId: string): Promise<VersionLinks> {
 		return minutes.getVersionLinks(this.#db, meetingId);
+	}
+
+	// ---- notice of approved minutes (anslag): the SQL is in postgres-notices.ts
+
+	setNotice(record: NoticeRecord): Promise<void> {
+		return notices.setNotice(this.#db, record);
+	}
+
+	getNotice(meetingId: string): Promise<NoticeRecord | null> {
+		return notices.getNotice(this.#db, meetingId);
 	}
 }

@@ -17,7 +17,8 @@ import * as Y from 'yjs';
 import type { GroupMeetingRecord, GroupRecord, GroupStorage, NewGroupMeeting } from './group-types.ts';
 import { GROUP_SCHEMA, SqliteGroups } from './sqlite-groups.ts';
 import * as minutes from './sqlite-minutes.ts';
-import type { ApprovalRecord, RequiredApprover, InvitationRecord, MeetingRecord, MeetingStorage, MinutesSeal, TokenRecord, VersionLinks } from './types.ts';
+import * as notices from './sqlite-notices.ts';
+import type { ApprovalRecord, RequiredApprover, InvitationRecord, MeetingRecord, MeetingStorage, MinutesSeal, NoticeRecord, TokenRecord, VersionLinks } from './types.ts';
 import * as invitations from './sqlite-invitations.ts';
 
 const SCHEMA = `
@@ -137,6 +138,7 @@ export class SqliteStorage implements MeetingStorage, GroupStorage {
 		db.exec(SCHEMA);
 		db.exec(GROUP_SCHEMA);
 		db.exec(minutes.MINUTES_SCHEMA);
+		db.exec(notices.NOTICES_SCHEMA);
 		invitations.migrate(db);
 		this.#db = db;
 	}
@@ -343,5 +345,15 @@ export class SqliteStorage implements MeetingStorage, GroupStorage {
 
 	async getVersionLinks(meetingId: string): Promise<VersionLinks> {
 		return minutes.getVersionLinks(this.#conn, meetingId);
+	}
+
+	// ---- notice of approved minutes (anslag): the SQL is in sqlite-notices.ts
+
+	async setNotice(record: NoticeRecord): Promise<void> {
+		notices.setNotice(this.#conn, record);
+	}
+
+	async getNotice(meetingId: string): Promise<NoticeRecord | null> {
+		return notices.getNotice(this.#conn, meetingId);
 	}
 }

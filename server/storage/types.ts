@@ -82,6 +82,20 @@ export interface MinutesSeal {
 	approvers: ApprovalRecord[];
 }
 
+/**
+ * The notice of approved minutes on the official notice board (anslag), recorded by the
+ * organiser after approval; one per meeting, replaced when corrected. Beside the approval
+ * records because the frozen document cannot take it. Dates are YYYY-MM-DD.
+ */
+export interface NoticeRecord {
+	meetingId: string;
+	postedOn: string;
+	takeDownOn: string;
+	keptAt: string;
+	recordedBy: string;
+	recordedAt: string;
+}
+
 export interface VersionLinks {
 	/** The frozen meeting this one corrects. */
 	previousVersionId: string | null;
@@ -172,4 +186,10 @@ export interface MeetingStorage {
 	 */
 	createCorrection(input: { id: string; title: string; previousId: string; update: Uint8Array }): Promise<MeetingRecord | null>;
 	getVersionLinks(meetingId: string): Promise<VersionLinks>;
+
+	// ---- notice of approved minutes (anslag; sqlite-notices.ts, postgres-notices.ts)
+
+	/** Stores the meeting's notice, replacing an earlier one. */
+	setNotice(record: NoticeRecord): Promise<void>;
+	getNotice(meetingId: string): Promise<NoticeRecord | null>;
 }

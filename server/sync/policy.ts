@@ -31,7 +31,7 @@ export interface WriteContext extends AccessContext {
 export interface SyncPolicy {
 	/** Decided once per connection, at the upgrade. */
 	canWrite(access: AccessContext): boolean;
-	/** Called for every update from a writer, before it is applied and again on what it actually did. */
+	/** Called for every update from a writer, before it is applied. */
 	judge(context: WriteContext): Verdict;
 }
 

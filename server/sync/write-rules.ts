@@ -7,8 +7,10 @@
  * - 'run' (the record) needs record.write: organiser, chair, secretary;
  * - 'notes' (the text of an item's notes) needs notes.write; a guest writes only in the
  *   items they attend (their participant's item scope) or present;
- * - 'self' (check-in, attendance) needs attendance.self and the participant the invitation
- *   names, or record.write;
+ * - 'self' (check-in and attendance; a raised hand; a ballot) needs attendance.self and the
+ *   participant the invitation names — the participant's own entry, or an entry keyed
+ *   `<scope>:<participantId>` —, or record.write. A ballot is cast once, only while its vote
+ *   is open and lists the voter;
  * - 'any' (the group document) needs document.write;
  * - 'never': deleting from the append-only live flow log.
  */
@@ -58,6 +60,19 @@ function guestAttends(doc: Y.Doc, participantId: string | null, itemId: string |
 	}
 }
 
+/** Whether a 'self' place is the writer's own: their participant, or an entry keyed with their id (and, for a ballot, castable). */
+function isOwn(doc: Y.Doc, participantId: string | null, write: Write, entity: string | null): boolean {
+	if (participantId === null || entity === null) return false;
+	if (write.root === 'participants') return entity === participantId;
+	const separator = entity.lastIndexOf(':');
+	if (separator < 0 || entity.slice(separator + 1) !== participantId) return false;
+	if (write.root !== 'ballots') return true;
+	// One ballot per voter: never replaced or withdrawn, and only into an open vote that lists them.
+	if (write.kind === 'delete' || doc.getMap('ballots').has(entity)) return false;
+	const vote = doc.getMap('votes').get(entity.slice(0, separator)) as { status?: unknown; voters?: unknown } | undefined;
+	return vote?.status === 'open' && Array.isArray(vote.voters) && vote.voters.includes(participantId);
+}
+
 function mayWrite(doc: Y.Doc, writer: Writer, write: Write, place: Place): boolean {
 	const deletingFromLog = write.kind === 'delete' && place.at === 'position' && place.node.y === 'log';
 	if (deletingFromLog) return false;
@@ -69,7 +84,7 @@ function mayWrite(doc: Y.Doc, writer: Writer, write: Write, place: Place): boole
 		case 'any':
 			return can(writer.role, 'document.write');
 		case 'self':
-			return can(writer.role, 'attendance.self') && write.root === 'participants' && place.entity !== null && place.entity === writer.participantId;
+			return can(writer.role, 'attendance.self') && isOwn(doc, writer.participantId, write, place.entity);
 		default:
 			return false;
 	}

@@ -14,6 +14,7 @@ import { storageContract } from './storage-contract.ts';
 import { groupStorageContract } from './storage-contract-groups.ts';
 import { invitationStorageContract } from './storage-contract-invitations.ts';
 import { minutesStorageContract } from './storage-contract-minutes.ts';
+import { noticeStorageContract } from './storage-contract-notices.ts';
 
 const available = await servicesAvailable('storage-postgres.test.ts', 'postgres');
 
@@ -66,6 +67,7 @@ if (available) {
 	minutesStorageContract('postgres', sharedSchema);
 	groupStorageContract('postgres', sharedSchema);
 	invitationStorageContract('postgres', sharedSchema);
+	noticeStorageContract('postgres', sharedSchema);
 
 	describe('PostgresStorage specifics', () => {
 		it('runs its migrations once, also when two instances start at the same time', async () => {
@@ -76,7 +78,7 @@ if (available) {
 			await client.connect();
 			try {
 				const { rows } = await client.query(`SELECT version FROM ${name}.motesrum_migrations ORDER BY version`);
-				expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }, { version: 6 }]);
+				expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }, { version: 6 }, { version: 7 }]);
 			} finally {
 				await client.end();
 				await Promise.all([a.close(), b.close(), c.close()]);

@@ -7,6 +7,7 @@ import { storageContract } from './storage-contract.ts';
 import { groupStorageContract } from './storage-contract-groups.ts';
 import { minutesStorageContract } from './storage-contract-minutes.ts';
 import { invitationStorageContract } from './storage-contract-invitations.ts';
+import { noticeStorageContract } from './storage-contract-notices.ts';
 
 const dirs: string[] = [];
 let lastFile = '';
@@ -33,6 +34,7 @@ storageContract('sqlite (file)', {
 
 storageContract('sqlite (memory)', { create: () => openAt(':memory:') });
 minutesStorageContract('sqlite (memory)', { create: () => openAt(':memory:') });
+noticeStorageContract('sqlite (memory)', { create: () => openAt(':memory:') });
 groupStorageContract('sqlite (memory)', { create: () => openAt(':memory:') });
 groupStorageContract('sqlite (file)', {
 	async create() {

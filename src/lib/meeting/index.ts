@@ -76,6 +76,65 @@ export {
 	type LiveState
 } from './live.js';
 export { findItem, observeMeeting, readMeeting } from './read.js';
+export { readRoster } from './read-people.js';
+export {
+	SPEECH_KINDS,
+	admitHands,
+	endSpeaker,
+	giveFloor,
+	grantReply,
+	isHandRaised,
+	lowerHand,
+	raiseHand,
+	readSpeakerList,
+	removeFromQueue,
+	setSpeakingLimit,
+	type QueuedSpeakerView,
+	type SpeakerListView,
+	type SpeechKind,
+	type SpeechView,
+	type WaitingHandView
+} from './speakers.js';
+export {
+	BALLOT_CHOICES,
+	PROPOSITION_KINDS,
+	VOTE_METHODS,
+	addProposition,
+	breakTie,
+	castBallot,
+	closeVote,
+	decideByAcclamation,
+	openVote,
+	readDecisionRounds,
+	readPropositions,
+	recordRoundDecision,
+	removeProposition,
+	updateProposition,
+	type BallotChoice,
+	type BallotView,
+	type DecisionRoundView,
+	type PropositionInput,
+	type PropositionKind,
+	type PropositionView,
+	type VoteCounts,
+	type VoteMethod
+} from './votes.js';
+export {
+	clearItemConflict,
+	hasSeatVote,
+	quorumFor,
+	setItemConfidential,
+	setItemConflict,
+	type ItemConflictView,
+	type QuorumView
+} from './quorum.js';
+export {
+	readFormalLive,
+	readItemFormal,
+	type FormalLiveView,
+	type ItemConflictRecord,
+	type ItemFormalView
+} from './formal-read.js';
 export {
 	OUTSTANDING_KINDS,
 	carryOutstanding,

@@ -7,6 +7,7 @@ import {
 	ATTENDANCES,
 	PARTICIPANT_ROLES,
 	PARTICIPANT_SECTIONS,
+	SEATS,
 	type Attendance,
 	type ItemScope,
 	type LiveOptions,
@@ -53,6 +54,11 @@ function participantWrites(patch: ParticipantPatch, items: Y.Map<EntityMap>): Ma
 	if (patch.attendance !== undefined) writes.set('attendance', oneOf(patch.attendance, ATTENDANCES, 'attendance'));
 	if (patch.section !== undefined) writes.set('section', oneOf(patch.section, PARTICIPANT_SECTIONS, 'section'));
 	if (patch.items !== undefined) writes.set('items', itemScope(patch.items, items));
+	if (patch.seat !== undefined) writes.set('seat', patch.seat === null ? null : oneOf(patch.seat, SEATS, 'seat'));
+	if (patch.serving !== undefined) {
+		if (typeof patch.serving !== 'boolean') throw invalid('serving', 'must be a boolean');
+		writes.set('serving', patch.serving);
+	}
 	return writes;
 }
 

@@ -16,15 +16,13 @@ import {
 	type EntityMap
 } from './doc.js';
 import { readLiveState } from './live.js';
-import { defaultSection } from './participants.js';
+import { readItemFormal, type ItemFormalView } from './formal-read.js';
+import { plain, plainString, personResolver, readParticipant, type Plain, type Resolve } from './read-people.js';
 import { flattenAgenda, type FlatItem } from './structure.js';
 import {
 	ASSIGNMENT_STATUSES,
-	ATTENDANCES,
 	ITEM_KINDS,
 	MEETING_KINDS,
-	PARTICIPANT_ROLES,
-	PARTICIPANT_SECTIONS,
 	type AgendaItemView,
 	type AssignmentView,
 	type ConflictOfInterestView,
@@ -32,7 +30,6 @@ import {
 	type DocumentLinkView,
 	type HeaderView,
 	type ItemKind,
-	type ItemScope,
 	type MeetingView,
 	type ParkingDestination,
 	type ParkingLotEntryView,
@@ -43,12 +40,6 @@ import {
 } from './types.js';
 import { timestamp } from './validate.js';
 
-type Plain = Record<string, unknown>;
-
-function plain(value: unknown): Plain | null {
-	return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Plain) : null;
-}
-
 /** Only web and mail addresses are links, whatever a document holds: never `javascript:` or `data:`. */
 function linkable(url: string | null): string {
 	if (url === null) return '';
@@ -57,11 +48,6 @@ function linkable(url: string | null): string {
 	} catch {
 		return '';
 	}
-}
-
-function plainString(record: Plain, key: string): string | null {
-	const value = record[key];
-	return typeof value === 'string' ? value : null;
 }
 
 function readHeader(header: Y.Map<unknown>): HeaderView {
@@ -81,49 +67,6 @@ function readHeader(header: Y.Map<unknown>): HeaderView {
 		}
 	};
 }
-
-function readScope(value: unknown): ItemScope {
-	const record = plain(value);
-	if (record && (record.scope === 'only' || record.scope === 'except') && Array.isArray(record.itemIds)) {
-		return { scope: record.scope, itemIds: record.itemIds.filter((id): id is string => typeof id === 'string') };
-	}
-	return { scope: 'all' };
-}
-
-function readParticipant(id: string, map: EntityMap): ParticipantView {
-	const role = readEnum(map, 'role', PARTICIPANT_ROLES, 'member');
-	return {
-		id,
-		name: readString(map, 'name') ?? '',
-		organisation: readString(map, 'organisation'),
-		title: readString(map, 'title'),
-		role,
-		section: readEnum(map, 'section', PARTICIPANT_SECTIONS, defaultSection(role)),
-		attendance: readEnum(map, 'attendance', ATTENDANCES, 'room'),
-		checkedIn: map.get('checkedIn') === true,
-		checkedInAt: readString(map, 'checkedInAt'),
-		items: readScope(map.get('items')),
-		createdAt: readString(map, 'createdAt'),
-		deletedAt: readString(map, 'deletedAt')
-	};
-}
-
-function personResolver(participants: Y.Map<EntityMap>) {
-	return (value: unknown): PersonView | null => {
-		const record = plain(value);
-		if (!record) return null;
-		const participantId = plainString(record, 'participantId');
-		if (participantId !== null) {
-			const map = participants.get(participantId);
-			if (!(map instanceof Y.Map)) return { participantId, name: '', organisation: null };
-			return { participantId, name: readString(map, 'name') ?? '', organisation: readString(map, 'organisation') };
-		}
-		const name = plainString(record, 'name');
-		return name === null ? null : { participantId: null, name, organisation: null };
-	};
-}
-
-type Resolve = ReturnType<typeof personResolver>;
 
 function people(value: unknown, resolve: Resolve): PersonView[] {
 	if (!Array.isArray(value)) return [];
@@ -186,7 +129,13 @@ function readAssignment(id: string, map: EntityMap, resolve: Resolve): Assignmen
 	};
 }
 
+function formalOf(doc: Y.Doc, itemId: string): { formal?: ItemFormalView } {
+	const formal = readItemFormal(doc, itemId);
+	return formal ? { formal } : {};
+}
+
 function readItem(
+	doc: Y.Doc,
 	flat: FlatItem,
 	resolve: Resolve,
 	status: AgendaItemView['status'],
@@ -228,6 +177,8 @@ function readItem(
 		removedDecisions,
 		assignments,
 		extractRecipients,
+		...formalOf(doc, flat.id),
+		...(readString(map, 'confidentialGround') ? { confidentialGround: readString(map, 'confidentialGround') as string } : {}),
 		createdAt: readString(map, 'createdAt'),
 		deletedAt: readString(map, 'deletedAt')
 	};
@@ -298,7 +249,7 @@ export function readMeeting(doc: Y.Doc, options: { now?: TimeInput } = {}): Meet
 	const agenda: AgendaItemView[] = [];
 	const removedItems: AgendaItemView[] = [];
 	for (const flat of flattenAgenda(r.items)) {
-		const view = readItem(flat, resolve, live.itemStatus.get(flat.id) ?? 'pending', live.timeSpentMs.get(flat.id) ?? 0);
+		const view = readItem(doc, flat, resolve, live.itemStatus.get(flat.id) ?? 'pending', live.timeSpentMs.get(flat.id) ?? 0);
 		(flat.removed ? removedItems : agenda).push(view);
 	}
 	return deepFreeze({

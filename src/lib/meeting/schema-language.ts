@@ -66,8 +66,8 @@ export type NodeSpec =
 	| { readonly y: 'map'; readonly fields: Readonly<Record<string, FieldSpec>> }
 	/** A Y.Map of entities (each a nested shared type) keyed by `key`. */
 	| { readonly y: 'entities'; readonly key: KeySpec; readonly of: NodeSpec }
-	/** A Y.Map of plain values keyed by `key`. */
-	| { readonly y: 'values'; readonly key: KeySpec; readonly of: ValueSpec }
+	/** A Y.Map of plain values keyed by `key`; `write` is the scope of its entries. */
+	| { readonly y: 'values'; readonly key: KeySpec; readonly of: ValueSpec; readonly write?: WriteScope }
 	/** A Y.Text of plain characters: no formatting, embeds or nested types. */
 	| { readonly y: 'text'; readonly max: number; readonly write?: WriteScope }
 	/** A Y.Array of plain values that is only ever appended to. */
@@ -236,7 +236,7 @@ export function placeOf(schema: DocumentSchema, root: string, path: readonly (st
 			case 'entities':
 			case 'values':
 				if (!keyMatches(node.key, segment)) return { problem: `${where}: key "${segment.slice(0, 40)}" is not ${node.key.name}` };
-				next = node.y === 'entities' ? { node: node.of } : { value: node.of };
+				next = node.y === 'entities' ? { node: node.of } : { value: node.of, write: node.write };
 				break;
 			default:
 				return { problem: `${where} is a sequence, not a map` };

@@ -6,7 +6,7 @@
  * own writes are checked against it in development and tests.
  */
 import type { DocumentSchema, FieldSpec, KeySpec, NodeSpec, ValueSpec } from './schema-language.js';
-import { ATTENDANCES, ITEM_KINDS, MEETING_KINDS, PARTICIPANT_ROLES, PARTICIPANT_SECTIONS, ASSIGNMENT_STATUSES } from './types.js';
+import { ATTENDANCES, ITEM_KINDS, MEETING_KINDS, PARTICIPANT_ROLES, PARTICIPANT_SECTIONS, ASSIGNMENT_STATUSES, SEATS } from './types.js';
 import { LIMITS } from './validate.js';
 
 /** Entity ids: 16 URL-safe characters (ids.ts). */
@@ -17,6 +17,12 @@ export const MEETING_ID: KeySpec = { name: 'a meeting id', pattern: /^[A-Za-z0-9
 export const OUTSTANDING_KEY: KeySpec = { name: 'an outstanding key', pattern: /^(tabled|assignment):[A-Za-z0-9_-]{1,64}:[A-Za-z0-9_-]{1,64}$/ };
 /** "Beslutet ska skickas till": keyed by the lower-cased name. */
 const RECIPIENT_KEY: KeySpec = { name: 'a recipient name', pattern: /^[^\u0000-\u001f]{1,500}$/u };
+/**
+ * Formal procedure: `<itemId or roundId>:<participantId>` (formal-doc.ts). Hands and ballots
+ * keyed so are written by that participant; the server's rule for that is still to come, so
+ * they are runner-only here until then (docs/meeting-schema.md, "Formal procedure").
+ */
+export const PAIR_KEY: KeySpec = { name: 'an id pair', pattern: /^[A-Za-z0-9_-]{16}:[A-Za-z0-9_-]{16}$/ };
 
 export const EVENT_TYPES = [
 	'meeting_opened',
@@ -145,6 +151,8 @@ const item: NodeSpec = {
 			of: { t: 'object', fields: { title, url: { t: 'url', schemes: ['http:', 'https:'], max: LIMITS.shortText }, order } }
 		}),
 		extractRecipients: node({ y: 'values', key: RECIPIENT_KEY, of: { t: 'object', fields: { name: title, addedAt: time } } }),
+		confidentialGround: value({ t: 'string', max: 200, nonEmpty: true, nullable: true }),
+		speakingLimitSeconds: value({ t: 'int', min: 10, max: 3_600, nullable: true }),
 		...entityKeys
 	}
 };
@@ -162,6 +170,8 @@ const participant: NodeSpec = {
 		checkedIn: value({ t: 'boolean' }, 'self'),
 		checkedInAt: value(timeOrNull, 'self'),
 		items: value(itemScope),
+		seat: value({ t: 'enum', values: SEATS, nullable: true }),
+		serving: value({ t: 'boolean' }),
 		...entityKeys
 	}
 };
@@ -198,6 +208,83 @@ const outstandingOrigin: ValueSpec = {
 		dueDate: dateOrNull,
 		dueText: shortOrNull
 	}
+};
+
+const speechKind: ValueSpec = { t: 'enum', values: ['speak', 'reply'] };
+
+/** Formal procedure (speakers.ts, votes.ts, quorum.ts): flat top-level roots of plain values. */
+const formalRoots: Record<string, NodeSpec> = {
+	// Keyed `<itemId>:<participantId>`: a participant raises and lowers their own hand.
+	hands: { y: 'values', key: PAIR_KEY, write: 'self', of: { t: 'object', fields: { raised: { t: 'boolean' }, kind: speechKind, at: time } } },
+	speakerQueue: {
+		y: 'values',
+		key: PAIR_KEY,
+		of: { t: 'object', nullable: true, fields: { handAt: timeOrNull, kind: speechKind, requested: speechKind, order, queuedAt: time } }
+	},
+	speeches: {
+		y: 'values',
+		key: ENTITY_ID,
+		of: {
+			t: 'object',
+			fields: {
+				itemId: id,
+				participantId: id,
+				kind: speechKind,
+				handAt: timeOrNull,
+				startedAt: time,
+				endedAt: timeOrNull,
+				limitSeconds: { t: 'int', min: 10, max: 3_600, nullable: true }
+			}
+		}
+	},
+	propositions: {
+		y: 'values',
+		key: ENTITY_ID,
+		of: {
+			t: 'object',
+			fields: {
+				itemId: id,
+				kind: { t: 'enum', values: ['original', 'motion'] },
+				label: shortOrNull,
+				text: { t: 'string', max: LIMITS.longText, nonEmpty: true },
+				mover: { ...personRef, nullable: true },
+				order,
+				createdAt: time,
+				deletedAt: timeOrNull
+			}
+		}
+	},
+	votes: {
+		y: 'values',
+		key: ENTITY_ID,
+		of: {
+			t: 'object',
+			fields: {
+				itemId: id,
+				propositionIds: { t: 'list', of: id, max: LIMITS.list },
+				acclamationWinnerId: idOrNull,
+				method: { t: 'enum', values: ['acclamation', 'open', 'closed'] },
+				yesPropositionId: idOrNull,
+				noPropositionId: idOrNull,
+				status: { t: 'enum', values: ['open', 'closed'] },
+				voters: { t: 'list', of: id, max: LIMITS.list },
+				winnerPropositionId: idOrNull,
+				tieBreak: { t: 'enum', values: ['casting', 'lot'], nullable: true },
+				decisionId: idOrNull,
+				createdAt: time,
+				closedAt: timeOrNull,
+				deletedAt: timeOrNull
+			}
+		}
+	},
+	// Keyed `<roundId>:<participantId>`: a voter casts their own ballot, once, while the vote is open (write-rules.ts).
+	ballots: {
+		y: 'values',
+		key: PAIR_KEY,
+		write: 'self',
+		of: { t: 'object', fields: { choice: { t: 'enum', values: ['yes', 'no', 'abstain'] }, at: time, recordedBy: idOrNull } }
+	},
+	itemConflicts: { y: 'values', key: PAIR_KEY, of: { t: 'object', nullable: true, fields: { note: textOrNull, at: time } } }
 };
 
 export const MEETING_SCHEMA: DocumentSchema = {
@@ -250,6 +337,7 @@ export const MEETING_SCHEMA: DocumentSchema = {
 					position: value({ t: 'int', min: 0, max: 100_000 })
 				}
 			}
-		}
+		},
+		...formalRoots
 	}
 };

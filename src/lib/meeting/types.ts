@@ -2,6 +2,7 @@
  * Value types of the meeting model: the enumerations, the inputs operations take and the
  * immutable views reads return. Nothing here touches Yjs.
  */
+import type { ItemFormalView } from './formal-read.js';
 
 export const MEETING_KINDS = ['notes', 'minutes'] as const;
 /** 'notes' = minnesanteckningar, 'minutes' = protokoll. */
@@ -21,6 +22,10 @@ export type ParticipantRole = (typeof PARTICIPANT_ROLES)[number];
 export const ATTENDANCES = ['room', 'remote', 'absent'] as const;
 /** 'remote' = "(digitalt)", 'absent' = "Frånvarande". */
 export type Attendance = (typeof ATTENDANCES)[number];
+
+export const SEATS = ['ordinary', 'deputy'] as const;
+/** A seat in the body that decides: 'ordinary' = ledamot, 'deputy' = ersättare (votes only when serving). */
+export type Seat = (typeof SEATS)[number];
 
 export const PARTICIPANT_SECTIONS = ['members', 'others'] as const;
 /** Where the header lists someone: "Deltagare" or "Övriga deltagare" / "medverkar". */
@@ -89,6 +94,10 @@ export interface ParticipantInput {
 	/** Defaults from the role: guests, presenters and observers are listed as 'others'. */
 	section?: ParticipantSection;
 	items?: ItemScope;
+	/** Ledamot or ersättare; null (the default) for officials, guests and anyone without a seat. */
+	seat?: Seat | null;
+	/** A deputy serving (tjänstgörande ersättare) counts and votes like a member. */
+	serving?: boolean;
 	/** Position among participants; appended when omitted. */
 	index?: number;
 	now?: TimeInput;
@@ -207,6 +216,10 @@ export interface ParticipantView {
 	readonly checkedIn: boolean;
 	readonly checkedInAt: string | null;
 	readonly items: ItemScope;
+	/** Absent when the participant has no seat. */
+	readonly seat?: Seat;
+	/** Present (true) only for a serving deputy. */
+	readonly serving?: true;
 	readonly createdAt: string | null;
 	readonly deletedAt: string | null;
 }
@@ -276,6 +289,10 @@ export interface AgendaItemView {
 	readonly assignments: readonly AssignmentView[];
 	/** "Beslutet ska skickas till". */
 	readonly extractRecipients: readonly string[];
+	/** The legal ground when the item is confidential (sekretess), e.g. "OSL 39 kap. 3 §"; absent when public. */
+	readonly confidentialGround?: string;
+	/** Propositions, decision rounds and jäv for the item; absent when it has none (see formal-read.ts). */
+	readonly formal?: ItemFormalView;
 	readonly createdAt: string | null;
 	readonly deletedAt: string | null;
 }

@@ -21,6 +21,7 @@ import type {
 	ParticipantView
 } from '../meeting/index.js';
 import { isoDate, joinList, longDate, dateTime, timeSpan } from './format.js';
+import { confidentialBlocks, formalItemBlocks, noticeBlock, seatDetails, votingListAppendices, votingListNumbers } from './formal.js';
 import type {
 	ApprovalState,
 	ItemBlock,
@@ -49,14 +50,20 @@ interface Context {
 	readonly locale: MinutesLocale;
 	readonly items: ReadonlyMap<string, AgendaItemView>;
 	readonly people: ReadonlyMap<string, ParticipantView>;
+	/** The public version: confidential items show their title and legal ground only. */
+	readonly publicVersion: boolean;
+	/** Appendix number of each named vote's voting list. */
+	readonly appendices: ReadonlyMap<string, number>;
 }
 
-function contextOf(view: MeetingView, locale: MinutesLocale): Context {
+function contextOf(view: MeetingView, locale: MinutesLocale, publicVersion = false): Context {
 	return {
 		view,
 		locale,
 		items: new Map(view.agenda.map((item) => [item.id, item])),
-		people: new Map([...view.participants, ...view.removedParticipants].map((p) => [p.id, p]))
+		people: new Map([...view.participants, ...view.removedParticipants].map((p) => [p.id, p])),
+		publicVersion,
+		appendices: votingListNumbers(view, { publicVersion })
 	};
 }
 
@@ -272,6 +279,10 @@ function itemContent(context: Context, item: AgendaItemView, starts: readonly nu
 	const { locale } = context;
 	const perStretch: ItemBlock[][] = starts.map(() => []);
 	const first = perStretch[0];
+	if (context.publicVersion && item.confidentialGround) {
+		first.push(...confidentialBlocks(item, locale));
+		return perStretch;
+	}
 
 	if (item.presenters.length > 0) {
 		first.push({
@@ -284,6 +295,7 @@ function itemContent(context: Context, item: AgendaItemView, starts: readonly nu
 		first.push({ type: 'label', text: m.minutes_doc_documents({}, { locale }) });
 		first.push({ type: 'list', items: item.documents.map((d) => d.title) });
 	}
+	first.push(...formalItemBlocks(context.view, item, context.appendices, locale));
 
 	const decisions = starts.map((): DecisionView[] => []);
 	for (const decision of item.decisions) decisions[stretchIndexAt(starts, decision.createdAt)].push(decision);
@@ -410,6 +422,7 @@ function personLine(context: Context, person: ParticipantView, listedAsOther: bo
 	if (person.title) details.push(person.title);
 	if (person.role === 'chair') details.push(m.minutes_doc_role_chair({}, { locale }));
 	if (person.role === 'secretary') details.push(m.minutes_doc_role_secretary({}, { locale }));
+	details.push(...seatDetails(person, locale));
 	const scope = person.items;
 	if (scope.scope !== 'all' && person.attendance !== 'absent') {
 		const items = itemNumbers(context, scope.itemIds);
@@ -544,7 +557,7 @@ function looseQuestions(context: Context): MinutesBlock | null {
 /** The full minutes of a meeting. */
 export function buildMinutes(view: MeetingView, options: MinutesOptions = {}): Minutes {
 	const locale = options.locale ?? 'sv';
-	const context = contextOf(view, locale);
+	const context = contextOf(view, locale, options.publicVersion);
 	const { body, closing } = itemSections(context, { includeRecipients: true });
 	const extra = [looseQuestions(context), nextMeetingSection(context)].filter((b): b is MinutesBlock => b !== null);
 	const kindLine =
@@ -557,10 +570,24 @@ export function buildMinutes(view: MeetingView, options: MinutesOptions = {}): M
 		fields: headerFields(context),
 		notices: notices(context, options),
 		participants: participantGroups(context),
-		body: [...body, ...extra, ...(closing ? [{ type: 'flow' as const, text: closing }] : [])],
+		body: [
+			...body,
+			...extra,
+			...(closing ? [{ type: 'flow' as const, text: closing }] : []),
+			...votingListAppendices(view, context.appendices, locale)
+		],
 		signatures: signatureColumns(context, options.approval),
-		seal: sealOf(context, options.approval)
+		seal: sealOf(context, options.approval),
+		notice: noticeOf(context, options)
 	};
+}
+
+function noticeOf(context: Context, options: MinutesOptions): Minutes['notice'] {
+	const approvedAt = options.approval?.approvedAt;
+	if (!options.notice || !approvedAt) return null;
+	const { view, locale } = context;
+	const body = view.header.groupName ?? view.header.title;
+	return noticeBlock(options.notice, { body, meetingDate: view.header.date, approvedAt }, locale);
 }
 
 /**
@@ -569,7 +596,7 @@ export function buildMinutes(view: MeetingView, options: MinutesOptions = {}): M
  */
 export function buildExtract(view: MeetingView, itemId: string, options: MinutesOptions = {}): Minutes {
 	const locale = options.locale ?? 'sv';
-	const context = contextOf(view, locale);
+	const context = contextOf(view, locale, options.publicVersion);
 	const item = context.items.get(itemId);
 	if (!item) throw new Error(`No agenda item ${itemId} in this meeting`);
 	const { body } = itemSections(context, { includeRecipients: false });
@@ -592,8 +619,9 @@ export function buildExtract(view: MeetingView, itemId: string, options: Minutes
 		fields: headerFields(context),
 		notices: notices(context, options),
 		participants: [],
-		body: [...sections, ...recipients],
+		body: [...sections, ...recipients, ...votingListAppendices(view, context.appendices, locale, itemId)],
 		signatures: signatureColumns(context, options.approval),
-		seal: sealOf(context, options.approval)
+		seal: sealOf(context, options.approval),
+		notice: noticeOf(context, options)
 	};
 }

@@ -145,12 +145,14 @@ export function minutesToDocx(minutes: Minutes): Document {
 			)
 		)
 	];
-	const seal = minutes.seal
-		? [
-				new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun(minutes.seal.heading)] }),
-				...minutes.seal.lines.map((line) => new Paragraph({ children: [new TextRun(line)] }))
-			]
-		: [];
+	const closing = (block: Minutes['seal'] | undefined) =>
+		block
+			? [
+					new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun(block.heading)] }),
+					...block.lines.map((line) => new Paragraph({ children: [new TextRun(line)] }))
+				]
+			: [];
+	const seal = [...closing(minutes.seal), ...closing(minutes.notice)];
 	return new Document({
 		creator: 'Mötesrum',
 		title: `${minutes.kindLine} ${minutes.group}`,

@@ -90,5 +90,6 @@ export function renderMarkdown(minutes: Minutes): string {
 	parts.push(...minutes.body.map(bodyBlock));
 	parts.push(signatureTable(minutes));
 	if (minutes.seal) parts.push(`## ${escapeMarkdown(minutes.seal.heading)}`, lines(minutes.seal.lines));
+	if (minutes.notice) parts.push(`## ${escapeMarkdown(minutes.notice.heading)}`, lines(minutes.notice.lines.filter(Boolean)));
 	return parts.join('\n\n') + '\n';
 }

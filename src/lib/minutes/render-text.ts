@@ -88,5 +88,6 @@ export function renderText(minutes: Minutes): string {
 	for (const block of minutes.body) out.push('', '', ...bodyLines(block));
 	out.push('', '', ...signatureLines(minutes.signatures));
 	if (minutes.seal) out.push('', '', minutes.seal.heading, '', ...minutes.seal.lines);
+	if (minutes.notice) out.push('', '', minutes.notice.heading, '', ...minutes.notice.lines);
 	return out.join('\n') + '\n';
 }

@@ -4,6 +4,7 @@
  * and Svelte's text interpolation is already safe.
  */
 import type { MeetingKind, ParticipantRole } from '../meeting/index.js';
+import type { NoticeRecord } from './notice.js';
 
 export type MinutesLocale = 'sv' | 'en';
 
@@ -94,6 +95,8 @@ export interface Minutes {
 	readonly signatures: readonly SignatureColumn[];
 	/** The approval record (fingerprint, approvers, times) once there is one. */
 	readonly seal: { readonly heading: string; readonly lines: readonly string[] } | null;
+	/** "Bevis om anslag" once the approved minutes' notice is recorded (formal.ts). */
+	readonly notice?: { readonly heading: string; readonly lines: readonly string[] } | null;
 }
 
 /** One approval of the minutes, as the server records it. */
@@ -124,4 +127,8 @@ export interface MinutesOptions {
 	approval?: ApprovalState | null;
 	/** The id of the meeting this one corrects (from the document header or the server). */
 	previousVersionId?: string | null;
+	/** The public version (offentlig): confidential items print their title and legal ground only. */
+	publicVersion?: boolean;
+	/** The recorded notice of the approved minutes (anslag), from GET /api/meetings/:id/minutes/notice. */
+	notice?: NoticeRecord | null;
 }

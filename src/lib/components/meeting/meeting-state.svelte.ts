@@ -5,7 +5,7 @@
  * operations on `doc`; nothing else writes the document.
  */
 import type * as Y from 'yjs';
-import { MEETING_SCHEMA, readLiveState, readMeeting, observeMeeting, watchOwnWrites, type MeetingView, type AgendaItemView } from '$lib/meeting';
+import { MEETING_SCHEMA, admitHands, readLiveState, readMeeting, observeMeeting, watchOwnWrites, type MeetingView, type AgendaItemView } from '$lib/meeting';
 import { can, type Action } from '$lib/protocol/roles';
 import type { MeetingSession, SessionStatus } from '$lib/sync';
 
@@ -40,6 +40,8 @@ function text(value: unknown): string | null {
 function identityKey(meetingId: string): string {
 	return `motesrum:me:${meetingId}`;
 }
+
+
 
 export class MeetingState {
 	readonly session: MeetingSession;
@@ -82,6 +84,8 @@ export class MeetingState {
 			observeMeeting(this.doc, (view) => {
 				if (view.live.currentItemId) this.lastCurrentItemId = view.live.currentItemId;
 				this.view = view;
+				// After the transaction that delivered the hand, not inside its observer.
+				queueMicrotask(() => this.#admitHands());
 				this.#updateTicking();
 				// The chair moved on, or my participant's name changed: the others should see it.
 				const presence = this.session.awareness.getLocalState() as AwarenessFields | null;
@@ -128,6 +132,21 @@ export class MeetingState {
 		return this.canRun || (this.may('attendance.self') && me.id === this.linkParticipantId);
 	}
 
+	/** Runs the speaker list and the votes: part of the record. */
+	get mayRunFormal(): boolean {
+		return this.canRun;
+	}
+
+	/**
+	 * Raising a hand and voting for oneself: "is it me" — others only as the participant their
+	 * link names (the server checks the key's participant id against it), runners for anyone.
+	 */
+	get mayActForSelf(): boolean {
+		const me = this.me;
+		if (!me) return false;
+		return this.canRun || (this.may('attendance.self') && me.id === this.linkParticipantId);
+	}
+
 	/** Writing an item's notes; a guest writes only in the items they attend or present (as the server checks). */
 	canWriteNotes(item: AgendaItemView): boolean {
 		if (!this.may('notes.write')) return false;
@@ -143,6 +162,7 @@ export class MeetingState {
 		const listed = items.some((i) => scope.itemIds.includes(i.id));
 		return scope.scope === 'only' ? listed : !listed;
 	}
+
 
 	/** The person chosen on this device, else the one a personal invitation is for. */
 	get me() {
@@ -231,6 +251,23 @@ export class MeetingState {
 			itemId: this.shownItemId,
 			following: this.following
 		});
+	}
+
+	/**
+	 * On the device of someone who runs the meeting: queue the hands this replica sees for the
+	 * first time, so the speaker list follows the order hands reached the meeting. Writes only
+	 * when a hand is new (no loop through the observer).
+	 */
+	#admitHands(): void {
+		if (!this.mayRunFormal || this.#unsubscribe.length === 0) return;
+		for (const itemId of new Set([this.view.live.currentItemId, this.shownItemId])) {
+			if (itemId === null || !this.view.agenda.some((item) => item.id === itemId)) continue;
+			try {
+				admitHands(this.doc, itemId);
+			} catch (error) {
+				this.error = error instanceof Error ? error.message : String(error);
+			}
+		}
 	}
 
 	/** Whether the timer should show seconds and tick each second (not with reduced motion). */

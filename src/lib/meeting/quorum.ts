@@ -1,0 +1,107 @@
+/**
+ * Who may vote on an item and whether the meeting is quorate (beslutför) for it, from the
+ * roster and attendance: ledamöter, and ersättare only while serving (tjänstgörande);
+ * present means checked in, not absent and attending the item ("endast/ej punkt"); jäv on
+ * the item takes someone out of both the vote and the count. More than half of the
+ * ordinary seats must be present (kommunallagen 6 kap. 27 §).
+ */
+import * as Y from 'yjs';
+import { invalid, invalidState, notFound } from './errors.js';
+import { getLiveEntity, readString, requireWritable, roots, type EntityMap } from './doc.js';
+import { entriesFor, formalRoots, idArg, pairKey, str } from './formal-doc.js';
+import { isRemovedEffectively } from './structure.js';
+import type { ItemScope, ParticipantView, TimeInput } from './types.js';
+import { optionalText, timestamp } from './validate.js';
+
+export interface ItemConflictView {
+	readonly participantId: string;
+	readonly note: string | null;
+	readonly at: string | null;
+}
+
+export interface QuorumView {
+	readonly itemId: string;
+	/** Ordinary seats (ledamöter) in the roster. */
+	readonly seats: number;
+	/** More than half of the seats. */
+	readonly required: number;
+	/** Participants with the right to vote on the item who are present for it, in roster order. */
+	readonly voters: readonly string[];
+	readonly quorate: boolean;
+	/** Jäv declared for the whole item. */
+	readonly conflicts: readonly ItemConflictView[];
+}
+
+function attendsItem(scope: ItemScope, itemId: string, parentId: string | null): boolean {
+	if (scope.scope === 'all') return true;
+	const named = scope.itemIds.includes(itemId) || (parentId !== null && scope.itemIds.includes(parentId));
+	return scope.scope === 'only' ? named : !named;
+}
+
+export function readItemConflicts(doc: Y.Doc, itemId: string): ItemConflictView[] {
+	return entriesFor(formalRoots(doc).itemConflicts, itemId)
+		.map(([participantId, record]) => ({ participantId, note: str(record, 'note'), at: str(record, 'at') }))
+		.sort((a, b) => ((a.at ?? '') < (b.at ?? '') ? -1 : (a.at ?? '') > (b.at ?? '') ? 1 : a.participantId < b.participantId ? -1 : 1));
+}
+
+/** Whether this participant holds a vote on the item when present: a ledamot, or a serving ersättare. */
+export function hasSeatVote(person: Pick<ParticipantView, 'seat' | 'serving'>): boolean {
+	return person.seat === 'ordinary' || (person.seat === 'deputy' && person.serving === true);
+}
+
+/**
+ * Quorum and voters for an item from a roster snapshot. `participants` are the live
+ * (not removed) participants in roster order, as `readMeeting` lists them.
+ */
+export function quorumFor(doc: Y.Doc, itemId: string, participants: readonly ParticipantView[]): QuorumView {
+	const item = roots(doc).items.get(itemId);
+	const parentId = item instanceof Y.Map ? readString(item, 'parentId') : null;
+	const conflicts = readItemConflicts(doc, itemId);
+	const jav = new Set(conflicts.map((c) => c.participantId));
+	const seats = participants.filter((p) => p.seat === 'ordinary').length;
+	const voters = participants
+		.filter(
+			(p) =>
+				hasSeatVote(p) && p.checkedIn && p.attendance !== 'absent' && attendsItem(p.items, itemId, parentId) && !jav.has(p.id)
+		)
+		.map((p) => p.id);
+	const required = Math.floor(seats / 2) + 1;
+	return { itemId, seats, required, voters, quorate: seats > 0 && voters.length >= required, conflicts };
+}
+
+/** Jäv for a whole item: the participant takes no part in its handling, its votes or its quorum. */
+export function setItemConflict(
+	doc: Y.Doc,
+	itemId: string,
+	participantId: string,
+	input: { note?: string | null; now?: TimeInput } = {}
+): void {
+	const { items, participants } = requireWritable(doc);
+	getLiveEntity(items, idArg(itemId, 'itemId'), 'item');
+	if (!(participants.get(idArg(participantId, 'participantId')) instanceof Y.Map)) throw notFound('participant', participantId);
+	const note = optionalText(input.note, 'note') ?? null;
+	const at = timestamp(input.now);
+	doc.transact(() => formalRoots(doc).itemConflicts.set(pairKey(itemId, participantId), { note, at }));
+}
+
+export function clearItemConflict(doc: Y.Doc, itemId: string, participantId: string): void {
+	requireWritable(doc);
+	const key = pairKey(idArg(itemId, 'itemId'), idArg(participantId, 'participantId'));
+	const conflicts = formalRoots(doc).itemConflicts;
+	if (conflicts.get(key) == null) throw notFound('conflict of interest', key);
+	doc.transact(() => conflicts.set(key, null));
+}
+
+/**
+ * Marks an item confidential (sekretess) with its legal ground, e.g. "OSL 39 kap. 3 §",
+ * or public again with null. The public minutes print the title and the ground only.
+ */
+export function setItemConfidential(doc: Y.Doc, itemId: string, ground: string | null): void {
+	const { items } = requireWritable(doc);
+	const item: EntityMap = getLiveEntity(items, idArg(itemId, 'itemId'), 'item');
+	if (isRemovedEffectively(items, itemId)) throw invalidState(`item ${itemId} is removed`);
+	if (ground !== null && typeof ground !== 'string') throw invalid('ground', 'must be a string or null');
+	const value = ground === null ? null : optionalText(ground, 'ground', 200);
+	if (ground !== null && !value) throw invalid('ground', 'must name the legal ground, e.g. OSL 39 kap. 3 §');
+	doc.transact(() => item.set('confidentialGround', value ?? null));
+}

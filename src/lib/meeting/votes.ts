@@ -1,0 +1,451 @@
+/**
+ * Propositions and decision rounds of an item.
+ *
+ * The chair records the propositions (förslag): the original proposal and each yrkande
+ * with its mover. A decision round puts propositions against each other: the chair finds a
+ * majority by acclamation ("finner att nämnden beslutat enligt …"), and when a vote is
+ * requested, it is held between a Ja and a Nej proposition, open (named) or closed (sluten).
+ * The voters are fixed when the vote opens (those with the right to vote present for the
+ * item, see quorum.ts); each casts one ballot from their own device, or the chair records
+ * one given by voice. A tie is broken by the chair's casting vote (open) or by lot (closed).
+ * The winning proposition's text becomes a decision of the item, where reservations attach.
+ *
+ * Ballots are keyed `<roundId>:<participantId>` and written once. A closed vote's ballots
+ * still name their voter in the document (that is how one vote per person is checked);
+ * reads, the UI and the minutes give only counts for it.
+ */
+import * as Y from 'yjs';
+import { invalid, invalidState, notFound } from './errors.js';
+import { checkPersonRefs, getLiveEntity, requireWritable, roots } from './doc.js';
+import { addDecision } from './decisions.js';
+import { formalRoots, idArg, pairKey, plainRecord, splitPairKey, str, type Plain } from './formal-doc.js';
+import { newId } from './ids.js';
+import { appendKey } from './order.js';
+import { quorumFor } from './quorum.js';
+import { readRoster, resolvePerson } from './read-people.js';
+import type { PersonRef, PersonView, TimeInput } from './types.js';
+import { LIMITS, oneOf, optionalText, personRef, requiredText, timestamp } from './validate.js';
+
+export const PROPOSITION_KINDS = ['original', 'motion'] as const;
+/** 'original' = the proposal the item came with (förslag till beslut); 'motion' = a yrkande made at the meeting. */
+export type PropositionKind = (typeof PROPOSITION_KINDS)[number];
+
+export const VOTE_METHODS = ['acclamation', 'open', 'closed'] as const;
+/** 'open' = named (öppen), 'closed' = secret (sluten). */
+export type VoteMethod = (typeof VOTE_METHODS)[number];
+
+export const BALLOT_CHOICES = ['yes', 'no', 'abstain'] as const;
+/** Ja, Nej, Avstår. */
+export type BallotChoice = (typeof BALLOT_CHOICES)[number];
+
+export interface PropositionInput {
+	kind: PropositionKind;
+	text: string;
+	/** How the minutes name it, e.g. "arbetsutskottets förslag"; a motion is named after its mover when omitted. */
+	label?: string | null;
+	mover?: PersonRef | null;
+	now?: TimeInput;
+}
+
+export interface PropositionView {
+	readonly id: string;
+	readonly itemId: string;
+	readonly kind: PropositionKind;
+	readonly label: string | null;
+	readonly text: string;
+	readonly mover: PersonView | null;
+	readonly createdAt: string | null;
+}
+
+export interface BallotView {
+	readonly participantId: string;
+	readonly choice: BallotChoice;
+	/** The chair (or secretary) who recorded a ballot given by voice; null when cast on the voter's own device. */
+	readonly recordedBy: string | null;
+	readonly at: string | null;
+}
+
+export interface VoteCounts {
+	readonly yes: number;
+	readonly no: number;
+	readonly abstain: number;
+	/** Voters who have not (yet) voted. */
+	readonly absent: number;
+}
+
+export interface DecisionRoundView {
+	readonly id: string;
+	readonly itemId: string;
+	/** The propositions put against each other, in the order put. */
+	readonly propositionIds: readonly string[];
+	/** The chair's finding by acclamation, if the round started with one. */
+	readonly acclamationWinnerId: string | null;
+	readonly method: VoteMethod;
+	readonly yesPropositionId: string | null;
+	readonly noPropositionId: string | null;
+	readonly status: 'open' | 'closed';
+	/** Who may vote: fixed when the vote opened. */
+	readonly voters: readonly string[];
+	/** Who has voted (for a closed vote, without how). */
+	readonly voted: readonly string[];
+	/** Named ballots in roster order: open votes only; always empty for a closed vote. */
+	readonly ballots: readonly BallotView[];
+	readonly counts: VoteCounts;
+	readonly winnerPropositionId: string | null;
+	readonly tieBreak: 'casting' | 'lot' | null;
+	/** True when a closed count is even and the chair has not yet broken the tie. */
+	readonly tied: boolean;
+	readonly decisionId: string | null;
+	readonly createdAt: string | null;
+	readonly closedAt: string | null;
+}
+
+function requireItem(doc: Y.Doc, itemId: string): void {
+	getLiveEntity(requireWritable(doc).items, idArg(itemId, 'itemId'), 'item');
+}
+
+function proposition(doc: Y.Doc, id: string, itemId?: string): Plain {
+	const record = plainRecord(formalRoots(doc).propositions.get(idArg(id, 'propositionId')));
+	if (!record || str(record, 'deletedAt') !== null) throw notFound('proposition', id);
+	if (itemId !== undefined && record.itemId !== itemId) throw invalid('propositionId', `proposition ${id} belongs to another item`);
+	return record;
+}
+
+function round(doc: Y.Doc, roundId: string): Plain {
+	const record = plainRecord(formalRoots(doc).votes.get(idArg(roundId, 'roundId')));
+	if (!record || str(record, 'deletedAt') !== null) throw notFound('decision round', roundId);
+	return record;
+}
+
+function stringList(value: unknown): string[] {
+	return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** Records a proposition (förslag or yrkande) on an item; returns its id. */
+export function addProposition(doc: Y.Doc, itemId: string, input: PropositionInput): string {
+	requireItem(doc, itemId);
+	if (typeof input !== 'object' || input === null) throw invalid('proposition', 'must be an object');
+	const kind = oneOf(input.kind, PROPOSITION_KINDS, 'kind');
+	const text = requiredText(input.text, 'text', LIMITS.longText);
+	const label = optionalText(input.label, 'label', LIMITS.title) ?? null;
+	const mover = input.mover == null ? null : personRef(input.mover, 'mover');
+	if (mover) checkPersonRefs(roots(doc).participants, [mover], 'mover');
+	const createdAt = timestamp(input.now);
+	const { propositions } = formalRoots(doc);
+	const orders: string[] = [];
+	propositions.forEach((value) => {
+		const record = plainRecord(value);
+		if (record?.itemId === itemId) orders.push(str(record, 'order') ?? '');
+	});
+	const id = newId();
+	doc.transact(() =>
+		propositions.set(id, { itemId, kind, label, text, mover, order: appendKey(orders), createdAt, deletedAt: null })
+	);
+	return id;
+}
+
+export function updateProposition(
+	doc: Y.Doc,
+	propositionId: string,
+	patch: { text?: string; label?: string | null; mover?: PersonRef | null }
+): void {
+	requireWritable(doc);
+	const record = proposition(doc, propositionId);
+	if (typeof patch !== 'object' || patch === null) throw invalid('patch', 'must be an object');
+	const next: Plain = { ...record };
+	if (patch.text !== undefined) next.text = requiredText(patch.text, 'text', LIMITS.longText);
+	const label = optionalText(patch.label, 'label', LIMITS.title);
+	if (label !== undefined) next.label = label;
+	if (patch.mover !== undefined) {
+		const mover = patch.mover === null ? null : personRef(patch.mover, 'mover');
+		if (mover) checkPersonRefs(roots(doc).participants, [mover], 'mover');
+		next.mover = mover;
+	}
+	doc.transact(() => formalRoots(doc).propositions.set(propositionId, next));
+}
+
+/** Withdrawn (tombstone): a round that already put it keeps naming it. */
+export function removeProposition(doc: Y.Doc, propositionId: string, options: { now?: TimeInput } = {}): void {
+	requireWritable(doc);
+	const record = proposition(doc, propositionId);
+	const at = timestamp(options.now);
+	doc.transact(() => formalRoots(doc).propositions.set(propositionId, { ...record, deletedAt: at }));
+}
+
+function checkPut(doc: Y.Doc, itemId: string, ids: unknown, field: string): string[] {
+	if (!Array.isArray(ids) || ids.length === 0) throw invalid(field, 'must list at least one proposition');
+	const unique = [...new Set(ids as unknown[])].map((id) => idArg(id, field));
+	for (const id of unique) proposition(doc, id, itemId);
+	return unique;
+}
+
+/**
+ * "Ordföranden ställer proposition på … och finner att nämnden beslutat enligt …": the chair
+ * puts the propositions and finds a majority for `winnerId` by acclamation. Returns the round's id.
+ */
+export function decideByAcclamation(
+	doc: Y.Doc,
+	itemId: string,
+	input: { propositionIds: readonly string[]; winnerId: string; now?: TimeInput }
+): string {
+	requireItem(doc, itemId);
+	const propositionIds = checkPut(doc, itemId, input.propositionIds, 'propositionIds');
+	const winnerId = idArg(input.winnerId, 'winnerId');
+	if (!propositionIds.includes(winnerId)) throw invalid('winnerId', 'must be one of the propositions put');
+	const at = timestamp(input.now);
+	const id = newId();
+	doc.transact(() =>
+		formalRoots(doc).votes.set(id, {
+			itemId,
+			propositionIds,
+			acclamationWinnerId: winnerId,
+			method: 'acclamation',
+			yesPropositionId: null,
+			noPropositionId: null,
+			status: 'closed',
+			voters: [],
+			winnerPropositionId: winnerId,
+			tieBreak: null,
+			decisionId: null,
+			createdAt: at,
+			closedAt: at,
+			deletedAt: null
+		})
+	);
+	return id;
+}
+
+/**
+ * "Omröstning begärs och verkställs": a vote between a Ja and a Nej proposition, open or
+ * closed. Given a `roundId` of an acclamation round, the vote continues it (the minutes then
+ * print the chair's finding first). The voters are fixed now. Returns the round's id.
+ */
+export function openVote(
+	doc: Y.Doc,
+	itemId: string,
+	input: {
+		method: 'open' | 'closed';
+		yesPropositionId: string;
+		noPropositionId: string;
+		roundId?: string;
+		now?: TimeInput;
+	}
+): string {
+	requireItem(doc, itemId);
+	const method = oneOf(input.method, ['open', 'closed'] as const, 'method');
+	const yes = idArg(input.yesPropositionId, 'yesPropositionId');
+	const no = idArg(input.noPropositionId, 'noPropositionId');
+	if (yes === no) throw invalid('noPropositionId', 'must differ from the Ja proposition');
+	proposition(doc, yes, itemId);
+	proposition(doc, no, itemId);
+	const previous = input.roundId === undefined ? null : round(doc, input.roundId);
+	if (previous && (previous.itemId !== itemId || previous.method !== 'acclamation' || str(previous, 'decisionId') !== null)) {
+		throw invalidState('only an acclamation without a recorded decision can go to a vote');
+	}
+	for (const other of rounds(doc, itemId)) {
+		if (other.status === 'open') throw invalidState('a vote on this item is already open');
+	}
+	const voters = quorumFor(doc, itemId, readRoster(doc)).voters;
+	if (voters.length === 0) throw invalidState('nobody present has the right to vote on this item');
+	const at = timestamp(input.now);
+	const id = input.roundId ?? newId();
+	const putBefore = previous ? stringList(previous.propositionIds) : [];
+	doc.transact(() =>
+		formalRoots(doc).votes.set(id, {
+			itemId,
+			propositionIds: [...new Set([...putBefore, yes, no])],
+			acclamationWinnerId: previous ? str(previous, 'acclamationWinnerId') : null,
+			method,
+			yesPropositionId: yes,
+			noPropositionId: no,
+			status: 'open',
+			voters: [...voters],
+			winnerPropositionId: null,
+			tieBreak: null,
+			decisionId: null,
+			createdAt: previous ? (str(previous, 'createdAt') ?? at) : at,
+			closedAt: null,
+			deletedAt: null
+		})
+	);
+	return id;
+}
+
+/**
+ * One ballot: cast by the voter on their own device, or recorded by the chair for a voter
+ * in the room (`recordedBy`). A second ballot by the same voter is refused.
+ */
+export function castBallot(
+	doc: Y.Doc,
+	roundId: string,
+	participantId: string,
+	choice: BallotChoice,
+	options: { recordedBy?: string | null; now?: TimeInput } = {}
+): void {
+	requireWritable(doc);
+	const record = round(doc, roundId);
+	const voter = idArg(participantId, 'participantId');
+	const value = oneOf(choice, BALLOT_CHOICES, 'choice');
+	if (record.status !== 'open') throw invalidState('the vote is not open');
+	if (!stringList(record.voters).includes(voter)) throw invalidState('this participant has no vote in this round');
+	const recordedBy = options.recordedBy == null ? null : idArg(options.recordedBy, 'recordedBy');
+	const key = pairKey(roundId, voter);
+	const { ballots } = formalRoots(doc);
+	if (ballots.get(key) != null) throw invalidState('this participant has already voted');
+	const at = timestamp(options.now);
+	doc.transact(() => ballots.set(key, { choice: value, at, recordedBy }));
+}
+
+function ballotsOf(doc: Y.Doc, roundId: string, voters: readonly string[]): Map<string, Plain> {
+	const allowed = new Set(voters);
+	const found = new Map<string, Plain>();
+	formalRoots(doc).ballots.forEach((value, key) => {
+		const pair = splitPairKey(key);
+		const record = plainRecord(value);
+		if (!pair || pair[0] !== roundId || !record || !allowed.has(pair[1])) return;
+		if ((BALLOT_CHOICES as readonly unknown[]).includes(record.choice)) found.set(pair[1], record);
+	});
+	return found;
+}
+
+function countOf(ballots: Map<string, Plain>, voters: readonly string[]): VoteCounts {
+	let yes = 0;
+	let no = 0;
+	let abstain = 0;
+	for (const ballot of ballots.values()) {
+		if (ballot.choice === 'yes') yes++;
+		else if (ballot.choice === 'no') no++;
+		else abstain++;
+	}
+	return { yes, no, abstain, absent: voters.length - ballots.size };
+}
+
+/** Closes the vote and counts it: more Ja than Nej wins for the Ja proposition, and so on; a tie waits for `breakTie`. */
+export function closeVote(doc: Y.Doc, roundId: string, options: { now?: TimeInput } = {}): void {
+	requireWritable(doc);
+	const record = round(doc, roundId);
+	if (record.status !== 'open') throw invalidState('the vote is not open');
+	const voters = stringList(record.voters);
+	const counts = countOf(ballotsOf(doc, roundId, voters), voters);
+	const winner =
+		counts.yes > counts.no ? str(record, 'yesPropositionId') : counts.no > counts.yes ? str(record, 'noPropositionId') : null;
+	const at = timestamp(options.now);
+	doc.transact(() =>
+		formalRoots(doc).votes.set(roundId, { ...record, status: 'closed', closedAt: at, winnerPropositionId: winner })
+	);
+}
+
+/** A tied count: the chair's casting vote (utslagsröst) in an open vote, lot in a closed one. */
+export function breakTie(doc: Y.Doc, roundId: string, winnerId: string): void {
+	requireWritable(doc);
+	const record = round(doc, roundId);
+	if (record.status !== 'closed' || record.method === 'acclamation' || str(record, 'winnerPropositionId') !== null) {
+		throw invalidState('only a closed, tied vote needs its tie broken');
+	}
+	const id = idArg(winnerId, 'winnerId');
+	if (id !== record.yesPropositionId && id !== record.noPropositionId) throw invalid('winnerId', 'must be the Ja or the Nej proposition');
+	doc.transact(() =>
+		formalRoots(doc).votes.set(roundId, {
+			...record,
+			winnerPropositionId: id,
+			tieBreak: record.method === 'open' ? 'casting' : 'lot'
+		})
+	);
+}
+
+/** Writes the winning proposition as a decision of the item (reservations attach there); returns its id. */
+export function recordRoundDecision(doc: Y.Doc, roundId: string, options: { now?: TimeInput } = {}): string {
+	requireWritable(doc);
+	const record = round(doc, roundId);
+	const winner = str(record, 'winnerPropositionId');
+	if (record.status !== 'closed' || winner === null) throw invalidState('the round has no result yet');
+	if (str(record, 'decisionId') !== null) throw invalidState('the decision of this round is already recorded');
+	const itemId = str(record, 'itemId') ?? '';
+	const text = str(proposition(doc, winner), 'text') ?? '';
+	let decisionId = '';
+	doc.transact(() => {
+		decisionId = addDecision(doc, itemId, { text, now: options.now });
+		formalRoots(doc).votes.set(roundId, { ...record, decisionId });
+	});
+	return decisionId;
+}
+
+function rounds(doc: Y.Doc, itemId: string): Plain[] {
+	const list: Plain[] = [];
+	formalRoots(doc).votes.forEach((value) => {
+		const record = plainRecord(value);
+		if (record && record.itemId === itemId && str(record, 'deletedAt') === null) list.push(record);
+	});
+	return list;
+}
+
+export function readPropositions(doc: Y.Doc, itemId: string): PropositionView[] {
+	const list: (PropositionView & { order: string })[] = [];
+	formalRoots(doc).propositions.forEach((value, id) => {
+		const record = plainRecord(value);
+		if (!record || record.itemId !== itemId || str(record, 'deletedAt') !== null) return;
+		list.push({
+			id,
+			itemId,
+			kind: record.kind === 'motion' ? 'motion' : 'original',
+			label: str(record, 'label'),
+			text: str(record, 'text') ?? '',
+			mover: record.mover == null ? null : resolvePerson(doc, record.mover),
+			createdAt: str(record, 'createdAt'),
+			order: str(record, 'order') ?? ''
+		});
+	});
+	return list
+		.sort((a, b) => (a.order !== b.order ? (a.order < b.order ? -1 : 1) : a.id < b.id ? -1 : 1))
+		.map(({ order: _order, ...view }) => view);
+}
+
+/** The item's decision rounds, oldest first. */
+export function readDecisionRounds(doc: Y.Doc, itemId: string): DecisionRoundView[] {
+	const roster = readRoster(doc).map((p) => p.id);
+	const position = (id: string) => {
+		const at = roster.indexOf(id);
+		return at === -1 ? roster.length : at;
+	};
+	const list: DecisionRoundView[] = [];
+	formalRoots(doc).votes.forEach((value, id) => {
+		const record = plainRecord(value);
+		if (!record || record.itemId !== itemId || str(record, 'deletedAt') !== null) return;
+		const method = (VOTE_METHODS as readonly unknown[]).includes(record.method) ? (record.method as VoteMethod) : 'acclamation';
+		const voters = stringList(record.voters);
+		const ballots = method === 'acclamation' ? new Map<string, Plain>() : ballotsOf(doc, id, voters);
+		const status = record.status === 'open' ? 'open' : 'closed';
+		const winner = str(record, 'winnerPropositionId');
+		list.push({
+			id,
+			itemId,
+			propositionIds: stringList(record.propositionIds),
+			acclamationWinnerId: str(record, 'acclamationWinnerId'),
+			method,
+			yesPropositionId: str(record, 'yesPropositionId'),
+			noPropositionId: str(record, 'noPropositionId'),
+			status,
+			voters,
+			voted: [...ballots.keys()].sort((a, b) => position(a) - position(b)),
+			ballots:
+				method === 'open'
+					? [...ballots.entries()]
+							.sort(([a], [b]) => position(a) - position(b))
+							.map(([participantId, b]) => ({
+								participantId,
+								choice: b.choice as BallotChoice,
+								recordedBy: str(b, 'recordedBy'),
+								at: str(b, 'at')
+							}))
+					: [],
+			counts: countOf(ballots, voters),
+			winnerPropositionId: winner,
+			tieBreak: record.tieBreak === 'casting' || record.tieBreak === 'lot' ? record.tieBreak : null,
+			tied: status === 'closed' && method !== 'acclamation' && winner === null,
+			decisionId: str(record, 'decisionId'),
+			createdAt: str(record, 'createdAt'),
+			closedAt: str(record, 'closedAt')
+		});
+	});
+	return list.sort((a, b) => ((a.createdAt ?? '') < (b.createdAt ?? '') ? -1 : (a.createdAt ?? '') > (b.createdAt ?? '') ? 1 : a.id < b.id ? -1 : 1));
+}
