@@ -3,7 +3,6 @@
  * Routes are a small table matched in order; anything else under /api/ is a JSON 404.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { permissionsOf } from '../auth/roles.ts';
 import { createApprovalService } from '../minutes/approval.ts';
 import { minutesRoutes } from '../minutes/routes.ts';
@@ -16,6 +15,7 @@ import { readJson } from './body.ts';
 import { invitationRoutes, meetingUrl, requireAccess } from './invitations.ts';
 import { bearer, requestOrigin } from './request.ts';
 import { HttpError, sendJson } from './respond.ts';
+import { secretMatches } from './secret.ts';
 
 export const TITLE_MAX_LENGTH = 200;
 
@@ -41,13 +41,6 @@ interface Route {
 	method: string;
 	pattern: RegExp;
 	handle(req: IncomingMessage, res: ServerResponse, params: string[]): Promise<void>;
-}
-
-/** Compares hashes, so neither the length nor the content of the secret leaks through timing. */
-function secretMatches(given: string | null, secret: string): boolean {
-	if (given === null) return false;
-	const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
-	return timingSafeEqual(digest(given), digest(secret));
 }
 
 function validTitle(body: unknown): string {
