@@ -17,6 +17,8 @@ import { createMetricsServer } from './http/metrics-route.ts';
 import { requestId } from './http/request-id.ts';
 import { type Logger, createLogger, logContext } from './log.ts';
 import { ServerMetrics } from './metrics/metrics.ts';
+import { LocalDelivery } from './ops/local-delivery.ts';
+import { createPersonalDataService } from './ops/personal-data.ts';
 import { timedStorage } from './metrics/timed-storage.ts';
 import { PostgresStorage } from './storage/postgres.ts';
 import { SqliteStorage } from './storage/sqlite.ts';
@@ -57,7 +59,8 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 		parts.storage ?? (config.databaseUrl ? new PostgresStorage(config.databaseUrl, { log }) : SqliteStorage.inDataDir(config.dataDir)),
 		metrics
 	);
-	const fanout = parts.fanout ?? (config.redisUrl ? new RedisFanout(config.redisUrl, { log }) : singleInstance);
+	// Wrapped so the server can hand its own stored changes (an erasure) to its open rooms.
+	const fanout = new LocalDelivery(parts.fanout ?? (config.redisUrl ? new RedisFanout(config.redisUrl, { log }) : singleInstance));
 	const policy = parts.policy ?? defaultPolicy;
 	try {
 		await storage.init();
@@ -94,7 +97,8 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 			);
 			if (closed > 0) log.info({ meetingId, closed }, 'connections of revoked invitations closed');
 		},
-		closeDeletedRoom: (meetingId) => rooms.remove(meetingId)
+		closeDeletedRoom: (meetingId) => rooms.remove(meetingId),
+		personalData: createPersonalDataService({ storage, deliver: (meetingId, message) => fanout.deliver(meetingId, message), log })
 	});
 	const app = await loadAppHandler(config.appHandlerPath, log);
 	const server = http.createServer(
@@ -134,7 +138,7 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 			host: config.host,
 			storage: storage instanceof PostgresStorage ? 'postgres' : storage instanceof SqliteStorage ? 'sqlite' : 'custom',
 			...(storage instanceof SqliteStorage ? { dataDir: path.resolve(config.dataDir) } : {}),
-			fanout: fanout instanceof RedisFanout ? `redis (instance ${fanout.instanceId})` : fanout === singleInstance ? 'none' : 'custom',
+			fanout: fanout.inner instanceof RedisFanout ? `redis (instance ${fanout.inner.instanceId})` : fanout.inner === singleInstance ? 'none' : 'custom',
 			app: app !== null,
 			metrics: metricsPort !== null ? `port ${metricsPort}` : config.metricsToken ? '/metrics with token' : 'off'
 		},

@@ -13,6 +13,7 @@ import type { RoomStats } from '../sync/rooms.ts';
 import { groupRoutes } from '../groups/api.ts';
 import { readJson } from './body.ts';
 import { invitationRoutes, meetingUrl, requireAccess } from './invitations.ts';
+import { type PrivacyDeps, privacyRoutes } from './privacy.ts';
 import { bearer, requestOrigin } from './request.ts';
 import { HttpError, sendJson } from './respond.ts';
 import { secretMatches } from './secret.ts';
@@ -35,6 +36,8 @@ export interface ApiDeps {
 	disconnect(meetingId: string, invitationIds: readonly string[]): void;
 	/** Closes the sync connections of a deleted meeting with CLOSE.NOT_FOUND. */
 	closeDeletedRoom(meetingId: string): Promise<void>;
+	/** Export and erasure of one person's data (organisers only). */
+	personalData: PrivacyDeps['service'];
 }
 
 interface Route {
@@ -144,6 +147,8 @@ export function createApi(deps: ApiDeps) {
 			bearer,
 			requestOrigin: (req) => requestOrigin(req, deps.trustProxy)
 		}),
+		// One person's data: export and erasure (docs/security.md).
+		...privacyRoutes({ service: deps.personalData, organiserSecret: deps.organiserSecret, maxBodyBytes: deps.maxBodyBytes }),
 		// Minutes approval, verification and corrections (docs/minutes.md).
 		...minutesRoutes({
 			storage: deps.storage,
