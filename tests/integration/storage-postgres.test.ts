@@ -13,6 +13,7 @@ import { type TestSchema, freshSchema, servicesAvailable } from './services.ts';
 import { storageContract } from './storage-contract.ts';
 import { groupStorageContract } from './storage-contract-groups.ts';
 import { invitationStorageContract } from './storage-contract-invitations.ts';
+import { personalDataStorageContract } from './storage-contract-personal-data.ts';
 import { minutesStorageContract } from './storage-contract-minutes.ts';
 
 const available = await servicesAvailable('storage-postgres.test.ts', 'postgres');
@@ -66,6 +67,7 @@ if (available) {
 	minutesStorageContract('postgres', sharedSchema);
 	groupStorageContract('postgres', sharedSchema);
 	invitationStorageContract('postgres', sharedSchema);
+	personalDataStorageContract('postgres', sharedSchema);
 
 	describe('PostgresStorage specifics', () => {
 		it('runs its migrations once, also when two instances start at the same time', async () => {

@@ -7,6 +7,7 @@ import { storageContract } from './storage-contract.ts';
 import { groupStorageContract } from './storage-contract-groups.ts';
 import { minutesStorageContract } from './storage-contract-minutes.ts';
 import { invitationStorageContract } from './storage-contract-invitations.ts';
+import { personalDataStorageContract } from './storage-contract-personal-data.ts';
 
 const dirs: string[] = [];
 let lastFile = '';
@@ -44,6 +45,7 @@ groupStorageContract('sqlite (file)', {
 	second: () => openAt(lastFile)
 });
 invitationStorageContract('sqlite (memory)', { create: () => openAt(':memory:') });
+personalDataStorageContract('sqlite (memory)', { create: () => openAt(':memory:') });
 
 describe('SqliteStorage specifics', () => {
 	it('adds the invitation columns to a database made before them, giving old tokens ids', async () => {
