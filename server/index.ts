@@ -25,7 +25,8 @@ import { SqliteStorage } from './storage/sqlite.ts';
 import type { MeetingStorage } from './storage/types.ts';
 import { type Fanout, singleInstance } from './sync/fanout.ts';
 import { RedisFanout } from './sync/redis-fanout.ts';
-import { type SyncPolicy, defaultPolicy } from './sync/policy.ts';
+import type { SyncPolicy } from './sync/policy.ts';
+import { rolePolicy } from './sync/role-policy.ts';
 import { RoomManager } from './sync/rooms.ts';
 import { createUpgradeHandler } from './sync/upgrade.ts';
 
@@ -61,7 +62,7 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 	);
 	// Wrapped so the server can hand its own stored changes (an erasure) to its open rooms.
 	const fanout = new LocalDelivery(parts.fanout ?? (config.redisUrl ? new RedisFanout(config.redisUrl, { log }) : singleInstance));
-	const policy = parts.policy ?? defaultPolicy;
+	const policy = parts.policy ?? rolePolicy;
 	try {
 		await storage.init();
 	} catch (error) {
@@ -96,8 +97,12 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 				REVOKED_CLOSE.reason
 			);
 			if (closed > 0) log.info({ meetingId, closed }, 'connections of revoked invitations closed');
+			fanout.publish(meetingId, { kind: 'revoked', invitationIds: [...invitationIds] });
 		},
-		closeDeletedRoom: (meetingId) => rooms.remove(meetingId),
+		closeDeletedRoom: (meetingId) => {
+			fanout.publish(meetingId, { kind: 'deleted' });
+			return rooms.remove(meetingId);
+		},
 		personalData: createPersonalDataService({ storage, deliver: (meetingId, message) => fanout.deliver(meetingId, message), log })
 	});
 	const app = await loadAppHandler(config.appHandlerPath, log);

@@ -3,7 +3,7 @@
  * Routes are a small table matched in order; anything else under /api/ is a JSON 404.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { permissionsOf } from '../auth/roles.ts';
+import { permissionsOf } from '../../src/lib/protocol/roles.ts';
 import { createApprovalService } from '../minutes/approval.ts';
 import { minutesRoutes } from '../minutes/routes.ts';
 import { hashToken, newInvitationId, newMeetingId, newToken } from '../auth/tokens.ts';

@@ -12,7 +12,7 @@ import { type RunningServer, startServer } from '../../server/index.ts';
 import { defaultConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/log.ts';
 import { backupSqlite, restoreSqlite } from '../../server/ops/backup.ts';
-import { connectClient, createMeeting, tempDir, waitFor } from './helpers.ts';
+import { connectClient, createMeeting, notesOf, notesText, tempDir, waitFor } from './helpers.ts';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
@@ -44,7 +44,8 @@ function backupCli(args: string[], env: Record<string, string>) {
 async function type(origin: string, meeting: { id: string; token: string }, text: string): Promise<void> {
 	const client = connectClient(origin, meeting.id, meeting.token);
 	await client.synced();
-	client.doc.getText('notes').insert(client.doc.getText('notes').length, text);
+	const notes = notesOf(client.doc);
+	notes.insert(notes.length, text);
 	await waitFor(() => client.allSaved(), 'edit saved');
 	client.destroy();
 }
@@ -53,7 +54,7 @@ async function read(origin: string, meeting: { id: string; token: string }): Pro
 	const client = connectClient(origin, meeting.id, meeting.token);
 	cleanup.push(() => client.destroy());
 	await client.synced();
-	return client.doc.getText('notes').toString();
+	return notesText(client.doc);
 }
 
 describe('backup and restore (SQLite)', () => {

@@ -5,7 +5,7 @@
  */
 export * from './types.js';
 export { MeetingError, type MeetingErrorCode } from './errors.js';
-export { SCHEMA_VERSION } from './doc.js';
+export { SCHEMA_VERSION, schemaVersionOf } from './doc.js';
 export { createMeeting, initMeeting, setHeader, type InitMeetingInput } from './header.js';
 export {
 	addParticipant,
@@ -93,3 +93,5 @@ export {
 	type OutstandingOrigin,
 	type OutstandingStatus
 } from './outstanding.js';
+export { MEETING_SCHEMA } from './schema.js';
+export { auditDocument, repairDocument, type DocumentSchema, type Violation } from './schema-language.js';
