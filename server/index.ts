@@ -34,6 +34,13 @@ export type { ServerConfig } from './config.ts';
 export { loadConfig } from './config.ts';
 
 /** Replaceable parts; each defaults to the single-instance, embedded choice. */
+/**
+ * Headers must arrive within this, any whole request within the next (uploads of supporting
+ * documents on a slow network included); JSON bodies have a shorter deadline (http/body.ts).
+ */
+const REQUEST_HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 300_000;
+
 export interface ServerParts {
 	logger?: Logger;
 	/** Must not be initialised yet: startServer calls init() and, on close, close(). */
@@ -107,6 +114,8 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 	});
 	const app = await loadAppHandler(config.appHandlerPath, log);
 	const server = http.createServer(
+		// A client that never finishes its request (headers or body) is cut off instead of holding a socket.
+		{ headersTimeout: REQUEST_HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
 		createRequestHandler(api, app, log, {
 			publicOrigin: config.publicOrigin,
 			trustProxy: config.trustProxy,

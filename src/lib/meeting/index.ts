@@ -95,3 +95,4 @@ export {
 } from './outstanding.js';
 export { MEETING_SCHEMA } from './schema.js';
 export { auditDocument, repairDocument, type DocumentSchema, type Violation } from './schema-language.js';
+export { schemaProblem, watchOwnWrites, writesOfTransaction, type Write } from './writes.js';

@@ -302,21 +302,20 @@ export interface Violation {
 
 type Shared = Y.Map<unknown> | Y.Array<unknown> | Y.Text;
 
-function auditNode(node: NodeSpec, type: Shared, path: string, out: Violation[], drop: ((fix: () => void) => void) | null): void {
+function auditNode(node: NodeSpec, type: Shared, path: string, out: Violation[], drop: ((fix: (transaction: Y.Transaction) => void) => void) | null): void {
 	switch (node.y) {
 		case 'text': {
 			const text = type as Y.Text;
-			const delta = text.toDelta() as { insert: unknown; attributes?: unknown }[];
-			const rich = delta.some((op) => typeof op.insert !== 'string' || op.attributes !== undefined);
-			if (rich) out.push({ path, problem: 'formatting or embeds in a plain text' });
-			if (text.length > node.max) out.push({ path, problem: `longer than ${node.max} characters` });
-			if (drop && (rich || text.length > node.max)) {
-				const plain = delta.map((op) => (typeof op.insert === 'string' ? op.insert : '')).join('').slice(0, node.max);
-				drop(() => {
-					text.delete(0, text.length);
-					text.insert(0, plain);
-				});
+			// Off-schema parts of a text are separate items (format markers, embeds, nested types):
+			// repairing deletes them, so two servers repairing at once reach the same text.
+			const offSchema: Y.Item[] = [];
+			for (let item = text._start; item !== null; item = item.right) {
+				if (!item.deleted && !(item.content instanceof Y.ContentString)) offSchema.push(item);
 			}
+			if (offSchema.length > 0) out.push({ path, problem: 'formatting or embeds in a plain text' });
+			if (text.length > node.max) out.push({ path, problem: `longer than ${node.max} characters` });
+			if (drop && offSchema.length > 0) drop((transaction) => offSchema.forEach((item) => item.delete(transaction)));
+			if (drop && text.length > node.max) drop(() => text.delete(node.max, text.length - node.max));
 			return;
 		}
 		case 'log': {
@@ -354,7 +353,7 @@ function auditNode(node: NodeSpec, type: Shared, path: string, out: Violation[],
 	}
 }
 
-function auditRoots(schema: DocumentSchema, doc: Y.Doc, drop: ((fix: () => void) => void) | null): Violation[] {
+function auditRoots(schema: DocumentSchema, doc: Y.Doc, drop: ((fix: (transaction: Y.Transaction) => void) => void) | null): Violation[] {
 	const out: Violation[] = [];
 	for (const [name, type] of doc.share) {
 		const node = Object.hasOwn(schema.roots, name) ? schema.roots[name] : undefined;
@@ -387,13 +386,13 @@ export function auditDocument(schema: DocumentSchema, doc: Y.Doc): Violation[] {
 
 /**
  * Drops what the schema does not allow (off-schema map entries, log entries, formatting
- * and embeds in texts) in one transaction and returns what was dropped. Everything on
- * schema is left as it is.
+ * and embeds in texts, text past its maximum) in one transaction of deletions only, and
+ * returns what was dropped. Everything on schema is left as it is.
  */
 export function repairDocument(schema: DocumentSchema, doc: Y.Doc, origin: unknown = null): Violation[] {
-	const fixes: (() => void)[] = [];
+	const fixes: ((transaction: Y.Transaction) => void)[] = [];
 	const found = auditRoots(schema, doc, (fix) => fixes.push(fix));
-	if (fixes.length > 0) doc.transact(() => fixes.forEach((fix) => fix()), origin);
+	if (fixes.length > 0) doc.transact((transaction) => fixes.forEach((fix) => fix(transaction)), origin);
 	return found;
 }
 

@@ -5,7 +5,7 @@
  * operations on `doc`; nothing else writes the document.
  */
 import type * as Y from 'yjs';
-import { readLiveState, readMeeting, observeMeeting, type MeetingView, type AgendaItemView } from '$lib/meeting';
+import { MEETING_SCHEMA, readLiveState, readMeeting, observeMeeting, watchOwnWrites, type MeetingView, type AgendaItemView } from '$lib/meeting';
 import { can, type Action } from '$lib/protocol/roles';
 import type { MeetingSession, SessionStatus } from '$lib/sync';
 
@@ -88,6 +88,8 @@ export class MeetingState {
 				if (presence?.itemId !== this.shownItemId || presence?.name !== (this.me?.name ?? null)) this.publishPresence();
 			})
 		);
+		// The server refuses off-schema writes; in development a bug in our own writes fails where it is made.
+		if (import.meta.env.DEV) this.#unsubscribe.push(watchOwnWrites(this.doc, MEETING_SCHEMA));
 		const onAwareness = () => this.#readPeers();
 		session.awareness.on('change', onAwareness);
 		this.#unsubscribe.push(() => session.awareness.off('change', onAwareness));
