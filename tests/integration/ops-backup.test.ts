@@ -57,6 +57,9 @@ async function read(origin: string, meeting: { id: string; token: string }): Pro
 	return notesText(client.doc);
 }
 
+// The CLI runs as child processes through tsx, whose start alone takes seconds on a busy machine.
+const CLI_TIMEOUT = 90_000;
+
 describe('backup and restore (SQLite)', () => {
 	it('backs up a running server and restores exactly that state', async () => {
 		const live = dir();
@@ -78,7 +81,7 @@ describe('backup and restore (SQLite)', () => {
 		expect(await read(again.origin, meeting)).toBe('Före säkerhetskopian.');
 		const res = await fetch(`${again.origin}/api/meetings/${meeting.id}`, { headers: { authorization: `Bearer ${meeting.token}` } });
 		expect(await res.json()).toMatchObject({ title: 'Ledningsgrupp 9 juni', role: 'organiser' });
-	});
+	}, CLI_TIMEOUT);
 
 	it('keeps the database it replaces, and refuses what is not a Mötesrum database', async () => {
 		const source = dir();
@@ -103,5 +106,5 @@ describe('backup and restore (SQLite)', () => {
 		expect('code' in failed && failed.code).toBe(2);
 		expect((failed as { stderr: string }).stderr).toMatch(/pg_dump --format=custom --no-owner --file="out.dump" "\$DATABASE_URL"/);
 		expect((failed as { stderr: string }).stderr).toMatch(/pg_restore --clean/);
-	});
+	}, CLI_TIMEOUT);
 });
