@@ -22,6 +22,7 @@ import { memoryFull, memorySmoke, runMemory } from './sync/memory.ts';
 import { runSaved, savedFull, savedSmoke } from './sync/saved.ts';
 import { runStorage, storageFull, storageSmoke } from './storage/storage.ts';
 import { runValidation, validationFull, validationSmoke } from './sync/validation.ts';
+import { runStartup, startupFull, startupSmoke } from './ops/startup.ts';
 
 interface Bench {
 	full(): Promise<BenchResult>;
@@ -36,7 +37,8 @@ const benches: Record<string, Bench> = {
 	saved: { full: () => runSaved(savedFull), smoke: () => runSaved(savedSmoke) },
 	memory: { full: () => runMemory(memoryFull), smoke: () => runMemory(memorySmoke) },
 	storage: { full: () => runStorage(storageFull), smoke: () => runStorage(storageSmoke) },
-	validation: { full: () => runValidation(validationFull), smoke: () => runValidation(validationSmoke) }
+	validation: { full: () => runValidation(validationFull), smoke: () => runValidation(validationSmoke) },
+	startup: { full: () => runStartup(startupFull), smoke: () => runStartup(startupSmoke) }
 };
 
 async function main(): Promise<void> {

@@ -48,8 +48,21 @@ describe('loadConfig', () => {
 		[{ PUBLIC_ORIGIN: 'not a url' }, /PUBLIC_ORIGIN/],
 		[{ SYNC_RATE_BURST: '0' }, /SYNC_RATE_BURST/],
 		[{ REDIS_URL: 'http://cache' }, /REDIS_URL/],
-		[{ DATABASE_URL: 'not a url' }, /DATABASE_URL/]
+		[{ DATABASE_URL: 'not a url' }, /DATABASE_URL/],
+		[{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN must be at least 16/],
+		[{ METRICS_PORT: '0' }, /METRICS_PORT/],
+		[{ SHUTDOWN_GRACE_MS: 'soon' }, /SHUTDOWN_GRACE_MS/]
 	])('refuses %o', (env, message) => {
 		expect(() => loadConfig(env)).toThrow(message);
+	});
+
+	it('reads the metrics and shutdown settings, off by default', () => {
+		expect(loadConfig({})).toMatchObject({ metricsPort: null, metricsToken: null, shutdownGraceMs: 1000 });
+		expect(loadConfig({ METRICS_PORT: '9464', METRICS_HOST: '127.0.0.1', METRICS_TOKEN: 'x'.repeat(16), SHUTDOWN_GRACE_MS: '250' })).toMatchObject({
+			metricsPort: 9464,
+			metricsHost: '127.0.0.1',
+			metricsToken: 'x'.repeat(16),
+			shutdownGraceMs: 250
+		});
 	});
 });

@@ -50,10 +50,20 @@ export interface ServerConfig {
 	organiserSecret: string | null;
 	/** Behind a reverse proxy: take the client IP from the last X-Forwarded-For entry and the scheme from X-Forwarded-Proto. */
 	trustProxy: boolean;
+	// ---- operations (docs/deploy.md)
+	/** Serve Prometheus metrics at /metrics on this port of its own (no token), or null. */
+	metricsPort: number | null;
+	/** Address the metrics port listens on. */
+	metricsHost: string;
+	/** Serve /metrics on the main port to `Authorization: Bearer <metricsToken>`, or null. */
+	metricsToken: string | null;
+	/** Longest the graceful shutdown waits for clients to take their close before cutting them. */
+	shutdownGraceMs: number;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
+// server/ when run from source, build/ when run as the bundle build/server.js: both sit beside build/.
 const serverDir = path.dirname(fileURLToPath(import.meta.url));
 
 export const defaultConfig: ServerConfig = {
@@ -76,8 +86,22 @@ export const defaultConfig: ServerConfig = {
 	connectRateLimit: { perSecond: 5, burst: 60 },
 	createMeetings: 'open',
 	organiserSecret: null,
-	trustProxy: false
+	trustProxy: false,
+	metricsPort: null,
+	metricsHost: '0.0.0.0',
+	metricsToken: null,
+	shutdownGraceMs: 1000
 };
+
+/** Like the organiser secret: long enough that guessing it through the rate limit is hopeless. */
+export const METRICS_TOKEN_MIN_LENGTH = 16;
+
+function metrics(env: NodeJS.ProcessEnv): Pick<ServerConfig, 'metricsPort' | 'metricsHost' | 'metricsToken'> {
+	const token = env.METRICS_TOKEN || null;
+	if (token && token.length < METRICS_TOKEN_MIN_LENGTH) throw new Error(`METRICS_TOKEN must be at least ${METRICS_TOKEN_MIN_LENGTH} characters`);
+	const port = env.METRICS_PORT ? integer(env, 'METRICS_PORT', 0, 1) : null;
+	return { metricsPort: port, metricsHost: env.METRICS_HOST || defaultConfig.metricsHost, metricsToken: token };
+}
 
 /** The organiser secret must be long enough that guessing it through the rate limit is hopeless. */
 export const ORGANISER_SECRET_MIN_LENGTH = 16;
@@ -154,6 +178,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
 			burst: integer(env, 'CONNECT_RATE_BURST', defaultConfig.connectRateLimit.burst, 1)
 		},
 		...meetingCreation(env),
-		trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true'
+		trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+		...metrics(env),
+		shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', defaultConfig.shutdownGraceMs, 0)
 	};
 }

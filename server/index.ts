@@ -13,7 +13,13 @@ import { createApi } from './http/api.ts';
 import { createRequestHandler, loadAppHandler } from './http/app.ts';
 import { REVOKED_CLOSE } from './http/invitations.ts';
 import { IpRateLimiter } from './http/security.ts';
-import { type Logger, createLogger } from './log.ts';
+import { createMetricsServer } from './http/metrics-route.ts';
+import { requestId } from './http/request-id.ts';
+import { type Logger, createLogger, logContext } from './log.ts';
+import { ServerMetrics } from './metrics/metrics.ts';
+import { LocalDelivery } from './ops/local-delivery.ts';
+import { createPersonalDataService } from './ops/personal-data.ts';
+import { timedStorage } from './metrics/timed-storage.ts';
 import { PostgresStorage } from './storage/postgres.ts';
 import { SqliteStorage } from './storage/sqlite.ts';
 import type { MeetingStorage } from './storage/types.ts';
@@ -41,21 +47,28 @@ export interface ServerParts {
 	storage?: MeetingStorage;
 	fanout?: Fanout;
 	policy?: SyncPolicy;
+	/** A registry of its own per server by default (tests start several in one process). */
+	metrics?: ServerMetrics;
 }
 
 export interface RunningServer {
 	/** The bound port (useful with `port: 0`). */
 	port: number;
+	/** The metrics port when `metricsPort` is set (null otherwise). */
+	metricsPort: number | null;
 	/** Stops accepting, stores what is pending, closes clients with CLOSE.UNAVAILABLE, closes storage. */
 	close(): Promise<void>;
 }
 
 export async function startServer(config: ServerConfig, parts: ServerParts = {}): Promise<RunningServer> {
 	const log = parts.logger ?? createLogger(config.logLevel);
-	const storage =
-		parts.storage ??
-		(config.databaseUrl ? new PostgresStorage(config.databaseUrl, { log }) : SqliteStorage.inDataDir(config.dataDir));
-	const fanout = parts.fanout ?? (config.redisUrl ? new RedisFanout(config.redisUrl, { log }) : singleInstance);
+	const metrics = parts.metrics ?? new ServerMetrics();
+	const storage = timedStorage(
+		parts.storage ?? (config.databaseUrl ? new PostgresStorage(config.databaseUrl, { log }) : SqliteStorage.inDataDir(config.dataDir)),
+		metrics
+	);
+	// Wrapped so the server can hand its own stored changes (an erasure) to its open rooms.
+	const fanout = new LocalDelivery(parts.fanout ?? (config.redisUrl ? new RedisFanout(config.redisUrl, { log }) : singleInstance));
 	const policy = parts.policy ?? rolePolicy;
 	try {
 		await storage.init();
@@ -96,7 +109,8 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 		closeDeletedRoom: (meetingId) => {
 			fanout.publish(meetingId, { kind: 'deleted' });
 			return rooms.remove(meetingId);
-		}
+		},
+		personalData: createPersonalDataService({ storage, deliver: (meetingId, message) => fanout.deliver(meetingId, message), log })
 	});
 	const app = await loadAppHandler(config.appHandlerPath, log);
 	const server = http.createServer(
@@ -105,15 +119,16 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 		createRequestHandler(api, app, log, {
 			publicOrigin: config.publicOrigin,
 			trustProxy: config.trustProxy,
-			apiLimiter: new IpRateLimiter(config.apiRateLimit)
+			apiLimiter: new IpRateLimiter(config.apiRateLimit),
+			metrics,
+			metricsToken: config.metricsToken
 		})
 	);
 
 	let closing = false;
 	const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayloadBytes });
-	server.on(
-		'upgrade',
-		createUpgradeHandler({
+	metrics.observe({ rooms: () => rooms.stats(), sockets: () => wss.clients.size });
+	const upgrade = createUpgradeHandler({
 			storage,
 			rooms,
 			wss,
@@ -124,26 +139,22 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 			connectLimiter: new IpRateLimiter(config.connectRateLimit),
 			publicOrigin: config.publicOrigin,
 			trustProxy: config.trustProxy
-		})
-	);
-
-	await new Promise<void>((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(config.port, config.host, () => {
-			server.off('error', reject);
-			resolve();
-		});
 	});
-	const address = server.address();
-	const port = typeof address === 'object' && address ? address.port : config.port;
+	// The upgrade's log lines carry a request id like those of plain requests.
+	server.on('upgrade', (req, socket, head) => logContext.run({ reqId: requestId(req, config.trustProxy) }, () => upgrade(req, socket, head)));
+
+	const port = await listen(server, config.port, config.host);
+	const metricsServer = config.metricsPort === null ? null : createMetricsServer(metrics);
+	const metricsPort = metricsServer ? await listen(metricsServer, config.metricsPort!, config.metricsHost) : null;
 	log.info(
 		{
 			port,
 			host: config.host,
 			storage: storage instanceof PostgresStorage ? 'postgres' : storage instanceof SqliteStorage ? 'sqlite' : 'custom',
 			...(storage instanceof SqliteStorage ? { dataDir: path.resolve(config.dataDir) } : {}),
-			fanout: fanout instanceof RedisFanout ? `redis (instance ${fanout.instanceId})` : fanout === singleInstance ? 'none' : 'custom',
-			app: app !== null
+			fanout: fanout.inner instanceof RedisFanout ? `redis (instance ${fanout.inner.instanceId})` : fanout.inner === singleInstance ? 'none' : 'custom',
+			app: app !== null,
+			metrics: metricsPort !== null ? `port ${metricsPort}` : config.metricsToken ? '/metrics with token' : 'off'
 		},
 		'listening'
 	);
@@ -151,26 +162,50 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 	let closed: Promise<void> | null = null;
 	return {
 		port,
+		metricsPort,
 		close() {
 			closed ??= (async () => {
 				closing = true;
+				// Each step's duration is logged: docs/deploy.md quotes them for the orchestrator's grace period.
+				const started = performance.now();
+				const since = (from: number) => Math.round(performance.now() - from);
 				const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+				const sockets = wss.clients.size;
+				let step = performance.now();
 				await rooms.closeAll();
-				await closeSockets(wss);
+				const roomsMs = since(step);
+				step = performance.now();
+				await closeSockets(wss, config.shutdownGraceMs);
+				const socketsMs = since(step);
 				server.closeIdleConnections();
+				step = performance.now();
 				await fanout.close();
 				await storage.close();
+				const storageMs = since(step);
 				server.closeAllConnections();
 				await stopped;
-				log.info('stopped');
+				if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+				log.info({ sockets, roomsMs, socketsMs, storageMs, totalMs: since(started) }, 'stopped');
 			})();
 			return closed;
 		}
 	};
 }
 
+async function listen(server: http.Server, port: number, host: string): Promise<number> {
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, host, () => {
+			server.off('error', reject);
+			resolve();
+		});
+	});
+	const address = server.address();
+	return typeof address === 'object' && address ? address.port : port;
+}
+
 /** Gives clients a moment to complete the close handshake (so they see 4503 and reconnect later), then cuts the rest. */
-async function closeSockets(wss: WebSocketServer, graceMs = 1000): Promise<void> {
+async function closeSockets(wss: WebSocketServer, graceMs: number): Promise<void> {
 	const deadline = Date.now() + graceMs;
 	while (wss.clients.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
 	for (const ws of wss.clients) ws.terminate();

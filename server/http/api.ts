@@ -3,7 +3,6 @@
  * Routes are a small table matched in order; anything else under /api/ is a JSON 404.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { permissionsOf } from '../../src/lib/protocol/roles.ts';
 import { createApprovalService } from '../minutes/approval.ts';
 import { minutesRoutes } from '../minutes/routes.ts';
@@ -15,8 +14,10 @@ import type { RoomStats } from '../sync/rooms.ts';
 import { groupRoutes } from '../groups/api.ts';
 import { readJson } from './body.ts';
 import { invitationRoutes, meetingUrl, requireAccess } from './invitations.ts';
+import { type PrivacyDeps, privacyRoutes } from './privacy.ts';
 import { bearer, requestOrigin } from './request.ts';
 import { HttpError, sendJson } from './respond.ts';
+import { secretMatches } from './secret.ts';
 
 export const TITLE_MAX_LENGTH = 200;
 
@@ -36,19 +37,14 @@ export interface ApiDeps {
 	disconnect(meetingId: string, invitationIds: readonly string[]): void;
 	/** Closes the sync connections of a deleted meeting with CLOSE.NOT_FOUND. */
 	closeDeletedRoom(meetingId: string): Promise<void>;
+	/** Export and erasure of one person's data (organisers only). */
+	personalData: PrivacyDeps['service'];
 }
 
 interface Route {
 	method: string;
 	pattern: RegExp;
 	handle(req: IncomingMessage, res: ServerResponse, params: string[]): Promise<void>;
-}
-
-/** Compares hashes, so neither the length nor the content of the secret leaks through timing. */
-function secretMatches(given: string | null, secret: string): boolean {
-	if (given === null) return false;
-	const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
-	return timingSafeEqual(digest(given), digest(secret));
 }
 
 function validTitle(body: unknown): string {
@@ -152,6 +148,8 @@ export function createApi(deps: ApiDeps) {
 			bearer,
 			requestOrigin: (req) => requestOrigin(req, deps.trustProxy)
 		}),
+		// One person's data: export and erasure (docs/security.md).
+		...privacyRoutes({ service: deps.personalData, organiserSecret: deps.organiserSecret, maxBodyBytes: deps.maxBodyBytes }),
 		// Minutes approval, verification and corrections (docs/minutes.md).
 		...minutesRoutes({
 			storage: deps.storage,

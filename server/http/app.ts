@@ -5,8 +5,11 @@
 import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pathToFileURL } from 'node:url';
-import { pathOnly, type Logger } from '../log.ts';
+import { logContext, pathOnly, type Logger } from '../log.ts';
+import type { RouteClass, ServerMetrics } from '../metrics/metrics.ts';
 import type { createApi } from './api.ts';
+import { handleMetricsRequest } from './metrics-route.ts';
+import { requestId } from './request-id.ts';
 import { clientIp, requestOrigin } from './request.ts';
 import { HttpError, sendError } from './respond.ts';
 import { type IpRateLimiter, applySecurityHeaders, isStateChanging, sameOrigin } from './security.ts';
@@ -16,6 +19,9 @@ export interface RequestGuards {
 	trustProxy: boolean;
 	/** Per-IP limit on /api/ requests. */
 	apiLimiter: IpRateLimiter;
+	metrics: ServerMetrics;
+	/** /metrics on this port for the bearer of this token; not served here when null. */
+	metricsToken: string | null;
 }
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
@@ -30,19 +36,29 @@ export async function loadAppHandler(handlerPath: string, log: Logger): Promise<
 	return module.handler;
 }
 
-function notBuilt(res: ServerResponse): void {
+function notBuilt(res: ServerResponse, reqId: string): void {
 	res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
-	res.end('The web app is not built. Run `npm run build`, then restart the server.\n');
+	res.end(`The web app is not built. Run \`npm run build\`, then restart the server.\nRequest id: ${reqId}\n`);
+}
+
+function routeClass(path: string): RouteClass {
+	if (path.startsWith('/api/')) return 'api';
+	if (path === '/healthz') return 'healthz';
+	if (path === '/metrics') return 'metrics';
+	return 'app';
 }
 
 export function createRequestHandler(api: ReturnType<typeof createApi>, app: NodeHandler | null, log: Logger, guards: RequestGuards) {
-	return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+	const handle = async (req: IncomingMessage, res: ServerResponse, reqId: string): Promise<void> => {
 		const started = performance.now();
 		const path = pathOnly(req.url);
-		res.on('finish', () =>
-			log.info({ method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request')
-		);
-		const isApi = path.startsWith('/api/');
+		const route = routeClass(path);
+		res.on('finish', () => {
+			const ms = performance.now() - started;
+			guards.metrics.httpRequest(route, req.method ?? 'GET', res.statusCode, ms / 1000);
+			log.info({ method: req.method, path, status: res.statusCode, ms: Math.round(ms) }, 'request');
+		});
+		const isApi = route === 'api';
 		const https = (guards.publicOrigin ?? requestOrigin(req, guards.trustProxy)).startsWith('https:');
 		applySecurityHeaders(res, isApi || path === '/healthz' ? 'api' : 'app', https);
 		try {
@@ -56,6 +72,7 @@ export function createRequestHandler(api: ReturnType<typeof createApi>, app: Nod
 					throw new HttpError(429, 'Too many requests; try again shortly');
 				}
 			}
+			if (route === 'metrics' && guards.metricsToken) return await handleMetricsRequest(req, res, guards.metrics, guards.metricsToken);
 			if (await api(req, res, path)) return;
 		} catch (error) {
 			if (error instanceof HttpError) {
@@ -68,16 +85,21 @@ export function createRequestHandler(api: ReturnType<typeof createApi>, app: Nod
 			}
 			return;
 		}
-		if (!app) return notBuilt(res);
+		if (!app) return notBuilt(res, reqId);
 		// The static folder's README documents the source tree; it is not part of the app.
 		if (path === '/README.md') {
 			res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
-			res.end('Not found\n');
+			res.end(`Not found\nRequest id: ${reqId}\n`);
 			return;
 		}
 		app(req, res, () => {
 			res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
-			res.end('Not found\n');
+			res.end(`Not found\nRequest id: ${reqId}\n`);
 		});
+	};
+	return (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+		const reqId = requestId(req, guards.trustProxy);
+		res.setHeader('X-Request-Id', reqId);
+		return logContext.run({ reqId }, () => handle(req, res, reqId));
 	};
 }

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 
-/** Every API answer is JSON; errors are `{ "error": "<clear message>" }`. */
+/** Every API answer is JSON; errors are `{ "error": "<clear message>", "requestId": "…" }`. */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
 	const text = JSON.stringify(body);
 	res.writeHead(status, {
@@ -20,6 +20,8 @@ export class HttpError extends Error {
 	}
 }
 
+/** The request id (set by the request handler before anything else) goes with every error, for support. */
 export function sendError(res: ServerResponse, error: HttpError): void {
-	sendJson(res, error.status, { error: error.message });
+	const requestId = res.getHeader('x-request-id');
+	sendJson(res, error.status, { error: error.message, ...(typeof requestId === 'string' ? { requestId } : {}) });
 }

@@ -29,6 +29,7 @@ import { GROUPS_MIGRATION, PostgresGroups } from './postgres-groups.ts';
 import * as minutes from './postgres-minutes.ts';
 import * as notices from './postgres-notices.ts';
 import * as invitations from './postgres-invitations.ts';
+import type { PersonalDataStorage } from './personal-data-types.ts';
 import type { ApprovalRecord, RequiredApprover, InvitationRecord, MeetingRecord, MeetingStorage, MinutesSeal, NoticeRecord, TokenRecord, VersionLinks } from './types.ts';
 
 interface Migration {
@@ -129,7 +130,7 @@ export interface PostgresStorageOptions {
 	maxConnections?: number;
 }
 
-export class PostgresStorage implements MeetingStorage, GroupStorage {
+export class PostgresStorage implements MeetingStorage, GroupStorage, PersonalDataStorage {
 	readonly #url: string;
 	readonly #options: PostgresStorageOptions;
 	#pool: pg.Pool | null = null;
@@ -201,6 +202,18 @@ export class PostgresStorage implements MeetingStorage, GroupStorage {
 			[meeting.id, meeting.title, new Date()]
 		);
 		return toMeeting(rows[0]);
+	}
+
+	// ---- personal data (personal-data-types.ts)
+
+	async listMeetingRecords(): Promise<MeetingRecord[]> {
+		const { rows } = await this.#db.query<MeetingRow>('SELECT * FROM meetings WHERE deleted_at IS NULL ORDER BY created_at, id');
+		return rows.map(toMeeting);
+	}
+
+	async relabelInvitations(meetingId: string, invitationIds: readonly string[], label: string): Promise<number> {
+		const { rowCount } = await this.#db.query('UPDATE tokens SET label = $1 WHERE meeting_id = $2 AND id = ANY($3::text[])', [label, meetingId, [...invitationIds]]);
+		return rowCount ?? 0;
 	}
 
 	async getMeeting(id: string): Promise<MeetingRecord | null> {

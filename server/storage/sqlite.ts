@@ -20,6 +20,7 @@ import * as minutes from './sqlite-minutes.ts';
 import * as notices from './sqlite-notices.ts';
 import type { ApprovalRecord, RequiredApprover, InvitationRecord, MeetingRecord, MeetingStorage, MinutesSeal, NoticeRecord, TokenRecord, VersionLinks } from './types.ts';
 import * as invitations from './sqlite-invitations.ts';
+import type { PersonalDataStorage } from './personal-data-types.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meetings (
@@ -96,7 +97,7 @@ function bytes(buffer: Buffer): Uint8Array {
 
 export const SQLITE_FILE_NAME = 'motesrum.db';
 
-export class SqliteStorage implements MeetingStorage, GroupStorage {
+export class SqliteStorage implements MeetingStorage, GroupStorage, PersonalDataStorage {
 	readonly #file: string;
 	#db: Database.Database | null = null;
 	readonly #groups = new SqliteGroups(() => this.#conn);
@@ -154,6 +155,18 @@ export class SqliteStorage implements MeetingStorage, GroupStorage {
 		this.#prepare('INSERT INTO meetings (id, title, created_at) VALUES (?, ?, ?)')
 			.run(meeting.id, meeting.title, createdAt);
 		return { id: meeting.id, title: meeting.title, createdAt, epoch: 1, frozenAt: null, deletedAt: null };
+	}
+
+	// ---- personal data (personal-data-types.ts)
+
+	async listMeetingRecords(): Promise<MeetingRecord[]> {
+		const rows = this.#prepare('SELECT * FROM meetings WHERE deleted_at IS NULL ORDER BY created_at, id').all() as MeetingRow[];
+		return rows.map(toMeeting);
+	}
+
+	async relabelInvitations(meetingId: string, invitationIds: readonly string[], label: string): Promise<number> {
+		const update = this.#prepare('UPDATE tokens SET label = ? WHERE meeting_id = ? AND id = ?');
+		return this.#conn.transaction(() => invitationIds.reduce((n, id) => n + update.run(label, meetingId, id).changes, 0))();
 	}
 
 	async getMeeting(id: string): Promise<MeetingRecord | null> {

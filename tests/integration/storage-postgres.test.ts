@@ -13,6 +13,7 @@ import { type TestSchema, freshSchema, servicesAvailable } from './services.ts';
 import { storageContract } from './storage-contract.ts';
 import { groupStorageContract } from './storage-contract-groups.ts';
 import { invitationStorageContract } from './storage-contract-invitations.ts';
+import { personalDataStorageContract } from './storage-contract-personal-data.ts';
 import { minutesStorageContract } from './storage-contract-minutes.ts';
 import { noticeStorageContract } from './storage-contract-notices.ts';
 
@@ -68,6 +69,7 @@ if (available) {
 	groupStorageContract('postgres', sharedSchema);
 	invitationStorageContract('postgres', sharedSchema);
 	noticeStorageContract('postgres', sharedSchema);
+	personalDataStorageContract('postgres', sharedSchema);
 
 	describe('PostgresStorage specifics', () => {
 		it('runs its migrations once, also when two instances start at the same time', async () => {

@@ -8,6 +8,7 @@ import { groupStorageContract } from './storage-contract-groups.ts';
 import { minutesStorageContract } from './storage-contract-minutes.ts';
 import { invitationStorageContract } from './storage-contract-invitations.ts';
 import { noticeStorageContract } from './storage-contract-notices.ts';
+import { personalDataStorageContract } from './storage-contract-personal-data.ts';
 
 const dirs: string[] = [];
 let lastFile = '';
@@ -46,6 +47,7 @@ groupStorageContract('sqlite (file)', {
 	second: () => openAt(lastFile)
 });
 invitationStorageContract('sqlite (memory)', { create: () => openAt(':memory:') });
+personalDataStorageContract('sqlite (memory)', { create: () => openAt(':memory:') });
 
 describe('SqliteStorage specifics', () => {
 	it('adds the invitation columns to a database made before them, giving old tokens ids', async () => {

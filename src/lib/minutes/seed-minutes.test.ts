@@ -1,8 +1,7 @@
 // The seed meeting, built through the model, rendered to text, Markdown and DOCX: every
 // participant line, item title, decision, footnote and flow sentence of the seed text,
 // in the seed's order.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readMeeting } from '../meeting/index.js';
@@ -13,22 +12,14 @@ import {
 	SEED_ITEM_TITLES,
 	buildLedningsgrupp20230609
 } from '../../../tests/fixtures/seed-ledningsgrupp-2023-06-09.js';
+import { seedsFor } from '../../../tests/fixtures/seeds.js';
 import { docxText, readZipEntry } from '../../../tests/fixtures/zip.js';
 import { buildMinutes, renderDocx, renderMarkdown, renderText } from './index.js';
 
 const GOLDEN = fileURLToPath(new URL('../../../tests/fixtures/minutes-ledningsgrupp-2023-06-09.txt', import.meta.url));
 
-/** The seeds live in shared/seeds beside the repository (or a worktree's parent): the nearest one up. */
-function seedText(): string {
-	let dir = fileURLToPath(new URL('.', import.meta.url));
-	for (;;) {
-		const candidate = join(dir, 'shared', 'seeds', 'ledningsgrupp-2023-06-09.txt');
-		if (existsSync(candidate)) return readFileSync(candidate, 'utf8');
-		const parent = dirname(dir);
-		if (parent === dir) throw new Error('shared/seeds/ledningsgrupp-2023-06-09.txt not found above the repository');
-		dir = parent;
-	}
-}
+// Only the first test reads the seed itself; the others check the renderers against the fixture and the golden file.
+const seeds = seedsFor('src/lib/minutes/seed-minutes.test.ts', ['ledningsgrupp-2023-06-09.txt']);
 
 const normalise = (text: string) => text.replace(/\s+/g, ' ').trim();
 
@@ -108,8 +99,8 @@ describe('minutes of the seed meeting (ledningsgrupp 2023-06-09)', () => {
 	const minutes = buildMinutes(readMeeting(doc));
 	const text = renderText(minutes);
 
-	it('the fragments follow the seed text itself in this order', () => {
-		expectInOrder(seedText(), seedFragments(), 'seed');
+	it.skipIf(!seeds)('the fragments follow the seed text itself in this order', () => {
+		expectInOrder(seeds!.read('ledningsgrupp-2023-06-09.txt'), seedFragments(), 'seed');
 	});
 
 	it('plain text holds every line of the seed in the seed order', () => {
