@@ -22,6 +22,7 @@ import {
 	index as validIndex,
 	oneOf,
 	optionalMinutes,
+	optionalText,
 	personRefs,
 	rawText,
 	requiredText,
@@ -42,6 +43,8 @@ function itemWrites(patch: ItemPatch, participants: Y.Map<EntityMap>): Map<strin
 		checkPersonRefs(participants, refs, key);
 		writes.set(key, refs);
 	}
+	const heading = optionalText((patch as ItemPatch).heading, 'heading', LIMITS.title);
+	if (heading !== undefined) writes.set('heading', heading);
 	return writes;
 }
 

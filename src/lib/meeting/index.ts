@@ -38,6 +38,7 @@ export {
 	addReservation,
 	getDecisionText,
 	moveDecision,
+	placeDecision,
 	removeConflictOfInterest,
 	removeDecision,
 	removeReservation,
@@ -57,6 +58,7 @@ export {
 	reopenParkingLotEntry,
 	resolveParkingLotEntry,
 	tableItem,
+	tableRestOfAgenda,
 	updateParkingLotEntry
 } from './parking-lot.js';
 export {
@@ -76,6 +78,7 @@ export {
 	type LiveState
 } from './live.js';
 export { findItem, observeMeeting, readMeeting } from './read.js';
+export { anchorAt, resolveAnchor, type NotesAnchor } from './anchors.js';
 export {
 	OUTSTANDING_KINDS,
 	carryOutstanding,
