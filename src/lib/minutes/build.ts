@@ -393,6 +393,11 @@ function itemContent(context: Context, item: AgendaItemView, starts: readonly nu
 	return perStretch;
 }
 
+/** Whether anyone wrote anything in the item during the meeting (not just prepared it). */
+function hasWritten(item: AgendaItemView): boolean {
+	return item.notes.trim() !== '' || item.decisions.length > 0 || item.assignments.length > 0;
+}
+
 function section(context: Context, item: AgendaItemView, continuation: string | null, blocks: ItemBlock[]): ItemSection {
 	return {
 		type: 'item',
@@ -416,8 +421,8 @@ function itemSections(context: Context, options: ItemContentOptions): { body: Mi
 		const stretches = flow.stretches.get(item.id);
 		if (!stretches) {
 			const [blocks] = itemContent(context, item, [0], options);
-			// Tabled with the rest of the agenda and nothing written: the one sentence says it.
-			if (flow.tabledWithRest.has(item.id) && blocks.length === 0) continue;
+			// Tabled with the rest of the agenda and nothing written in it: the one sentence says it.
+			if (flow.tabledWithRest.has(item.id) && !hasWritten(item)) continue;
 			unhandled.set(item.id, section(context, item, null, [
 				...(flow.statusOfUnhandled.get(item.id) ?? []).map((text): ItemBlock => ({ type: 'flow', text })),
 				...blocks
@@ -617,10 +622,11 @@ function notices(context: Context, options: MinutesOptions): string[] {
 	];
 }
 
-/** "Nästa möte" as its own section, unless the agenda has an item for it (as in the seeds): then it is printed there. */
-function nextMeetingSection(context: Context): MinutesBlock | null {
+/** "Nästa möte" as its own section, unless the minutes print an agenda item for it (as in the seeds): then it is there. */
+function nextMeetingSection(context: Context, body: readonly MinutesBlock[]): MinutesBlock | null {
 	const line = nextMeetingLine(context);
-	if (!line || context.view.agenda.some(isNextMeetingItem)) return null;
+	const printed = body.some((b) => b.type === 'item' && isNextMeetingItem(context.items.get(b.itemId)!));
+	if (!line || printed) return null;
 	return { type: 'section', title: m.minutes_doc_next_meeting({}, { locale: context.locale }), blocks: [{ type: 'paragraph', lines: [line] }] };
 }
 
@@ -641,7 +647,7 @@ export function buildMinutes(view: MeetingView, options: MinutesOptions = {}): M
 	const locale = options.locale ?? 'sv';
 	const context = contextOf(view, locale);
 	const { body, closing } = itemSections(context, { includeRecipients: true });
-	const extra = [looseQuestions(context), nextMeetingSection(context)].filter((b): b is MinutesBlock => b !== null);
+	const extra = [looseQuestions(context), nextMeetingSection(context, body)].filter((b): b is MinutesBlock => b !== null);
 	const kindLine =
 		view.header.kind === 'minutes' ? m.minutes_doc_kind_minutes({}, { locale }) : m.minutes_doc_kind_notes({}, { locale });
 	const group = view.header.groupName ?? view.header.title;
