@@ -109,6 +109,25 @@ describe('buildMinutes', () => {
 		expect(text).toContain('Ersatt av en rättad version: NEWVERSION000000000000.');
 	});
 
+	it('names the role in the minutes\' language when the meeting has no secretary to mark them ready', () => {
+		const { doc, adjuster } = formalMeeting();
+		const approval: ApprovalState = {
+			ready: { participantId: null, name: 'organiser', role: 'secretary', at: '2019-10-07T08:00:00.000Z' },
+			approvals: [{ participantId: adjuster, name: 'Stefan Hollmark', role: 'adjuster', at: '2019-10-08T12:05:00.000Z' }],
+			pending: [],
+			frozenAt: null,
+			approvedAt: null,
+			fingerprint: null,
+			previousVersionId: null,
+			nextVersionId: null
+		};
+		const sv = squash(renderText(buildMinutes(readMeeting(doc), { approval })));
+		expect(sv).toContain('Klar för justering 2019-10-07 kl 10.00 (arrangör).');
+		expect(sv).not.toContain('organiser');
+		const en = squash(renderText(buildMinutes(readMeeting(doc), { approval, locale: 'en' })));
+		expect(en).toContain('(organiser).');
+	});
+
 	it('speaks English when asked', () => {
 		const { doc } = formalMeeting();
 		const text = squash(renderText(buildMinutes(readMeeting(doc), { locale: 'en', previousVersionId: 'OLD' })));

@@ -5,7 +5,8 @@
  * operations on `doc`; nothing else writes the document.
  */
 import * as Y from 'yjs';
-import { readLiveState, readMeeting, observeMeeting, type MeetingView, type AgendaItemView } from '$lib/meeting';
+import { MeetingError, readLiveState, readMeeting, observeMeeting, type MeetingView, type AgendaItemView } from '$lib/meeting';
+import { m } from '$lib/paraglide/messages.js';
 import type { MeetingSession, SessionStatus } from '$lib/sync';
 
 /** Roles (from the server) that run the meeting: they see the chair's controls. */
@@ -47,6 +48,23 @@ function placesOf(type: SharedType, keysChanged: Set<string | null>): { kind: 'n
 	}
 	if (keys.length >= 3 && keys[1] === 'decisions') return [{ kind: 'decision', id: keys[2] }];
 	return [];
+}
+
+function refusalText(error: unknown): string {
+	if (!(error instanceof MeetingError)) return m.room_refused_unknown();
+	switch (error.code) {
+		case 'INVALID_INPUT':
+			return m.room_refused_input();
+		case 'INVALID_STATE':
+			return m.room_refused_state();
+		case 'NOT_FOUND':
+			return m.room_refused_not_found();
+		case 'UNSUPPORTED_SCHEMA':
+			return m.room_refused_newer();
+		case 'NOT_INITIALISED':
+		case 'ALREADY_INITIALISED':
+			return m.room_refused_loading();
+	}
 }
 
 export interface Peer {
@@ -222,13 +240,16 @@ export class MeetingState {
 		this.announcement = this.announcement === message ? `${message}\u00a0` : message;
 	}
 
-	/** Runs a model operation; a refusal (bad input, state changed meanwhile) is shown, not thrown. */
+	/**
+	 * Runs a model operation; a refusal (bad input, state changed meanwhile) is shown, not
+	 * thrown, in the interface's language with what to do (the model's own message is English, for developers).
+	 */
 	act<T>(operation: () => T): T | undefined {
 		this.error = null;
 		try {
 			return operation();
 		} catch (error) {
-			this.error = error instanceof Error ? error.message : String(error);
+			this.error = refusalText(error);
 			return undefined;
 		}
 	}
