@@ -31,6 +31,7 @@ import {
 	type AgendaItemView,
 	type AssignmentView,
 	type ConflictOfInterestView,
+	type DecisionNumbering,
 	type DecisionView,
 	type DocumentLinkView,
 	type HeaderView,
@@ -179,6 +180,11 @@ function readDecision(id: string, map: EntityMap, number: number, resolve: Resol
 	};
 }
 
+function numberingOf(map: EntityMap): { decisionNumbering?: DecisionNumbering } {
+	const value = map.get('decisionNumbering');
+	return value === 'block' || value === 'none' ? { decisionNumbering: value } : {};
+}
+
 function anchorOffset(map: EntityMap, notes: Y.Text | null): { notesOffset?: number } {
 	const anchor = map.get('notesAnchor');
 	const offset = notes && anchor != null ? resolveAnchor(notes, anchor) : null;
@@ -232,6 +238,7 @@ function readItem(
 		parentId: flat.parentId,
 		title: readString(map, 'title') ?? '',
 		...(readString(map, 'heading') ? { heading: readString(map, 'heading') as string } : {}),
+		...numberingOf(map),
 		kind: (ITEM_KINDS as readonly unknown[]).includes(map.get('kind')) ? (map.get('kind') as ItemKind) : null,
 		plannedMinutes: readNumber(map, 'plannedMinutes'),
 		presenters: people(map.get('presenters'), resolve),

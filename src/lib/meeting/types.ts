@@ -126,9 +126,19 @@ export interface ItemInput {
 	now?: TimeInput;
 }
 
+/**
+ * How the minutes number an item's decisions: through the item when it has several
+ * (`item`, the default, as the seeds do), within each "Beslut" when it holds several
+ * (`block`), or not at all (`none`).
+ */
+export const DECISION_NUMBERINGS = ['item', 'block', 'none'] as const;
+export type DecisionNumbering = (typeof DECISION_NUMBERINGS)[number];
+
 export type ItemPatch = Partial<Pick<ItemInput, 'title' | 'kind' | 'plannedMinutes' | 'presenters' | 'guests'>> & {
 	/** A heading the minutes print above this item, e.g. over sub-items 8a–b that one organisation raised (null clears it). */
 	heading?: string | null;
+	/** null: the default (`item`). */
+	decisionNumbering?: DecisionNumbering | null;
 };
 
 export interface DocumentLinkInput {
@@ -305,6 +315,8 @@ export interface AgendaItemView {
 	readonly title: string;
 	/** A heading the minutes print above the item; left out when there is none. */
 	readonly heading?: string;
+	/** Left out while the default (`item`). */
+	readonly decisionNumbering?: DecisionNumbering;
 	readonly kind: ItemKind | null;
 	readonly plannedMinutes: number | null;
 	readonly presenters: readonly PersonView[];

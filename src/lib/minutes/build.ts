@@ -238,11 +238,11 @@ function replayFlow(context: Context): {
 	return { entries, closing, statusOfUnhandled, stretches, tabledWithRest };
 }
 
-function decisionBlock(context: Context, decision: DecisionView, numbered: boolean): ItemBlock {
+function decisionBlock(context: Context, decision: DecisionView, number: string | null): ItemBlock {
 	const { locale } = context;
 	return {
 		type: 'decision',
-		number: numbered ? `${decision.number})` : null,
+		number,
 		text: decision.text,
 		note: decision.note,
 		remarks: [
@@ -281,13 +281,28 @@ interface ItemContentOptions {
 	readonly includeRecipients: boolean;
 }
 
-/** "Beslut" and the decisions that follow it; numbered when the item has several. */
+/**
+ * "Beslut" and the decisions that follow it, numbered as the item says: through the item
+ * when it has several (the default, as the seeds do), within this "Beslut" when it holds
+ * several, or not at all.
+ */
 function decisionGroup(context: Context, item: AgendaItemView, list: readonly DecisionView[]): ItemBlock[] {
 	const { locale } = context;
 	const footnoted = list.some((d) => d.note?.startsWith('*'));
+	const numbering = item.decisionNumbering ?? 'item';
+	const number = (decision: DecisionView, index: number): string | null =>
+		numbering === 'none'
+			? null
+			: numbering === 'block'
+				? list.length > 1
+					? `${index + 1})`
+					: null
+				: item.decisions.length > 1
+					? `${decision.number})`
+					: null;
 	return [
 		{ type: 'label', text: `${m.minutes_doc_decision({}, { locale })}${footnoted ? '*' : ''}` },
-		...list.map((decision) => decisionBlock(context, decision, item.decisions.length > 1))
+		...list.map((decision, index) => decisionBlock(context, decision, number(decision, index)))
 	];
 }
 

@@ -98,6 +98,17 @@ describe('minutes that exercise every layout rule', () => {
 		expect(markdown).toContain('#### Diskussion');
 	});
 
+	it('numbers decisions within each "Beslut", or not at all, as the secretary chooses', async () => {
+		const { updateItem } = await import('../meeting/index.js');
+		const { doc: own, items } = buildEveryLayoutMeeting();
+		updateItem(own, items.budget, { decisionNumbering: 'block' });
+		const block = squash(renderText(buildMinutes(readMeeting(own))));
+		expect(block).toContain('Beslut Att godkänna informationen.');
+		expect(block).toContain('Beslut 1) Att förvaltningen återkommer med en tidplan. 2) Att facken');
+		updateItem(own, items.budget, { decisionNumbering: 'none' });
+		expect(squash(renderText(buildMinutes(readMeeting(own))))).toContain('Beslut Att förvaltningen återkommer med en tidplan. Att facken');
+	});
+
 	it('marks remote people per person, or not at all, as the meeting chooses', async () => {
 		const { setHeader } = await import('../meeting/index.js');
 		setHeader(doc, { remoteMarking: 'per_person', openingClosing: false, minutesHeading: 'Anteckningar från samverkan' });
