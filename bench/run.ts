@@ -21,6 +21,7 @@ import { joinStormFull, joinStormSmoke, runJoinStorm } from './sync/join-storm.t
 import { memoryFull, memorySmoke, runMemory } from './sync/memory.ts';
 import { runSaved, savedFull, savedSmoke } from './sync/saved.ts';
 import { runStorage, storageFull, storageSmoke } from './storage/storage.ts';
+import { minutesFull, minutesSmoke, runMinutes } from './minutes/minutes.ts';
 
 interface Bench {
 	full(): Promise<BenchResult>;
@@ -34,7 +35,8 @@ const benches: Record<string, Bench> = {
 	'join-storm': { full: () => runJoinStorm(joinStormFull), smoke: () => runJoinStorm(joinStormSmoke) },
 	saved: { full: () => runSaved(savedFull), smoke: () => runSaved(savedSmoke) },
 	memory: { full: () => runMemory(memoryFull), smoke: () => runMemory(memorySmoke) },
-	storage: { full: () => runStorage(storageFull), smoke: () => runStorage(storageSmoke) }
+	storage: { full: () => runStorage(storageFull), smoke: () => runStorage(storageSmoke) },
+	minutes: { full: () => runMinutes(minutesFull), smoke: () => runMinutes(minutesSmoke) }
 };
 
 async function main(): Promise<void> {
