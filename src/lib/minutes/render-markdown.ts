@@ -2,7 +2,7 @@
  * Minutes → Markdown (CommonMark). All text from the document is escaped, so a note
  * such as "*Södertälje kommun deltar inte …" stays a literal asterisk, not emphasis.
  */
-import { assignmentLine, signaturePersonText } from './render-text.js';
+import { signaturePersonText } from './render-text.js';
 import type { ItemBlock, ListBlock, Minutes, MinutesBlock } from './types.js';
 
 /** Escapes what CommonMark would read as markup, anywhere and at the start of a line. */

@@ -302,11 +302,8 @@ export class MeetingState {
 			}
 			return;
 		}
-		const current = this.view.live.currentItemId;
-		// Hold only what is on screen: typing in an item the chair already left keeps that one.
-		if (this.heldItemId === null && typingIn !== current && this.shownItemId === typingIn) this.heldItemId = typingIn;
-		else if (this.heldItemId === null && typingIn === current) this.heldItemId = typingIn;
-		if (this.heldItemId === current && !this.busyTyping) this.heldItemId = null;
+		// Hold the item typed in if it is the one on screen (the chair's, or the last one shown while none is current).
+		if (this.heldItemId === null && this.shownItemId === typingIn) this.heldItemId = typingIn;
 	}
 
 	setMe(participantId: string | null): void {
