@@ -141,6 +141,20 @@ test('"Gå dit" follows the chair at once, and a second meeting link opens in th
 	await expect(page.getByRole('heading', { level: 2, name: '2. Budget 2027' })).toBeVisible();
 	await expect(page.getByTestId('chair-elsewhere')).toBeHidden();
 
+	// The chair tables the rest of the agenda in one step, to an extra meeting with date and time.
+	await laptop.getByRole('button', { name: 'Bordlägg resten av agendan' }).click();
+	const restForm = laptop.locator('#table-rest-form');
+	await expect(restForm).toContainText('(3)');
+	await restForm.getByLabel('Vart den ska').selectOption({ label: 'Extrainsatt möte' });
+	await restForm.getByLabel('Datum').fill('2026-12-03');
+	await restForm.getByLabel('Klockslag (valfritt)').fill('19:00');
+	await restForm.getByRole('button', { name: 'Bordlägg resterande punkter' }).click();
+	await laptop.goto(`/m/${first.id}/minutes`);
+	await expect(laptop.locator('article.minutes')).toContainText(
+		'Resterande punkter på agendan bordläggs till ett extrainsatt möte torsdagen den 3 december 2026 kl 19.00.'
+	);
+	await expect(laptop.locator('article.minutes')).not.toContainText('3. Schemaläggning');
+
 	// A link to the second meeting, followed inside the app (client-side navigation reuses the page).
 	await page.evaluate(({ id, organiserToken }) => {
 		const link = document.createElement('a');
