@@ -22,6 +22,7 @@ import { memoryFull, memorySmoke, runMemory } from './sync/memory.ts';
 import { runSaved, savedFull, savedSmoke } from './sync/saved.ts';
 import { runStorage, storageFull, storageSmoke } from './storage/storage.ts';
 import { minutesFull, minutesSmoke, runMinutes } from './minutes/minutes.ts';
+import { runValidation, validationFull, validationSmoke } from './sync/validation.ts';
 
 interface Bench {
 	full(): Promise<BenchResult>;
@@ -36,7 +37,8 @@ const benches: Record<string, Bench> = {
 	saved: { full: () => runSaved(savedFull), smoke: () => runSaved(savedSmoke) },
 	memory: { full: () => runMemory(memoryFull), smoke: () => runMemory(memorySmoke) },
 	storage: { full: () => runStorage(storageFull), smoke: () => runStorage(storageSmoke) },
-	minutes: { full: () => runMinutes(minutesFull), smoke: () => runMinutes(minutesSmoke) }
+	minutes: { full: () => runMinutes(minutesFull), smoke: () => runMinutes(minutesSmoke) },
+	validation: { full: () => runValidation(validationFull), smoke: () => runValidation(validationSmoke) }
 };
 
 async function main(): Promise<void> {

@@ -19,7 +19,8 @@ import { SqliteStorage } from './storage/sqlite.ts';
 import type { MeetingStorage } from './storage/types.ts';
 import { type Fanout, singleInstance } from './sync/fanout.ts';
 import { RedisFanout } from './sync/redis-fanout.ts';
-import { type SyncPolicy, defaultPolicy } from './sync/policy.ts';
+import type { SyncPolicy } from './sync/policy.ts';
+import { rolePolicy } from './sync/role-policy.ts';
 import { RoomManager } from './sync/rooms.ts';
 import { createUpgradeHandler } from './sync/upgrade.ts';
 
@@ -27,6 +28,13 @@ export type { ServerConfig } from './config.ts';
 export { loadConfig } from './config.ts';
 
 /** Replaceable parts; each defaults to the single-instance, embedded choice. */
+/**
+ * Headers must arrive within this, any whole request within the next (uploads of supporting
+ * documents on a slow network included); JSON bodies have a shorter deadline (http/body.ts).
+ */
+const REQUEST_HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 300_000;
+
 export interface ServerParts {
 	logger?: Logger;
 	/** Must not be initialised yet: startServer calls init() and, on close, close(). */
@@ -48,7 +56,7 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 		parts.storage ??
 		(config.databaseUrl ? new PostgresStorage(config.databaseUrl, { log }) : SqliteStorage.inDataDir(config.dataDir));
 	const fanout = parts.fanout ?? (config.redisUrl ? new RedisFanout(config.redisUrl, { log }) : singleInstance);
-	const policy = parts.policy ?? defaultPolicy;
+	const policy = parts.policy ?? rolePolicy;
 	try {
 		await storage.init();
 	} catch (error) {
@@ -83,11 +91,17 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 				REVOKED_CLOSE.reason
 			);
 			if (closed > 0) log.info({ meetingId, closed }, 'connections of revoked invitations closed');
+			fanout.publish(meetingId, { kind: 'revoked', invitationIds: [...invitationIds] });
 		},
-		closeDeletedRoom: (meetingId) => rooms.remove(meetingId)
+		closeDeletedRoom: (meetingId) => {
+			fanout.publish(meetingId, { kind: 'deleted' });
+			return rooms.remove(meetingId);
+		}
 	});
 	const app = await loadAppHandler(config.appHandlerPath, log);
 	const server = http.createServer(
+		// A client that never finishes its request (headers or body) is cut off instead of holding a socket.
+		{ headersTimeout: REQUEST_HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
 		createRequestHandler(api, app, log, {
 			publicOrigin: config.publicOrigin,
 			trustProxy: config.trustProxy,

@@ -12,6 +12,7 @@ import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
+import { sampleNotes } from '../../src/lib/meeting/sample.ts';
 import { MESSAGE_AWARENESS, MESSAGE_SYNC } from '../../src/lib/protocol/index.ts';
 import type { MeetingAddress } from './servers.ts';
 
@@ -50,7 +51,9 @@ export function connectLight(address: MeetingAddress): LightClient {
 	const socket = net.connect(Number(url.port), url.hostname);
 	socket.setNoDelay(true);
 	const doc = new Y.Doc();
-	const text = doc.getText('bench');
+	// The same bytes the meeting was seeded with, so the keystrokes land in its real notes.
+	if (address.sample) Y.applyUpdate(doc, address.sample);
+	const text = sampleNotes(doc) ?? new Y.Text();
 	const awareness = new awarenessProtocol.Awareness(doc);
 	let open = false;
 	const send = (message: Uint8Array) => {

@@ -12,6 +12,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sampleMeeting } from '../../src/lib/meeting/sample.ts';
+import { seedSample } from './clients.ts';
 import type { ProbeStats } from './probe.ts';
 import { freePort } from '../../tests/integration/helpers.ts';
 
@@ -36,6 +38,8 @@ export interface MeetingAddress {
 	serverUrl: string;
 	room: string;
 	params: Record<string, string>;
+	/** The sample meeting the meeting was seeded with (clients start from these bytes), or null. */
+	sample: Uint8Array | null;
 }
 
 export interface StartOptions {
@@ -55,7 +59,8 @@ export interface BenchServer {
 	/** Ours: the SQLite directory. */
 	dataDir: string | null;
 	child: ChildProcess;
-	newMeeting(title?: string): Promise<MeetingAddress>;
+	/** A new meeting; with `sample` (the default) seeded with the sample meeting, whose notes the clients type into. */
+	newMeeting(title?: string, options?: { sample?: boolean }): Promise<MeetingAddress>;
 	/** Memory after a full GC, CPU time and event-loop utilisation of the server process. */
 	stats(options?: { gc?: boolean }): Promise<ProbeStats>;
 	/** Ours: rooms and connections from /healthz; null for the reference. */
@@ -137,16 +142,23 @@ export async function startServer(kind: ServerKind, options: StartOptions = {}):
 		origin,
 		dataDir,
 		child,
-		async newMeeting(title = 'Benchmark'): Promise<MeetingAddress> {
-			if (kind === 'reference') return { serverUrl: `ws://127.0.0.1:${port}`, room: randomUUID(), params: {} };
-			const res = await fetch(`${origin}/api/meetings`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ title })
-			});
-			if (res.status !== 201) throw new Error(`creating a meeting: ${res.status} ${await res.text()}`);
-			const { id, token } = (await res.json()) as { id: string; token: string };
-			return { serverUrl: `ws://127.0.0.1:${port}/sync`, room: id, params: { token } };
+		/** A new meeting; with `sample` (the default) seeded with the sample meeting, whose notes the clients type into. */
+		async newMeeting(title = 'Benchmark', options: { sample?: boolean } = {}): Promise<MeetingAddress> {
+			const sample = (options.sample ?? true) ? sampleMeeting(title) : null;
+			let address: MeetingAddress;
+			if (kind === 'reference') address = { serverUrl: `ws://127.0.0.1:${port}`, room: randomUUID(), params: {}, sample };
+			else {
+				const res = await fetch(`${origin}/api/meetings`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ title })
+				});
+				if (res.status !== 201) throw new Error(`creating a meeting: ${res.status} ${await res.text()}`);
+				const { id, token } = (await res.json()) as { id: string; token: string };
+				address = { serverUrl: `ws://127.0.0.1:${port}/sync`, room: id, params: { token }, sample };
+			}
+			if (sample) await seedSample(address);
+			return address;
 		},
 		stats(statsOptions = {}) {
 			return new Promise((resolve) => {

@@ -65,13 +65,13 @@ async function perMeeting(kind: ServerKind, content: Uint8Array | undefined, par
 	const clients: BenchClient[] = [];
 	try {
 		// Warm the code paths once so the baseline includes compiled code, not just an idle process.
-		const warm = connectClient(await server.newMeeting('Warm-up'), content ? { initialState: content } : {});
+		const warm = connectClient(await server.newMeeting('Warm-up', { sample: !content }), content ? { initialState: content } : {});
 		await waitSynced([warm], 10_000);
 		warm.destroy();
 		await roomsUnloaded(server, params.settleMs);
 		const before = await server.stats();
 		const addresses: MeetingAddress[] = [];
-		for (let i = 0; i < params.loadedMeetings; i++) addresses.push(await server.newMeeting('Memory'));
+		for (let i = 0; i < params.loadedMeetings; i++) addresses.push(await server.newMeeting('Memory', { sample: !content }));
 		for (const address of addresses) clients.push(connectClient(address, content ? { initialState: content } : {}));
 		await waitSynced(clients, 120_000);
 		// The clients' own state still travels to the server after they are synced.

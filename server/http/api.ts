@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { permissionsOf } from '../auth/roles.ts';
+import { permissionsOf } from '../../src/lib/protocol/roles.ts';
 import { createApprovalService } from '../minutes/approval.ts';
 import { minutesRoutes } from '../minutes/routes.ts';
 import { hashToken, newInvitationId, newMeetingId, newToken } from '../auth/tokens.ts';

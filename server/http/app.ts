@@ -69,6 +69,12 @@ export function createRequestHandler(api: ReturnType<typeof createApi>, app: Nod
 			return;
 		}
 		if (!app) return notBuilt(res);
+		// The static folder's README documents the source tree; it is not part of the app.
+		if (path === '/README.md') {
+			res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+			res.end('Not found\n');
+			return;
+		}
 		app(req, res, () => {
 			res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
 			res.end('Not found\n');

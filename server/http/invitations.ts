@@ -13,7 +13,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CLOSE } from '../../src/lib/protocol/index.ts';
 import { type Access, resolveAccess } from '../auth/access.ts';
-import { INVITABLE_ROLES, can, isRole, type Action } from '../auth/roles.ts';
+import { INVITABLE_ROLES, can, isRole, type Action } from '../../src/lib/protocol/roles.ts';
 import { hashToken, newInvitationId, newToken } from '../auth/tokens.ts';
 import type { MeetingStorage } from '../storage/types.ts';
 import { readJson } from './body.ts';

@@ -1,24 +1,29 @@
 /**
- * Justering: the secretary marks the minutes ready, the adjusters (and for a protokoll the
- * chair) approve, and the last approval freezes the meeting:
+ * Justering: the secretary marks the minutes ready — which fixes who must approve, stored on
+ * the server, so later changes to the roster cannot add or drop an approver until a new
+ * 'ready' —, the adjusters (and for a protokoll the chair) approve, and the last approval
+ * freezes the meeting:
  *
  * 1. the room in this process turns read-only and its accepted updates are stored;
- * 2. the stored document is loaded and fingerprinted (canonical export + Yjs snapshot,
+ * 2. the meeting is frozen in storage (`frozenAt`): from then on every instance's appends
+ *    are refused, so nothing can land between the read below and the seal;
+ * 3. the stored document is loaded and fingerprinted (canonical export + Yjs snapshot,
  *    src/lib/minutes/canonical.ts);
- * 3. the seal and `frozenAt` are written in one storage transaction.
+ * 4. the seal is stored. A process that stopped between 2 and 4 leaves a frozen meeting
+ *    without a seal; the next read of the approval state completes it.
  *
  * Verification loads the stored document again and recomputes both fingerprints. A
  * correction is a new meeting whose document is a copy of the frozen one.
  * Design and what is hashed: docs/minutes.md.
  */
 import * as Y from 'yjs';
-import { readMeeting, type MeetingView, type ParticipantView } from '../../src/lib/meeting/index.ts';
+import { readMeeting, type MeetingView } from '../../src/lib/meeting/index.ts';
 import { CANONICAL_FORMAT, fingerprint, stateFingerprint } from '../../src/lib/minutes/canonical.ts';
 import { setPreviousVersionId } from '../../src/lib/minutes/versions.ts';
 import type { ApprovalEntry, ApprovalState } from '../../src/lib/minutes/types.ts';
 import { newMeetingId } from '../auth/tokens.ts';
 import { HttpError } from '../http/respond.ts';
-import type { ApprovalRecord, MeetingRecord, MeetingStorage } from '../storage/types.ts';
+import type { ApprovalRecord, MeetingRecord, MeetingStorage, RequiredApprover } from '../storage/types.ts';
 import { type Actor, mayAct } from './roles.ts';
 
 export interface ApprovalDeps {
@@ -56,16 +61,16 @@ function toEntry(record: ApprovalRecord): ApprovalEntry {
 	};
 }
 
-/** Who has to approve: the adjusters, and for a protokoll also the chair (first, as signed). */
-function requiredApprovers(view: MeetingView): ParticipantView[] {
+/** Who has to approve according to the document now: the adjusters, and for a protokoll also the chair (first, as signed). */
+function approversOf(view: MeetingView): RequiredApprover[] {
 	return [
 		...(view.header.kind === 'minutes' ? view.participants.filter((p) => p.role === 'chair') : []),
 		...view.participants.filter((p) => p.role === 'adjuster')
-	];
+	].map((p) => ({ participantId: p.id, name: p.name, role: p.role as 'adjuster' | 'chair' }));
 }
 
 /** The participant a call acts as: the one named, or the only candidate. */
-function pickParticipant(candidates: ParticipantView[], participantId: unknown, what: string): ParticipantView {
+function pickParticipant<T extends { id: string }>(candidates: T[], participantId: unknown, what: string): T {
 	if (participantId !== undefined && participantId !== null) {
 		const chosen = candidates.find((p) => p.id === participantId);
 		if (!chosen) throw new HttpError(400, `participantId is not ${what} of this meeting`);
@@ -79,7 +84,13 @@ function pickParticipant(candidates: ParticipantView[], participantId: unknown, 
 export function createApprovalService(deps: ApprovalDeps) {
 	const { storage } = deps;
 
+	/** Who must approve: as fixed at 'ready'; for minutes marked ready before that was stored, as the document says. */
+	async function requiredFor(meeting: MeetingRecord, view: MeetingView): Promise<RequiredApprover[]> {
+		return (await storage.getRequiredApprovers(meeting.id)) ?? approversOf(view);
+	}
+
 	async function state(meeting: MeetingRecord): Promise<ApprovalState> {
+		if (meeting.frozenAt && !(await storage.getSeal(meeting.id))) await completeSeal(meeting, meeting.frozenAt);
 		const doc = await loadDoc(storage, meeting.id);
 		try {
 			return stateOf(meeting, readMeeting(doc));
@@ -89,10 +100,11 @@ export function createApprovalService(deps: ApprovalDeps) {
 	}
 
 	async function stateOf(meeting: MeetingRecord, view: MeetingView): Promise<ApprovalState> {
-		const [records, seal, links] = await Promise.all([
+		const [records, seal, links, required] = await Promise.all([
 			storage.listApprovals(meeting.id),
 			storage.getSeal(meeting.id),
-			storage.getVersionLinks(meeting.id)
+			storage.getVersionLinks(meeting.id),
+			requiredFor(meeting, view)
 		]);
 		const ready = records.find((r) => r.action === 'ready') ?? null;
 		const approvals = records.filter((r) => r.action === 'approve');
@@ -100,11 +112,7 @@ export function createApprovalService(deps: ApprovalDeps) {
 		return {
 			ready: ready ? toEntry(ready) : null,
 			approvals: (seal?.approvers ?? approvals).map(toEntry),
-			pending: seal
-				? []
-				: requiredApprovers(view)
-						.filter((p) => !approvedIds.has(p.id))
-						.map((p) => ({ participantId: p.id, name: p.name, role: p.role as 'adjuster' | 'chair' })),
+			pending: seal ? [] : required.filter((p) => !approvedIds.has(p.participantId)),
 			frozenAt: meeting.frozenAt,
 			approvedAt: seal?.approvedAt ?? null,
 			fingerprint: seal?.fingerprint ?? null,
@@ -115,30 +123,31 @@ export function createApprovalService(deps: ApprovalDeps) {
 
 	/** Freezes and seals once every required approver approved; a concurrent seal loses quietly. */
 	async function sealIfComplete(meeting: MeetingRecord): Promise<void> {
-		const view = await (async () => {
-			const doc = await loadDoc(storage, meeting.id);
-			try {
-				return readMeeting(doc);
-			} finally {
-				doc.destroy();
-			}
-		})();
-		const required = requiredApprovers(view);
+		const required = await storage.getRequiredApprovers(meeting.id);
+		if (!required) return;
 		const records = (await storage.listApprovals(meeting.id)).filter((r) => r.action === 'approve');
 		const approved = new Set(records.map((r) => r.participantId));
-		if (required.length === 0 || !required.every((p) => approved.has(p.id))) return;
+		if (required.length === 0 || !required.every((p) => approved.has(p.participantId))) return;
 
 		await deps.freezeRoom(meeting.id);
+		const approvedAt = new Date().toISOString();
+		if (!(await storage.freezeMeeting(meeting.id, approvedAt))) return;
+		await completeSeal(meeting, approvedAt);
+	}
+
+	/** Fingerprints the frozen stored document and stores the seal (steps 3 and 4 above). */
+	async function completeSeal(meeting: MeetingRecord, approvedAt: string): Promise<void> {
+		const required = (await storage.getRequiredApprovers(meeting.id)) ?? [];
+		const records = (await storage.listApprovals(meeting.id)).filter((r) => r.action === 'approve');
 		const doc = await loadDoc(storage, meeting.id);
 		try {
-			const approvedAt = new Date().toISOString();
 			await storage.sealMinutes({
 				meetingId: meeting.id,
 				format: CANONICAL_FORMAT,
 				fingerprint: await fingerprint(doc),
 				stateHash: await stateFingerprint(doc),
 				approvedAt,
-				approvers: records.filter((r) => required.some((p) => p.id === r.participantId))
+				approvers: records.filter((r) => required.some((p) => p.participantId === r.participantId))
 			});
 		} finally {
 			doc.destroy();
@@ -171,13 +180,14 @@ export function createApprovalService(deps: ApprovalDeps) {
 				name: secretary?.name ?? actor.role,
 				at
 			});
+			await storage.setRequiredApprovers(meeting.id, approversOf(view));
 			return stateOf(meeting, view);
 		}
 
 		const records = await storage.listApprovals(meeting.id);
 		if (!records.some((r) => r.action === 'ready')) throw new HttpError(409, 'The minutes are not marked ready for approval yet');
 		const approved = new Set(records.filter((r) => r.action === 'approve').map((r) => r.participantId));
-		const required = requiredApprovers(view);
+		const required = (await requiredFor(meeting, view)).map((p) => ({ id: p.participantId, name: p.name, role: p.role }));
 		if (required.length === 0) throw new HttpError(409, 'The meeting has no adjuster');
 		const allowed = required.filter((p) => mayAct(actor, 'approve', p));
 		if (allowed.length === 0) throw new HttpError(403, 'This token may not approve these minutes');

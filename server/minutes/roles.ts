@@ -5,7 +5,7 @@
  * participant approves only as that participant; an organiser token may act for anyone
  * (the organiser runs the meeting's paperwork when an adjuster approves on paper).
  */
-import { can } from '../auth/roles.ts';
+import { can } from '../../src/lib/protocol/roles.ts';
 
 export type ApprovalAction = 'ready' | 'approve' | 'correct';
 

@@ -13,7 +13,14 @@
  */
 import type pg from 'pg';
 import { buffer, isUniqueViolation, transaction } from './postgres-common.ts';
-import type { ApprovalRecord, MeetingRecord, MinutesSeal, VersionLinks } from './types.ts';
+import type { ApprovalRecord, MeetingRecord, MinutesSeal, RequiredApprover, VersionLinks } from './types.ts';
+
+export const REQUIRED_APPROVERS_MIGRATION = `
+CREATE TABLE minutes_required_approvers (
+	meeting_id TEXT PRIMARY KEY REFERENCES meetings(id),
+	approvers JSONB NOT NULL
+);
+`;
 
 export const MINUTES_MIGRATION = `
 CREATE TABLE minutes_approvals (
@@ -87,12 +94,42 @@ export async function listApprovals(db: pg.Pool, meetingId: string): Promise<App
 	return rows.map(toApproval);
 }
 
+export async function setRequiredApprovers(db: pg.Pool, meetingId: string, approvers: readonly RequiredApprover[]): Promise<void> {
+	await db.query(
+		`INSERT INTO minutes_required_approvers (meeting_id, approvers) VALUES ($1, $2)
+		 ON CONFLICT (meeting_id) DO UPDATE SET approvers = excluded.approvers`,
+		[meetingId, JSON.stringify(approvers)]
+	);
+}
+
+export async function getRequiredApprovers(db: pg.Pool, meetingId: string): Promise<RequiredApprover[] | null> {
+	const { rows } = await db.query<{ approvers: RequiredApprover[] }>('SELECT approvers FROM minutes_required_approvers WHERE meeting_id = $1', [meetingId]);
+	return rows.length > 0 ? rows[0].approvers : null;
+}
+
+export async function freezeMeeting(db: pg.Pool, meetingId: string, at: string): Promise<boolean> {
+	const frozen = await db.query('UPDATE meetings SET frozen_at = $1 WHERE id = $2 AND frozen_at IS NULL', [at, meetingId]);
+	return (frozen.rowCount ?? 0) > 0;
+}
+
 export async function sealMinutes(db: pg.Pool, seal: MinutesSeal): Promise<boolean> {
+	try {
+		return await storeSeal(db, seal);
+	} catch (error) {
+		// A concurrent seal committed while this one waited for the row lock: its snapshot missed that seal.
+		if (isUniqueViolation(error)) return false;
+		throw error;
+	}
+}
+
+function storeSeal(db: pg.Pool, seal: MinutesSeal): Promise<boolean> {
 	return transaction(db, async (client) => {
-		const frozen = await client.query('UPDATE meetings SET frozen_at = $1 WHERE id = $2 AND frozen_at IS NULL', [
-			seal.approvedAt,
-			seal.meetingId
-		]);
+		// The row lock serialises concurrent seals; the loser then finds the seal and stores none.
+		const frozen = await client.query(
+			`UPDATE meetings SET frozen_at = $1 WHERE id = $2 AND (frozen_at IS NULL OR frozen_at = $1)
+			 AND NOT EXISTS (SELECT 1 FROM minutes_seals WHERE meeting_id = $2)`,
+			[seal.approvedAt, seal.meetingId]
+		);
 		if (frozen.rowCount === 0) return false;
 		await client.query(
 			`INSERT INTO minutes_seals (meeting_id, format, fingerprint, state_hash, approved_at, approvers)

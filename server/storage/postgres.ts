@@ -28,7 +28,7 @@ import { buffer, bytes, transaction } from './postgres-common.ts';
 import { GROUPS_MIGRATION, PostgresGroups } from './postgres-groups.ts';
 import * as minutes from './postgres-minutes.ts';
 import * as invitations from './postgres-invitations.ts';
-import type { ApprovalRecord, InvitationRecord, MeetingRecord, MeetingStorage, MinutesSeal, TokenRecord, VersionLinks } from './types.ts';
+import type { ApprovalRecord, RequiredApprover, InvitationRecord, MeetingRecord, MeetingStorage, MinutesSeal, TokenRecord, VersionLinks } from './types.ts';
 
 interface Migration {
 	version: number;
@@ -74,7 +74,21 @@ CREATE INDEX updates_meeting_seq ON updates(meeting_id, seq);
 	},
 	{ version: 2, name: 'minutes approvals, seals, versions', sql: minutes.MINUTES_MIGRATION },
 	{ version: 3, name: 'meeting groups', sql: GROUPS_MIGRATION },
-	{ version: 4, name: 'invitations: token ids and participants', sql: invitations.INVITATIONS_MIGRATION }
+	{ version: 4, name: 'invitations: token ids and participants', sql: invitations.INVITATIONS_MIGRATION },
+	{
+		version: 5,
+		name: 'owners of Yjs client ids',
+		sql: `
+CREATE TABLE client_owners (
+	meeting_id TEXT NOT NULL REFERENCES meetings(id),
+	client_id BIGINT NOT NULL,
+	principal TEXT NOT NULL,
+	claimed_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+	PRIMARY KEY (meeting_id, client_id)
+);
+`
+	},
+	{ version: 6, name: 'who must approve, fixed at ready', sql: minutes.REQUIRED_APPROVERS_MIGRATION }
 ];
 
 interface MeetingRow {
@@ -200,6 +214,7 @@ export class PostgresStorage implements MeetingStorage, GroupStorage {
 			);
 			if (marked.rowCount === 0) return false;
 			await client.query('DELETE FROM updates WHERE meeting_id = $1', [id]);
+			await client.query('DELETE FROM client_owners WHERE meeting_id = $1', [id]);
 			await client.query('DELETE FROM snapshots WHERE meeting_id = $1', [id]);
 			return true;
 		});
@@ -273,6 +288,31 @@ export class PostgresStorage implements MeetingStorage, GroupStorage {
 		if (inserted.rowCount === 0) throw new Error(`meeting ${meetingId} is frozen or deleted: update not stored`);
 	}
 
+	async loadClientOwners(meetingId: string): Promise<Map<number, string>> {
+		const { rows } = await this.#db.query<{ client_id: string; principal: string }>(
+			'SELECT client_id, principal FROM client_owners WHERE meeting_id = $1',
+			[meetingId]
+		);
+		return new Map(rows.map((row) => [Number(row.client_id), row.principal]));
+	}
+
+	async claimClients(meetingId: string, clients: readonly number[], principal: string): Promise<Map<number, string>> {
+		// One statement: the insert and the read of the winners see the same snapshot plus our own rows.
+		const { rows } = await this.#db.query<{ client_id: string; principal: string }>(
+			`WITH claimed AS (
+				INSERT INTO client_owners (meeting_id, client_id, principal)
+				SELECT $1, unnest($2::bigint[]), $3
+				ON CONFLICT (meeting_id, client_id) DO NOTHING
+				RETURNING client_id, principal
+			)
+			SELECT client_id, principal FROM claimed
+			UNION ALL
+			SELECT client_id, principal FROM client_owners WHERE meeting_id = $1 AND client_id = ANY($2::bigint[])`,
+			[meetingId, clients.map(String), principal]
+		);
+		return new Map(rows.map((row) => [Number(row.client_id), row.principal]));
+	}
+
 	async countUpdates(meetingId: string): Promise<number> {
 		const { rows } = await this.#db.query<{ n: number }>('SELECT count(*)::int AS n FROM updates WHERE meeting_id = $1', [
 			meetingId
@@ -337,6 +377,18 @@ export class PostgresStorage implements MeetingStorage, GroupStorage {
 
 	listApprovals(meetingId: string): Promise<ApprovalRecord[]> {
 		return minutes.listApprovals(this.#db, meetingId);
+	}
+
+	setRequiredApprovers(meetingId: string, approvers: readonly RequiredApprover[]): Promise<void> {
+		return minutes.setRequiredApprovers(this.#db, meetingId, approvers);
+	}
+
+	getRequiredApprovers(meetingId: string): Promise<RequiredApprover[] | null> {
+		return minutes.getRequiredApprovers(this.#db, meetingId);
+	}
+
+	freezeMeeting(meetingId: string, at: string): Promise<boolean> {
+		return minutes.freezeMeeting(this.#db, meetingId, at);
 	}
 
 	sealMinutes(seal: MinutesSeal): Promise<boolean> {

@@ -5,7 +5,7 @@
  * its next start) and delegates the MeetingStorage methods here.
  */
 import type Database from 'better-sqlite3';
-import type { ApprovalRecord, MeetingRecord, MinutesSeal, VersionLinks } from './types.ts';
+import type { ApprovalRecord, MeetingRecord, MinutesSeal, RequiredApprover, VersionLinks } from './types.ts';
 
 export const MINUTES_SCHEMA = `
 CREATE TABLE IF NOT EXISTS minutes_approvals (
@@ -24,6 +24,10 @@ CREATE TABLE IF NOT EXISTS minutes_seals (
 	fingerprint TEXT NOT NULL,
 	state_hash TEXT NOT NULL,
 	approved_at TEXT NOT NULL,
+	approvers TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS minutes_required_approvers (
+	meeting_id TEXT PRIMARY KEY REFERENCES meetings(id),
 	approvers TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS meeting_versions (
@@ -75,11 +79,30 @@ export function listApprovals(db: Database.Database, meetingId: string): Approva
 	return rows.map(toApproval);
 }
 
+export function setRequiredApprovers(db: Database.Database, meetingId: string, approvers: readonly RequiredApprover[]): void {
+	db.prepare(
+		`INSERT INTO minutes_required_approvers (meeting_id, approvers) VALUES (?, ?)
+		 ON CONFLICT(meeting_id) DO UPDATE SET approvers = excluded.approvers`
+	).run(meetingId, JSON.stringify(approvers));
+}
+
+export function getRequiredApprovers(db: Database.Database, meetingId: string): RequiredApprover[] | null {
+	const row = db.prepare('SELECT approvers FROM minutes_required_approvers WHERE meeting_id = ?').get(meetingId) as
+		| { approvers: string }
+		| undefined;
+	return row ? (JSON.parse(row.approvers) as RequiredApprover[]) : null;
+}
+
+export function freezeMeeting(db: Database.Database, meetingId: string, at: string): boolean {
+	return db.prepare('UPDATE meetings SET frozen_at = ? WHERE id = ? AND frozen_at IS NULL').run(at, meetingId).changes > 0;
+}
+
 export function sealMinutes(db: Database.Database, seal: MinutesSeal): boolean {
 	const run = db.transaction(() => {
+		if (db.prepare('SELECT 1 FROM minutes_seals WHERE meeting_id = ?').get(seal.meetingId)) return false;
 		const frozen = db
-			.prepare('UPDATE meetings SET frozen_at = ? WHERE id = ? AND frozen_at IS NULL')
-			.run(seal.approvedAt, seal.meetingId);
+			.prepare('UPDATE meetings SET frozen_at = ? WHERE id = ? AND (frozen_at IS NULL OR frozen_at = ?)')
+			.run(seal.approvedAt, seal.meetingId, seal.approvedAt);
 		if (frozen.changes === 0) return false;
 		db.prepare(
 			`INSERT INTO minutes_seals (meeting_id, format, fingerprint, state_hash, approved_at, approvers)

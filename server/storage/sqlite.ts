@@ -17,7 +17,7 @@ import * as Y from 'yjs';
 import type { GroupMeetingRecord, GroupRecord, GroupStorage, NewGroupMeeting } from './group-types.ts';
 import { GROUP_SCHEMA, SqliteGroups } from './sqlite-groups.ts';
 import * as minutes from './sqlite-minutes.ts';
-import type { ApprovalRecord, InvitationRecord, MeetingRecord, MeetingStorage, MinutesSeal, TokenRecord, VersionLinks } from './types.ts';
+import type { ApprovalRecord, RequiredApprover, InvitationRecord, MeetingRecord, MeetingStorage, MinutesSeal, TokenRecord, VersionLinks } from './types.ts';
 import * as invitations from './sqlite-invitations.ts';
 
 const SCHEMA = `
@@ -49,6 +49,13 @@ CREATE TABLE IF NOT EXISTS updates (
 	data BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS updates_meeting_seq ON updates(meeting_id, seq);
+CREATE TABLE IF NOT EXISTS client_owners (
+	meeting_id TEXT NOT NULL REFERENCES meetings(id),
+	client_id INTEGER NOT NULL,
+	principal TEXT NOT NULL,
+	claimed_at TEXT NOT NULL,
+	PRIMARY KEY (meeting_id, client_id)
+) WITHOUT ROWID;
 `;
 
 interface MeetingRow {
@@ -161,6 +168,7 @@ export class SqliteStorage implements MeetingStorage, GroupStorage {
 			if (marked.changes === 0) return false;
 			db.prepare('DELETE FROM updates WHERE meeting_id = ?').run(id);
 			db.prepare('DELETE FROM snapshots WHERE meeting_id = ?').run(id);
+			db.prepare('DELETE FROM client_owners WHERE meeting_id = ?').run(id);
 			return true;
 		});
 		return remove.immediate();
@@ -211,14 +219,14 @@ export class SqliteStorage implements MeetingStorage, GroupStorage {
 		return read();
 	}
 
-	/** Refuses (throws) once the meeting is deleted: a room still open elsewhere must not bring it back. */
+	/** Refuses (throws) once the meeting is frozen or deleted: a room still open elsewhere must not change or bring it back. */
 	async appendUpdate(meetingId: string, update: Uint8Array): Promise<void> {
 		const inserted = this.#prepare(
 			`INSERT INTO updates (meeting_id, data)
-			 SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM meetings WHERE id = ? AND deleted_at IS NOT NULL)`
+			 SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM meetings WHERE id = ? AND (frozen_at IS NOT NULL OR deleted_at IS NOT NULL))`
 		)
 			.run(meetingId, Buffer.from(update), meetingId);
-		if (inserted.changes === 0) throw new Error(`meeting ${meetingId} is deleted: update not stored`);
+		if (inserted.changes === 0) throw new Error(`meeting ${meetingId} is frozen or deleted: update not stored`);
 	}
 
 	async countUpdates(meetingId: string): Promise<number> {
@@ -256,6 +264,28 @@ export class SqliteStorage implements MeetingStorage, GroupStorage {
 		compact.immediate();
 	}
 
+	async loadClientOwners(meetingId: string): Promise<Map<number, string>> {
+		const rows = this.#prepare('SELECT client_id, principal FROM client_owners WHERE meeting_id = ?').all(meetingId) as {
+			client_id: number;
+			principal: string;
+		}[];
+		return new Map(rows.map((row) => [row.client_id, row.principal]));
+	}
+
+	async claimClients(meetingId: string, clients: readonly number[], principal: string): Promise<Map<number, string>> {
+		const claim = this.#prepare('INSERT OR IGNORE INTO client_owners (meeting_id, client_id, principal, claimed_at) VALUES (?, ?, ?, ?)');
+		const owner = this.#prepare('SELECT principal FROM client_owners WHERE meeting_id = ? AND client_id = ?');
+		const at = new Date().toISOString();
+		return this.#conn.transaction(() => {
+			const owners = new Map<number, string>();
+			for (const client of clients) {
+				claim.run(meetingId, client, principal, at);
+				owners.set(client, (owner.get(meetingId, client) as { principal: string }).principal);
+			}
+			return owners;
+		}).immediate();
+	}
+
 	// Meeting groups (group-types.ts): delegated so the group tables stay in their own file.
 	createGroup(group: { id: string; name: string }, initialUpdate: Uint8Array): Promise<GroupRecord> {
 		return this.#groups.createGroup(group, initialUpdate);
@@ -285,6 +315,18 @@ export class SqliteStorage implements MeetingStorage, GroupStorage {
 
 	async listApprovals(meetingId: string): Promise<ApprovalRecord[]> {
 		return minutes.listApprovals(this.#conn, meetingId);
+	}
+
+	async setRequiredApprovers(meetingId: string, approvers: readonly RequiredApprover[]): Promise<void> {
+		minutes.setRequiredApprovers(this.#conn, meetingId, approvers);
+	}
+
+	async getRequiredApprovers(meetingId: string): Promise<RequiredApprover[] | null> {
+		return minutes.getRequiredApprovers(this.#conn, meetingId);
+	}
+
+	async freezeMeeting(meetingId: string, at: string): Promise<boolean> {
+		return minutes.freezeMeeting(this.#conn, meetingId, at);
 	}
 
 	async sealMinutes(seal: MinutesSeal): Promise<boolean> {

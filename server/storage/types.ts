@@ -59,6 +59,13 @@ export interface ApprovalRecord {
 	at: string;
 }
 
+/** One who must approve: fixed when the secretary marks the minutes ready. */
+export interface RequiredApprover {
+	participantId: string;
+	name: string;
+	role: 'adjuster' | 'chair';
+}
+
 /**
  * What was fixed when the last approver approved: the fingerprints of the stored document
  * at that moment (see docs/minutes.md for what exactly is hashed) and who approved when.
@@ -126,15 +133,35 @@ export interface MeetingStorage {
 	 */
 	compact(meetingId: string): Promise<void>;
 
+	// ---- who wrote under which Yjs client id (docs/security.md, "Client ids")
+
+	/** The principal (invitation id) that first used each Yjs client id in the meeting. */
+	loadClientOwners(meetingId: string): Promise<Map<number, string>>;
+	/**
+	 * Records `principal` as the owner of each of `clients` that nobody owns yet, atomically
+	 * per id (the first claim wins, across every instance), and returns the owner of each id.
+	 */
+	claimClients(meetingId: string, clients: readonly number[], principal: string): Promise<Map<number, string>>;
+
 	// ---- minutes approval and versions (docs/minutes.md)
 
 	/** Records a ready or an approval; a repeat of the same (meeting, action, participant) keeps the first. */
 	addApproval(record: ApprovalRecord): Promise<void>;
 	/** A meeting's approval records, oldest first. */
 	listApprovals(meetingId: string): Promise<ApprovalRecord[]>;
+	/** Replaces who must approve (fixed when the minutes are marked ready). */
+	setRequiredApprovers(meetingId: string, approvers: readonly RequiredApprover[]): Promise<void>;
+	/** Who must approve, as fixed at the last 'ready'; null if never fixed (minutes marked ready by an older version). */
+	getRequiredApprovers(meetingId: string): Promise<RequiredApprover[] | null>;
 	/**
-	 * Stores the seal and sets the meeting's `frozenAt` to `seal.approvedAt`, atomically.
-	 * Returns false (and changes nothing) if the meeting was already frozen.
+	 * Sets the meeting's `frozenAt` to `at` unless it is already set; from then on every
+	 * instance's appends are refused. Returns whether this call froze it.
+	 */
+	freezeMeeting(meetingId: string, at: string): Promise<boolean>;
+	/**
+	 * Stores the seal, and sets `frozenAt` to `seal.approvedAt` if `freezeMeeting` did not
+	 * already, atomically. Returns false (and changes nothing) if the meeting was frozen at
+	 * another time or already has a seal.
 	 */
 	sealMinutes(seal: MinutesSeal): Promise<boolean>;
 	getSeal(meetingId: string): Promise<MinutesSeal | null>;

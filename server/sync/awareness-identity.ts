@@ -4,7 +4,9 @@
  * - only entries for client ids this connection may claim are kept (its own, or ids
  *   nobody else in the room holds);
  * - each non-null state gets `user` = { name, role, participantId } from the
- *   connection's invitation, whatever the client sent there.
+ *   connection's invitation, whatever the client sent there;
+ * - a state larger than `maxStateBytes` is dropped (presence is a cursor and a name,
+ *   not a payload to fan out to everyone).
  * A malformed update throws (the connection is closed as a bad message).
  */
 import * as decoding from 'lib0/decoding';
@@ -25,7 +27,8 @@ export class AwarenessFormatError extends Error {}
 export function rewriteAwareness(
 	update: Uint8Array,
 	identity: Identity,
-	mayClaim: (clientId: number) => boolean
+	mayClaim: (clientId: number) => boolean,
+	maxStateBytes: number
 ): Uint8Array | null {
 	const decoder = decoding.createDecoder(update);
 	const kept: { clientId: number; clock: number; state: string }[] = [];
@@ -35,7 +38,7 @@ export function rewriteAwareness(
 			const clientId = decoding.readVarUint(decoder);
 			const clock = decoding.readVarUint(decoder);
 			const raw = decoding.readVarString(decoder);
-			if (!mayClaim(clientId)) continue;
+			if (raw.length > maxStateBytes || !mayClaim(clientId)) continue;
 			const parsed: unknown = JSON.parse(raw);
 			if (parsed === null) {
 				kept.push({ clientId, clock, state: 'null' });

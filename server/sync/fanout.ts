@@ -13,6 +13,10 @@ export type FanoutMessage =
 	/** A Yjs update that is already durably stored by the publishing instance. */
 	| { kind: 'update'; update: Uint8Array }
 	| { kind: 'awareness'; update: Uint8Array }
+	/** These invitations were revoked: close their connections on every instance. */
+	| { kind: 'revoked'; invitationIds: string[] }
+	/** The meeting was deleted: close its connections on every instance. */
+	| { kind: 'deleted' }
 	/**
 	 * Updates may have been missed: re-read the stored state. Delivered after every
 	 * (re)subscription, so a read that starts after it covers everything stored

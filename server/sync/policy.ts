@@ -1,12 +1,13 @@
 /**
- * What a connection may do to the document. The default is the role policy
- * (server/sync/role-policy.ts): observers and frozen meetings are read-only, and
- * updates touching the protected parts of the document need the matching role.
+ * What a connection may do to a document: the seam between the room and the rules. The
+ * rules the server runs with are server/sync/role-policy.ts (roles from
+ * src/lib/protocol/roles.ts, places from the document's schema).
  */
-import type { Notice } from '../../src/lib/protocol/index.ts';
-import type { MeetingRecord } from '../storage/types.ts';
 import type * as Y from 'yjs';
-import { rolePolicy } from './role-policy.ts';
+import type { DocumentSchema } from '../../src/lib/meeting/schema-language.ts';
+import type { Write } from '../../src/lib/meeting/writes.ts';
+import type { MeetingRecord } from '../storage/types.ts';
+import type { Verdict } from './write-rules.ts';
 
 export interface AccessContext {
 	meeting: MeetingRecord;
@@ -19,22 +20,22 @@ export interface AccessContext {
 	name: string;
 }
 
-export interface UpdateContext extends AccessContext {
+export interface WriteContext extends AccessContext {
 	/** The room's document before the update is applied (read it, never write it). */
 	doc: Y.Doc;
-	update: Uint8Array;
-}
-
-/** A refused update: the notice the connection gets, and optionally a close code to end the connection with. */
-export interface Refusal extends Notice {
-	closeCode?: number;
+	schema: DocumentSchema;
+	/** Where the update's structs and deletions land (server/sync/effective-writes.ts). */
+	writes: readonly Write[];
 }
 
 export interface SyncPolicy {
 	/** Decided once per connection, at the upgrade. */
 	canWrite(access: AccessContext): boolean;
-	/** Called for every update from a writer before it is applied: a Refusal refuses it, null lets it through. */
-	inspectUpdate(context: UpdateContext): Refusal | null;
+	/** Called for every update from a writer, before it is applied and again on what it actually did. */
+	judge(context: WriteContext): Verdict;
 }
 
-export const defaultPolicy: SyncPolicy = rolePolicy;
+/** Who wrote under a Yjs client id: the invitation, or for tokens without one a name for the role. */
+export function principalOf(access: Pick<AccessContext, 'invitationId' | 'role'>): string {
+	return access.invitationId ?? `token-without-invitation:${access.role}`;
+}

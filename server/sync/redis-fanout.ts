@@ -61,6 +61,16 @@ function describeRedisUrl(url: string): string {
 	return parsed.toString();
 }
 
+/** The invitation ids of a 'revoked' entry; anything else in it is ignored. */
+function revokedIds(data: Buffer): string[] {
+	try {
+		const parsed: unknown = JSON.parse(data.toString('utf8'));
+		return Array.isArray(parsed) ? parsed.filter((id): id is string => typeof id === 'string') : [];
+	} catch {
+		return [];
+	}
+}
+
 function fieldsOf(flat: Buffer[]): Map<string, Buffer> {
 	const fields = new Map<string, Buffer>();
 	for (let i = 0; i + 1 < flat.length; i += 2) fields.set(flat[i].toString('latin1'), flat[i + 1]);
@@ -161,14 +171,21 @@ export class RedisFanout implements Fanout {
 				.catch(() => {});
 			return;
 		}
-		this.#append(meetingId, message.kind === 'update' ? message.update : null);
+		// Closing connections must reach every instance, like updates: they go through the stream.
+		if (message.kind === 'revoked') this.#append(meetingId, 'x', Buffer.from(JSON.stringify(message.invitationIds)));
+		else if (message.kind === 'deleted') this.#append(meetingId, 'g', null);
+		else if (message.kind === 'update') this.#append(meetingId, 'u', message.update);
+		else this.#append(meetingId, 'r', null);
 	}
 
-	/** XADD of an update (or, with null, a resync marker) plus a TTL refresh, in one round trip. */
-	#append(meetingId: string, update: Uint8Array | null): void {
+	/**
+	 * XADD of one entry plus a TTL refresh, in one round trip. Kinds: 'u' update, 'r' resync
+	 * marker, 'x' revoked invitations (JSON ids), 'g' meeting deleted.
+	 */
+	#append(meetingId: string, kind: 'u' | 'r' | 'x' | 'g', data: Uint8Array | null): void {
 		const stream = this.#stream(meetingId);
-		const fields: (string | Buffer)[] = ['i', this.instanceId, 'k', update ? 'u' : 'r'];
-		if (update) fields.push('d', Buffer.from(update.buffer, update.byteOffset, update.byteLength));
+		const fields: (string | Buffer)[] = ['i', this.instanceId, 'k', kind];
+		if (data) fields.push('d', Buffer.from(data.buffer, data.byteOffset, data.byteLength));
 		this.#commands
 			.pipeline()
 			.xadd(stream, 'MAXLEN', '~', this.#maxStreamLength, '*', ...fields)
@@ -187,7 +204,7 @@ export class RedisFanout implements Fanout {
 	#publishResyncMarkers(): void {
 		const meetings = [...this.#unpublished];
 		this.#unpublished.clear();
-		for (const meetingId of meetings) this.#append(meetingId, null);
+		for (const meetingId of meetings) this.#append(meetingId, 'r', null);
 		if (meetings.length > 0) this.#log.info({ meetings: meetings.length }, 'asked peers to resync after failed publishes');
 	}
 
@@ -291,6 +308,8 @@ export class RedisFanout implements Fanout {
 				const data = fields.get('d');
 				if (kind === 'u' && data) this.#deliver(sub, { kind: 'update', update: bytes(data) });
 				else if (kind === 'r') this.#deliver(sub, { kind: 'resync' });
+				else if (kind === 'g') this.#deliver(sub, { kind: 'deleted' });
+				else if (kind === 'x' && data) this.#deliver(sub, { kind: 'revoked', invitationIds: revokedIds(data) });
 			}
 			// A full batch: the reader lags, and entries older than the trimmed length may be gone.
 			if (entries.length >= READ_COUNT) this.#deliver(sub, { kind: 'resync' });

@@ -4,9 +4,23 @@
  * Invariants:
  * - Nothing is answered before the stored state is loaded: frames from connections
  *   that arrive meanwhile wait in their connection's queue.
+ * - An update is judged before it touches the document (server/sync/effective-writes.ts
+ *   finds where each struct lands; the policy checks schema and role; every Yjs client id it
+ *   adds clocks under must belong to the connection's invitation, claimed in storage on first
+ *   use). A refused update is not applied, stored, forwarded or acknowledged; its connection
+ *   gets a notice and is closed (4403 forbidden, 4422 invalid).
+ * - An update that depends on clocks the document does not hold is never applied (nothing
+ *   waits in the shared document's pending store): it is held for its connection only,
+ *   retried when the document grows, and dropped with the connection.
+ * - After applying, what the update actually did is judged again (ground truth from the
+ *   transaction). A difference means the analysis missed something: the room is dropped and
+ *   reloaded from storage, where the update never went.
  * - An update is stored before it is broadcast, published or acknowledged. Stores
  *   run one after another through `#tail`, so an async engine keeps the order and
- *   acknowledgements only follow a resolved append.
+ *   acknowledgements only follow a resolved append. Acknowledgements (SAVED) go out in
+ *   the order the connection sent its frames, also when a held update is applied later.
+ * - Presence is coalesced: all changes of one tick go out as one frame, states above
+ *   MAX_PRESENCE_STATE_BYTES are dropped, and each connection has a presence rate budget.
  * - A failed load or append drops the room: every client is closed with
  *   CLOSE.UNAVAILABLE, reconnects and sends again what the server lacks.
  * - With several instances, the storage is the source of truth: the room subscribes
@@ -17,11 +31,17 @@
  */
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
+import { GROUP_SCHEMA } from '../../src/lib/groups/schema.ts';
+import { MEETING_SCHEMA } from '../../src/lib/meeting/schema.ts';
+import { repairDocument, typeRoots, type DocumentSchema } from '../../src/lib/meeting/schema-language.ts';
+import { writesOfTransaction, type Write } from '../../src/lib/meeting/writes.ts';
 import { CLOSE, encodeSaved } from '../../src/lib/protocol/index.ts';
 import type { Logger } from '../log.ts';
+import { isGroupStorage } from '../storage/group-types.ts';
 import type { MeetingStorage } from '../storage/types.ts';
 import { AwarenessFormatError, MAX_AWARENESS_CLIENTS_PER_CONNECTION, rewriteAwareness } from './awareness-identity.ts';
 import type { Connection } from './connection.ts';
+import { analyseUpdate } from './effective-writes.ts';
 import type { Fanout, FanoutMessage } from './fanout.ts';
 import {
 	BadMessageError,
@@ -32,7 +52,8 @@ import {
 	encodeUpdate,
 	isEmptyUpdate
 } from './messages.ts';
-import type { SyncPolicy } from './policy.ts';
+import { principalOf, type SyncPolicy } from './policy.ts';
+import { TokenBucket } from './rate-limit.ts';
 
 export interface RoomDeps {
 	storage: MeetingStorage;
@@ -53,6 +74,38 @@ const FROZEN_NOTICE = { code: 'frozen', message: 'The minutes are approved: the 
 
 /** Transaction origin of updates that came from another instance through the fan-out. */
 const FANOUT_ORIGIN = Symbol('fanout');
+/** Transaction origin of the repair of an off-schema stored document. */
+const REPAIR_ORIGIN = Symbol('repair');
+
+/** Updates a connection may have waiting for their dependencies before it is asked to reconnect. */
+const MAX_HELD_UPDATES = 64;
+const MAX_HELD_BYTES = 4 * 1024 * 1024;
+/** One presence state (JSON) above this is not a cursor and a name: it is dropped. */
+export const MAX_PRESENCE_STATE_BYTES = 4 * 1024;
+/** Presence messages per second (and burst) a connection may send; more are dropped, not answered. */
+const PRESENCE_RATE = { perSecond: 10, burst: 30 };
+
+/** Where one of a connection's update frames stands; SAVED answers go out in frame order. */
+interface AckSlot {
+	saved: Uint8Array | null;
+}
+
+interface Pending {
+	update: Uint8Array;
+	slot: AckSlot;
+}
+
+/** Per connection: its acknowledgements in order, its held updates, its claim in flight. */
+interface WriterState {
+	slots: AckSlot[];
+	held: Pending[];
+	heldBytes: number;
+	/** Frames that arrived while a client-id claim of this connection was in flight. */
+	waiting: Pending[] | null;
+	presence: TokenBucket;
+}
+
+type Outcome = 'applied' | 'held' | 'refused' | 'claiming';
 
 /**
  * The clock each client reaches in an update. Not Y.encodeStateVectorFromUpdate:
@@ -83,6 +136,16 @@ export class Room {
 	#resyncing = false;
 	/** Bytes stored for this meeting: what was loaded plus what was appended since (compaction only shrinks it). */
 	#storedBytes = 0;
+	#schema: DocumentSchema = MEETING_SCHEMA;
+	/** Yjs client id → the principal (invitation) that owns it, as far as this room knows. */
+	readonly #owners = new Map<number, string>();
+	readonly #writers = new Map<Connection, WriterState>();
+	#retrying = false;
+	#retryAgain = false;
+	/** Presence client ids changed this tick, sent as one frame on the next: by this instance's connections, and through the fan-out. */
+	readonly #presenceLocal = new Set<number>();
+	readonly #presenceRemote = new Set<number>();
+	#presenceFlush: NodeJS.Immediate | null = null;
 
 	constructor(meetingId: string, deps: RoomDeps) {
 		this.meetingId = meetingId;
@@ -106,14 +169,27 @@ export class Room {
 		this.#unsubscribe = this.#deps.fanout.subscribe(this.meetingId, this.#onFanout);
 		try {
 			const started = performance.now();
-			const updates = await this.#deps.storage.loadUpdates(this.meetingId);
+			const { storage } = this.#deps;
+			const [updates, owners, group, record] = await Promise.all([
+				storage.loadUpdates(this.meetingId),
+				storage.loadClientOwners(this.meetingId),
+				isGroupStorage(storage) ? storage.getGroup(this.meetingId) : null,
+				storage.getMeeting(this.meetingId)
+			]);
 			if (this.#state !== 'loading') return;
+			this.#schema = group ? GROUP_SCHEMA : MEETING_SCHEMA;
+			for (const [client, principal] of owners) this.#owners.set(client, principal);
 			this.#storedBytes = updates.reduce((sum, update) => sum + update.byteLength, 0);
 			Y.transact(this.doc, () => {
 				for (const update of updates) Y.applyUpdate(this.doc, update);
 			});
+			typeRoots(this.#schema, this.doc);
+			this.#dropPending('load');
 			// The doc holds only stored updates so far: the loaded ones and those the fan-out delivered meanwhile.
 			this.#markStored(Y.decodeStateVector(Y.encodeStateVector(this.doc)));
+			// A sealed document is a public record: it is never changed, not even repaired.
+			if (!record?.frozenAt) await this.#repair();
+			if (this.#state !== 'loading') return;
 			this.#log.info({ updates: updates.length, ms: Math.round(performance.now() - started) }, 'room loaded');
 		} catch (error) {
 			this.#log.error({ err: error }, 'loading the meeting failed');
@@ -133,6 +209,7 @@ export class Room {
 			throw new Error('add() on a room that is unloading');
 		}
 		this.connections.add(connection);
+		this.#writers.set(connection, { slots: [], held: [], heldBytes: 0, waiting: null, presence: new TokenBucket(PRESENCE_RATE.perSecond, PRESENCE_RATE.burst) });
 		// A connection whose access was decided just before the freeze must not write either.
 		if (this.#frozen) connection.revokeWrite(FROZEN_NOTICE);
 		connection.onClose(() => this.#remove(connection));
@@ -167,6 +244,7 @@ export class Room {
 		// A store that failed meanwhile (e.g. the meeting was deleted) already released everything.
 		if (this.state === 'closed') return;
 		this.#unsubscribe();
+		if (this.#presenceFlush) clearImmediate(this.#presenceFlush);
 		this.awareness.destroy();
 		this.doc.destroy();
 		this.#state = 'closed';
@@ -195,11 +273,9 @@ export class Room {
 				case 'update':
 					this.#receiveUpdate(connection, message.update);
 					break;
-				case 'awareness': {
-					const rewritten = rewriteAwareness(message.update, connection.access, (id) => this.#mayClaim(connection, id));
-					if (rewritten) awarenessProtocol.applyAwarenessUpdate(this.awareness, rewritten, connection);
+				case 'awareness':
+					this.#receivePresence(connection, message.update);
 					break;
-				}
 				case 'query-awareness':
 					connection.send(
 						encodeAwareness(
@@ -213,47 +289,177 @@ export class Room {
 		}
 	};
 
+	#receivePresence(connection: Connection, update: Uint8Array): void {
+		const writer = this.#writers.get(connection);
+		// Over budget: dropped, not answered; the client's next state (every 15 s at the latest) replaces it.
+		if (!writer?.presence.take()) return;
+		const rewritten = rewriteAwareness(update, connection.access, (id) => this.#mayClaim(connection, id), MAX_PRESENCE_STATE_BYTES);
+		if (rewritten) awarenessProtocol.applyAwarenessUpdate(this.awareness, rewritten, connection);
+	}
+
 	#receiveUpdate(connection: Connection, update: Uint8Array): void {
+		const writer = this.#writers.get(connection);
+		if (!writer) return;
 		if (isEmptyUpdate(update)) {
 			// Nothing to store; still confirm, after whatever this client sent earlier is stored.
-			this.#enqueue(async () => connection.send(encodeSaved(this.#storedVector())));
+			const slot = this.#slot(writer);
+			this.#enqueue(async () => this.#confirm(connection, slot, this.#storedVector()));
 			return;
 		}
 		if (!connection.canWrite) {
 			connection.refuseWrite();
 			return;
 		}
-		const refusal = this.#deps.policy.inspectUpdate({ ...connection.access, doc: this.doc, update });
-		if (refusal) {
-			const { closeCode, ...notice } = refusal;
-			connection.notice(notice);
-			if (closeCode !== undefined) {
-				connection.log.warn({ role: connection.access.role, code: notice.code }, 'update refused, closing');
-				connection.close(closeCode, notice.code);
-			}
-			return;
+		const pending = { update, slot: this.#slot(writer) };
+		if (writer.waiting) writer.waiting.push(pending);
+		else this.#process(connection, writer, pending, false);
+	}
+
+	#slot(writer: WriterState): AckSlot {
+		const slot: AckSlot = { saved: null };
+		writer.slots.push(slot);
+		return slot;
+	}
+
+	/** Fills a frame's acknowledgement and sends every one that is due, in frame order. */
+	#confirm(connection: Connection, slot: AckSlot, stateVector: Uint8Array): void {
+		slot.saved = encodeSaved(stateVector);
+		const writer = this.#writers.get(connection);
+		if (!writer) return;
+		while (writer.slots.length > 0 && writer.slots[0].saved) connection.send(writer.slots.shift()!.saved!);
+	}
+
+	/**
+	 * Judges one update of `connection` and applies it if it may be: see the class comment.
+	 * `retry`: the update was held before (it is not held again, it stays where it is).
+	 */
+	#process(connection: Connection, writer: WriterState, pending: Pending, retry: boolean): Outcome {
+		if (connection.closed || this.#state !== 'ready') return 'refused';
+		if (!connection.canWrite) {
+			connection.refuseWrite();
+			return 'refused';
 		}
+		const analysis = analyseUpdate(this.doc, pending.update);
+		if (analysis.status === 'undecodable') {
+			connection.badMessage(analysis.reason);
+			return 'refused';
+		}
+		if (analysis.status === 'malformed') return this.#refuse(connection, 'invalid', analysis.reason);
+		if (analysis.status === 'missing') {
+			if (!retry) this.#hold(connection, writer, pending, analysis.reason);
+			return 'held';
+		}
+		const verdict = this.#deps.policy.judge({ ...connection.access, doc: this.doc, schema: this.#schema, writes: analysis.writes });
+		if (!verdict.ok) return this.#refuse(connection, verdict.code, verdict.rule);
+
+		const principal = principalOf(connection.access);
+		const unclaimed: number[] = [];
+		for (const client of analysis.authors) {
+			const owner = this.#owners.get(client);
+			if (owner === undefined) unclaimed.push(client);
+			else if (owner !== principal) return this.#refuse(connection, 'forbidden', `client id ${client} belongs to another invitation`);
+		}
+		if (unclaimed.length > 0) {
+			this.#claim(connection, writer, pending, unclaimed, principal);
+			return 'claiming';
+		}
+
 		const max = this.#deps.maxDocumentBytes;
-		if (max !== undefined && this.#storedBytes + update.byteLength > max) {
-			connection.log.warn({ storedBytes: this.#storedBytes, updateBytes: update.byteLength, max }, 'document size limit reached, closing');
+		if (max !== undefined && this.#storedBytes + pending.update.byteLength > max) {
+			connection.log.warn({ storedBytes: this.#storedBytes, updateBytes: pending.update.byteLength, max }, 'document size limit reached, closing');
 			connection.notice({ code: 'too-large', message: 'The meeting has reached its size limit; this edit was not saved.' });
 			connection.close(CLOSE.TOO_LARGE, 'document too large');
+			return 'refused';
+		}
+		this.#apply(connection, pending);
+		return 'applied';
+	}
+
+	#refuse(connection: Connection, code: 'forbidden' | 'invalid', rule: string): 'refused' {
+		connection.log.warn({ role: connection.access.role, code, rule }, 'update refused, closing');
+		connection.notice({
+			code,
+			message: code === 'forbidden' ? `Your role (${connection.access.role}) may not make this change.` : 'The change does not fit the meeting document.'
+		});
+		connection.close(code === 'forbidden' ? CLOSE.FORBIDDEN : CLOSE.INVALID, code);
+		return 'refused';
+	}
+
+	#hold(connection: Connection, writer: WriterState, pending: Pending, reason: string): void {
+		writer.held.push(pending);
+		writer.heldBytes += pending.update.byteLength;
+		if (writer.held.length > MAX_HELD_UPDATES || writer.heldBytes > MAX_HELD_BYTES) {
+			connection.log.warn({ held: writer.held.length, bytes: writer.heldBytes }, 'too many updates wait for missing data, closing');
+			// Not a refusal: the client reconnects and its first sync sends everything in order.
+			connection.close(CLOSE.UNAVAILABLE, 'updates out of order');
 			return;
 		}
-		// Derived before applying so a malformed update is refused before it touches the doc.
-		const reached = reachOf(update);
+		connection.log.debug({ reason }, 'update held until what it depends on arrives');
+	}
+
+	/** Records the connection's principal as owner of new client ids, then judges the update again. */
+	#claim(connection: Connection, writer: WriterState, pending: Pending, clients: number[], principal: string): void {
+		writer.waiting = [];
+		this.#deps.storage.claimClients(this.meetingId, clients, principal).then(
+			(owners) => {
+				for (const [client, owner] of owners) this.#owners.set(client, owner);
+				const queued = writer.waiting ?? [];
+				writer.waiting = null;
+				if (clients.some((client) => owners.get(client) !== principal)) {
+					this.#refuse(connection, 'forbidden', 'a client id of this update belongs to another invitation');
+					return;
+				}
+				this.#process(connection, writer, pending, false);
+				for (const [index, next] of queued.entries()) {
+					// A later frame may start a claim of its own: the rest waits behind it again.
+					const waiting = writer.waiting as Pending[] | null;
+					if (waiting) {
+						waiting.push(...queued.slice(index));
+						break;
+					}
+					this.#process(connection, writer, next, false);
+				}
+			},
+			(error: unknown) => {
+				this.#log.error({ err: error }, 'recording client ids failed, dropping the room');
+				this.#fail();
+			}
+		);
+	}
+
+	#apply(connection: Connection, pending: Pending): void {
+		let actual: Write[] | null = null;
+		const capture = (transaction: Y.Transaction) => {
+			if (transaction.origin === connection) actual = writesOfTransaction(transaction);
+		};
+		const reached = reachOf(pending.update);
 		this.#applied = null;
-		Y.applyUpdate(this.doc, update, connection);
+		this.doc.on('afterTransaction', capture);
+		try {
+			Y.applyUpdate(this.doc, pending.update, connection);
+		} finally {
+			this.doc.off('afterTransaction', capture);
+		}
 		const effective = this.#applied as Uint8Array | null;
 		this.#applied = null;
+
+		// Tripwire: what the update did must pass the same rules, and nothing may wait in the pending store.
 		const store = this.doc.store;
-		// Structs waiting for missing dependencies emit no update yet but must be stored all the same.
-		const mustStore = effective !== null || store.pendingStructs !== null || store.pendingDs !== null;
+		const truth = actual ? this.#deps.policy.judge({ ...connection.access, doc: this.doc, schema: this.#schema, writes: actual }) : { ok: true as const };
+		if (store.pendingStructs !== null || store.pendingDs !== null || !truth.ok) {
+			this.#log.error(
+				{ connection: connection.id, pending: store.pendingStructs !== null || store.pendingDs !== null, rule: truth.ok ? null : truth.rule },
+				'an applied update did more than its analysis showed; dropping the room (the update was not stored)'
+			);
+			connection.close(CLOSE.FORBIDDEN, 'forbidden');
+			this.#fail();
+			return;
+		}
 
 		this.#enqueue(async () => {
-			if (mustStore) {
-				await this.#deps.storage.appendUpdate(this.meetingId, update);
-				this.#storedBytes += update.byteLength;
+			if (effective) {
+				await this.#deps.storage.appendUpdate(this.meetingId, effective);
+				this.#storedBytes += effective.byteLength;
 			}
 			this.#markStored(reached);
 			if (effective) {
@@ -261,8 +467,52 @@ export class Room {
 				for (const other of this.connections) if (other !== connection) other.send(frame);
 				this.#deps.fanout.publish(this.meetingId, { kind: 'update', update: effective });
 			}
-			connection.send(encodeSaved(Y.encodeStateVector(reached)));
+			this.#confirm(connection, pending.slot, Y.encodeStateVector(reached));
 		});
+		if (effective) this.#retryHeld();
+	}
+
+	/** The document grew: held updates whose dependencies arrived are judged again, in the order they came. */
+	#retryHeld(): void {
+		if (this.#retrying) {
+			this.#retryAgain = true;
+			return;
+		}
+		this.#retrying = true;
+		try {
+			do {
+				this.#retryAgain = false;
+				for (const [connection, writer] of this.#writers) {
+					for (let i = 0; i < writer.held.length; ) {
+						const pending = writer.held[i];
+						const outcome = this.#process(connection, writer, pending, true);
+						if (outcome === 'held') {
+							i++;
+							continue;
+						}
+						writer.held.splice(i, 1);
+						writer.heldBytes -= pending.update.byteLength;
+						if (outcome === 'refused' || outcome === 'claiming') break;
+					}
+				}
+			} while (this.#retryAgain);
+		} finally {
+			this.#retrying = false;
+		}
+	}
+
+	/** Drops what a stored document holds off-schema (written before the server checked), storing the repair. */
+	async #repair(): Promise<void> {
+		this.#applied = null;
+		const dropped = repairDocument(this.#schema, this.doc, REPAIR_ORIGIN);
+		const repair = this.#applied as Uint8Array | null;
+		this.#applied = null;
+		if (dropped.length === 0) return;
+		this.#log.warn({ dropped: dropped.length, first: dropped.slice(0, 5) }, 'the stored document held off-schema content; dropped it');
+		if (repair) {
+			await this.#deps.storage.appendUpdate(this.meetingId, repair);
+			this.#storedBytes += repair.byteLength;
+		}
 	}
 
 	/** Runs `task` after every earlier one; a failure drops the room (clients reconnect and resend). */
@@ -289,12 +539,29 @@ export class Room {
 			for (const id of [...added, ...updated]) connection.awarenessClients.add(id);
 			for (const id of removed) connection.awarenessClients.delete(id);
 		}
-		const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
-		// Echoed to the sender too: the stock client reconnects after 30 s without any message.
-		// While loading, connections are not greeted yet; the greeting carries the states.
-		const frame = encodeAwareness(update);
+		const local = origin !== FANOUT_ORIGIN;
+		for (const id of changed) (local ? this.#presenceLocal : this.#presenceRemote).add(id);
+		this.#presenceFlush ??= setImmediate(this.#flushPresence);
+	};
+
+	/**
+	 * Sends the presence changes of the last tick as one frame: a sender cannot turn many small
+	 * messages into as many frames to every observer. Echoed to the sender too: the stock client
+	 * reconnects after 30 s without any message. While loading, connections are not greeted yet;
+	 * the greeting carries the states.
+	 */
+	#flushPresence = (): void => {
+		this.#presenceFlush = null;
+		const local = [...this.#presenceLocal];
+		const all = [...new Set([...local, ...this.#presenceRemote])];
+		this.#presenceLocal.clear();
+		this.#presenceRemote.clear();
+		if (all.length === 0 || this.#state === 'closed') return;
+		const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, all));
 		if (this.#state === 'ready') for (const connection of this.connections) connection.send(frame);
-		if (origin !== FANOUT_ORIGIN) this.#deps.fanout.publish(this.meetingId, { kind: 'awareness', update });
+		if (local.length > 0) {
+			this.#deps.fanout.publish(this.meetingId, { kind: 'awareness', update: awarenessProtocol.encodeAwarenessUpdate(this.awareness, local) });
+		}
 	};
 
 	/** Messages from other instances; applied while loading too (the load may have read the storage before they were stored). */
@@ -309,15 +576,28 @@ export class Room {
 				awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, FANOUT_ORIGIN);
 				return;
 			}
+			if (message.kind === 'revoked') {
+				for (const connection of [...this.connections]) {
+					const id = connection.access.invitationId;
+					if (id !== null && message.invitationIds.includes(id)) connection.close(CLOSE.UNAUTHORIZED, 'invitation revoked');
+				}
+				return;
+			}
+			if (message.kind === 'deleted') {
+				for (const connection of [...this.connections]) connection.close(CLOSE.NOT_FOUND, 'meeting deleted');
+				return;
+			}
 			this.#applied = null;
 			Y.applyUpdate(this.doc, message.update, FANOUT_ORIGIN);
 			const effective = this.#applied as Uint8Array | null;
 			this.#applied = null;
+			this.#dropPending('fan-out');
 			// The publishing instance stored it before publishing.
 			this.#markStored(reachOf(message.update));
 			if (effective && this.#state === 'ready') {
 				const frame = encodeUpdate(effective);
 				for (const connection of this.connections) connection.send(frame);
+				this.#retryHeld();
 			}
 		} catch (error) {
 			this.#log.error({ err: (error as Error).message }, 'undecodable fan-out message ignored');
@@ -352,11 +632,13 @@ export class Room {
 				);
 				const effective = this.#applied as Uint8Array | null;
 				this.#applied = null;
+				this.#dropPending('resync');
 				for (const update of updates) this.#markStored(reachOf(update));
 				if (effective) {
 					const frame = encodeUpdate(effective);
 					for (const connection of this.connections) connection.send(frame);
 					this.#log.info({ bytes: effective.byteLength }, 'resync found updates the fan-out had not delivered');
+					this.#retryHeld();
 				}
 			}
 		} catch (error) {
@@ -381,7 +663,21 @@ export class Room {
 		return connection.awarenessClients.size < MAX_AWARENESS_CLIENTS_PER_CONNECTION;
 	}
 
+	/**
+	 * Stored logs written before the server refused incomplete updates may hold structs whose
+	 * dependencies never arrived. They are not part of the document; kept in the pending store,
+	 * a later update could complete them, so they are dropped.
+	 */
+	#dropPending(when: string): void {
+		const store = this.doc.store;
+		if (store.pendingStructs === null && store.pendingDs === null) return;
+		this.#log.warn({ when }, 'dropped structs that wait for dependencies nobody sent');
+		store.pendingStructs = null;
+		store.pendingDs = null;
+	}
+
 	#remove(connection: Connection): void {
+		this.#writers.delete(connection);
 		if (!this.connections.delete(connection)) return;
 		if (connection.awarenessClients.size > 0 && this.#state === 'ready') {
 			awarenessProtocol.removeAwarenessStates(this.awareness, [...connection.awarenessClients], null);
@@ -403,6 +699,7 @@ export class Room {
 	#fail(): void {
 		if (this.#state === 'closed') return;
 		this.#state = 'closed';
+		if (this.#presenceFlush) clearImmediate(this.#presenceFlush);
 		for (const connection of [...this.connections]) connection.close(CLOSE.UNAVAILABLE, 'storage unavailable');
 		this.connections.clear();
 		this.#unsubscribe();

@@ -12,7 +12,7 @@ import { CLOSE } from '../../src/lib/protocol/index.ts';
 import { resolveAccess } from '../auth/access.ts';
 import type { RateLimitConfig } from '../config.ts';
 import { clientIp } from '../http/request.ts';
-import { type IpRateLimiter, sameOrigin } from '../http/security.ts';
+import { BASE_HEADERS, type IpRateLimiter, sameOrigin } from '../http/security.ts';
 import { pathOnly, type Logger } from '../log.ts';
 import type { MeetingStorage } from '../storage/types.ts';
 import { Connection } from './connection.ts';
@@ -35,11 +35,17 @@ export interface UpgradeDeps {
 	trustProxy: boolean;
 }
 
+/** The same headers as every HTTP answer, also on a refused upgrade. */
+const REFUSAL_HEADERS = Object.entries({ ...BASE_HEADERS, 'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'", 'Cache-Control': 'no-store' })
+	.map(([name, value]) => `${name}: ${value}\r\n`)
+	.join('');
+
 function refuse(socket: Duplex, status: number, message: string, extra = ''): void {
 	const body = `${message}\n`;
 	socket.end(
 		`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
 			'Connection: close\r\n' +
+			REFUSAL_HEADERS +
 			extra +
 			'Content-Type: text/plain; charset=utf-8\r\n' +
 			`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`

@@ -6,7 +6,7 @@
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { MESSAGE_NOTICE, type Notice, readNotice } from '../../src/lib/protocol/index.ts';
-import { addItem, addParticipant, initMeeting, openMeeting, startItem } from '../../src/lib/meeting/index.ts';
+import { addItem, addParticipant, initMeeting, openMeeting, startItem, schemaVersionOf, setHeader } from '../../src/lib/meeting/index.ts';
 import { type Client, connectClient, waitFor } from './helpers.ts';
 
 export interface AccessClient extends Client {
@@ -52,7 +52,9 @@ export interface PreparedMeeting {
 export async function prepareMeeting(organiser: Client, options: { planned?: boolean } = {}): Promise<PreparedMeeting> {
 	await organiser.synced();
 	const doc = organiser.doc;
-	initMeeting(doc, { title: 'Ledningsgrupp', date: '2023-06-09' });
+	// createMeeting already wrote the sample meeting (one item); this adds to it.
+	if (schemaVersionOf(doc) === null) initMeeting(doc, { title: 'Ledningsgrupp', date: '2023-06-09' });
+	else setHeader(doc, { date: '2023-06-09' });
 	const participantId = addParticipant(doc, { name: 'Anna Andersson', role: 'member' });
 	const item1 = addItem(doc, { title: 'Välkommen' });
 	const item2 = addItem(doc, { title: 'Övriga frågor' });
@@ -64,9 +66,16 @@ export async function prepareMeeting(organiser: Client, options: { planned?: boo
 	return { participantId, item1, item2 };
 }
 
+/** JSON with object keys sorted: maps list their keys in the order their entries arrived, which differs by replica. */
+function sortedJson(value: unknown): string {
+	return JSON.stringify(value, (_key, v: unknown) =>
+		v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v
+	);
+}
+
 /** The doc's full state as one comparable string (for "nothing changed" checks). */
 export function stateOf(doc: Y.Doc): string {
-	return JSON.stringify({
+	return sortedJson({
 		meta: doc.getMap('meta').toJSON(),
 		header: doc.getMap('header').toJSON(),
 		participants: doc.getMap('participants').toJSON(),

@@ -56,7 +56,7 @@ describe('HTTP API', () => {
 			participantId: null,
 			name: '',
 			invitationId: expect.stringMatching(/^[A-Za-z0-9_-]{16}$/),
-			permissions: expect.arrayContaining(['invitations.manage', 'live.control'])
+			permissions: expect.arrayContaining(['invitations.manage', 'record.write'])
 		});
 	});
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import * as Y from 'yjs';
 import { hashToken, newToken } from '../../server/auth/tokens.ts';
-import { getDecisionText, readMeeting, setHeader } from '../../src/lib/meeting/index.ts';
+import { getDecisionText, readMeeting, setHeader, removeParticipant } from '../../src/lib/meeting/index.ts';
 import { fingerprint } from '../../src/lib/minutes/canonical.ts';
 import { readPreviousVersionId } from '../../src/lib/minutes/versions.ts';
 import type { Notice } from '../../src/lib/protocol/index.ts';
@@ -89,7 +89,7 @@ describe('justering of the seed meeting', () => {
 	let sealed: string;
 
 	beforeAll(async () => {
-		meeting = await createMeeting(server.origin, 'Södertörnskommunernas ledningsgrupp');
+		meeting = await createMeeting(server.origin, 'Södertörnskommunernas ledningsgrupp', { sample: false });
 		writer = client(meeting);
 		reader = client(meeting);
 		await Promise.all([writer.synced(), reader.synced()]);
@@ -227,7 +227,7 @@ describe('justering of the seed meeting', () => {
 
 describe('justering of a protokoll', () => {
 	it('needs the chair as well as the adjuster', async () => {
-		const meeting = await createMeeting(server.origin, 'Nämnd');
+		const meeting = await createMeeting(server.origin, 'Nämnd', { sample: false });
 		const writer = client(meeting);
 		await writer.synced();
 		const seed = buildLedningsgrupp20230609({ doc: writer.doc });
@@ -248,5 +248,23 @@ describe('justering of a protokoll', () => {
 		expect(last.json.frozenAt).toEqual(expect.any(String));
 		expect(last.json.approvals.map((a: { role: string }) => a.role).sort()).toEqual(['adjuster', 'chair']);
 		expect((await api('GET', `/api/meetings/${meeting.id}/minutes/verify`, meeting.token)).json.ok).toBe(true);
+	});
+
+	it('fixes who must approve when the minutes are marked ready: removing an approver afterwards drops no one', async () => {
+		const meeting = await createMeeting(server.origin, 'Nämnd', { sample: false });
+		const writer = client(meeting);
+		await writer.synced();
+		const seed = buildLedningsgrupp20230609({ doc: writer.doc });
+		setHeader(writer.doc, { kind: 'minutes' });
+		await waitFor(() => writer.allSaved(), 'stored');
+		await api('POST', `/api/meetings/${meeting.id}/approval`, meeting.token, { action: 'ready' });
+
+		removeParticipant(writer.doc, seed.people.camilla);
+		await waitFor(() => writer.allSaved(), 'removal stored');
+		const state = (await api('GET', `/api/meetings/${meeting.id}/minutes/approval`, meeting.token)).json;
+		expect(state.pending.map((p: { name: string }) => p.name)).toEqual(['Magnus Gyllestad', 'Camilla Broo']);
+		const one = await api('POST', `/api/meetings/${meeting.id}/approval`, meeting.token, { action: 'approve', participantId: seed.people.magnus });
+		expect(one.json.frozenAt).toBeNull();
+		expect(one.json.pending.map((p: { name: string }) => p.name)).toEqual(['Camilla Broo']);
 	});
 });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE } from '../../src/lib/protocol/index.ts';
-import { type ServerProcess, connectClient, createMeeting, startServerProcess, tempDir, upgradeStatus, waitFor } from './helpers.ts';
+import { type ServerProcess, connectClient, createMeeting, startServerProcess, tempDir, upgradeStatus, waitFor, notesOf } from './helpers.ts';
 
 let server: ServerProcess;
 let dataDir: string;
@@ -47,7 +47,7 @@ describe('DELETE /api/meetings/:id', () => {
 		const client = connectClient(server.origin, id, token);
 		try {
 			await client.synced();
-			client.doc.getText('notes').insert(0, 'Beslut: godkänt');
+			notesOf(client.doc).insert(0, 'Beslut: godkänt');
 			await waitFor(() => client.allSaved(), 'edit saved');
 			expect(storedRows(id)).toBeGreaterThan(0);
 

@@ -14,6 +14,7 @@ import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider } from 'y-websocket';
+import { sampleMeeting, sampleNotes } from '../../src/lib/meeting/sample.ts';
 import { MESSAGE_NOTICE, MESSAGE_SAVED, MESSAGE_SYNC, type Notice, readNotice, readSaved } from '../../src/lib/protocol/index.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -101,14 +102,46 @@ export async function startServerProcess(options: { dataDir: string; port?: numb
 	};
 }
 
-export async function createMeeting(origin: string, title = 'Ledningsgrupp'): Promise<{ id: string; token: string; url: string }> {
+/**
+ * Creates a meeting through the API. With `sample` (the default) its organiser then writes the
+ * sample meeting (src/lib/meeting/sample.ts): one item whose notes every test client types into,
+ * since the server refuses writes outside the meeting's schema.
+ */
+export async function createMeeting(
+	origin: string,
+	title = 'Ledningsgrupp',
+	options: { sample?: boolean } = {}
+): Promise<{ id: string; token: string; url: string }> {
 	const res = await fetch(`${origin}/api/meetings`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify({ title })
 	});
 	if (res.status !== 201) throw new Error(`createMeeting: ${res.status} ${await res.text()}`);
-	return res.json() as Promise<{ id: string; token: string; url: string }>;
+	const meeting = (await res.json()) as { id: string; token: string; url: string };
+	if (options.sample ?? true) {
+		const organiser = connectClient(origin, meeting.id, meeting.token);
+		try {
+			await organiser.synced();
+			Y.applyUpdate(organiser.doc, sampleMeeting(title));
+			await waitFor(() => organiser.allSaved(), 'sample meeting saved');
+		} finally {
+			organiser.destroy();
+		}
+	}
+	return meeting;
+}
+
+/** The notes of the sample meeting's item in `doc`; throws until the sample meeting has arrived. */
+export function notesOf(doc: Y.Doc): Y.Text {
+	const notes = sampleNotes(doc);
+	if (!notes) throw new Error('the sample meeting has not arrived in this document yet');
+	return notes;
+}
+
+/** The sample notes as text, '' until they have arrived. */
+export function notesText(doc: Y.Doc): string {
+	return sampleNotes(doc)?.toString() ?? '';
 }
 
 export interface Client {

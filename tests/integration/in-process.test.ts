@@ -15,7 +15,7 @@ import { type RunningServer, startServer } from '../../server/index.ts';
 import { defaultConfig, type ServerConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/log.ts';
 import { SqliteStorage } from '../../server/storage/sqlite.ts';
-import { type Client, connectClient, createMeeting, tempDir, upgradeStatus, waitFor } from './helpers.ts';
+import { type Client, connectClient, createMeeting, tempDir, upgradeStatus, waitFor, notesOf, notesText } from './helpers.ts';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 
@@ -125,7 +125,7 @@ describe('in-process server', () => {
 		const meeting = await createMeeting(origin);
 		const writer = track(connectClient(origin, meeting.id, meeting.token));
 		await writer.synced();
-		writer.doc.getText('notes').insert(0, 'Beslut: att godkänna dagordningen');
+		notesOf(writer.doc).insert(0, 'Beslut: att godkänna dagordningen');
 		await waitFor(() => writer.allSaved(), 'saved');
 		writer.provider.disconnect();
 		await waitFor(async () => ((await (await fetch(`${origin}/healthz`)).json()) as { rooms: number }).rooms === 0, 'unloaded');
@@ -136,7 +136,7 @@ describe('in-process server', () => {
 		expect(reader.provider.wsconnected).toBe(true);
 		expect(reader.provider.synced).toBe(false);
 		await reader.synced();
-		expect(reader.doc.getText('notes').toString()).toBe('Beslut: att godkänna dagordningen');
+		expect(notesText(reader.doc)).toBe('Beslut: att godkänna dagordningen');
 	});
 
 	it('acknowledges and broadcasts an update only after its append resolved', async () => {
@@ -149,14 +149,14 @@ describe('in-process server', () => {
 
 		let release!: () => void;
 		storage.appendGate = new Promise((resolve) => (release = resolve));
-		a.doc.getText('notes').insert(0, 'Paus');
+		notesOf(a.doc).insert(0, 'Paus');
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		expect(a.allSaved()).toBe(false);
-		expect(b.doc.getText('notes').toString()).toBe('');
+		expect(notesText(b.doc)).toBe('');
 
 		storage.appendGate = null;
 		release();
-		await waitFor(() => a.allSaved() && b.doc.getText('notes').toString() === 'Paus', 'ack and broadcast after the append');
+		await waitFor(() => a.allSaved() && notesText(b.doc) === 'Paus', 'ack and broadcast after the append');
 	});
 
 	it('drops the room when an append fails; clients reconnect and their edits are stored', async () => {
@@ -167,7 +167,7 @@ describe('in-process server', () => {
 		await a.synced();
 
 		storage.failAppends = true;
-		a.doc.getText('notes').insert(0, 'Återupptas');
+		notesOf(a.doc).insert(0, 'Återupptas');
 		await waitFor(() => a.closes.includes(CLOSE.UNAVAILABLE), 'closed with 4503');
 		expect(a.allSaved()).toBe(false);
 		storage.failAppends = false;
@@ -175,7 +175,7 @@ describe('in-process server', () => {
 
 		const reader = track(connectClient(origin, meeting.id, meeting.token));
 		await reader.synced();
-		expect(reader.doc.getText('notes').toString()).toBe('Återupptas');
+		expect(notesText(reader.doc)).toBe('Återupptas');
 	});
 
 	it('keeps a read-only connection from writing and tells it once', async () => {
@@ -195,12 +195,12 @@ describe('in-process server', () => {
 		};
 		await Promise.all([organiser.synced(), observer.synced()]);
 
-		observer.doc.getText('notes').insert(0, 'inte tillåtet');
-		organiser.doc.getText('notes').insert(0, 'Protokoll: ');
-		await waitFor(() => observer.doc.getText('notes').toString().includes('Protokoll: '), 'observer reads along');
+		notesOf(observer.doc).insert(0, 'inte tillåtet');
+		notesOf(organiser.doc).insert(0, 'Protokoll: ');
+		await waitFor(() => notesText(observer.doc).includes('Protokoll: '), 'observer reads along');
 		await waitFor(() => notices.length > 0, 'read-only notice');
 		expect(notices).toEqual([{ code: 'read-only', message: expect.any(String) }]);
-		expect(organiser.doc.getText('notes').toString()).toBe('Protokoll: ');
+		expect(notesText(organiser.doc)).toBe('Protokoll: ');
 		expect(observer.allSaved()).toBe(false);
 		expect(await upgradeStatus(`${origin.replace('http', 'ws')}/sync/${meeting.id}?token=${observerToken}`)).toBe(101);
 	});
@@ -213,7 +213,7 @@ describe('in-process server', () => {
 		const meeting = await createMeeting(origin);
 		const a = track(connectClient(origin, meeting.id, meeting.token));
 		await a.synced();
-		const text = a.doc.getText('notes');
+		const text = notesOf(a.doc);
 		for (const char of 'Övriga frågor') text.insert(text.length, char);
 		await waitFor(() => a.allSaved(), 'saved');
 		expect(await storage.countUpdates(meeting.id)).toBeGreaterThanOrEqual(10);

@@ -61,7 +61,7 @@ async function storedDoc(meetingId: string): Promise<Y.Doc> {
 
 describe.skipIf(!available)('justering on PostgreSQL, two instances', () => {
 	it('approve on one instance: the other stores no write (open or new connection), both verify, a correction is linked', async () => {
-		const meeting = await createMeeting(one.origin, 'Södertörnskommunernas ledningsgrupp');
+		const meeting = await createMeeting(one.origin, 'Södertörnskommunernas ledningsgrupp', { sample: false });
 		const writer = connectClient(one.origin, meeting.id, meeting.token);
 		cleanup.push(() => writer.destroy());
 		const writerNotices = recordNotices(writer);

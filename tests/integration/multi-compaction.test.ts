@@ -4,7 +4,7 @@
  * the advisory lock serialises the compactions and no append is lost.
  */
 import { describe, expect, it } from 'vitest';
-import { createMeeting } from './helpers.ts';
+import { createMeeting, notesOf, notesText } from './helpers.ts';
 import { converged, count, startInstances, type, storedNotes, useCleanup } from './multi-helpers.ts';
 import { TEST_REDIS_URL, servicesAvailable } from './services.ts';
 
@@ -30,7 +30,7 @@ describe.skipIf(!available)('compaction with several instances', () => {
 		for (let round = 0; round < 8; round++) {
 			const visitors = [client(left.origin, meeting), client(right.origin, meeting)];
 			await Promise.all(visitors.map((v) => v.synced()));
-			visitors.forEach((v) => v.doc.getText('notes').insert(0, 'c'));
+			visitors.forEach((v) => notesOf(v.doc).insert(0, 'c'));
 			await converged(visitors, `visitors saved, round ${round}`);
 			for (const v of visitors) v.destroy();
 			await new Promise((resolve) => setTimeout(resolve, 60));
@@ -48,6 +48,6 @@ describe.skipIf(!available)('compaction with several instances', () => {
 
 		const reader = client(left.origin, meeting);
 		await reader.synced();
-		expect(reader.doc.getText('notes').toString()).toBe(text);
+		expect(notesText(reader.doc)).toBe(text);
 	});
 });

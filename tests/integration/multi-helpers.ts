@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import { afterEach } from 'vitest';
 import * as Y from 'yjs';
 import { PostgresStorage } from '../../server/storage/postgres.ts';
-import { type Client, type ServerProcess, connectClient, freePort, startServerProcess, tempDir, waitFor } from './helpers.ts';
+import { type Client, type ServerProcess, connectClient, freePort, startServerProcess, tempDir, waitFor, notesOf, notesText } from './helpers.ts';
 import { type TestSchema, freshSchema } from './services.ts';
 
 export type Cleanup = (() => Promise<unknown> | unknown)[];
@@ -181,7 +181,7 @@ export async function startRedis(cleanup: Cleanup): Promise<RedisProcess> {
 }
 
 export function textOf(client: Client): string {
-	return client.doc.getText('notes').toString();
+	return notesText(client.doc);
 }
 
 export function count(text: string, char: string): number {
@@ -190,7 +190,7 @@ export function count(text: string, char: string): number {
 
 /** Types `n` copies of `char` at random places, one keystroke (one update) every `pauseMs`. */
 export async function type(client: Client, char: string, n: number, pauseMs = 2): Promise<void> {
-	const text = client.doc.getText('notes');
+	const text = notesOf(client.doc);
 	for (let i = 0; i < n; i++) {
 		text.insert(Math.floor(Math.random() * (text.length + 1)), char);
 		await new Promise((resolve) => setTimeout(resolve, pauseMs));
@@ -219,7 +219,7 @@ export async function storedNotes(databaseUrl: string, meetingId: string): Promi
 	try {
 		const stored = new Y.Doc();
 		for (const update of await storage.loadUpdates(meetingId)) Y.applyUpdate(stored, update);
-		return stored.getText('notes').toString();
+		return notesText(stored);
 	} finally {
 		await storage.close();
 	}

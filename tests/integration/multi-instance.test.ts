@@ -5,7 +5,7 @@
  * but never published is picked up).
  */
 import { describe, expect, it } from 'vitest';
-import { type Client, createMeeting, waitFor } from './helpers.ts';
+import { type Client, createMeeting, waitFor, notesOf } from './helpers.ts';
 import { converged, count, health, startInstance, startInstances, textOf, type, useCleanup } from './multi-helpers.ts';
 import { TEST_REDIS_URL, servicesAvailable } from './services.ts';
 
@@ -37,7 +37,7 @@ describe.skipIf(!available)('several instances', () => {
 				toB.doc.on('update', onUpdate);
 			});
 			const started = performance.now();
-			fromA.doc.getText('notes').insert(0, '!');
+			notesOf(fromA.doc).insert(0, '!');
 			latencies.push((await arrived) - started);
 		}
 		await converged(clients, 'after the keystrokes');
@@ -83,7 +83,7 @@ describe.skipIf(!available)('several instances', () => {
 
 		const writer = client(silent.origin, meeting);
 		await writer.synced();
-		writer.doc.getText('notes').insert(0, '§4 Beslut: förslaget bifalls');
+		notesOf(writer.doc).insert(0, '§4 Beslut: förslaget bifalls');
 		await waitFor(() => writer.allSaved(), 'stored by the silent instance');
 		await new Promise((resolve) => setTimeout(resolve, 100));
 		expect(textOf(watcher)).toBe('');

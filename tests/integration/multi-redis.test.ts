@@ -5,7 +5,7 @@
  * other. Uses its own redis-server on a free port; the machine's Redis is untouched.
  */
 import { describe, expect, it } from 'vitest';
-import { createMeeting, waitFor } from './helpers.ts';
+import { createMeeting, waitFor, notesOf } from './helpers.ts';
 import { converged, count, health, startInstances, startRedis, textOf, type, useCleanup } from './multi-helpers.ts';
 import { servicesAvailable } from './services.ts';
 
@@ -41,7 +41,7 @@ describe.skipIf(!available)('Redis restart', () => {
 		expect(a.output.some((line) => line.includes('Redis unavailable'))).toBe(true);
 
 		// Live fan-out works again, not only the re-read.
-		onA.doc.getText('notes').insert(0, 'Z');
+		notesOf(onA.doc).insert(0, 'Z');
 		await waitFor(() => textOf(onB).startsWith('Z'), 'a keystroke crosses instances again', 2000);
 	});
 });

@@ -7,16 +7,7 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CLOSE } from '../../src/lib/protocol/index.ts';
-import {
-	type Client,
-	type ServerProcess,
-	connectClient,
-	createMeeting,
-	freePort,
-	startServerProcess,
-	tempDir,
-	waitFor
-} from './helpers.ts';
+import { type Client, type ServerProcess, connectClient, createMeeting, freePort, startServerProcess, tempDir, waitFor, notesOf, notesText } from './helpers.ts';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 
@@ -42,7 +33,7 @@ function count(text: string, char: string): number {
 
 /** Types `n` copies of `char` at random places, one keystroke (one update) every few milliseconds. */
 async function type(client: Client, char: string, n: number): Promise<void> {
-	const text = client.doc.getText('notes');
+	const text = notesOf(client.doc);
 	for (let i = 0; i < n; i++) {
 		text.insert(Math.floor(Math.random() * (text.length + 1)), char);
 		await new Promise((resolve) => setTimeout(resolve, 2));
@@ -58,7 +49,7 @@ describe('restarts', () => {
 		const meeting = await createMeeting(server.origin);
 		const a = clientOf(server, meeting);
 		await a.synced();
-		a.doc.getText('notes').insert(0, 'Mötet öppnas');
+		notesOf(a.doc).insert(0, 'Mötet öppnas');
 		await waitFor(() => a.allSaved(), 'saved before stop');
 
 		expect(await server.stop('SIGTERM')).toBe(0);
@@ -68,10 +59,10 @@ describe('restarts', () => {
 		server = await serverAt(dataDir, port);
 		const b = clientOf(server, meeting);
 		await b.synced();
-		expect(b.doc.getText('notes').toString()).toBe('Mötet öppnas');
+		expect(notesText(b.doc)).toBe('Mötet öppnas');
 		// The first client reconnects by itself.
-		a.doc.getText('notes').insert(0, '§1 ');
-		await waitFor(() => b.doc.getText('notes').toString() === '§1 Mötet öppnas', 'reconnected client syncs');
+		notesOf(a.doc).insert(0, '§1 ');
+		await waitFor(() => notesText(b.doc) === '§1 Mötet öppnas', 'reconnected client syncs');
 	});
 
 	it('loses nothing acknowledged when killed with SIGKILL while two clients type, and both converge after a restart', async () => {
@@ -86,7 +77,7 @@ describe('restarts', () => {
 
 		const typingA = type(a, 'a', 300);
 		const typingB = type(b, 'b', 300);
-		await waitFor(() => a.doc.getText('notes').length > 150, 'some typing');
+		await waitFor(() => notesOf(a.doc).length > 150, 'some typing');
 		await server.stop('SIGKILL');
 		// Stop the clients from reconnecting on their own, so the first reader of the
 		// restarted server sees only what was stored before the crash.
@@ -104,13 +95,13 @@ describe('restarts', () => {
 		const stored = Y.decodeStateVector(Y.encodeStateVector(reader.doc));
 		expect(stored.get(a.doc.clientID) ?? 0).toBeGreaterThanOrEqual(ackedA);
 		expect(stored.get(b.doc.clientID) ?? 0).toBeGreaterThanOrEqual(ackedB);
-		const early = reader.doc.getText('notes').toString();
+		const early = notesText(reader.doc);
 		expect(count(early, 'a')).toBeGreaterThanOrEqual(ackedA);
 		expect(count(early, 'b')).toBeGreaterThanOrEqual(ackedB);
 
 		a.provider.connect();
 		b.provider.connect();
-		const textOf = (c: Client) => c.doc.getText('notes').toString();
+		const textOf = (c: Client) => notesText(c.doc);
 		await waitFor(
 			() => textOf(a) === textOf(b) && textOf(a) === textOf(reader) && a.allSaved() && b.allSaved(),
 			'convergence after the crash',

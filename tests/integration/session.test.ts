@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { LocalStore } from '../../src/lib/sync/local-store.ts';
 import { MeetingSession, type SessionStatus } from '../../src/lib/sync/session.ts';
-import { type ServerProcess, createMeeting, startServerProcess, tempDir, waitFor } from './helpers.ts';
+import { type ServerProcess, createMeeting, startServerProcess, tempDir, waitFor, notesOf, notesText } from './helpers.ts';
 
 const cleanup: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
@@ -53,7 +53,7 @@ describe('MeetingSession against the server', () => {
 		await until(alice, (s) => s.serverSynced, 'alice synced');
 		expect(alice.status.meeting).toMatchObject({ id, epoch: expect.any(Number), role: 'organiser' });
 
-		const text = alice.doc.getText('notes');
+		const text = notesOf(alice.doc);
 		text.insert(0, 'Att Rickard kontaktar Meeri');
 		text.delete(0, 4);
 		expect(alice.status.pending).toBe(2);
@@ -61,7 +61,7 @@ describe('MeetingSession against the server', () => {
 
 		const bob = open(srv.origin, id, token, await device());
 		await until(bob, (s) => s.serverSynced, 'bob synced');
-		expect(bob.doc.getText('notes').toString()).toBe('Rickard kontaktar Meeri');
+		expect(notesText(bob.doc)).toBe('Rickard kontaktar Meeri');
 	});
 
 	it('keeps edits made offline across a reload and saves them once the server is back', async () => {
@@ -72,12 +72,12 @@ describe('MeetingSession against the server', () => {
 		await until(before, (s) => s.saved, 'first save');
 		await first.stop();
 		await until(before, (s) => s.connection === 'offline', 'offline');
-		before.doc.getText('notes').insert(0, 'Denna punkt hanns inte med');
+		notesOf(before.doc).insert(0, 'Denna punkt hanns inte med');
 		await before.destroy();
 
 		const reloaded = open(first.origin, id, token, store);
 		await until(reloaded, (s) => s.localLoaded && s.connection === 'offline', 'loaded offline');
-		expect(reloaded.doc.getText('notes').toString()).toBe('Denna punkt hanns inte med');
+		expect(notesText(reloaded.doc)).toBe('Denna punkt hanns inte med');
 		expect(reloaded.status.pending).toBe(1);
 
 		await server({ dataDir: first.dataDir, port: first.port });
@@ -85,7 +85,7 @@ describe('MeetingSession against the server', () => {
 
 		const fresh = open(first.origin, id, token, await device());
 		await until(fresh, (s) => s.serverSynced, 'fresh device synced');
-		expect(fresh.doc.getText('notes').toString()).toBe('Denna punkt hanns inte med');
+		expect(notesText(fresh.doc)).toBe('Denna punkt hanns inte med');
 	});
 
 	it('reports a wrong token and an unknown meeting without connecting', async () => {

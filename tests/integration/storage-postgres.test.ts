@@ -76,7 +76,7 @@ if (available) {
 			await client.connect();
 			try {
 				const { rows } = await client.query(`SELECT version FROM ${name}.motesrum_migrations ORDER BY version`);
-				expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+				expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }, { version: 6 }]);
 			} finally {
 				await client.end();
 				await Promise.all([a.close(), b.close(), c.close()]);

@@ -5,16 +5,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CLOSE } from '../../src/lib/protocol/index.ts';
-import {
-	type Client,
-	type ServerProcess,
-	connectClient,
-	createMeeting,
-	startServerProcess,
-	tempDir,
-	upgradeStatus,
-	waitFor
-} from './helpers.ts';
+import { type Client, type ServerProcess, connectClient, createMeeting, startServerProcess, tempDir, upgradeStatus, waitFor, notesOf, notesText } from './helpers.ts';
 
 let server: ServerProcess;
 let dataDir: string;
@@ -55,21 +46,21 @@ describe('sync', () => {
 		const a = client(m);
 		const b = client(m);
 		await Promise.all([a.synced(), b.synced()]);
-		a.doc.getText('notes').insert(0, 'Beslut: ');
-		b.doc.getMap('agenda').set('1', 'Välkommen');
-		b.doc.getText('notes').insert(0, 'Punkt 1. ');
+		notesOf(a.doc).insert(0, 'Beslut: ');
+		b.doc.getMap('header').set('place', 'Välkommen');
+		notesOf(b.doc).insert(0, 'Punkt 1. ');
 		await waitFor(
-			() => a.doc.getText('notes').toString() === b.doc.getText('notes').toString() && a.doc.getMap('agenda').get('1') === 'Välkommen',
+			() => notesText(a.doc) === notesText(b.doc) && a.doc.getMap('header').get('place') === 'Välkommen',
 			'convergence'
 		);
-		expect(a.doc.getText('notes').length).toBe('Beslut: Punkt 1. '.length);
+		expect(notesOf(a.doc).length).toBe('Beslut: Punkt 1. '.length);
 	});
 
 	it('acknowledges saved edits with the state vector they reached', async () => {
 		const m = await meeting();
 		const a = client(m);
 		await a.synced();
-		const text = a.doc.getText('notes');
+		const text = notesOf(a.doc);
 		for (const char of 'Justeras') text.insert(text.length, char);
 		await waitFor(() => a.allSaved(), 'saved acknowledgement');
 		expect(a.saved.get(a.doc.clientID)).toBe('Justeras'.length);
@@ -78,7 +69,7 @@ describe('sync', () => {
 		const b = client(m);
 		await b.synced();
 		await waitFor(() => b.saved.get(a.doc.clientID) === 'Justeras'.length, 'initial saved vector');
-		expect(b.doc.getText('notes').toString()).toBe('Justeras');
+		expect(notesText(b.doc)).toBe('Justeras');
 	});
 
 	it('refuses a missing, wrong or foreign token with 401 at the upgrade, before any websocket opens', async () => {
@@ -111,8 +102,8 @@ describe('sync', () => {
 		raw.send(Uint8Array.from([0, 2, 200, 1, 2, 3]));
 		expect(await closed).toBe(CLOSE.BAD_MESSAGE);
 
-		a.doc.getText('notes').insert(0, 'still here');
-		await waitFor(() => b.doc.getText('notes').toString() === 'still here', 'others keep working');
+		notesOf(a.doc).insert(0, 'still here');
+		await waitFor(() => notesText(b.doc) === 'still here', 'others keep working');
 		expect(a.closes).toEqual([]);
 		expect(b.closes).toEqual([]);
 		const badLines = server.output.filter((line) => line.includes('bad message'));
@@ -139,7 +130,7 @@ describe('sync', () => {
 		const b = client(m);
 		await Promise.all([a.synced(), b.synced()]);
 		expect((await rooms()).rooms).toBe(before + 1);
-		a.doc.getText('notes').insert(0, 'kvar efter avlastning');
+		notesOf(a.doc).insert(0, 'kvar efter avlastning');
 		await waitFor(() => a.allSaved(), 'saved');
 		a.provider.disconnect();
 		await waitFor(async () => (await rooms()).connections === 0 || (await rooms()).rooms === before + 1, 'one left');
@@ -150,7 +141,7 @@ describe('sync', () => {
 		// Loading it again brings the content back from storage.
 		const c = client(m);
 		await c.synced();
-		expect(c.doc.getText('notes').toString()).toBe('kvar efter avlastning');
+		expect(notesText(c.doc)).toBe('kvar efter avlastning');
 	});
 
 	it('never writes a token into the logs', async () => {

@@ -12,7 +12,8 @@ export type NotesAnchor = Record<string, unknown>;
 /** The anchor just after the character before `offset` (the start of the notes for 0). */
 export function anchorAt(text: Y.Text, offset: number): NotesAnchor {
 	const index = Math.max(0, Math.min(Math.trunc(offset), text.length));
-	return Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(text, index, -1)) as NotesAnchor;
+	// Through JSON: Yjs puts its own ID instances in; the document holds plain values only.
+	return JSON.parse(JSON.stringify(Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(text, index, -1)))) as NotesAnchor;
 }
 
 /** The anchor's current offset in `text`, or null when it does not point into it. */

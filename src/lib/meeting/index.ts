@@ -5,7 +5,7 @@
  */
 export * from './types.js';
 export { MeetingError, type MeetingErrorCode } from './errors.js';
-export { SCHEMA_VERSION } from './doc.js';
+export { SCHEMA_VERSION, schemaVersionOf } from './doc.js';
 export { createMeeting, initMeeting, setHeader, type InitMeetingInput } from './header.js';
 export {
 	addParticipant,
@@ -96,3 +96,6 @@ export {
 	type OutstandingOrigin,
 	type OutstandingStatus
 } from './outstanding.js';
+export { MEETING_SCHEMA } from './schema.js';
+export { auditDocument, repairDocument, type DocumentSchema, type Violation } from './schema-language.js';
+export { schemaProblem, watchOwnWrites, writesOfTransaction, type Write } from './writes.js';

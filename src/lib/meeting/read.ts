@@ -53,6 +53,16 @@ function plain(value: unknown): Plain | null {
 	return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Plain) : null;
 }
 
+/** Only web and mail addresses are links, whatever a document holds: never `javascript:` or `data:`. */
+function linkable(url: string | null): string {
+	if (url === null) return '';
+	try {
+		return ['http:', 'https:', 'mailto:'].includes(new URL(url).protocol) ? url : '';
+	} catch {
+		return '';
+	}
+}
+
 function plainString(record: Plain, key: string): string | null {
 	const value = record[key];
 	return typeof value === 'string' ? value : null;
@@ -227,7 +237,7 @@ function readItem(
 		.map((a) => readAssignment(a.id, a.map, resolve));
 	const documents: DocumentLinkView[] = plainEntries(childMap(map, 'documents'))
 		.sort((a, b) => byTimeThenId(a, b, 'order'))
-		.map(([id, record]) => ({ id, title: plainString(record, 'title') ?? '', url: plainString(record, 'url') ?? '' }));
+		.map(([id, record]) => ({ id, title: plainString(record, 'title') ?? '', url: linkable(plainString(record, 'url')) }));
 	const extractRecipients = plainEntries(childMap(map, 'extractRecipients'))
 		.sort((a, b) => byTimeThenId(a, b, 'addedAt'))
 		.map(([key, record]) => plainString(record, 'name') ?? key);

@@ -38,12 +38,14 @@ export const CLOSE = {
 	BAD_MESSAGE: 4400,
 	/** The token is missing, wrong or revoked. */
 	UNAUTHORIZED: 4401,
-	/** The connection's role may not do what it tried. */
+	/** The connection's role may not do what it tried, or it wrote under a Yjs client id that is someone else's. */
 	FORBIDDEN: 4403,
 	/** The meeting does not exist (or was deleted). */
 	NOT_FOUND: 4404,
 	/** A single frame or the document exceeded its size limit. */
 	TOO_LARGE: 4413,
+	/** An update that does not fit the document's schema (wrong type, shape or bounds). */
+	INVALID: 4422,
 	/** Too many messages too fast: reconnect later. */
 	RATE_LIMITED: 4529,
 	/** The server is shutting down or the storage is unavailable: reconnect later. */
@@ -72,9 +74,10 @@ export function readSaved(decoder: decoding.Decoder): Uint8Array {
 export interface Notice {
 	/**
 	 * 'forbidden': the connection's role may not make that change (sent before a 4403 close);
-	 * 'too-large': the meeting reached its size limit (sent before a 4413 close).
+	 * 'too-large': the meeting reached its size limit (sent before a 4413 close);
+	 * 'invalid': the edit does not fit the meeting's schema (sent before a 4422 close).
 	 */
-	code: 'read-only' | 'frozen' | 'not-found' | 'storage-unavailable' | 'rate-limited' | 'forbidden' | 'too-large';
+	code: 'read-only' | 'frozen' | 'not-found' | 'storage-unavailable' | 'rate-limited' | 'forbidden' | 'too-large' | 'invalid';
 	message: string;
 }
 

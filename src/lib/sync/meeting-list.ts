@@ -60,3 +60,19 @@ export function tokenFromHash(hash: string): string | null {
 	const token = new URLSearchParams(hash.replace(/^#/, '')).get('token');
 	return token ? token : null;
 }
+
+/**
+ * The token of the link this page was opened with, taken out of the address bar (and so out
+ * of the history and screenshots) and kept for this tab's session; later in the session, the
+ * kept one. The router's history state is kept as it is.
+ */
+export function takeLinkToken(id: string): string | null {
+	const key = `motesrum:token:${id}`;
+	const fromLink = tokenFromHash(location.hash);
+	if (fromLink) {
+		sessionStorage.setItem(key, fromLink);
+		history.replaceState(history.state, '', location.pathname + location.search);
+		return fromLink;
+	}
+	return sessionStorage.getItem(key);
+}

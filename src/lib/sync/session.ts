@@ -84,7 +84,9 @@ const PERMANENT_CLOSE: Record<number, SessionError> = {
 	[CLOSE.UNAUTHORIZED]: 'access-lost',
 	[CLOSE.FORBIDDEN]: 'forbidden',
 	[CLOSE.NOT_FOUND]: 'meeting-deleted',
-	[CLOSE.TOO_LARGE]: 'too-large'
+	[CLOSE.TOO_LARGE]: 'too-large',
+	// Off-schema: like a forbidden edit, the copy holds a change the meeting will never have.
+	[CLOSE.INVALID]: 'forbidden'
 };
 
 function isReadOnly(meeting: { frozenAt: string | null; role: string }): boolean {

@@ -5,12 +5,20 @@
  * operations on `doc`; nothing else writes the document.
  */
 import * as Y from 'yjs';
-import { MeetingError, readLiveState, readMeeting, observeMeeting, type MeetingView, type AgendaItemView } from '$lib/meeting';
+import {
+	MEETING_SCHEMA,
+	MeetingError,
+	readLiveState,
+	readMeeting,
+	observeMeeting,
+	watchOwnWrites,
+	type MeetingView,
+	type AgendaItemView
+} from '$lib/meeting';
+import { can, type Action } from '$lib/protocol/roles';
 import { m } from '$lib/paraglide/messages.js';
 import type { MeetingSession, SessionStatus } from '$lib/sync';
 
-/** Roles (from the server) that run the meeting: they see the chair's controls. */
-const RUNNING_ROLES = new Set(['organiser', 'chair', 'secretary']);
 const TYPING_TIMEOUT_MS = 3_000;
 /** How long after the last keystroke the view still stays on the item typed in when the chair moves on. */
 export const FOLLOW_IDLE_MS = 4_000;
@@ -164,6 +172,8 @@ export class MeetingState {
 				if (presence?.itemId !== this.shownItemId || presence?.name !== (this.me?.name ?? null)) this.publishPresence();
 			})
 		);
+		// The server refuses off-schema writes; in development a bug in our own writes fails where it is made.
+		if (import.meta.env.DEV) this.#unsubscribe.push(watchOwnWrites(this.doc, MEETING_SCHEMA));
 		const onAwareness = () => this.#readPeers();
 		session.awareness.on('change', onAwareness);
 		this.#unsubscribe.push(() => session.awareness.off('change', onAwareness));
@@ -180,9 +190,42 @@ export class MeetingState {
 		return this.view.initialised && !this.status.readOnly && this.status.error === null;
 	}
 
-	/** Chair controls and agenda preparation. */
+	/** Whether the link's role may do `action`: the server's role table, which it enforces on every write. */
+	may(action: Action): boolean {
+		return this.canEdit && this.role !== null && can(this.role, action);
+	}
+
+	/** The record: chair controls, agenda, decisions, assignments, parking lot, roster. */
 	get canRun(): boolean {
-		return this.canEdit && this.role !== null && RUNNING_ROLES.has(this.role);
+		return this.may('record.write');
+	}
+
+	/** The participant the link itself is for (a personal invitation), whatever this device chose to show. */
+	get linkParticipantId(): string | null {
+		return this.status.meeting?.participantId ?? null;
+	}
+
+	/** Checking `me` in: those who run the meeting check anyone in; others only themselves, as their link names them. */
+	get canCheckIn(): boolean {
+		const me = this.me;
+		if (!me) return false;
+		return this.canRun || (this.may('attendance.self') && me.id === this.linkParticipantId);
+	}
+
+	/** Writing an item's notes; a guest writes only in the items they attend or present (as the server checks). */
+	canWriteNotes(item: AgendaItemView): boolean {
+		if (!this.may('notes.write')) return false;
+		if (this.role !== 'guest') return true;
+		const id = this.linkParticipantId;
+		if (id === null) return false;
+		const guest = this.view.participants.find((p) => p.id === id);
+		const parent = item.parentId ? this.view.agenda.find((i) => i.id === item.parentId) : null;
+		const items = [item, ...(parent ? [parent] : [])];
+		if (items.some((i) => i.presenters.some((p) => p.participantId === id))) return true;
+		const scope = guest?.items ?? { scope: 'all' as const };
+		if (scope.scope === 'all') return true;
+		const listed = items.some((i) => scope.itemIds.includes(i.id));
+		return scope.scope === 'only' ? listed : !listed;
 	}
 
 	/** The participant a personal invitation link is for; null for shared links (and offline before the server was asked). */

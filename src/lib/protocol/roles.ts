@@ -1,9 +1,12 @@
 /**
- * Roles and what each may do: the one table the API, the sync policy and the minutes
- * approval ask (`can(role, action)`). A token carries one role (from its invitation);
- * an unknown role string may do nothing but read nothing either.
+ * Roles and what each may do: the one table that the sync server (which places of the
+ * document a connection may write), the HTTP API, the minutes approval and the interface
+ * (which controls it shows) all ask, through `can(role, action)`. A token carries one role
+ * (from its invitation); an unknown role string may do nothing, not even read.
  *
- * The table is documented in docs/security.md; change both together.
+ * Which places of the document each write action covers is the schema's `WriteScope`
+ * (src/lib/meeting/schema.ts): 'run' → record.write, 'notes' → notes.write,
+ * 'self' → attendance.self. The table is documented in docs/security.md; change both together.
  */
 
 export const ROLES = ['organiser', 'chair', 'secretary', 'adjuster', 'member', 'guest', 'observer'] as const;
@@ -15,17 +18,18 @@ export const INVITABLE_ROLES: readonly Role[] = ROLES;
 export const ACTIONS = [
 	/** Open the meeting and receive the document and presence. */
 	'document.read',
-	/** Edit the document outside the protected parts below: notes, agenda, decisions, assignments, parking lot, check-in. */
+	/** Send any write at all (decided once per connection; the places are checked per update). */
 	'document.write',
-	/** Anything in the `events` root: open/close the meeting, current item, breaks, suspension, tabling, not reached. */
-	'live.control',
-	/** The `meta` root (schema version, creation time). */
-	'meta.write',
-	/** `header.kind` (minnesanteckningar or protokoll: decides who must approve). */
-	'header.kind',
-	/** `participants/<id>/role` (decides who is chair and adjuster in the minutes). */
-	'roster.role',
-	/** "Klar för justering": the secretary hands the minutes over for approval. */
+	/** Co-edit the text of the items' notes (a guest only in the items they attend or present). */
+	'notes.write',
+	/** Check oneself in and set one's own attendance (room, remote, absent). */
+	'attendance.self',
+	/**
+	 * The record: header, agenda items and their order, decisions, assignments, parking lot,
+	 * roster and everyone's attendance, the live flow, meta.
+	 */
+	'record.write',
+	/** "Klar för justering": the secretary hands the minutes over for approval (and fixes who must approve). */
 	'minutes.ready',
 	/** Justera: approve the minutes (the last approval freezes the meeting). */
 	'minutes.approve',
@@ -39,15 +43,14 @@ export type Action = (typeof ACTIONS)[number];
 const EVERYONE: readonly Role[] = ROLES;
 const WRITERS: readonly Role[] = ['organiser', 'chair', 'secretary', 'adjuster', 'member', 'guest'];
 /** The chair runs the meeting; the organiser and the secretary stand in for the chair. */
-const RUNNERS: readonly Role[] = ['organiser', 'chair', 'secretary'];
+export const RUNNERS: readonly Role[] = ['organiser', 'chair', 'secretary'];
 
 const TABLE: Record<Action, readonly Role[]> = {
 	'document.read': EVERYONE,
 	'document.write': WRITERS,
-	'live.control': RUNNERS,
-	'meta.write': ['organiser'],
-	'header.kind': RUNNERS,
-	'roster.role': RUNNERS,
+	'notes.write': WRITERS,
+	'attendance.self': WRITERS,
+	'record.write': RUNNERS,
 	'minutes.ready': ['organiser', 'secretary'],
 	// The secretary wrote the minutes and does not approve them: justering is someone else's check.
 	'minutes.approve': ['organiser', 'chair', 'adjuster'],

@@ -1,0 +1,232 @@
+/**
+ * What an incoming Yjs update would do to the room's document, found by decoding it and
+ * looking things up in the document — never by applying it. Yjs integrates a struct where
+ * its neighbours are, not where it says its parent is, so this follows Yjs's own rules
+ * (Item.getMissing and Item.integrate in yjs 13.6):
+ *
+ * - Structs of one client must continue that client's clocks: a gap means the update
+ *   depends on something the server does not hold ('missing').
+ * - A struct the document already holds in full changes nothing.
+ * - A struct that overlaps clocks the document holds integrates only its new tail, placed
+ *   right after the held struct at the clock before it: it lands wherever that struct is,
+ *   whatever the update declares. An update that declares another place than that is
+ *   crafted ('malformed').
+ * - Otherwise a struct lands beside its origin (left neighbour), else beside its right
+ *   origin, else in the parent it names (a root, or a nested type by the id of its item).
+ *   A neighbour that was garbage collected makes the struct garbage: it changes nothing.
+ * - Every reference (origin, right origin, parent, deleted range) must be held by the
+ *   document or come earlier in the same update ('missing' otherwise). Nothing is ever
+ *   left waiting in the document's pending store, where someone else's later update could
+ *   complete it.
+ * - Deletions count where the deleted item is. Deleting an already deleted item changes nothing.
+ *
+ * The result lists every effective write with its place and content, and the client ids under
+ * which the update adds new clocks (their ownership is checked by the caller). The room
+ * applies the update only if every write is allowed, and then compares these places with
+ * where the structs actually landed (src/lib/meeting/writes.ts) as a tripwire.
+ */
+import * as Y from 'yjs';
+import { MAX_DEPTH, locateItem, type Location, type Write } from '../../src/lib/meeting/writes.ts';
+
+export type Analysis =
+	| { status: 'ok'; writes: Write[]; authors: Set<number> }
+	| { status: 'missing'; reason: string }
+	/** Decodes, but says something no honest Yjs client says. */
+	| { status: 'malformed'; reason: string }
+	/** Not a Yjs update at all. */
+	| { status: 'undecodable'; reason: string };
+
+interface Ref {
+	client: number;
+	clock: number;
+}
+
+type Struct = Y.Item | Y.GC;
+/** 'gc': integrates as garbage (no effect). */
+type Resolved = Location | 'gc';
+
+class Refused extends Error {
+	constructor(
+		readonly status: 'missing' | 'malformed',
+		reason: string
+	) {
+		super(reason);
+	}
+}
+
+function isRef(value: unknown): value is Ref {
+	return typeof value === 'object' && value !== null && !(value instanceof Y.AbstractType) && 'client' in value && 'clock' in value;
+}
+
+/** The struct holding `clock` in a clock-sorted list, or undefined. */
+function findStruct(structs: readonly Struct[] | undefined, clock: number): Struct | undefined {
+	if (!structs || structs.length === 0) return undefined;
+	let low = 0;
+	let high = structs.length - 1;
+	while (low <= high) {
+		const mid = (low + high) >> 1;
+		const struct = structs[mid];
+		if (clock < struct.id.clock) high = mid - 1;
+		else if (clock >= struct.id.clock + struct.length) low = mid + 1;
+		else return struct;
+	}
+	return undefined;
+}
+
+function sameLocation(a: Resolved, b: Resolved): boolean {
+	if (a === 'gc' || b === 'gc') return a === b;
+	return a.root === b.root && a.path.length === b.path.length && a.path.every((segment, i) => segment === b.path[i]);
+}
+
+export function analyseUpdate(doc: Y.Doc, update: Uint8Array): Analysis {
+	let decoded: ReturnType<typeof Y.decodeUpdate>;
+	try {
+		decoded = Y.decodeUpdate(update);
+	} catch (error) {
+		return { status: 'undecodable', reason: `undecodable update: ${(error as Error).message}` };
+	}
+	try {
+		return analyse(doc, decoded.structs, decoded.ds);
+	} catch (error) {
+		if (error instanceof Refused) return { status: error.status, reason: error.message };
+		throw error;
+	}
+}
+
+function analyse(doc: Y.Doc, decodedStructs: Array<Y.Item | Y.GC | Y.Skip>, ds: ReturnType<typeof Y.decodeUpdate>['ds']): Analysis {
+	const store = doc.store;
+	const own = new Map<number, Struct[]>();
+	for (const struct of decodedStructs) {
+		if (struct instanceof Y.Skip) continue;
+		let list = own.get(struct.id.client);
+		if (!list) own.set(struct.id.client, (list = []));
+		list.push(struct);
+	}
+
+	// Clocks must run on without a gap from what the document holds; `reach` is where each client ends.
+	const reach = new Map<number, number>();
+	const authors = new Set<number>();
+	for (const [client, list] of own) {
+		list.sort((a, b) => a.id.clock - b.id.clock);
+		let next = Y.getState(store, client);
+		for (const struct of list) {
+			if (struct.id.clock > next) throw new Refused('missing', `client ${client} skips from clock ${next} to ${struct.id.clock}`);
+			const end = struct.id.clock + struct.length;
+			if (end > next) {
+				authors.add(client);
+				next = end;
+			}
+		}
+		reach.set(client, next);
+	}
+	const held = (ref: Ref): boolean => ref.clock < (reach.get(ref.client) ?? Y.getState(store, ref.client));
+
+	const memo = new Map<Y.Item, Resolved>();
+
+	/** Where the struct holding `ref` sits (held by the document or earlier in this update). */
+	function locateRef(ref: Ref, depth: number): Resolved {
+		if (ref.clock < Y.getState(store, ref.client)) {
+			const stored = findStruct(store.clients.get(ref.client) as Struct[] | undefined, ref.clock);
+			if (!stored) throw new Refused('missing', `no struct at ${ref.client}:${ref.clock}`);
+			if (stored instanceof Y.GC) return 'gc';
+			const location = locateItem(stored);
+			if (!location) throw new Refused('malformed', `the struct at ${ref.client}:${ref.clock} cannot be placed`);
+			return location;
+		}
+		const pending = findStruct(own.get(ref.client), ref.clock);
+		if (!pending) throw new Refused('missing', `depends on ${ref.client}:${ref.clock}, which the server does not hold`);
+		return pending instanceof Y.GC ? 'gc' : declared(pending, depth + 1);
+	}
+
+	/** The place the struct names through its origin, right origin or parent (Item.getMissing). */
+	function declared(item: Y.Item, depth: number): Resolved {
+		const known = memo.get(item);
+		if (known !== undefined) return known;
+		if (depth > MAX_DEPTH) throw new Refused('malformed', 'references nested too deep');
+		const client = item.id.client;
+		for (const ref of [item.origin, item.rightOrigin, isRef(item.parent) ? item.parent : null]) {
+			if (!ref) continue;
+			// Yjs looks up references to the struct's own client without waiting for them.
+			if (ref.client === client ? ref.clock >= item.id.clock : !held(ref)) {
+				throw new Refused(ref.client === client ? 'malformed' : 'missing', `depends on ${ref.client}:${ref.clock}`);
+			}
+		}
+		let result: Resolved;
+		if (item.origin || item.rightOrigin) {
+			const left = item.origin ? locateRef(item.origin, depth) : null;
+			const right = item.rightOrigin ? locateRef(item.rightOrigin, depth) : null;
+			result = left === 'gc' || right === 'gc' ? 'gc' : ((left ?? right) as Location);
+		} else if (typeof item.parent === 'string') {
+			result = { root: item.parent, path: [item.parentSub], type: null };
+		} else if (isRef(item.parent)) {
+			result = locateChildOf(item.parent, item.parentSub, depth);
+		} else {
+			throw new Refused('malformed', 'a struct with neither neighbours nor a parent');
+		}
+		memo.set(item, result);
+		return result;
+	}
+
+	/** Where a child of the nested type held by the item at `ref` sits. */
+	function locateChildOf(ref: Ref, parentSub: string | null, depth: number): Resolved {
+		let holder: Struct | undefined;
+		if (ref.clock < Y.getState(store, ref.client)) holder = findStruct(store.clients.get(ref.client) as Struct[] | undefined, ref.clock);
+		else holder = findStruct(own.get(ref.client), ref.clock);
+		if (!holder) throw new Refused('missing', `parent ${ref.client}:${ref.clock} is not held`);
+		// A parent that is not a nested type (or was collected) turns the struct into garbage.
+		if (holder instanceof Y.GC || !(holder.content instanceof Y.ContentType)) return 'gc';
+		const at = holder.id.clock < Y.getState(store, ref.client) ? locateItem(holder) : declared(holder, depth + 1);
+		if (at === null) throw new Refused('malformed', `parent ${ref.client}:${ref.clock} cannot be placed`);
+		if (at === 'gc') return 'gc';
+		const type = holder.id.clock < Y.getState(store, ref.client) ? holder.content.type : null;
+		return { root: at.root, path: [...at.path, parentSub], type };
+	}
+
+	const writes: Write[] = [];
+	for (const list of own.values()) {
+		for (const struct of list) {
+			if (!(struct instanceof Y.Item)) continue;
+			const place = declared(struct, 0);
+			const offset = Y.getState(store, struct.id.client) - struct.id.clock;
+			if (offset >= struct.length) continue;
+			let landing = place;
+			if (offset > 0) {
+				// Yjs re-links the new tail after the held struct at the clock before it (Item.integrate).
+				landing = locateRef({ client: struct.id.client, clock: struct.id.clock + offset - 1 }, 0);
+				if (landing === 'gc' || !sameLocation(landing, place)) {
+					throw new Refused('malformed', `the struct at ${struct.id.client}:${struct.id.clock} overlaps held clocks and names another place`);
+				}
+			}
+			if (landing === 'gc') continue;
+			writes.push({ kind: 'insert', ...landing, content: struct.content, length: struct.length - Math.max(0, offset) });
+		}
+	}
+
+	for (const [client, ranges] of ds.clients) {
+		const stored = store.clients.get(client) as Struct[] | undefined;
+		const state = Y.getState(store, client);
+		for (const { clock, len } of ranges) {
+			const end = clock + len;
+			if (end > (reach.get(client) ?? state)) throw new Refused('missing', `deletes ${client}:${clock}–${end}, beyond what the server holds`);
+			if (stored && clock < state) {
+				for (let index = Y.findIndexSS(stored, Math.max(clock, stored[0].id.clock)); index < stored.length && stored[index].id.clock < end; index++) {
+					const target = stored[index];
+					if (!(target instanceof Y.Item) || target.deleted) continue;
+					const location = locateItem(target);
+					if (!location) throw new Refused('malformed', `deletes ${client}:${target.id.clock}, which cannot be placed`);
+					writes.push({ kind: 'delete', ...location, content: null, length: target.length });
+				}
+			}
+			for (let next = Math.max(clock, state); next < end; ) {
+				const target = findStruct(own.get(client), next);
+				if (!target) throw new Refused('missing', `deletes ${client}:${next}, which the server does not hold`);
+				if (target instanceof Y.Item) {
+					const location = declared(target, 0);
+					if (location !== 'gc') writes.push({ kind: 'delete', ...location, content: null, length: target.length });
+				}
+				next = target.id.clock + target.length;
+			}
+		}
+	}
+	return { status: 'ok', writes, authors };
+}

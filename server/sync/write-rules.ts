@@ -1,0 +1,99 @@
+/**
+ * Whether a connection may make a set of writes: every place must exist in the document's
+ * schema and hold what the schema says (else 'invalid'), and the connection's role must
+ * cover the place's write scope (else 'forbidden'), from the one role table
+ * (src/lib/protocol/roles.ts):
+ *
+ * - 'run' (the record) needs record.write: organiser, chair, secretary;
+ * - 'notes' (the text of an item's notes) needs notes.write; a guest writes only in the
+ *   items they attend (their participant's item scope) or present;
+ * - 'self' (check-in, attendance) needs attendance.self and the participant the invitation
+ *   names, or record.write;
+ * - 'any' (the group document) needs document.write;
+ * - 'never': deleting from the append-only live flow log.
+ */
+import * as Y from 'yjs';
+import { can } from '../../src/lib/protocol/roles.ts';
+import { checkContent, placeOf, textMax, type DocumentSchema, type Place } from '../../src/lib/meeting/schema-language.ts';
+import type { Write } from '../../src/lib/meeting/writes.ts';
+
+export interface Writer {
+	role: string;
+	/** The participant the connection's invitation names, if any. */
+	participantId: string | null;
+}
+
+export type Verdict = { ok: true } | { ok: false; code: 'forbidden' | 'invalid'; rule: string };
+
+const forbidden = (rule: string): Verdict => ({ ok: false, code: 'forbidden', rule });
+const invalid = (rule: string): Verdict => ({ ok: false, code: 'invalid', rule });
+
+function describe(write: Write): string {
+	return [write.root, ...write.path.map((segment) => segment ?? '#')].join('/');
+}
+
+/** Whether a guest attends or presents the item (a sub-item counts with its parent). */
+function guestAttends(doc: Y.Doc, participantId: string | null, itemId: string | null): boolean {
+	if (participantId === null || itemId === null) return false;
+	const items = doc.getMap<Y.Map<unknown>>('items');
+	const participant = doc.getMap<Y.Map<unknown>>('participants').get(participantId);
+	const item = items.get(itemId);
+	if (!(participant instanceof Y.Map) || !(item instanceof Y.Map)) return false;
+	const parentId = item.get('parentId');
+	const ids = typeof parentId === 'string' ? [itemId, parentId] : [itemId];
+	const presents = (ref: unknown) => typeof ref === 'object' && ref !== null && (ref as { participantId?: unknown }).participantId === participantId;
+	for (const id of ids) {
+		const presenters = items.get(id)?.get('presenters');
+		if (Array.isArray(presenters) && presenters.some(presents)) return true;
+	}
+	const scope = participant.get('items') as { scope?: unknown; itemIds?: unknown } | undefined;
+	const listed = Array.isArray(scope?.itemIds) ? (scope.itemIds as unknown[]) : [];
+	switch (scope?.scope) {
+		case 'only':
+			return ids.some((id) => listed.includes(id));
+		case 'except':
+			return !ids.some((id) => listed.includes(id));
+		default:
+			return true;
+	}
+}
+
+function mayWrite(doc: Y.Doc, writer: Writer, write: Write, place: Place): boolean {
+	const deletingFromLog = write.kind === 'delete' && place.at === 'position' && place.node.y === 'log';
+	if (deletingFromLog) return false;
+	if (can(writer.role, 'record.write')) return place.write !== 'never';
+	switch (place.write) {
+		case 'notes':
+			if (!can(writer.role, 'notes.write')) return false;
+			return writer.role !== 'guest' || (write.root === 'items' && guestAttends(doc, writer.participantId, place.entity));
+		case 'any':
+			return can(writer.role, 'document.write');
+		case 'self':
+			return can(writer.role, 'attendance.self') && write.root === 'participants' && place.entity !== null && place.entity === writer.participantId;
+		default:
+			return false;
+	}
+}
+
+/** Judges every write of one update against `schema` and the writer's role; the first breach decides. */
+export function judgeWrites(schema: DocumentSchema, doc: Y.Doc, writer: Writer, writes: readonly Write[]): Verdict {
+	const added = new Map<string, { length: number; base: number; max: number }>();
+	for (const write of writes) {
+		const place = placeOf(schema, write.root, write.path);
+		if ('problem' in place) return invalid(place.problem);
+		if (write.kind === 'insert' && write.content) {
+			const problem = checkContent(place, write.content);
+			if (problem) return invalid(`${describe(write)}: ${problem}`);
+			const max = textMax(place);
+			if (max !== null && !(write.content instanceof Y.ContentDeleted)) {
+				const key = describe(write);
+				const sum = added.get(key) ?? { length: 0, base: write.type instanceof Y.Text ? write.type.length : 0, max };
+				sum.length += write.length;
+				if (sum.base + sum.length > sum.max) return invalid(`${key}: longer than ${max} characters`);
+				added.set(key, sum);
+			}
+		}
+		if (!mayWrite(doc, writer, write, place)) return forbidden(`${describe(write)}: the role ${writer.role} may not ${write.kind === 'insert' ? 'write' : 'delete'} here`);
+	}
+	return { ok: true };
+}
