@@ -228,11 +228,6 @@ export class MeetingState {
 		return scope.scope === 'only' ? listed : !listed;
 	}
 
-	/** The participant a personal invitation link is for; null for shared links (and offline before the server was asked). */
-	get linkParticipantId(): string | null {
-		return this.status.meeting?.participantId ?? null;
-	}
-
 	/** The person the link is for, else the one chosen on this device ("Vem är du?"). */
 	get me() {
 		const id = this.linkParticipantId ?? this.myParticipantId;
