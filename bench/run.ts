@@ -21,6 +21,7 @@ import { joinStormFull, joinStormSmoke, runJoinStorm } from './sync/join-storm.t
 import { memoryFull, memorySmoke, runMemory } from './sync/memory.ts';
 import { runSaved, savedFull, savedSmoke } from './sync/saved.ts';
 import { runStorage, storageFull, storageSmoke } from './storage/storage.ts';
+import { minutesFull, minutesSmoke, runMinutes } from './minutes/minutes.ts';
 import { runValidation, validationFull, validationSmoke } from './sync/validation.ts';
 import { runStartup, startupFull, startupSmoke } from './ops/startup.ts';
 
@@ -37,6 +38,7 @@ const benches: Record<string, Bench> = {
 	saved: { full: () => runSaved(savedFull), smoke: () => runSaved(savedSmoke) },
 	memory: { full: () => runMemory(memoryFull), smoke: () => runMemory(memorySmoke) },
 	storage: { full: () => runStorage(storageFull), smoke: () => runStorage(storageSmoke) },
+	minutes: { full: () => runMinutes(minutesFull), smoke: () => runMinutes(minutesSmoke) },
 	validation: { full: () => runValidation(validationFull), smoke: () => runValidation(validationSmoke) },
 	startup: { full: () => runStartup(startupFull), smoke: () => runStartup(startupSmoke) }
 };

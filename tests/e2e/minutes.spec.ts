@@ -54,7 +54,7 @@ test('the minutes of the seed meeting: layout, extract, export, justering, print
 	expectInOrder(await article.innerText(), [
 		'Tid Fredag den 9 juni 2023 kl 08.30-11.00',
 		'Plats Huddinge kommunhus, lokal Valhall',
-		'Deltagare Magnus Gyllestad Haninge, ordförande',
+		'Närvarande Magnus Gyllestad Haninge, ordförande',
 		'Kristina Tidestav Nynäshamn (digitalt)',
 		'Frånvarande: Petra Oxonius Botkyrka',
 		'1. Välkommen',

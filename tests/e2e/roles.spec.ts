@@ -135,6 +135,10 @@ test('observer reads, member writes notes, chair runs the meeting; everyone foll
 	await expect(chair.page.getByRole('textbox', { name: 'Anteckningar' })).toHaveValue('Ordföranden hälsar alla välkomna.');
 
 	await chair.page.getByRole('button', { name: 'Nästa punkt' }).click();
+	// The member was just typing in item 1: the view stays there with an offer to follow,
+	// and follows by itself once the member leaves the notes and is idle.
+	await expect(member.page.getByTestId('chair-elsewhere')).toContainText('Ordföranden är på 2. Val av justerare.');
+	await memberNotes.blur();
 	for (const page of [chair.page, member.page, observer.page]) {
 		await expect(page.getByTestId('current-item')).toContainText('2. Val av justerare');
 		await expect(page.getByRole('heading', { level: 2, name: '2. Val av justerare' })).toBeVisible();

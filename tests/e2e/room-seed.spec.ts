@@ -53,6 +53,12 @@ async function addDecision(page: Page, text: string) {
 	await expect(pane.getByTestId('decisions').locator(':scope > li')).toHaveCount(before + 1);
 }
 
+/** Someone who was just typing stays on their item when the chair moves on (issue 13); "Gå dit" follows. */
+async function catchUp(page: Page) {
+	await page.getByTestId('chair-elsewhere').getByRole('button', { name: 'Gå dit' }).click();
+	await expect(page.getByTestId('chair-elsewhere')).toBeHidden();
+}
+
 async function writeNotes(page: Page, text: string) {
 	await page.getByTestId('item-pane').getByRole('textbox', { name: 'Anteckningar' }).fill(text);
 }
@@ -152,6 +158,7 @@ test('three devices run the 2023-06-09 ledningsgrupp meeting and end with the sa
 
 	await chair.getByRole('button', { name: 'Nästa punkt' }).click();
 	await expectCurrent(secretary, 2);
+	await catchUp(secretary);
 	await addDecision(secretary, SEED_DECISIONS[2][0]);
 
 	await chair.getByRole('button', { name: 'Nästa punkt' }).click();
@@ -219,6 +226,7 @@ test('three devices run the 2023-06-09 ledningsgrupp meeting and end with the sa
 	// "Punkt 7 återupptas", with its second decision.
 	await chair.getByRole('button', { name: 'Återuppta 7. Verksamhetsplan och budget' }).click();
 	await expectCurrent(secretary, 7);
+	await catchUp(secretary);
 	await addDecision(secretary, SEED_DECISIONS[7][1]);
 
 	// Item 8 was not reached: the chair looks at it and marks it.

@@ -6,13 +6,13 @@ describe('interface language', () => {
 	it('renders Swedish by default and English on request', () => {
 		expect(m.status_saved()).toBe('Sparat');
 		expect(m.status_saved({}, { locale: 'en' })).toBe('Saved');
-		expect(m.status_pending({ count: 3 })).toBe('3 ändringar väntar');
+		expect(m.status_pending_work({ parts: '2 anteckningar, 1 beslut' })).toBe('2 anteckningar, 1 beslut väntar');
 	});
 
 	it('chooses the plural form by the count', () => {
-		expect(m.status_pending({ count: 1 })).toBe('1 ändring väntar');
-		expect(m.status_pending({ count: '1' })).toBe('1 ändring väntar');
-		expect(m.status_pending({ count: 1 }, { locale: 'en' })).toBe('1 change waiting');
+		expect(m.status_pending_notes({ count: 1 })).toBe('1 anteckning');
+		expect(m.status_pending_notes({ count: '2' })).toBe('2 anteckningar');
+		expect(m.status_pending_other({ count: 1 }, { locale: 'en' })).toBe('1 other change');
 		expect(m.here_unsaved({ count: 1 })).toBe('1 ändring väntar på att sparas på servern');
 		expect(m.device_unsaved({ count: 2 })).toBe('2 ändringar är inte sparade på servern');
 	});

@@ -14,6 +14,7 @@ import {
 	setAssignmentStatus,
 	setHeader,
 	tableItem,
+	tableRestOfAgenda,
 	addItem
 } from '../meeting/index.js';
 import {
@@ -195,5 +196,18 @@ describe('five chained meetings of a group', () => {
 		expect(searchMeetings([m1, m2], 'ledningsgruppen').map((h) => h.meetingId)).toEqual(['meeting-2', 'meeting-1']);
 		expect(searchMeetings([m1], 'a')).toEqual([]);
 		expect(item).toBeTruthy();
+	});
+
+	it('carries every item of "the rest of the agenda" to the next meeting, each with its origin', () => {
+		const group = newGroup();
+		const meetings: GroupMeetingDoc[] = [];
+		const m1 = nextMeeting(group, meetings);
+		meetings.push(m1);
+		const rest = ['Lokalfrågan', 'Rekrytering strateg'].map((title) => addItem(m1.doc, { title }));
+		tableRestOfAgenda(m1.doc, { destination: { kind: 'extra_meeting', date: '2023-04-06', time: '19:00' } });
+		const m2 = nextMeeting(group, meetings);
+		const carried = readOutstanding(m2.doc).filter((entry) => entry.origin.kind === 'tabled');
+		expect(rest.every((id) => readMeeting(m1.doc).agenda.find((i) => i.id === id)?.status === 'tabled')).toBe(true);
+		expect(carried.map((entry) => entry.origin.itemTitle)).toEqual(expect.arrayContaining(['Lokalfrågan', 'Rekrytering strateg']));
 	});
 });

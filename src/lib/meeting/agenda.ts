@@ -16,12 +16,13 @@ import { newId } from './ids.js';
 import { readLiveState } from './live.js';
 import { appendKey, placeAt } from './order.js';
 import { flattenAgenda, isRemovedEffectively, liveSiblings } from './structure.js';
-import { ITEM_KINDS, type DocumentLinkInput, type ItemInput, type ItemPatch, type LiveOptions } from './types.js';
+import { DECISION_NUMBERINGS, ITEM_KINDS, type DocumentLinkInput, type ItemInput, type ItemPatch, type LiveOptions } from './types.js';
 import {
 	LIMITS,
 	index as validIndex,
 	oneOf,
 	optionalMinutes,
+	optionalText,
 	personRefs,
 	rawText,
 	requiredText,
@@ -41,6 +42,12 @@ function itemWrites(patch: ItemPatch, participants: Y.Map<EntityMap>): Map<strin
 		const refs = personRefs(patch[key], key);
 		checkPersonRefs(participants, refs, key);
 		writes.set(key, refs);
+	}
+	const heading = optionalText((patch as ItemPatch).heading, 'heading', LIMITS.title);
+	if (heading !== undefined) writes.set('heading', heading);
+	const numbering = (patch as ItemPatch).decisionNumbering;
+	if (numbering !== undefined) {
+		writes.set('decisionNumbering', numbering === null ? null : oneOf(numbering, DECISION_NUMBERINGS, 'decisionNumbering'));
 	}
 	return writes;
 }

@@ -17,6 +17,7 @@ import {
 	sortedEntities,
 	type EntityMap
 } from './doc.js';
+import { anchorAt } from './anchors.js';
 import { newId } from './ids.js';
 import { placeAt } from './order.js';
 import { isRemovedEffectively } from './structure.js';
@@ -45,11 +46,13 @@ export function addDecision(doc: Y.Doc, itemId: string, input: DecisionInput): s
 	const at = validIndex(input.index, 'index');
 	const createdAt = timestamp(input.now);
 	const placement = placeAt(liveDecisions(decisions), at);
+	const notesAnchor = input.notesOffset === undefined ? null : anchorAt(notesOf(doc, itemId), notesOffsetOf(input.notesOffset));
 	const id = newId();
 	doc.transact(() => {
 		const map: EntityMap = new Y.Map();
 		map.set('text', new Y.Text(text));
 		map.set('note', note);
+		if (notesAnchor) map.set('notesAnchor', notesAnchor);
 		map.set('order', placement.key);
 		map.set('createdAt', createdAt);
 		map.set('deletedAt', null);
@@ -59,6 +62,27 @@ export function addDecision(doc: Y.Doc, itemId: string, input: DecisionInput): s
 		decisions.set(id, map);
 	});
 	return id;
+}
+
+function notesOf(doc: Y.Doc, itemId: string): Y.Text {
+	const notes = getEntity(roots(doc).items, itemId, 'item').get('notes');
+	if (!(notes instanceof Y.Text)) throw invalidState(`item ${itemId} has no notes text`);
+	return notes;
+}
+
+function notesOffsetOf(value: unknown): number {
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw invalid('notesOffset', 'must be a whole number, 0 or more');
+	return value;
+}
+
+/**
+ * Places a decision in the flow of the item's notes, after the text before `notesOffset`
+ * (null: no place, it follows the notes).
+ */
+export function placeDecision(doc: Y.Doc, itemId: string, decisionId: string, notesOffset: number | null): void {
+	const map = getLiveEntity(decisionsOf(doc, itemId), decisionId, 'decision');
+	const anchor = notesOffset === null ? null : anchorAt(notesOf(doc, itemId), notesOffsetOf(notesOffset));
+	doc.transact(() => map.set('notesAnchor', anchor));
 }
 
 /** The decision's wording as a Y.Text, for an editor binding. */

@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { MeetingError, invalid } from './errors.js';
 import { SCHEMA_VERSION, readString, requireWritable, roots, schemaVersionOf } from './doc.js';
-import { MEETING_KINDS, type HeaderInput, type TimeInput } from './types.js';
+import { MEETING_KINDS, REMOTE_MARKINGS, type HeaderInput, type TimeInput } from './types.js';
 import { LIMITS, oneOf, optionalDate, optionalText, optionalTime, requiredText, timestamp } from './validate.js';
 
 /**
@@ -38,6 +38,15 @@ function headerWrites(input: HeaderInput, current: { startTime: string | null; e
 		const nextNote = optionalText(next.note, 'nextMeeting.note');
 		if (nextNote !== undefined) writes.set('nextMeetingNote', nextNote);
 	}
+	if (input.remoteMarking !== undefined) {
+		writes.set('remoteMarking', input.remoteMarking === null ? null : oneOf(input.remoteMarking, REMOTE_MARKINGS, 'remoteMarking'));
+	}
+	if (input.openingClosing !== undefined) {
+		if (input.openingClosing !== null && typeof input.openingClosing !== 'boolean') throw invalid('openingClosing', 'must be true, false or null');
+		writes.set('openingClosing', input.openingClosing);
+	}
+	const heading = optionalText(input.minutesHeading, 'minutesHeading', LIMITS.title);
+	if (heading !== undefined) writes.set('minutesHeading', heading);
 	return writes;
 }
 

@@ -38,6 +38,7 @@ export {
 	addReservation,
 	getDecisionText,
 	moveDecision,
+	placeDecision,
 	removeConflictOfInterest,
 	removeDecision,
 	removeReservation,
@@ -57,6 +58,7 @@ export {
 	reopenParkingLotEntry,
 	resolveParkingLotEntry,
 	tableItem,
+	tableRestOfAgenda,
 	updateParkingLotEntry
 } from './parking-lot.js';
 export {
@@ -135,6 +137,7 @@ export {
 	type ItemConflictRecord,
 	type ItemFormalView
 } from './formal-read.js';
+export { anchorAt, resolveAnchor, type NotesAnchor } from './anchors.js';
 export {
 	OUTSTANDING_KINDS,
 	carryOutstanding,

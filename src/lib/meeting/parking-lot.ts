@@ -7,8 +7,8 @@ import { invalid, invalidState, notFound } from './errors.js';
 import { getEntity, getLiveEntity, readString, requireWritable, type EntityMap } from './doc.js';
 import { newId } from './ids.js';
 import { eventRecord, readLiveState } from './live.js';
-import { isRemovedEffectively } from './structure.js';
-import type { ParkingDestination, ParkingLotInput, TableItemInput, TimeInput } from './types.js';
+import { flattenAgenda, isRemovedEffectively } from './structure.js';
+import type { ParkingDestination, ParkingLotInput, TableItemInput, TableRestInput, TimeInput } from './types.js';
 import { LIMITS, destination as validDestination, optionalText, requiredText, timestamp } from './validate.js';
 
 function newEntry(fields: Record<string, unknown>): EntityMap {
@@ -72,6 +72,53 @@ export function tableItem(doc: Y.Doc, itemId: string, input: TableItemInput): st
 		events.push([record]);
 	});
 	return id;
+}
+
+/**
+ * Tables "the rest of the agenda" in one step ("Resterande punkter bordläggs till ett
+ * extrainsatt möte …"): every item not removed, not current and not yet handled (pending,
+ * suspended or not reached) gets its own parking lot entry, so each carries over to the
+ * destination meeting, and its own item_tabled event; the entries share a `batchId` so the
+ * minutes write one sentence for them. Returns the entry ids (none when nothing is left).
+ */
+export function tableRestOfAgenda(doc: Y.Doc, input: TableRestInput): string[] {
+	const { parkingLot, items, events } = requireWritable(doc);
+	if (typeof input !== 'object' || input === null) throw invalid('input', 'must be an object');
+	const destination = validDestination(input.destination, 'destination');
+	const reason = optionalText(input.reason, 'reason') ?? null;
+	const live = readLiveState(doc);
+	if (live.status === 'closed') throw invalidState('the meeting is closed');
+	const rest = flattenAgenda(items).filter((flat) => {
+		if (flat.removed || flat.id === live.currentItemId) return false;
+		const status = live.itemStatus.get(flat.id) ?? 'pending';
+		return status === 'pending' || status === 'suspended' || status === 'not_reached';
+	});
+	if (rest.length === 0) return [];
+	const createdAt = timestamp(input.now);
+	const batchId = newId();
+	const entries = rest.map((flat) => ({ id: newId(), flat }));
+	const records = entries.map(({ id, flat }) =>
+		eventRecord('item_tabled', { ...input, now: createdAt }, { itemId: flat.id, parkingEntryId: id, note: reason })
+	);
+	doc.transact(() => {
+		for (const { id, flat } of entries) {
+			parkingLot.set(
+				id,
+				newEntry({
+					kind: 'tabled_item',
+					itemId: flat.id,
+					sourceItemId: null,
+					text: readString(flat.map, 'title') ?? '',
+					reason,
+					destination,
+					createdAt,
+					batchId
+				})
+			);
+		}
+		events.push(records);
+	});
+	return entries.map((e) => e.id);
 }
 
 export function updateParkingLotEntry(

@@ -15,6 +15,7 @@ import {
 	sortedEntities,
 	type EntityMap
 } from './doc.js';
+import { resolveAnchor } from './anchors.js';
 import { readLiveState } from './live.js';
 import { readItemFormal, type ItemFormalView } from './formal-read.js';
 import { plain, plainString, personResolver, readParticipant, type Plain, type Resolve } from './read-people.js';
@@ -23,9 +24,12 @@ import {
 	ASSIGNMENT_STATUSES,
 	ITEM_KINDS,
 	MEETING_KINDS,
+	REMOTE_MARKINGS,
+	type RemoteMarking,
 	type AgendaItemView,
 	type AssignmentView,
 	type ConflictOfInterestView,
+	type DecisionNumbering,
 	type DecisionView,
 	type DocumentLinkView,
 	type HeaderView,
@@ -64,8 +68,21 @@ function readHeader(header: Y.Map<unknown>): HeaderView {
 			time: readString(header, 'nextMeetingTime'),
 			place: readString(header, 'nextMeetingPlace'),
 			note: readString(header, 'nextMeetingNote')
-		}
+		},
+		...minutesOptions(header)
 	};
+}
+
+/** Only the options that are set: an unset one is absent, so older documents' views (and fingerprints) do not change. */
+function minutesOptions(header: Y.Map<unknown>): Pick<HeaderView, 'remoteMarking' | 'openingClosing' | 'minutesHeading'> {
+	const options: { remoteMarking?: RemoteMarking; openingClosing?: boolean; minutesHeading?: string } = {};
+	const marking = header.get('remoteMarking');
+	if ((REMOTE_MARKINGS as readonly unknown[]).includes(marking)) options.remoteMarking = marking as RemoteMarking;
+	const openingClosing = header.get('openingClosing');
+	if (typeof openingClosing === 'boolean') options.openingClosing = openingClosing;
+	const heading = readString(header, 'minutesHeading');
+	if (heading) options.minutesHeading = heading;
+	return options;
 }
 
 function people(value: unknown, resolve: Resolve): PersonView[] {
@@ -90,7 +107,7 @@ function byTimeThenId(a: [string, Plain], b: [string, Plain], key: string): numb
 	return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
 }
 
-function readDecision(id: string, map: EntityMap, number: number, resolve: Resolve): DecisionView {
+function readDecision(id: string, map: EntityMap, number: number, resolve: Resolve, notes: Y.Text | null): DecisionView {
 	const reservations: ReservationView[] = plainEntries(childMap(map, 'reservations'))
 		.sort((a, b) => byTimeThenId(a, b, 'at'))
 		.flatMap(([rid, record]) => {
@@ -110,9 +127,21 @@ function readDecision(id: string, map: EntityMap, number: number, resolve: Resol
 		note: readString(map, 'note'),
 		reservations,
 		conflictsOfInterest: conflicts,
+		...anchorOffset(map, notes),
 		createdAt: readString(map, 'createdAt'),
 		deletedAt: readString(map, 'deletedAt')
 	};
+}
+
+function numberingOf(map: EntityMap): { decisionNumbering?: DecisionNumbering } {
+	const value = map.get('decisionNumbering');
+	return value === 'block' || value === 'none' ? { decisionNumbering: value } : {};
+}
+
+function anchorOffset(map: EntityMap, notes: Y.Text | null): { notesOffset?: number } {
+	const anchor = map.get('notesAnchor');
+	const offset = notes && anchor != null ? resolveAnchor(notes, anchor) : null;
+	return offset === null ? {} : { notesOffset: offset };
 }
 
 function readAssignment(id: string, map: EntityMap, resolve: Resolve): AssignmentView {
@@ -143,12 +172,14 @@ function readItem(
 ): AgendaItemView {
 	const { map } = flat;
 	const decisionEntities = sortedEntities(childMap(map, 'decisions') ?? new Y.Map());
+	const notes = map.get('notes');
+	const notesText = notes instanceof Y.Text ? notes : null;
 	let number = 0;
 	const decisions: DecisionView[] = [];
 	const removedDecisions: DecisionView[] = [];
 	for (const d of decisionEntities) {
-		if (d.deleted) removedDecisions.push(readDecision(d.id, d.map, 0, resolve));
-		else decisions.push(readDecision(d.id, d.map, ++number, resolve));
+		if (d.deleted) removedDecisions.push(readDecision(d.id, d.map, 0, resolve, notesText));
+		else decisions.push(readDecision(d.id, d.map, ++number, resolve, notesText));
 	}
 	const assignments = sortedEntities(childMap(map, 'assignments') ?? new Y.Map())
 		.filter((a) => !a.deleted)
@@ -165,6 +196,8 @@ function readItem(
 		depth: flat.depth,
 		parentId: flat.parentId,
 		title: readString(map, 'title') ?? '',
+		...(readString(map, 'heading') ? { heading: readString(map, 'heading') as string } : {}),
+		...numberingOf(map),
 		kind: (ITEM_KINDS as readonly unknown[]).includes(map.get('kind')) ? (map.get('kind') as ItemKind) : null,
 		plannedMinutes: readNumber(map, 'plannedMinutes'),
 		presenters: people(map.get('presenters'), resolve),
@@ -187,13 +220,16 @@ function readItem(
 function readDestination(value: unknown): ParkingDestination {
 	const record = plain(value);
 	const date = record ? plainString(record, 'date') : null;
+	const time = record ? plainString(record, 'time') : null;
+	// `time` only when set: a destination without one reads as it did before times existed.
+	const at = time && date ? { time } : {};
 	switch (record?.kind) {
 		case 'next_meeting':
 			return { kind: 'next_meeting' };
 		case 'extra_meeting':
-			return { kind: 'extra_meeting', date };
+			return { kind: 'extra_meeting', date, ...at };
 		case 'date':
-			return date ? { kind: 'date', date } : { kind: 'unspecified' };
+			return date ? { kind: 'date', date, ...at } : { kind: 'unspecified' };
 		default:
 			return { kind: 'unspecified' };
 	}
@@ -214,7 +250,8 @@ function readParkingLot(parkingLot: Y.Map<EntityMap>): ParkingLotEntryView[] {
 			createdAt: readString(map, 'createdAt'),
 			resolvedAt: readString(map, 'resolvedAt'),
 			resolution: readString(map, 'resolution'),
-			deletedAt: null
+			deletedAt: null,
+			...(readString(map, 'batchId') ? { batchId: readString(map, 'batchId') as string } : {})
 		});
 	});
 	return entries.sort((a, b) => {

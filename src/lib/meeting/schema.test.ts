@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { buildLedningsgrupp20230609 } from '../../../tests/fixtures/seed-ledningsgrupp-2023-06-09.ts';
-import { getItemNotes, readMeeting } from './index.js';
+import { buildEveryLayoutMeeting } from '../../../tests/fixtures/meeting-every-layout.ts';
+import { getItemNotes, readMeeting, setHeader, updateItem } from './index.js';
 import { GROUP_SCHEMA } from '../groups/schema.js';
 import { initGroup, registerMeeting, closeInGroup } from '../groups/index.js';
 import { MEETING_SCHEMA } from './schema.js';
@@ -13,6 +14,16 @@ describe('the meeting schema', () => {
 		const doc = new Y.Doc();
 		const stop = watchOwnWrites(doc, MEETING_SCHEMA);
 		const seed = buildLedningsgrupp20230609({ doc });
+		stop();
+		expect(auditDocument(MEETING_SCHEMA, doc)).toEqual([]);
+	});
+
+	it("fits the minutes' own places: decisions placed in the notes, headings, numbering, options, the rest of the agenda tabled with a time", () => {
+		const { doc, items } = buildEveryLayoutMeeting();
+		const stop = watchOwnWrites(doc, MEETING_SCHEMA);
+		setHeader(doc, { remoteMarking: 'meeting', openingClosing: false, minutesHeading: 'Anteckningar' });
+		setHeader(doc, { openingClosing: null });
+		updateItem(doc, items.budget, { decisionNumbering: 'block', heading: null });
 		stop();
 		expect(auditDocument(MEETING_SCHEMA, doc)).toEqual([]);
 	});

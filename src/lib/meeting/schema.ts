@@ -6,7 +6,17 @@
  * own writes are checked against it in development and tests.
  */
 import type { DocumentSchema, FieldSpec, KeySpec, NodeSpec, ValueSpec } from './schema-language.js';
-import { ATTENDANCES, ITEM_KINDS, MEETING_KINDS, PARTICIPANT_ROLES, PARTICIPANT_SECTIONS, ASSIGNMENT_STATUSES, SEATS } from './types.js';
+import {
+	ATTENDANCES,
+	DECISION_NUMBERINGS,
+	ITEM_KINDS,
+	MEETING_KINDS,
+	PARTICIPANT_ROLES,
+	PARTICIPANT_SECTIONS,
+	ASSIGNMENT_STATUSES,
+	REMOTE_MARKINGS,
+	SEATS
+} from './types.js';
 import { LIMITS } from './validate.js';
 
 /** Entity ids: 16 URL-safe characters (ids.ts). */
@@ -63,8 +73,9 @@ const destination: ValueSpec = {
 	variants: {
 		next_meeting: {},
 		unspecified: {},
-		extra_meeting: { date: dateOrNull },
-		date: { date: { t: 'date' } }
+		// `time` only with a date ("torsdagen den 3 december kl 19.00"); absent in older entries.
+		extra_meeting: { date: dateOrNull, time: clockOrNull },
+		date: { date: { t: 'date' }, time: clockOrNull }
 	}
 };
 
@@ -94,6 +105,19 @@ const eventRecord: ValueSpec = {
 	}
 };
 
+/** A Yjs item id in a relative position: a client id and a clock. */
+const yjsId: ValueSpec = {
+	t: 'object',
+	fields: { client: { t: 'int', min: 0, max: Number.MAX_SAFE_INTEGER }, clock: { t: 'int', min: 0, max: Number.MAX_SAFE_INTEGER } }
+};
+
+/** A decision's place in its item's notes: `Y.relativePositionToJSON` (anchors.ts). */
+const notesAnchor: ValueSpec = {
+	t: 'object',
+	nullable: true,
+	fields: { type: yjsId, tname: { t: 'string', max: LIMITS.name }, item: yjsId, assoc: { t: 'int', min: -1, max: 1 } }
+};
+
 const value = (spec: ValueSpec, write?: FieldSpec['write']): FieldSpec => ({ value: spec, write });
 const node = (spec: NodeSpec): FieldSpec => ({ node: spec });
 
@@ -109,6 +133,7 @@ const decision: NodeSpec = {
 	fields: {
 		text: node({ y: 'text', max: LIMITS.longText }),
 		note: value(textOrNull),
+		notesAnchor: value(notesAnchor),
 		...entityKeys,
 		reservations: node({
 			y: 'values',
@@ -136,6 +161,8 @@ const item: NodeSpec = {
 	y: 'map',
 	fields: {
 		title: value(title),
+		heading: value(shortOrNull),
+		decisionNumbering: value({ t: 'enum', values: DECISION_NUMBERINGS, nullable: true }),
 		parentId: value(idOrNull),
 		kind: value({ t: 'enum', values: ITEM_KINDS, nullable: true }),
 		plannedMinutes: value({ t: 'int', min: 0, max: 24 * 60, nullable: true }),
@@ -188,7 +215,9 @@ const parkingEntry: NodeSpec = {
 		createdAt: value(time),
 		resolvedAt: value(timeOrNull),
 		resolution: value(textOrNull),
-		deletedAt: value(timeOrNull)
+		deletedAt: value(timeOrNull),
+		// Shared by the entries of one "rest of the agenda" tabling.
+		batchId: value(idOrNull)
 	}
 };
 
@@ -306,6 +335,9 @@ export const MEETING_SCHEMA: DocumentSchema = {
 				nextMeetingTime: value(clockOrNull),
 				nextMeetingPlace: value(shortOrNull),
 				nextMeetingNote: value(textOrNull),
+				remoteMarking: value({ t: 'enum', values: REMOTE_MARKINGS, nullable: true }),
+				openingClosing: value({ t: 'oneOf', options: [{ t: 'boolean' }], nullable: true }),
+				minutesHeading: value(shortOrNull),
 				previousVersionId: value({ t: 'key', key: MEETING_ID, nullable: true })
 			}
 		},

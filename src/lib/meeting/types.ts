@@ -57,9 +57,13 @@ export type PersonRef = { readonly participantId: string } | { readonly name: st
 /** Where a tabled item or an open question goes next. */
 export type ParkingDestination =
 	| { readonly kind: 'next_meeting' }
-	/** "extrainsatt möte", optionally on a known date. */
-	| { readonly kind: 'extra_meeting'; readonly date: string | null }
-	| { readonly kind: 'date'; readonly date: string }
+	/**
+	 * "extrainsatt möte", optionally on a known date and clock time ("torsdagen den 3
+	 * december kl 19.00"). `time` is left out (not null) when unknown, so documents
+	 * written before it existed read, and fingerprint, exactly as before.
+	 */
+	| { readonly kind: 'extra_meeting'; readonly date: string | null; readonly time?: string }
+	| { readonly kind: 'date'; readonly date: string; readonly time?: string }
 	| { readonly kind: 'unspecified' };
 
 export type TimeInput = Date | string;
@@ -73,6 +77,14 @@ export interface NextMeetingInput {
 	note?: string | null;
 }
 
+/**
+ * How the minutes mark people who took part remotely: each with "(digitalt)"
+ * (`per_person`), nobody (`none`), or nobody because the whole meeting was digital
+ * (`meeting`). Unset: `per_person`, or `meeting` when every person present was remote.
+ */
+export const REMOTE_MARKINGS = ['per_person', 'none', 'meeting'] as const;
+export type RemoteMarking = (typeof REMOTE_MARKINGS)[number];
+
 export interface HeaderInput {
 	title?: string;
 	groupName?: string | null;
@@ -82,6 +94,12 @@ export interface HeaderInput {
 	endTime?: string | null;
 	place?: string | null;
 	nextMeeting?: NextMeetingInput;
+	/** The minutes' own options (null: the default). */
+	remoteMarking?: RemoteMarking | null;
+	/** Whether the minutes print "… öppnar mötet" / "… avslutar mötet" (default true). */
+	openingClosing?: boolean | null;
+	/** The minutes' heading in full, e.g. "Anteckningar från ledningsgruppens möte" (null: "Minnesanteckningar från <group>"). */
+	minutesHeading?: string | null;
 }
 
 export interface ParticipantInput {
@@ -117,7 +135,20 @@ export interface ItemInput {
 	now?: TimeInput;
 }
 
-export type ItemPatch = Partial<Pick<ItemInput, 'title' | 'kind' | 'plannedMinutes' | 'presenters' | 'guests'>>;
+/**
+ * How the minutes number an item's decisions: through the item when it has several
+ * (`item`, the default, as the seeds do), within each "Beslut" when it holds several
+ * (`block`), or not at all (`none`).
+ */
+export const DECISION_NUMBERINGS = ['item', 'block', 'none'] as const;
+export type DecisionNumbering = (typeof DECISION_NUMBERINGS)[number];
+
+export type ItemPatch = Partial<Pick<ItemInput, 'title' | 'kind' | 'plannedMinutes' | 'presenters' | 'guests'>> & {
+	/** A heading the minutes print above this item, e.g. over sub-items 8a–b that one organisation raised (null clears it). */
+	heading?: string | null;
+	/** null: the default (`item`). */
+	decisionNumbering?: DecisionNumbering | null;
+};
 
 export interface DocumentLinkInput {
 	title: string;
@@ -129,6 +160,12 @@ export interface DecisionInput {
 	/** A footnote such as "*Södertälje kommun deltar inte i beslutet ovan." */
 	note?: string | null;
 	index?: number;
+	/**
+	 * Where in the item's notes the decision was taken: a character offset into the notes
+	 * (the decision follows the character before it, wherever later edits move that
+	 * character). Omitted: no place, the decision follows the notes.
+	 */
+	notesOffset?: number;
 	now?: TimeInput;
 }
 
@@ -153,6 +190,14 @@ export interface ParkingLotInput {
 }
 
 export interface TableItemInput {
+	reason?: string | null;
+	destination: ParkingDestination;
+	by?: string | null;
+	now?: TimeInput;
+}
+
+/** "Resterande punkter bordläggs till …": every item not yet handled, in one step. */
+export interface TableRestInput {
 	reason?: string | null;
 	destination: ParkingDestination;
 	by?: string | null;
@@ -203,6 +248,10 @@ export interface HeaderView {
 	readonly endTime: string | null;
 	readonly place: string | null;
 	readonly nextMeeting: NextMeetingView;
+	/** The minutes' options; each is left out while unset, so older documents read (and fingerprint) as before. */
+	readonly remoteMarking?: RemoteMarking;
+	readonly openingClosing?: boolean;
+	readonly minutesHeading?: string;
 }
 
 export interface ParticipantView {
@@ -252,6 +301,8 @@ export interface DecisionView {
 	readonly note: string | null;
 	readonly reservations: readonly ReservationView[];
 	readonly conflictsOfInterest: readonly ConflictOfInterestView[];
+	/** Where in the item's notes it was taken (an offset into `notes`); left out when it has no place. */
+	readonly notesOffset?: number;
 	readonly createdAt: string | null;
 	readonly deletedAt: string | null;
 }
@@ -275,6 +326,10 @@ export interface AgendaItemView {
 	readonly depth: 0 | 1;
 	readonly parentId: string | null;
 	readonly title: string;
+	/** A heading the minutes print above the item; left out when there is none. */
+	readonly heading?: string;
+	/** Left out while the default (`item`). */
+	readonly decisionNumbering?: DecisionNumbering;
 	readonly kind: ItemKind | null;
 	readonly plannedMinutes: number | null;
 	readonly presenters: readonly PersonView[];
@@ -312,6 +367,8 @@ export interface ParkingLotEntryView {
 	readonly resolvedAt: string | null;
 	readonly resolution: string | null;
 	readonly deletedAt: string | null;
+	/** Shared by the entries of one "rest of the agenda" tabling; left out otherwise. */
+	readonly batchId?: string;
 }
 
 export type MeetingEventType =

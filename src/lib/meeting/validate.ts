@@ -130,12 +130,17 @@ export function destination(value: unknown, field: string): ParkingDestination {
 			return { kind: 'next_meeting' };
 		case 'unspecified':
 			return { kind: 'unspecified' };
-		case 'extra_meeting':
-			return { kind: 'extra_meeting', date: optionalDate(record.date, `${field}.date`) ?? null };
+		case 'extra_meeting': {
+			const date = optionalDate(record.date, `${field}.date`) ?? null;
+			const time = optionalTime(record.time, `${field}.time`) ?? null;
+			if (time && !date) throw invalid(`${field}.time`, 'needs a date');
+			return time ? { kind: 'extra_meeting', date, time } : { kind: 'extra_meeting', date };
+		}
 		case 'date': {
 			const date = optionalDate(record.date, `${field}.date`);
 			if (!date) throw invalid(`${field}.date`, 'is required for a date destination');
-			return { kind: 'date', date };
+			const time = optionalTime(record.time, `${field}.time`) ?? null;
+			return time ? { kind: 'date', date, time } : { kind: 'date', date };
 		}
 		default:
 			throw invalid(`${field}.kind`, 'must be one of next_meeting, extra_meeting, date, unspecified');

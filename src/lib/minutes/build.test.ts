@@ -75,12 +75,12 @@ describe('buildMinutes', () => {
 		expect(text).toContain('Anna Söderström Södertörnskommunerna, sekreterare, ej punkt 3');
 		expect(text).toContain('Leif Eriksson Botkyrka kommun, endast punkt 2 och 4 (digitalt)');
 		expect(text).toContain('Övriga deltagare Peter Wikman Botkyrka kommun, punkt 3');
-		expect(text).toContain('Rickard Sundbom öppnar mötet.');
+		expect(text).toContain('Ordföranden Rickard Sundbom öppnar mötet.');
 		expect(text).toContain('Leif Eriksson reserverar sig mot beslutet. Till förmån för eget förslag.');
 		expect(text).toContain('Stefan Hollmark anmäler jäv och deltar inte i beslutet.');
 		expect(text).toContain('Beslutet ska skickas till - Ekonomiavdelningen');
-		expect(text).toMatch(/2\. Budget .*Kort paus\. 3\. Lokalfrågan Punkten bordläggs till extrainsatt möte den 18 oktober 2019\. Underlag saknas\. 4\. Övriga frågor/);
-		expect(text).toContain('Rickard Sundbom avslutar mötet.');
+		expect(text).toMatch(/2\. Budget .*Kort paus\. 3\. Lokalfrågan Punkten bordläggs till ett extrainsatt möte fredagen den 18 oktober 2019\. Underlag saknas\. 4\. Övriga frågor/);
+		expect(text).toContain('Ordföranden Rickard Sundbom avslutar mötet.');
 		// A protokoll is approved by the chair and the adjuster.
 		expect(text).toContain('Vid anteckningarna Justeras Anna Söderström Rickard Sundbom, ordförande Stefan Hollmark, justerare');
 	});
@@ -109,13 +109,32 @@ describe('buildMinutes', () => {
 		expect(text).toContain('Ersatt av en rättad version: NEWVERSION000000000000.');
 	});
 
+	it('names the role in the minutes\' language when the meeting has no secretary to mark them ready', () => {
+		const { doc, adjuster } = formalMeeting();
+		const approval: ApprovalState = {
+			ready: { participantId: null, name: 'organiser', role: 'secretary', at: '2019-10-07T08:00:00.000Z' },
+			approvals: [{ participantId: adjuster, name: 'Stefan Hollmark', role: 'adjuster', at: '2019-10-08T12:05:00.000Z' }],
+			pending: [],
+			frozenAt: null,
+			approvedAt: null,
+			fingerprint: null,
+			previousVersionId: null,
+			nextVersionId: null
+		};
+		const sv = squash(renderText(buildMinutes(readMeeting(doc), { approval })));
+		expect(sv).toContain('Klar för justering 2019-10-07 kl 10.00 (arrangör).');
+		expect(sv).not.toContain('organiser');
+		const en = squash(renderText(buildMinutes(readMeeting(doc), { approval, locale: 'en' })));
+		expect(en).toContain('(organiser).');
+	});
+
 	it('speaks English when asked', () => {
 		const { doc } = formalMeeting();
 		const text = squash(renderText(buildMinutes(readMeeting(doc), { locale: 'en', previousVersionId: 'OLD' })));
 		expect(text).toContain('Minutes of Testgruppen');
 		expect(text).toContain('Friday 9 June 2023 08:30–11:00');
 		expect(text).toContain('Leif Eriksson Botkyrka kommun, item 2 and 4 only (remote)');
-		expect(text).toContain('The item is tabled until an extra meeting on 18 October 2019.');
+		expect(text).toContain('The item is tabled until an extra meeting on Friday 18 October 2019.');
 		expect(text).toContain('Corrected version. Replaces the earlier version OLD.');
 		expect(text).toContain('Recorded by To be approved');
 	});
@@ -126,19 +145,32 @@ describe('buildMinutes', () => {
 		expect(minutes.body.map((b) => (b.type === 'item' ? b.number : b.type))).toEqual(['1', '2', '3']);
 	});
 
-	it('adds "Nästa möte" from the header only when the agenda has no such item', () => {
+	it('adds "Nästa möte" from the header as a section, or in the agenda\'s "Nästa möte" item when its notes are empty', () => {
 		const { doc } = meetingWithItems(['Välkommen']);
 		setHeader(doc, { nextMeeting: { date: '2019-12-06', time: '09:45', place: 'Norrskogen' } });
-		expect(squash(renderText(buildMinutes(readMeeting(doc))))).toContain('Nästa möte Fredag den 6 december 2019 kl 09.45, Norrskogen');
+		expect(squash(renderText(buildMinutes(readMeeting(doc))))).toContain('Nästa möte fredagen den 6 december 2019 kl 09.45, Norrskogen.');
+		const withItem = meetingWithItems(['Välkommen', 'Nästa möte']);
+		setHeader(withItem.doc, { nextMeeting: { date: '2019-12-06', time: '09:45', note: 'Ordinarie möte' } });
+		expect(squash(renderText(buildMinutes(readMeeting(withItem.doc))))).toContain('2. Nästa möte Ordinarie möte, fredagen den 6 december 2019 kl 09.45.');
 		const seed = buildLedningsgrupp20230609();
 		expect(renderText(buildMinutes(readMeeting(seed.doc))).match(/Nästa möte/g)).toHaveLength(1);
 	});
 
-	it('splits notes into paragraphs and lists', () => {
-		expect(notesToBlocks('Förslag agenda\no Information\no Dialog\n\nDiskussion')).toEqual([
+	it('splits notes into paragraphs, sub-headings and nested lists', () => {
+		const entry = (text: string, sublist: unknown = null) => ({ text, url: null, sublist });
+		expect(notesToBlocks('Förslag agenda\no Information\no Dialog\n\n# Diskussion\n- Ärende A\n  - klart\n  - 1. inte en lista\n- Ärende B\n  status: pågår\n1. Första')).toEqual([
 			{ type: 'paragraph', lines: ['Förslag agenda'] },
-			{ type: 'list', items: ['Information', 'Dialog'] },
-			{ type: 'paragraph', lines: ['Diskussion'] }
+			{ type: 'list', ordered: false, items: [entry('Information'), entry('Dialog')] },
+			{ type: 'heading', text: 'Diskussion' },
+			{
+				type: 'list',
+				ordered: false,
+				items: [
+					entry('Ärende A', { type: 'list', ordered: false, items: [entry('klart'), entry('1. inte en lista')] }),
+					entry('Ärende B\nstatus: pågår')
+				]
+			},
+			{ type: 'list', ordered: true, items: [entry('Första')] }
 		]);
 	});
 
@@ -162,7 +194,7 @@ describe('buildExtract (protokollsutdrag)', () => {
 		expect(text).toContain('Beslutet ska skickas till - Ekonomiavdelningen');
 		expect(text).toContain('Vid anteckningarna Justeras');
 		expect(text).not.toContain('Lokalfrågan');
-		expect(text).not.toContain('Deltagare');
+		expect(text).not.toContain('Närvarande');
 	});
 
 	it('of the seed item 7 holds both stretches, with the suspension and the resumption', () => {

@@ -20,8 +20,9 @@ import type {
 	ParkingLotEntryView,
 	ParticipantView
 } from '../meeting/index.js';
-import { isoDate, joinList, longDate, dateTime, timeSpan } from './format.js';
+import { isoDate, joinList, longDate, dateTime, timeSpan, weekdayDate } from './format.js';
 import { confidentialBlocks, formalItemBlocks, noticeBlock, seatDetails, votingListAppendices, votingListNumbers } from './formal.js';
+import { placedNotesBlocks, simpleList } from './notes.js';
 import type {
 	ApprovalState,
 	ItemBlock,
@@ -77,8 +78,11 @@ function sentence(text: string): string {
 	return /[.!?…]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
-function personName(context: Context, participantId: string | null): string | null {
-	return participantId ? (context.people.get(participantId)?.name ?? null) : null;
+/** "torsdagen den 3 december 2026 kl 19.00": the weekday written out, as the minutes name a meeting day. */
+function when(date: string, time: string | undefined, locale: MinutesLocale): string {
+	const day = weekdayDate(date, locale);
+	const at = time ? timeSpan(time, null, locale) : null;
+	return at ? `${day} ${at}` : day;
 }
 
 function destinationText(destination: ParkingDestination, locale: MinutesLocale): string | null {
@@ -87,22 +91,26 @@ function destinationText(destination: ParkingDestination, locale: MinutesLocale)
 			return m.minutes_doc_destination_next({}, { locale });
 		case 'extra_meeting':
 			return destination.date
-				? m.minutes_doc_destination_extra_date({ date: longDate(destination.date, locale, false) }, { locale })
+				? m.minutes_doc_destination_extra_date({ date: when(destination.date, destination.time, locale) }, { locale })
 				: m.minutes_doc_destination_extra({}, { locale });
 		case 'date':
-			return m.minutes_doc_destination_date({ date: longDate(destination.date, locale, false) }, { locale });
+			return m.minutes_doc_destination_date({ date: when(destination.date, destination.time, locale) }, { locale });
 		case 'unspecified':
 			return null;
 	}
 }
 
-function tabledSentence(context: Context, event: MeetingEventView): string {
+function tabledSentence(context: Context, event: MeetingEventView, rest = false): string {
 	const { locale } = context;
 	const entry = context.view.parkingLot.find((p) => p.id === event.parkingEntryId);
 	const destination = entry ? destinationText(entry.destination, locale) : null;
-	const text = destination
-		? m.minutes_doc_tabled_to({ destination }, { locale })
-		: m.minutes_doc_tabled({}, { locale });
+	const text = rest
+		? destination
+			? m.minutes_doc_rest_tabled_to({ destination }, { locale })
+			: m.minutes_doc_rest_tabled({}, { locale })
+		: destination
+			? m.minutes_doc_tabled_to({ destination }, { locale })
+			: m.minutes_doc_tabled({}, { locale });
 	const reason = event.note ?? entry?.reason ?? null;
 	return reason ? `${text} ${sentence(reason)}` : text;
 }
@@ -113,6 +121,8 @@ function replayFlow(context: Context): {
 	closing: string | null;
 	statusOfUnhandled: Map<string, string[]>;
 	stretches: Map<string, Stretch[]>;
+	/** Items tabled with "the rest of the agenda": covered by one sentence, not printed one by one. */
+	tabledWithRest: Set<string>;
 } {
 	const { locale } = context;
 	const entries: Entry[] = [];
@@ -120,6 +130,12 @@ function replayFlow(context: Context): {
 	const statusOfUnhandled = new Map<string, string[]>();
 	let current: Stretch | null = null;
 	let closing: string | null = null;
+	const tabledWithRest = new Set<string>();
+	const batchesWritten = new Set<string>();
+	const batchOf = (event: MeetingEventView) => context.view.parkingLot.find((p) => p.id === event.parkingEntryId)?.batchId;
+	/** A break that began while an item was current: moved into that item if the item's own flow goes on after it. */
+	let breakDuring: { stretch: Stretch; entry: Entry } | null = null;
+	const flowSentences = context.view.header.openingClosing !== false;
 
 	const open = (itemId: string | null, at: string, lead: Stretch['lead']) => {
 		current = null;
@@ -135,6 +151,14 @@ function replayFlow(context: Context): {
 	const status = (itemId: string | null, text: string) => {
 		if (!itemId || !context.items.has(itemId)) return;
 		const handled = stretches.get(itemId);
+		const last = handled?.[handled.length - 1];
+		if (last && breakDuring?.stretch === last) {
+			// "Kort paus" came before this sentence: it belongs in the item, before it (not after the item).
+			const { entry } = breakDuring;
+			entries.splice(entries.indexOf(entry), 1);
+			if (entry.kind === 'sentence') last.tail.push(entry.text);
+			breakDuring = null;
+		}
 		if (handled) handled[handled.length - 1].tail.push(text);
 		else statusOfUnhandled.set(itemId, [...(statusOfUnhandled.get(itemId) ?? []), text]);
 	};
@@ -143,14 +167,20 @@ function replayFlow(context: Context): {
 		if (!event.applied) continue;
 		switch (event.type) {
 			case 'meeting_opened': {
-				const by = personName(context, event.by);
+				if (!flowSentences) break;
+				const by = context.people.get(event.by ?? '');
 				entries.push({
 					kind: 'sentence',
-					text: by ? m.minutes_doc_opened_by({ name: by }, { locale }) : m.minutes_doc_opened({}, { locale })
+					text: !by
+						? m.minutes_doc_opened({}, { locale })
+						: by.role === 'chair'
+							? m.minutes_doc_opened_by_chair({ name: by.name }, { locale })
+							: m.minutes_doc_opened_by({ name: by.name }, { locale })
 				});
 				break;
 			}
 			case 'item_started':
+				breakDuring = null;
 				open(event.itemId, event.at, null);
 				break;
 			case 'item_completed':
@@ -167,75 +197,59 @@ function replayFlow(context: Context): {
 				break;
 			}
 			case 'item_resumed':
+				breakDuring = null;
 				open(event.itemId, event.at, 'resumed');
 				break;
-			case 'item_tabled':
-				status(event.itemId, tabledSentence(context, event));
+			case 'item_tabled': {
+				const batch = batchOf(event);
+				if (batch && event.itemId && !stretches.has(event.itemId)) {
+					tabledWithRest.add(event.itemId);
+					if (!batchesWritten.has(batch)) {
+						batchesWritten.add(batch);
+						entries.push({ kind: 'sentence', text: tabledSentence(context, event, true) });
+					}
+				} else {
+					status(event.itemId, tabledSentence(context, event));
+				}
 				if ((current as Stretch | null)?.item.id === event.itemId) current = null;
 				break;
+			}
 			case 'item_not_reached':
 				status(event.itemId, m.minutes_doc_not_reached({}, { locale }));
 				break;
-			case 'break_started':
-				entries.push({
-					kind: 'sentence',
-					text: event.note ? sentence(event.note) : m.minutes_doc_break({}, { locale })
-				});
+			case 'break_started': {
+				const entry: Entry = { kind: 'sentence', text: event.note ? sentence(event.note) : m.minutes_doc_break({}, { locale }) };
+				entries.push(entry);
+				const during = current as Stretch | null;
+				breakDuring = during ? { stretch: during, entry } : null;
 				break;
+			}
 			case 'break_ended':
 				break;
 			case 'meeting_closed': {
 				current = null;
-				const by = personName(context, event.by);
+				const by = context.people.get(event.by ?? '');
 				closing = event.note
 					? sentence(event.note)
-					: by
-						? m.minutes_doc_closed_by({ name: by }, { locale })
-						: m.minutes_doc_closed({}, { locale });
+					: !flowSentences
+						? null
+						: !by
+							? m.minutes_doc_closed({}, { locale })
+							: by.role === 'chair'
+								? m.minutes_doc_closed_by_chair({ name: by.name }, { locale })
+								: m.minutes_doc_closed_by({ name: by.name }, { locale });
 				break;
 			}
 		}
 	}
-	return { entries, closing, statusOfUnhandled, stretches };
+	return { entries, closing, statusOfUnhandled, stretches, tabledWithRest };
 }
 
-/** Splits notes into paragraphs and bullet lists ("- ", "o ", "• ", "– " start a list line). */
-export function notesToBlocks(notes: string): ItemBlock[] {
-	const blocks: ItemBlock[] = [];
-	for (const paragraph of notes.split(/\n\s*\n/)) {
-		let lines: string[] = [];
-		let list: string[] = [];
-		const flushLines = () => {
-			if (lines.length > 0) blocks.push({ type: 'paragraph', lines });
-			lines = [];
-		};
-		const flushList = () => {
-			if (list.length > 0) blocks.push({ type: 'list', items: list });
-			list = [];
-		};
-		for (const raw of paragraph.split('\n')) {
-			const line = raw.trim();
-			if (line === '') continue;
-			const bullet = /^(?:[-–•]|o)\s+(.*)$/.exec(line);
-			if (bullet) {
-				flushLines();
-				list.push(bullet[1]);
-			} else {
-				flushList();
-				lines.push(line);
-			}
-		}
-		flushLines();
-		flushList();
-	}
-	return blocks;
-}
-
-function decisionBlock(context: Context, decision: DecisionView, numbered: boolean): ItemBlock {
+function decisionBlock(context: Context, decision: DecisionView, number: string | null): ItemBlock {
 	const { locale } = context;
 	return {
 		type: 'decision',
-		number: numbered ? `${decision.number})` : null,
+		number,
 		text: decision.text,
 		note: decision.note,
 		remarks: [
@@ -274,6 +288,71 @@ interface ItemContentOptions {
 	readonly includeRecipients: boolean;
 }
 
+/**
+ * "Beslut" and the decisions that follow it, numbered as the item says: through the item
+ * when it has several (the default, as the seeds do), within this "Beslut" when it holds
+ * several, or not at all.
+ */
+function decisionGroup(context: Context, item: AgendaItemView, list: readonly DecisionView[]): ItemBlock[] {
+	const { locale } = context;
+	const footnoted = list.some((d) => d.note?.startsWith('*'));
+	const numbering = item.decisionNumbering ?? 'item';
+	const number = (decision: DecisionView, index: number): string | null =>
+		numbering === 'none'
+			? null
+			: numbering === 'block'
+				? list.length > 1
+					? `${index + 1})`
+					: null
+				: item.decisions.length > 1
+					? `${decision.number})`
+					: null;
+	return [
+		{ type: 'label', text: `${m.minutes_doc_decision({}, { locale })}${footnoted ? '*' : ''}` },
+		...list.map((decision, index) => decisionBlock(context, decision, number(decision, index)))
+	];
+}
+
+/**
+ * The notes with the decisions taken among them: each anchored decision follows the
+ * block (paragraph, list, sub-heading) its anchor falls in or after; decisions at the
+ * same place share one "Beslut".
+ */
+function notesWithDecisions(context: Context, item: AgendaItemView, anchored: readonly DecisionView[]): ItemBlock[] {
+	const placed = placedNotesBlocks(item.notes);
+	const after = placed.map((): DecisionView[] => []);
+	const before: DecisionView[] = [];
+	for (const decision of anchored) {
+		const offset = decision.notesOffset ?? item.notes.length;
+		let index = -1;
+		placed.forEach((block, i) => {
+			if (block.start < offset) index = i;
+		});
+		(index < 0 ? before : after[index]).push(decision);
+	}
+	const blocks: ItemBlock[] = before.length > 0 ? decisionGroup(context, item, before) : [];
+	placed.forEach((block, i) => {
+		blocks.push(block.block);
+		if (after[i].length > 0) blocks.push(...decisionGroup(context, item, after[i]));
+	});
+	return blocks;
+}
+
+const NEXT_MEETING_TITLES = ['nästa möte', 'next meeting'];
+
+function isNextMeetingItem(item: AgendaItemView): boolean {
+	return item.depth === 0 && NEXT_MEETING_TITLES.some((t) => item.title.trim().toLowerCase().startsWith(t));
+}
+
+/** "Planeringskonferens, torsdagen den 21 september 2023 kl 12.00, Häringe slott", or null when nothing is filled in. */
+function nextMeetingLine(context: Context): string | null {
+	const { locale, view } = context;
+	const next = view.header.nextMeeting;
+	if (!next.date && !next.time && !next.place && !next.note) return null;
+	const at = next.date ? when(next.date, next.time ?? undefined, locale) : timeSpan(next.time, null, locale);
+	return sentence([next.note, at, next.place].filter(Boolean).join(', '));
+}
+
 /** The blocks of each stretch of an item (one entry per stretch start). */
 function itemContent(context: Context, item: AgendaItemView, starts: readonly number[], options: ItemContentOptions): ItemBlock[][] {
 	const { locale } = context;
@@ -290,20 +369,26 @@ function itemContent(context: Context, item: AgendaItemView, starts: readonly nu
 			lines: [m.minutes_doc_presenters({ names: joinList(item.presenters.map((p) => p.name), locale) }, { locale })]
 		});
 	}
-	first.push(...notesToBlocks(item.notes));
+	const decisions = starts.map((): DecisionView[] => []);
+	const anchored: DecisionView[] = [];
+	for (const decision of item.decisions) {
+		const index = stretchIndexAt(starts, decision.createdAt);
+		// A decision placed in the notes is printed there; the notes belong to the first stretch.
+		if (index === 0 && decision.notesOffset !== undefined) anchored.push(decision);
+		else decisions[index].push(decision);
+	}
+	first.push(...notesWithDecisions(context, item, anchored));
+	const next = isNextMeetingItem(item) ? nextMeetingLine(context) : null;
+	// Where the secretary wrote the next meeting in the item's notes, those words stand alone.
+	if (next && item.notes.trim() === '') first.push({ type: 'paragraph', lines: [next] });
 	if (item.documents.length > 0) {
 		first.push({ type: 'label', text: m.minutes_doc_documents({}, { locale }) });
-		first.push({ type: 'list', items: item.documents.map((d) => d.title) });
+		first.push(simpleList(item.documents.map((d) => ({ text: d.title, url: d.url }))));
 	}
 	first.push(...formalItemBlocks(context.view, item, context.appendices, locale));
 
-	const decisions = starts.map((): DecisionView[] => []);
-	for (const decision of item.decisions) decisions[stretchIndexAt(starts, decision.createdAt)].push(decision);
 	decisions.forEach((list, i) => {
-		if (list.length === 0) return;
-		const footnoted = list.some((d) => d.note?.startsWith('*'));
-		perStretch[i].push({ type: 'label', text: `${m.minutes_doc_decision({}, { locale })}${footnoted ? '*' : ''}` });
-		for (const decision of list) perStretch[i].push(decisionBlock(context, decision, item.decisions.length > 1));
+		if (list.length > 0) perStretch[i].push(...decisionGroup(context, item, list));
 	});
 
 	for (const assignment of item.assignments) {
@@ -324,15 +409,20 @@ function itemContent(context: Context, item: AgendaItemView, starts: readonly nu
 	questionsPerStretch.forEach((list, i) => {
 		if (list.length === 0) return;
 		perStretch[i].push({ type: 'label', text: m.minutes_doc_parking({}, { locale }) });
-		perStretch[i].push({ type: 'list', items: list.map((q) => parkingLine(context, q)) });
+		perStretch[i].push(simpleList(list.map((q) => ({ text: parkingLine(context, q) }))));
 	});
 
 	if (options.includeRecipients && item.extractRecipients.length > 0) {
 		const last = perStretch[perStretch.length - 1];
 		last.push({ type: 'label', text: m.minutes_doc_recipients({}, { locale }) });
-		last.push({ type: 'list', items: [...item.extractRecipients] });
+		last.push(simpleList(item.extractRecipients.map((text) => ({ text }))));
 	}
 	return perStretch;
+}
+
+/** Whether anyone wrote anything in the item during the meeting (not just prepared it). */
+function hasWritten(item: AgendaItemView): boolean {
+	return item.notes.trim() !== '' || item.decisions.length > 0 || item.assignments.length > 0;
 }
 
 function section(context: Context, item: AgendaItemView, continuation: string | null, blocks: ItemBlock[]): ItemSection {
@@ -358,6 +448,8 @@ function itemSections(context: Context, options: ItemContentOptions): { body: Mi
 		const stretches = flow.stretches.get(item.id);
 		if (!stretches) {
 			const [blocks] = itemContent(context, item, [0], options);
+			// Tabled with the rest of the agenda and nothing written in it: the one sentence says it.
+			if (flow.tabledWithRest.has(item.id) && !hasWritten(item)) continue;
 			unhandled.set(item.id, section(context, item, null, [
 				...(flow.statusOfUnhandled.get(item.id) ?? []).map((text): ItemBlock => ({ type: 'flow', text })),
 				...blocks
@@ -392,6 +484,14 @@ function itemSections(context: Context, options: ItemContentOptions): { body: Mi
 	});
 
 	const body: MinutesBlock[] = [];
+	const headed = new Set<string>();
+	/** An item's section, after its heading ("Frågor från Botkyrka") the first time the item is printed. */
+	const push = (section: ItemSection) => {
+		const heading = context.items.get(section.itemId)?.heading;
+		if (heading && !headed.has(section.itemId)) body.push({ type: 'heading', text: heading });
+		headed.add(section.itemId);
+		body.push(section);
+	};
 	const placed = new Set<string>();
 	for (const entry of flow.entries) {
 		if (entry.kind === 'sentence') {
@@ -401,18 +501,26 @@ function itemSections(context: Context, options: ItemContentOptions): { body: Mi
 		const { stretch } = entry;
 		if (!placed.has(stretch.item.id)) {
 			placed.add(stretch.item.id);
-			body.push(...(before.get(stretch.item.id) ?? []));
+			(before.get(stretch.item.id) ?? []).forEach(push);
 		}
 		const built = sectionsOf.get(stretch);
-		if (built) body.push(built);
+		if (built) push(built);
 	}
-	body.push(...trailing);
+	trailing.forEach(push);
 	return { body, closing: flow.closing };
 }
 
 function itemNumbers(context: Context, itemIds: readonly string[]): string {
 	const numbers = itemIds.map((id) => context.items.get(id)?.number).filter((n): n is string => Boolean(n));
 	return joinList(numbers, context.locale);
+}
+
+/** Whether people who took part remotely carry "(digitalt)": not when nobody or everybody did (the place says it). */
+function marksRemote(context: Context): boolean {
+	const marking = context.view.header.remoteMarking;
+	if (marking) return marking === 'per_person';
+	const present = context.view.participants.filter((p) => p.attendance !== 'absent');
+	return !(present.length > 0 && present.every((p) => p.attendance === 'remote'));
 }
 
 function personLine(context: Context, person: ParticipantView, listedAsOther: boolean): PersonLine {
@@ -433,7 +541,7 @@ function personLine(context: Context, person: ParticipantView, listedAsOther: bo
 		}
 	}
 	let text = details.join(', ');
-	if (person.attendance === 'remote') text = [text, m.minutes_doc_remote({}, { locale })].filter(Boolean).join(' ');
+	if (person.attendance === 'remote' && marksRemote(context)) text = [text, m.minutes_doc_remote({}, { locale })].filter(Boolean).join(' ');
 	return { name: person.name, details: text };
 }
 
@@ -484,22 +592,34 @@ function signatureColumns(context: Context, approval: ApprovalState | null | und
 	];
 }
 
+/** A role as the minutes write it ("ordförande", "arrangör"); an unknown one as "deltagare", never the code word. */
+function roleName(role: string, locale: MinutesLocale): string {
+	switch (role) {
+		case 'chair':
+			return m.minutes_doc_role_chair({}, { locale });
+		case 'secretary':
+			return m.minutes_doc_role_secretary({}, { locale });
+		case 'adjuster':
+			return m.minutes_doc_role_adjuster({}, { locale });
+		case 'organiser':
+			return m.minutes_doc_role_organiser({}, { locale });
+		default:
+			return m.minutes_doc_role_other({}, { locale });
+	}
+}
+
 function sealOf(context: Context, approval: ApprovalState | null | undefined): Minutes['seal'] {
 	if (!approval || (!approval.ready && approval.approvals.length === 0 && !approval.frozenAt)) return null;
 	const { locale } = context;
-	const roleWord = (role: string) =>
-		role === 'chair'
-			? m.minutes_doc_role_chair({}, { locale })
-			: role === 'secretary'
-				? m.minutes_doc_role_secretary({}, { locale })
-				: m.minutes_doc_role_adjuster({}, { locale });
 	const lines: string[] = [];
 	if (approval.ready) {
-		lines.push(m.minutes_doc_seal_ready({ time: dateTime(approval.ready.at, locale), name: approval.ready.name }, { locale }));
+		// Without a secretary in the meeting the server records the acting role ("organiser"): name it in the minutes' language.
+		const name = approval.ready.participantId === null ? roleName(approval.ready.name, locale) : approval.ready.name;
+		lines.push(m.minutes_doc_seal_ready({ time: dateTime(approval.ready.at, locale), name }, { locale }));
 	}
 	for (const entry of approval.approvals) {
 		lines.push(
-			m.minutes_doc_seal_approval({ name: entry.name, role: roleWord(entry.role), time: dateTime(entry.at, locale) }, { locale })
+			m.minutes_doc_seal_approval({ name: entry.name, role: roleName(entry.role, locale), time: dateTime(entry.at, locale) }, { locale })
 		);
 	}
 	if (approval.frozenAt) lines.push(m.minutes_doc_seal_frozen({ time: dateTime(approval.frozenAt, locale) }, { locale }));
@@ -511,11 +631,12 @@ function headerFields(context: Context): Minutes['fields'] {
 	const { locale, view } = context;
 	const { header } = view;
 	const fields: { label: string; value: string }[] = [];
-	const when = [header.date ? longDate(header.date, locale) : null, timeSpan(header.startTime, header.endTime, locale)]
+	const time = [header.date ? longDate(header.date, locale) : null, timeSpan(header.startTime, header.endTime, locale)]
 		.filter(Boolean)
 		.join(' ');
-	if (when) fields.push({ label: m.minutes_doc_time({}, { locale }), value: when });
-	if (header.place) fields.push({ label: m.minutes_doc_place({}, { locale }), value: header.place });
+	if (time) fields.push({ label: m.minutes_doc_time({}, { locale }), value: time });
+	const place = header.place ?? (header.remoteMarking === 'meeting' ? m.minutes_doc_place_digital({}, { locale }) : null);
+	if (place) fields.push({ label: m.minutes_doc_place({}, { locale }), value: place });
 	return fields;
 }
 
@@ -529,17 +650,12 @@ function notices(context: Context, options: MinutesOptions): string[] {
 	];
 }
 
-const NEXT_MEETING_TITLES = ['nästa möte', 'next meeting'];
-
-/** "Nästa möte" as its own section, unless the agenda already has an item for it (as in the seeds). */
-function nextMeetingSection(context: Context): MinutesBlock | null {
-	const { locale, view } = context;
-	const next = view.header.nextMeeting;
-	if (!next.date && !next.time && !next.place && !next.note) return null;
-	if (view.agenda.some((item) => NEXT_MEETING_TITLES.some((t) => item.title.trim().toLowerCase().startsWith(t)))) return null;
-	const when = [next.date ? longDate(next.date, locale) : null, timeSpan(next.time, null, locale)].filter(Boolean).join(' ');
-	const line = [next.note, when, next.place].filter(Boolean).join(', ');
-	return { type: 'section', title: m.minutes_doc_next_meeting({}, { locale }), blocks: [{ type: 'paragraph', lines: [line] }] };
+/** "Nästa möte" as its own section, unless the minutes print an agenda item for it (as in the seeds): then it is there. */
+function nextMeetingSection(context: Context, body: readonly MinutesBlock[]): MinutesBlock | null {
+	const line = nextMeetingLine(context);
+	const printed = body.some((b) => b.type === 'item' && isNextMeetingItem(context.items.get(b.itemId)!));
+	if (!line || printed) return null;
+	return { type: 'section', title: m.minutes_doc_next_meeting({}, { locale: context.locale }), blocks: [{ type: 'paragraph', lines: [line] }] };
 }
 
 function looseQuestions(context: Context): MinutesBlock | null {
@@ -550,7 +666,7 @@ function looseQuestions(context: Context): MinutesBlock | null {
 	return {
 		type: 'section',
 		title: m.minutes_doc_parking({}, { locale: context.locale }),
-		blocks: [{ type: 'list', items: questions.map((q) => parkingLine(context, q)) }]
+		blocks: [simpleList(questions.map((q) => ({ text: parkingLine(context, q) })))]
 	};
 }
 
@@ -559,14 +675,16 @@ export function buildMinutes(view: MeetingView, options: MinutesOptions = {}): M
 	const locale = options.locale ?? 'sv';
 	const context = contextOf(view, locale, options.publicVersion);
 	const { body, closing } = itemSections(context, { includeRecipients: true });
-	const extra = [looseQuestions(context), nextMeetingSection(context)].filter((b): b is MinutesBlock => b !== null);
+	const extra = [looseQuestions(context), nextMeetingSection(context, body)].filter((b): b is MinutesBlock => b !== null);
 	const kindLine =
 		view.header.kind === 'minutes' ? m.minutes_doc_kind_minutes({}, { locale }) : m.minutes_doc_kind_notes({}, { locale });
+	const group = view.header.groupName ?? view.header.title;
 	return {
 		locale,
 		kind: view.header.kind,
 		kindLine,
-		group: view.header.groupName ?? view.header.title,
+		group,
+		heading: view.header.minutesHeading ?? `${kindLine} ${group}`,
 		fields: headerFields(context),
 		notices: notices(context, options),
 		participants: participantGroups(context),
@@ -607,7 +725,7 @@ export function buildExtract(view: MeetingView, itemId: string, options: Minutes
 					{
 						type: 'section',
 						title: m.minutes_doc_recipients({}, { locale }),
-						blocks: [{ type: 'list', items: [...item.extractRecipients] }]
+						blocks: [simpleList(item.extractRecipients.map((text) => ({ text })))]
 					}
 				]
 			: [];
@@ -616,6 +734,7 @@ export function buildExtract(view: MeetingView, itemId: string, options: Minutes
 		kind: 'extract',
 		kindLine: m.minutes_doc_kind_extract({}, { locale }),
 		group: view.header.groupName ?? view.header.title,
+		heading: `${m.minutes_doc_kind_extract({}, { locale })} ${view.header.groupName ?? view.header.title}`,
 		fields: headerFields(context),
 		notices: notices(context, options),
 		participants: [],

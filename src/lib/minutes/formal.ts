@@ -5,6 +5,7 @@
  * result, and each named vote's voting list as an appendix ("Bilaga 1"). Also the public
  * version's stand-in for a confidential item. `build.ts` calls these at three points.
  */
+import { simpleList } from './notes.js';
 import { m } from '../paraglide/messages.js';
 import type { AgendaItemView, DecisionRoundView, MeetingView, ParticipantView, PropositionView } from '../meeting/index.js';
 import { isoDate, joinList, longDate } from './format.js';
@@ -136,8 +137,7 @@ export function formalItemBlocks(
 	if (motions.length > 0) {
 		blocks.push({ type: 'label', text: m.minutes_doc_formal_motions_heading({}, { locale }) });
 		blocks.push({
-			type: 'list',
-			items: motions.map((p) => m.minutes_doc_formal_motion_line({ name: p.mover?.name ?? propositionName(p, locale), text: p.text }, { locale }))
+			...simpleList(motions.map((p) => ({ text: m.minutes_doc_formal_motion_line({ name: p.mover?.name ?? propositionName(p, locale), text: p.text }, { locale }) })))
 		});
 	}
 	const process = formal.rounds.flatMap((round) => roundLines(view, item, round, appendices.get(round.id), locale));
@@ -182,7 +182,7 @@ export function votingListAppendices(
 				title: m.minutes_doc_formal_appendix({ number: String(number), item: item.number }, { locale }),
 				blocks: [
 					{ type: 'paragraph', lines: [m.minutes_doc_formal_appendix_question({ yes: name(round.yesPropositionId), no: name(round.noPropositionId) }, { locale })] },
-					{ type: 'list', items: round.voters.map((voter) => `${people.get(voter) ?? '?'}: ${choice(voter)}`) },
+					simpleList(round.voters.map((voter) => ({ text: `${people.get(voter) ?? '?'}: ${choice(voter)}` }))),
 					{
 						type: 'paragraph',
 						lines: [

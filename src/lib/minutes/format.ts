@@ -39,6 +39,20 @@ export function longDate(date: string, locale: MinutesLocale, withWeekday = true
 	return `${part('day')} ${part('month')} ${part('year')}`;
 }
 
+/** "torsdagen den 3 december 2026" / "Thursday 3 December 2026": a meeting day named in a sentence. */
+export function weekdayDate(date: string, locale: MinutesLocale): string {
+	if (!isCalendarDate(date)) return date;
+	const parts = new Intl.DateTimeFormat(INTL_LOCALE[locale], {
+		weekday: 'long',
+		day: 'numeric',
+		month: 'long',
+		year: 'numeric',
+		timeZone: 'UTC'
+	}).formatToParts(new Date(`${date}T12:00:00Z`));
+	const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+	return m.minutes_doc_weekday_date({ weekday: part('weekday'), day: part('day'), month: part('month'), year: part('year') }, { locale });
+}
+
 /** "08:30" → "08.30" in Swedish (as the seeds write it), unchanged in English. */
 export function clock(time: string, locale: MinutesLocale): string {
 	return locale === 'sv' ? time.replace(':', '.') : time;

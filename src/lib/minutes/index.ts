@@ -4,7 +4,8 @@
  * export the approval fingerprint is computed over. See README.md.
  */
 export * from './types.js';
-export { buildMinutes, buildExtract, notesToBlocks } from './build.js';
+export { buildMinutes, buildExtract } from './build.js';
+export { notesToBlocks } from './notes.js';
 export { renderText, assignmentLine, signaturePersonText } from './render-text.js';
 export { renderMarkdown, escapeMarkdown } from './render-markdown.js';
 export { renderDocx, minutesToDocx } from './render-docx.js';

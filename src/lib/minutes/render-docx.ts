@@ -6,6 +6,7 @@
 import {
 	BorderStyle,
 	Document,
+	ExternalHyperlink,
 	HeadingLevel,
 	Packer,
 	Paragraph,
@@ -18,7 +19,7 @@ import {
 	type ParagraphChild
 } from 'docx';
 import { signaturePersonText } from './render-text.js';
-import type { ItemBlock, Minutes, MinutesBlock } from './types.js';
+import type { ItemBlock, ListBlock, Minutes, MinutesBlock } from './types.js';
 
 /** Twips (1/1440 inch): the label column and the name column of the header. */
 const LABEL_TAB = 2000;
@@ -33,12 +34,31 @@ function multiline(texts: readonly string[], options: { bold?: boolean; italics?
 	);
 }
 
+/**
+ * Bullets use Word's bullet levels; numbered entries carry their number as text with a
+ * hanging indent (a Word numbering definition would restart or continue unpredictably
+ * across the many short lists of one document). Links stay links.
+ */
+function listParagraphs(list: ListBlock, level = 0): Paragraph[] {
+	return list.items.flatMap((entry, i) => {
+		const text = entry.url
+			? [new ExternalHyperlink({ link: entry.url, children: [new TextRun({ text: entry.text, style: 'Hyperlink' })] })]
+			: multiline([entry.text]);
+		const paragraph = list.ordered
+			? new Paragraph({ children: [new TextRun({ text: `${i + 1}.\t` }), ...text], indent: { left: 360 * (level + 1), hanging: 360 }, tabStops: [{ type: TabStopType.LEFT, position: 360 * (level + 1) }] })
+			: new Paragraph({ children: text, bullet: { level } });
+		return [paragraph, ...(entry.sublist ? listParagraphs(entry.sublist, level + 1) : [])];
+	});
+}
+
 function blockParagraphs(block: ItemBlock): Paragraph[] {
 	switch (block.type) {
 		case 'paragraph':
 			return [new Paragraph({ children: multiline(block.lines) })];
 		case 'list':
-			return block.items.map((item) => new Paragraph({ children: multiline([item]), bullet: { level: 0 } }));
+			return listParagraphs(block);
+		case 'heading':
+			return [new Paragraph({ heading: HeadingLevel.HEADING_4, keepNext: true, children: [new TextRun(block.text)] })];
 		case 'label':
 			return [new Paragraph({ children: [new TextRun({ text: block.text, bold: true })], keepNext: true })];
 		case 'flow':
@@ -46,8 +66,9 @@ function blockParagraphs(block: ItemBlock): Paragraph[] {
 		case 'decision':
 			return [
 				new Paragraph({
-					children: [...(block.number ? [new TextRun({ text: `${block.number} ` })] : []), ...multiline([block.text])],
-					indent: block.number ? { left: 360, hanging: 360 } : undefined
+					children: [...(block.number ? [new TextRun({ text: `${block.number}\t` })] : []), ...multiline([block.text])],
+					indent: block.number ? { left: 360, hanging: 360 } : undefined,
+					tabStops: block.number ? [{ type: TabStopType.LEFT, position: 360 }] : undefined
 				}),
 				...(block.note ? [new Paragraph({ children: [new TextRun({ text: block.note })] })] : []),
 				...block.remarks.map((remark) => new Paragraph({ children: [new TextRun({ text: remark })] }))
@@ -81,6 +102,8 @@ function bodyParagraphs(block: MinutesBlock): Paragraph[] {
 		}
 		case 'flow':
 			return [new Paragraph({ children: [new TextRun({ text: block.text, italics: true })] })];
+		case 'heading':
+			return [new Paragraph({ heading: HeadingLevel.HEADING_2, keepNext: true, children: [new TextRun(block.text)] })];
 		case 'section':
 			return [
 				new Paragraph({ heading: HeadingLevel.HEADING_2, keepNext: true, children: [new TextRun(block.title)] }),
@@ -119,7 +142,7 @@ function signatureTable(minutes: Minutes): Table {
 
 export function minutesToDocx(minutes: Minutes): Document {
 	const header: Paragraph[] = [
-		new Paragraph({ heading: HeadingLevel.HEADING_1, children: multiline([minutes.kindLine, minutes.group]) }),
+		new Paragraph({ heading: HeadingLevel.HEADING_1, children: [new TextRun(minutes.heading)] }),
 		...minutes.fields.map(
 			(f) =>
 				new Paragraph({
@@ -155,7 +178,7 @@ export function minutesToDocx(minutes: Minutes): Document {
 	const seal = [...closing(minutes.seal), ...closing(minutes.notice)];
 	return new Document({
 		creator: 'Mötesrum',
-		title: `${minutes.kindLine} ${minutes.group}`,
+		title: minutes.heading,
 		styles: {
 			default: {
 				document: { run: { font: 'Arial', size: 22, language: { value: minutes.locale === 'sv' ? 'sv-SE' : 'en-GB' } } }

@@ -2,8 +2,8 @@
  * Minutes → Markdown (CommonMark). All text from the document is escaped, so a note
  * such as "*Södertälje kommun deltar inte …" stays a literal asterisk, not emphasis.
  */
-import { assignmentLine, signaturePersonText } from './render-text.js';
-import type { ItemBlock, Minutes, MinutesBlock } from './types.js';
+import { signaturePersonText } from './render-text.js';
+import type { ItemBlock, ListBlock, Minutes, MinutesBlock } from './types.js';
 
 /** Escapes what CommonMark would read as markup, anywhere and at the start of a line. */
 export function escapeMarkdown(text: string): string {
@@ -18,12 +18,31 @@ function lines(texts: readonly string[]): string {
 	return texts.map(escapeMarkdown).join('\\\n');
 }
 
+/** A link's address as CommonMark accepts it: in angle brackets, with the few characters that would end it escaped. */
+function linkTarget(url: string): string {
+	return `<${url.replace(/[<>\\]/g, (c) => encodeURIComponent(c))}>`;
+}
+
+function list(b: ListBlock, depth = 0): string {
+	const indent = '   '.repeat(depth);
+	return b.items
+		.map((entry, i) => {
+			const marker = b.ordered ? `${i + 1}.` : '-';
+			const text = escapeMarkdown(entry.text).replace(/\n/g, `\\\n${indent}   `);
+			const line = `${indent}${marker} ${entry.url ? `[${text}](${linkTarget(entry.url)})` : text}`;
+			return entry.sublist ? `${line}\n${list(entry.sublist, depth + 1)}` : line;
+		})
+		.join('\n');
+}
+
 function block(b: ItemBlock): string {
 	switch (b.type) {
 		case 'paragraph':
 			return lines(b.lines);
 		case 'list':
-			return b.items.map((item) => `- ${escapeMarkdown(item).replace(/\n/g, '\\\n  ')}`).join('\n');
+			return list(b);
+		case 'heading':
+			return `#### ${escapeMarkdown(b.text)}`;
 		case 'label':
 			return `**${escapeMarkdown(b.text)}**`;
 		case 'flow':
@@ -51,6 +70,8 @@ function bodyBlock(b: MinutesBlock): string {
 		}
 		case 'flow':
 			return `*${escapeMarkdown(b.text)}*`;
+		case 'heading':
+			return `## ${escapeMarkdown(b.text)}`;
 		case 'section':
 			return [`## ${escapeMarkdown(b.title)}`, ...b.blocks.map(block)].join('\n\n');
 	}
@@ -76,7 +97,7 @@ function signatureTable(minutes: Minutes): string {
 }
 
 export function renderMarkdown(minutes: Minutes): string {
-	const parts: string[] = [`# ${escapeMarkdown(minutes.kindLine)} ${escapeMarkdown(minutes.group)}`];
+	const parts: string[] = [`# ${escapeMarkdown(minutes.heading)}`];
 	if (minutes.fields.length > 0) {
 		parts.push(minutes.fields.map((f) => `**${escapeMarkdown(f.label)}** ${escapeMarkdown(f.value)}`).join('\\\n'));
 	}

@@ -2,7 +2,7 @@
  * Minutes → plain text, laid out like the seeds: label and name columns in the header,
  * numbered item headings, "Beslut" blocks, and the two signature columns at the end.
  */
-import type { ItemBlock, ItemSection, Minutes, MinutesBlock, SignatureColumn, SignaturePerson } from './types.js';
+import type { ItemBlock, ItemSection, ListBlock, ListEntry, Minutes, MinutesBlock, SignatureColumn, SignaturePerson } from './types.js';
 
 function pad(text: string, width: number): string {
 	return text + ' '.repeat(Math.max(1, width - text.length));
@@ -23,12 +23,27 @@ export function signaturePersonText(person: SignaturePerson): string {
 	return person.role ? `${person.name}, ${person.role}` : person.name;
 }
 
+/** A list entry's text, with its link after it in angle brackets when it has one. */
+export function entryText(entry: ListEntry): string {
+	return entry.url ? `${entry.text} <${entry.url}>` : entry.text;
+}
+
+/** "- " or "1. " per entry, nested lists indented two spaces per level. */
+function listLines(list: ListBlock, depth = 0): string[] {
+	const indent = '  '.repeat(depth);
+	return list.items.flatMap((entry, i) => [
+		...prefixed(`${indent}${list.ordered ? `${i + 1}. ` : '- '}`, entryText(entry)),
+		...(entry.sublist ? listLines(entry.sublist, depth + 1) : [])
+	]);
+}
+
 function blockLines(block: ItemBlock): string[] {
 	switch (block.type) {
 		case 'paragraph':
 			return [...block.lines];
 		case 'list':
-			return block.items.flatMap((item) => prefixed('- ', item));
+			return listLines(block);
+		case 'heading':
 		case 'label':
 		case 'flow':
 			return [block.text];
@@ -53,6 +68,7 @@ function bodyLines(block: MinutesBlock): string[] {
 		case 'item':
 			return itemLines(block);
 		case 'flow':
+		case 'heading':
 			return [block.text];
 		case 'section':
 			return [block.title, ...block.blocks.flatMap((b) => ['', ...blockLines(b)])];
@@ -74,7 +90,7 @@ function signatureLines(columns: readonly SignatureColumn[]): string[] {
 }
 
 export function renderText(minutes: Minutes): string {
-	const out: string[] = [minutes.kindLine, minutes.group, ''];
+	const out: string[] = [minutes.heading, ''];
 	const labelWidth = Math.max(0, ...minutes.fields.map((f) => f.label.length), ...minutes.participants.map((g) => g.label.length)) + 2;
 	for (const field of minutes.fields) out.push(pad(field.label, labelWidth) + field.value);
 	if (minutes.notices.length > 0) out.push('', ...minutes.notices);

@@ -15,15 +15,32 @@ export interface PersonLine {
 }
 
 export interface ParticipantGroup {
-	/** "Deltagare", "Frånvarande:", "Övriga deltagare". */
+	/** "Närvarande", "Frånvarande:", "Övriga deltagare". */
 	readonly label: string;
 	readonly people: readonly PersonLine[];
+}
+
+/** One entry of a list: its text (continuation lines after "\n"), a link, and a nested list. */
+export interface ListEntry {
+	readonly text: string;
+	/** A supporting document's address: exports keep it as a link. */
+	readonly url: string | null;
+	readonly sublist: ListBlock | null;
+}
+
+export interface ListBlock {
+	readonly type: 'list';
+	/** Numbered 1., 2., … instead of bullets. */
+	readonly ordered: boolean;
+	readonly items: readonly ListEntry[];
 }
 
 /** A piece of an item's content, in reading order. */
 export type ItemBlock =
 	| { readonly type: 'paragraph'; readonly lines: readonly string[] }
-	| { readonly type: 'list'; readonly items: readonly string[] }
+	| ListBlock
+	/** A sub-heading the secretary wrote in the notes ("# Diskussion"). */
+	| { readonly type: 'heading'; readonly text: string }
 	/** "Beslut", "Underlag", "Parkerade frågor". */
 	| { readonly type: 'label'; readonly text: string }
 	| {
@@ -61,6 +78,8 @@ export interface ItemSection {
 
 export type MinutesBlock =
 	| ItemSection
+	/** A heading between items, e.g. over the sub-items one organisation raised. */
+	| { readonly type: 'heading'; readonly text: string }
 	/** A sentence between items: "Kort paus.", "Mötet bryts för punkt 9 på agendan.", the closing words. */
 	| { readonly type: 'flow'; readonly text: string }
 	| { readonly type: 'section'; readonly title: string; readonly blocks: readonly ItemBlock[] };
@@ -86,6 +105,8 @@ export interface Minutes {
 	readonly kindLine: string;
 	/** The group, or the meeting title when there is no group. */
 	readonly group: string;
+	/** The document's heading on one line: "Minnesanteckningar från <group>", or the meeting's own wording. */
+	readonly heading: string;
 	/** "Tid" and "Plats", in order. */
 	readonly fields: readonly { readonly label: string; readonly value: string }[];
 	/** Version links and similar notices shown under the header. */

@@ -112,24 +112,25 @@ export function destinationLabel(destination: ParkingDestination): string {
 			return m.room_destination_next_meeting();
 		case 'extra_meeting':
 			return destination.date
-				? m.room_destination_extra_meeting_on({ date: destination.date })
+				? m.room_destination_extra_meeting_on({ date: [destination.date, destination.time].filter(Boolean).join(' ') })
 				: m.room_destination_extra_meeting();
 		case 'date':
-			return m.room_destination_date({ date: destination.date });
+			return m.room_destination_date({ date: [destination.date, destination.time].filter(Boolean).join(' ') });
 		case 'unspecified':
 			return m.room_destination_unspecified();
 	}
 }
 
-/** Builds a destination from a form's kind and date fields. */
-export function destinationFrom(kind: string, date: string): ParkingDestination {
+/** Builds a destination from a form's kind, date and clock time fields (a time without a date is dropped). */
+export function destinationFrom(kind: string, date: string, time = ''): ParkingDestination {
+	const at = date && time ? { time } : {};
 	switch (kind) {
 		case 'next_meeting':
 			return { kind: 'next_meeting' };
 		case 'extra_meeting':
-			return { kind: 'extra_meeting', date: date || null };
+			return { kind: 'extra_meeting', date: date || null, ...at };
 		case 'date':
-			return date ? { kind: 'date', date } : { kind: 'unspecified' };
+			return date ? { kind: 'date', date, ...at } : { kind: 'unspecified' };
 		default:
 			return { kind: 'unspecified' };
 	}

@@ -4,14 +4,77 @@
  * this person is looking at. Components read these fields and call the model's
  * operations on `doc`; nothing else writes the document.
  */
-import type * as Y from 'yjs';
-import { MEETING_SCHEMA, admitHands, readLiveState, readMeeting, observeMeeting, watchOwnWrites, type MeetingView, type AgendaItemView } from '$lib/meeting';
+import * as Y from 'yjs';
+import {
+	MEETING_SCHEMA,
+	MeetingError,
+	admitHands,
+	readLiveState,
+	readMeeting,
+	observeMeeting,
+	watchOwnWrites,
+	type MeetingView,
+	type AgendaItemView
+} from '$lib/meeting';
 import { can, type Action } from '$lib/protocol/roles';
+import { m } from '$lib/paraglide/messages.js';
 import type { MeetingSession, SessionStatus } from '$lib/sync';
 
 const TYPING_TIMEOUT_MS = 3_000;
+/** How long after the last keystroke the view still stays on the item typed in when the chair moves on. */
+export const FOLLOW_IDLE_MS = 4_000;
 /** Distinct colours with at least 4.5:1 contrast against white text. */
 const PRESENCE_COLOURS = ['#1d4e89', '#7a2e8e', '#a4161a', '#1e6b34', '#7a4d00', '#00606b', '#5a3e1b', '#3b3f99'];
+
+/** Changes made on this device that wait for the server: items whose notes changed, decisions, other edits. */
+export interface PendingWork {
+	readonly notes: number;
+	readonly decisions: number;
+	readonly other: number;
+}
+
+/**
+ * Which part of the meeting a changed shared type belongs to, from its keys below the
+ * `items` root: `<item>/notes` is an item's notes, `<item>/decisions[/<decision>/…]` a
+ * decision (for the decisions map itself, the decisions added or changed in it).
+ */
+/** Any shared type (Yjs types them by their event type). */
+type SharedType = Y.AbstractType<any>;
+
+function placesOf(type: SharedType, keysChanged: Set<string | null>): { kind: 'notes' | 'decision'; id: string }[] {
+	const keys: string[] = [];
+	let at: SharedType = type;
+	while (at._item) {
+		const key = at._item.parentSub;
+		if (key === null) return [];
+		keys.unshift(key);
+		at = at._item.parent as SharedType;
+	}
+	if (at !== type.doc?.getMap('items')) return [];
+	if (keys.length === 2 && keys[1] === 'notes') return [{ kind: 'notes', id: keys[0] }];
+	if (keys.length === 2 && keys[1] === 'decisions') {
+		return [...keysChanged].filter((k): k is string => k !== null).map((id) => ({ kind: 'decision' as const, id }));
+	}
+	if (keys.length >= 3 && keys[1] === 'decisions') return [{ kind: 'decision', id: keys[2] }];
+	return [];
+}
+
+function refusalText(error: unknown): string {
+	if (!(error instanceof MeetingError)) return m.room_refused_unknown();
+	switch (error.code) {
+		case 'INVALID_INPUT':
+			return m.room_refused_input();
+		case 'INVALID_STATE':
+			return m.room_refused_state();
+		case 'NOT_FOUND':
+			return m.room_refused_not_found();
+		case 'UNSUPPORTED_SCHEMA':
+			return m.room_refused_newer();
+		case 'NOT_INITIALISED':
+		case 'ALREADY_INITIALISED':
+			return m.room_refused_loading();
+	}
+}
 
 export interface Peer {
 	clientId: number;
@@ -62,9 +125,26 @@ export class MeetingState {
 	error = $state<string | null>(null);
 	/** Wall clock for the running timer; ticks only while an item is current. */
 	now = $state(Date.now());
+	/** The item whose editor has the focus on this device (notes, a decision's wording), if any. */
+	editingItemId = $state<string | null>(null);
+	/** The item this person last typed in, while that was less than FOLLOW_IDLE_MS ago. */
+	recentlyTypedItemId = $state<string | null>(null);
+	/**
+	 * The item the view stays on while the chair is elsewhere: the one shown when this person
+	 * began typing. Following the chair never swaps an editor under the caret.
+	 */
+	heldItemId = $state<string | null>(null);
+	/** The browser's own online/offline signal: the room shows "offline" at once, not when the socket notices. */
+	browserOnline = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
+	/** The caret's last place in each item's notes on this device: a decision added next is placed there. */
+	readonly notesCaret = new Map<string, number>();
+	/** What this person changed that the server has not stored yet, in their terms. */
+	pendingWork = $state.raw<PendingWork>({ notes: 0, decisions: 0, other: 0 });
 
 	#unsubscribe: (() => void)[] = [];
 	#typingTimer: ReturnType<typeof setTimeout> | null = null;
+	#idleTimer: ReturnType<typeof setTimeout> | null = null;
+	#pending = { notes: new Set<string>(), decisions: new Set<string>(), other: 0 };
 	#tick: ReturnType<typeof setInterval> | null = null;
 	#tickEvery = 0;
 
@@ -80,7 +160,12 @@ export class MeetingState {
 		this.status = session.status;
 		this.myParticipantId = globalThis.localStorage?.getItem(identityKey(session.meetingId)) ?? null;
 		this.#unsubscribe.push(
-			session.subscribe((status) => (this.status = status)),
+			session.subscribe((status) => {
+				this.status = status;
+				if (status.pending === 0) this.#clearPendingWork();
+			}),
+			this.#countLocalWork(),
+			this.#listenToNetwork(),
 			observeMeeting(this.doc, (view) => {
 				if (view.live.currentItemId) this.lastCurrentItemId = view.live.currentItemId;
 				this.view = view;
@@ -164,16 +249,27 @@ export class MeetingState {
 	}
 
 
-	/** The person chosen on this device, else the one a personal invitation is for. */
+	/** The person the link is for, else the one chosen on this device ("Vem är du?"). */
 	get me() {
-		const id = this.myParticipantId ?? this.status.meeting?.participantId ?? null;
+		const id = this.linkParticipantId ?? this.myParticipantId;
 		return this.view.participants.find((p) => p.id === id) ?? null;
+	}
+
+	/** Who the events and remarks written from this device are by: the link's identity first. */
+	get actingParticipantId(): string | null {
+		return this.me?.id ?? null;
+	}
+
+	/** Typing now: an editor has the focus, or a keystroke came in the last few seconds. */
+	get busyTyping(): boolean {
+		return this.editingItemId !== null || this.recentlyTypedItemId !== null;
 	}
 
 	/** The item on screen: the chair's current item while following, else the chosen one. */
 	get shownItemId(): string | null {
 		const exists = (id: string | null): id is string => id !== null && this.view.agenda.some((item) => item.id === id);
 		const current = this.view.live.currentItemId;
+		if (this.following && exists(this.heldItemId)) return this.heldItemId;
 		if (this.following && current) return current;
 		if (!this.following && exists(this.chosenItemId)) return this.chosenItemId;
 		if (exists(this.lastCurrentItemId)) return this.lastCurrentItemId;
@@ -203,13 +299,16 @@ export class MeetingState {
 		this.announcement = this.announcement === message ? `${message}\u00a0` : message;
 	}
 
-	/** Runs a model operation; a refusal (bad input, state changed meanwhile) is shown, not thrown. */
+	/**
+	 * Runs a model operation; a refusal (bad input, state changed meanwhile) is shown, not
+	 * thrown, in the interface's language with what to do (the model's own message is English, for developers).
+	 */
 	act<T>(operation: () => T): T | undefined {
 		this.error = null;
 		try {
 			return operation();
 		} catch (error) {
-			this.error = error instanceof Error ? error.message : String(error);
+			this.error = refusalText(error);
 			return undefined;
 		}
 	}
@@ -219,13 +318,51 @@ export class MeetingState {
 		if (itemId === this.view.live.currentItemId) return this.follow();
 		this.chosenItemId = itemId;
 		this.following = false;
+		this.heldItemId = null;
+		this.editingItemId = null;
 		this.publishPresence();
 	}
 
 	follow(): void {
 		this.following = true;
 		this.chosenItemId = null;
+		this.heldItemId = null;
+		this.editingItemId = null;
 		this.publishPresence();
+	}
+
+	/** An editor of `itemId` got (true) or lost (false) the focus. */
+	editing(itemId: string, focused: boolean): void {
+		if (focused) this.editingItemId = itemId;
+		else if (this.editingItemId === itemId) this.editingItemId = null;
+		this.#updateHold();
+	}
+
+	/**
+	 * The chair is on another item than the one this person is typing in ("Ordföranden är
+	 * på punkt 3"), or null. The view follows by itself once they are idle.
+	 */
+	get chairElsewhere() {
+		const current = this.currentItem;
+		return this.following && this.heldItemId && current && current.id !== this.heldItemId ? current : null;
+	}
+
+	/**
+	 * Keeps the view on the item being typed in while the chair moves, and lets it go once
+	 * the person is idle (focus out of the editor and no keystroke for FOLLOW_IDLE_MS).
+	 */
+	#updateHold(): void {
+		const typingIn = this.editingItemId ?? this.recentlyTypedItemId;
+		if (!this.following) return;
+		if (typingIn === null) {
+			if (this.heldItemId !== null) {
+				this.heldItemId = null;
+				this.publishPresence();
+			}
+			return;
+		}
+		// Hold the item typed in if it is the one on screen (the chair's, or the last one shown while none is current).
+		if (this.heldItemId === null && this.shownItemId === typingIn) this.heldItemId = typingIn;
 	}
 
 	setMe(participantId: string | null): void {
@@ -238,6 +375,13 @@ export class MeetingState {
 
 	/** Tells the others this person is typing in an item, for a few seconds. */
 	typing(itemId: string): void {
+		this.recentlyTypedItemId = itemId;
+		this.#updateHold();
+		if (this.#idleTimer) clearTimeout(this.#idleTimer);
+		this.#idleTimer = setTimeout(() => {
+			this.recentlyTypedItemId = null;
+			this.#updateHold();
+		}, FOLLOW_IDLE_MS);
 		this.#setPresence({ typingItemId: itemId });
 		if (this.#typingTimer) clearTimeout(this.#typingTimer);
 		this.#typingTimer = setTimeout(() => this.#setPresence({ typingItemId: null }), TYPING_TIMEOUT_MS);
@@ -277,8 +421,45 @@ export class MeetingState {
 		for (const off of this.#unsubscribe) off();
 		this.#unsubscribe = [];
 		if (this.#typingTimer) clearTimeout(this.#typingTimer);
+		if (this.#idleTimer) clearTimeout(this.#idleTimer);
 		if (this.#tick) clearInterval(this.#tick);
 		this.#tick = null;
+	}
+
+	/** Counts what this person changed, by what a person calls it: an item's notes, a decision, anything else. */
+	#countLocalWork(): () => void {
+		const handler = (transaction: Y.Transaction) => {
+			if (!transaction.local || transaction.changed.size === 0) return;
+			let counted = false;
+			for (const [type, keys] of transaction.changed) {
+				for (const place of placesOf(type, keys)) {
+					(place.kind === 'notes' ? this.#pending.notes : this.#pending.decisions).add(place.id);
+					counted = true;
+				}
+			}
+			if (!counted) this.#pending.other++;
+			this.pendingWork = { notes: this.#pending.notes.size, decisions: this.#pending.decisions.size, other: this.#pending.other };
+		};
+		this.doc.on('afterTransaction', handler);
+		return () => this.doc.off('afterTransaction', handler);
+	}
+
+	#clearPendingWork(): void {
+		if (this.#pending.notes.size === 0 && this.#pending.decisions.size === 0 && this.#pending.other === 0) return;
+		this.#pending = { notes: new Set(), decisions: new Set(), other: 0 };
+		this.pendingWork = { notes: 0, decisions: 0, other: 0 };
+	}
+
+	#listenToNetwork(): () => void {
+		if (typeof window === 'undefined') return () => {};
+		const online = () => (this.browserOnline = true);
+		const offline = () => (this.browserOnline = false);
+		window.addEventListener('online', online);
+		window.addEventListener('offline', offline);
+		return () => {
+			window.removeEventListener('online', online);
+			window.removeEventListener('offline', offline);
+		};
 	}
 
 	#setPresence(fields: AwarenessFields): void {
