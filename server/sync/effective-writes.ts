@@ -30,8 +30,11 @@ import { MAX_DEPTH, locateItem, type Location, type Write } from '../../src/lib/
 
 export type Analysis =
 	| { status: 'ok'; writes: Write[]; authors: Set<number> }
-	/** `authors`: the client ids under which it would add clocks, known even when it cannot be placed yet. */
-	| { status: 'missing'; reason: string; authors: Set<number> }
+	/**
+	 * `authors`: the client ids under which it would add clocks, known even when it cannot be
+	 * placed yet; `waitingOn`: the client id whose clocks it waits for.
+	 */
+	| { status: 'missing'; reason: string; authors: Set<number>; waitingOn: number | null }
 	/** Decodes, but says something no honest Yjs client says. */
 	| { status: 'malformed'; reason: string }
 	/** Not a Yjs update at all. */
@@ -49,7 +52,9 @@ type Resolved = Location | 'gc';
 class Refused extends Error {
 	constructor(
 		readonly status: 'missing' | 'malformed',
-		reason: string
+		reason: string,
+		/** For 'missing': the client id whose clocks the update waits for. */
+		readonly waitingOn: number | null = null
 	) {
 		super(reason);
 	}
@@ -100,7 +105,9 @@ export function analyseUpdate(doc: Y.Doc, update: Uint8Array): Analysis {
 	} catch (error) {
 		if (!(error instanceof Refused)) throw error;
 		// Ownership is checked on what cannot be placed yet too: a struct under someone else's id is never held.
-		if (error.status === 'missing') return { status: 'missing', reason: error.message, authors: newClocks(doc, decoded.structs) };
+		if (error.status === 'missing') {
+			return { status: 'missing', reason: error.message, authors: newClocks(doc, decoded.structs), waitingOn: error.waitingOn };
+		}
 		return { status: error.status, reason: error.message };
 	}
 }
@@ -122,7 +129,7 @@ function analyse(doc: Y.Doc, decodedStructs: Array<Y.Item | Y.GC | Y.Skip>, ds: 
 		list.sort((a, b) => a.id.clock - b.id.clock);
 		let next = Y.getState(store, client);
 		for (const struct of list) {
-			if (struct.id.clock > next) throw new Refused('missing', `client ${client} skips from clock ${next} to ${struct.id.clock}`);
+			if (struct.id.clock > next) throw new Refused('missing', `client ${client} skips from clock ${next} to ${struct.id.clock}`, client);
 			const end = struct.id.clock + struct.length;
 			if (end > next) {
 				authors.add(client);
@@ -139,14 +146,14 @@ function analyse(doc: Y.Doc, decodedStructs: Array<Y.Item | Y.GC | Y.Skip>, ds: 
 	function locateRef(ref: Ref, depth: number): Resolved {
 		if (ref.clock < Y.getState(store, ref.client)) {
 			const stored = findStruct(store.clients.get(ref.client) as Struct[] | undefined, ref.clock);
-			if (!stored) throw new Refused('missing', `no struct at ${ref.client}:${ref.clock}`);
+			if (!stored) throw new Refused('missing', `no struct at ${ref.client}:${ref.clock}`, ref.client);
 			if (stored instanceof Y.GC) return 'gc';
 			const location = locateItem(stored);
 			if (!location) throw new Refused('malformed', `the struct at ${ref.client}:${ref.clock} cannot be placed`);
 			return location;
 		}
 		const pending = findStruct(own.get(ref.client), ref.clock);
-		if (!pending) throw new Refused('missing', `depends on ${ref.client}:${ref.clock}, which the server does not hold`);
+		if (!pending) throw new Refused('missing', `depends on ${ref.client}:${ref.clock}, which the server does not hold`, ref.client);
 		return pending instanceof Y.GC ? 'gc' : declared(pending, depth + 1);
 	}
 
@@ -160,7 +167,7 @@ function analyse(doc: Y.Doc, decodedStructs: Array<Y.Item | Y.GC | Y.Skip>, ds: 
 			if (!ref) continue;
 			// Yjs looks up references to the struct's own client without waiting for them.
 			if (ref.client === client ? ref.clock >= item.id.clock : !held(ref)) {
-				throw new Refused(ref.client === client ? 'malformed' : 'missing', `depends on ${ref.client}:${ref.clock}`);
+				throw new Refused(ref.client === client ? 'malformed' : 'missing', `depends on ${ref.client}:${ref.clock}`, ref.client);
 			}
 		}
 		let result: Resolved;
@@ -184,7 +191,7 @@ function analyse(doc: Y.Doc, decodedStructs: Array<Y.Item | Y.GC | Y.Skip>, ds: 
 		let holder: Struct | undefined;
 		if (ref.clock < Y.getState(store, ref.client)) holder = findStruct(store.clients.get(ref.client) as Struct[] | undefined, ref.clock);
 		else holder = findStruct(own.get(ref.client), ref.clock);
-		if (!holder) throw new Refused('missing', `parent ${ref.client}:${ref.clock} is not held`);
+		if (!holder) throw new Refused('missing', `parent ${ref.client}:${ref.clock} is not held`, ref.client);
 		// A parent that is not a nested type (or was collected) turns the struct into garbage.
 		if (holder instanceof Y.GC || !(holder.content instanceof Y.ContentType)) return 'gc';
 		const at = holder.id.clock < Y.getState(store, ref.client) ? locateItem(holder) : declared(holder, depth + 1);
@@ -219,7 +226,7 @@ function analyse(doc: Y.Doc, decodedStructs: Array<Y.Item | Y.GC | Y.Skip>, ds: 
 		const state = Y.getState(store, client);
 		for (const { clock, len } of ranges) {
 			const end = clock + len;
-			if (end > (reach.get(client) ?? state)) throw new Refused('missing', `deletes ${client}:${clock}–${end}, beyond what the server holds`);
+			if (end > (reach.get(client) ?? state)) throw new Refused('missing', `deletes ${client}:${clock}–${end}, beyond what the server holds`, client);
 			if (stored && clock < state) {
 				for (let index = Y.findIndexSS(stored, Math.max(clock, stored[0].id.clock)); index < stored.length && stored[index].id.clock < end; index++) {
 					const target = stored[index];
@@ -231,7 +238,7 @@ function analyse(doc: Y.Doc, decodedStructs: Array<Y.Item | Y.GC | Y.Skip>, ds: 
 			}
 			for (let next = Math.max(clock, state); next < end; ) {
 				const target = findStruct(own.get(client), next);
-				if (!target) throw new Refused('missing', `deletes ${client}:${next}, which the server does not hold`);
+				if (!target) throw new Refused('missing', `deletes ${client}:${next}, which the server does not hold`, client);
 				if (target instanceof Y.Item) {
 					const location = declared(target, 0);
 					if (location !== 'gc') writes.push({ kind: 'delete', ...location, content: null, length: target.length });

@@ -407,6 +407,10 @@ export class Room {
 		});
 		if (foreign !== undefined) return this.#refuse(connection, 'forbidden', `client id ${foreign} belongs to another invitation`);
 		if (analysis.status === 'missing') {
+			// Only a connection's own edits may complete what it waits for: an update that waits on
+			// another invitation's next clocks would strike whatever that person writes next.
+			const owner = analysis.waitingOn === null ? undefined : this.#owners.get(analysis.waitingOn);
+			if (owner !== undefined && owner !== principal) return this.#refuse(connection, 'forbidden', `waits for clocks of client ${analysis.waitingOn}, another invitation's`);
 			if (!retry) this.#hold(connection, writer, pending, analysis.reason);
 			return 'held';
 		}

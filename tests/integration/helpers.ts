@@ -123,8 +123,11 @@ export async function createMeeting(
 		const organiser = connectClient(origin, meeting.id, meeting.token);
 		try {
 			await organiser.synced();
-			Y.applyUpdate(organiser.doc, sampleMeeting(title));
-			await waitFor(() => organiser.allSaved(), 'sample meeting saved');
+			const sample = sampleMeeting(title);
+			Y.applyUpdate(organiser.doc, sample);
+			// The sample was written by a client of its own: wait for the server to store that client's clocks.
+			const reached = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(sample));
+			await waitFor(() => [...reached].every(([client, clock]) => (organiser.saved.get(client) ?? 0) >= clock), 'sample meeting saved');
 		} finally {
 			organiser.destroy();
 		}
@@ -137,6 +140,11 @@ export function notesOf(doc: Y.Doc): Y.Text {
 	const notes = sampleNotes(doc);
 	if (!notes) throw new Error('the sample meeting has not arrived in this document yet');
 	return notes;
+}
+
+/** Whether the sample meeting has arrived in `doc`. */
+export function sampleArrived(doc: Y.Doc): boolean {
+	return sampleNotes(doc) !== null;
 }
 
 /** The sample notes as text, '' until they have arrived. */

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CLOSE } from '../../src/lib/protocol/index.ts';
-import { createMeeting, waitFor, notesOf } from './helpers.ts';
+import { createMeeting, waitFor, notesOf, sampleArrived } from './helpers.ts';
 import { health, startInstance, startProxy, textOf, storedNotes, useCleanup } from './multi-helpers.ts';
 import { TEST_DATABASE_URL, servicesAvailable, withSchema } from './services.ts';
 
@@ -26,6 +26,7 @@ describe.skipIf(!available)('PostgreSQL outage', () => {
 		const meeting = await createMeeting(server.origin);
 		const secretary = client(server.origin, meeting);
 		await secretary.synced();
+		await waitFor(() => sampleArrived(secretary.doc), 'the sample meeting');
 		const notes = notesOf(secretary.doc);
 		notes.insert(0, 'Före avbrottet. ');
 		await waitFor(() => secretary.allSaved(), 'saved before the outage');
