@@ -44,7 +44,10 @@ test('a group online and offline: template, carried matters, assignments, CSV, s
 	await expect(page.getByRole('heading', { level: 1, name: 'Södertörnskommunernas ledningsgrupp' })).toBeVisible();
 	const url = new URL(page.url());
 	const groupId = url.pathname.split('/')[2];
-	const token = new URLSearchParams(url.hash.slice(1)).get('token')!;
+	// The token left the address bar; the tab keeps it for its session.
+	const token = (await page.evaluate((id) => sessionStorage.getItem(`motesrum:token:${id}`), groupId))!;
+	expect(token).toBeTruthy();
+	expect(page.url()).not.toContain('token=');
 	await expect(page.getByRole('status').filter({ hasText: 'Ansluten' })).toBeVisible();
 
 	// The standing agenda is there and editable.

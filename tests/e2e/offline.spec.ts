@@ -205,8 +205,8 @@ test('two devices edit the same item offline and converge with every edit on the
 	await notes(b).fill('Från B: facket vill se statistiken. Gemensam text.');
 	await addDecision(a, 'Skyddsronderna genomförs i maj.');
 	await addDecision(b, 'Statistiken redovisas vid nästa möte.');
-	await expect(a.getByTestId('save-status')).toHaveText(/^\d+ ändring(ar)? väntar$/);
-	await expect(b.getByTestId('save-status')).toHaveText(/^\d+ ändring(ar)? väntar$/);
+	await expect(a.getByTestId('save-status')).toHaveText(/väntar$/);
+	await expect(b.getByTestId('save-status')).toHaveText(/väntar$/);
 	// Nothing reached the server while both were offline.
 	expect((await serverView(meeting)).agenda[0].decisions).toHaveLength(0);
 
@@ -240,7 +240,7 @@ test('offline edits survive closing the page and reach the server when the netwo
 	await notes(page).fill('Skrivet utan nät.');
 	await addDecision(page, 'Nämnden noterar informationen.');
 	const waiting = page.getByTestId('save-status');
-	await expect(waiting).toHaveText(/^\d+ ändring(ar)? väntar$/);
+	await expect(waiting).toHaveText(/väntar$/);
 	const count = await waiting.textContent();
 	await page.close();
 
@@ -279,7 +279,7 @@ test('the start page lists the meetings on this device offline; "Ta bort från e
 	await laptop.offline(page);
 	// An edit the server has not stored: removing must warn about it.
 	await addItem(page, 'Övriga frågor');
-	await expect(page.getByTestId('save-status')).toHaveText(/^\d+ ändring(ar)? väntar$/);
+	await expect(page.getByTestId('save-status')).toHaveText(/väntar$/);
 	// The edit's IndexedDB transaction must not be cut short by leaving the page.
 	await page.waitForTimeout(300);
 	await page.goto('/');
