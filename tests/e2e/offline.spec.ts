@@ -241,7 +241,6 @@ test('offline edits survive closing the page and reach the server when the netwo
 	await addDecision(page, 'Nämnden noterar informationen.');
 	const waiting = page.getByTestId('save-status');
 	await expect(waiting).toHaveText(/väntar$/);
-	const count = await waiting.textContent();
 	await page.close();
 
 	// A new page of the same device, still offline, without the link's token.
@@ -249,7 +248,8 @@ test('offline edits survive closing the page and reach the server when the netwo
 	await page.goto(`/m/${meeting.id}?testhook`);
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Nämnd');
 	await expectOffline(page);
-	await expect(page.getByTestId('save-status')).toHaveText(count!);
+	// What a person did is not known after a reload, only that something waits.
+	await expect(page.getByTestId('save-status')).toHaveText(/väntar$/);
 	await showItem(page, '1. Ekonomi');
 	await expect(notes(page)).toHaveValue('Skrivet utan nät.');
 
