@@ -53,7 +53,7 @@ function fillAgenda(doc: Y.Doc, title: string): void {
 /** Creates a meeting on the server through its API and fills it through a y-websocket client from Node. */
 export async function createAgendaMeeting(origin: string): Promise<{ id: string; token: string }> {
 	const title = 'Ledningsgruppens möte (mätning)';
-	const { id, token } = await createMeeting(origin, title);
+	const { id, token } = await createMeeting(origin, title, { sample: false });
 	const client = connectClient(origin, id, token);
 	try {
 		await client.synced();
