@@ -27,20 +27,9 @@ import type {
 	NavigationVia,
 	TimeInput
 } from './types.js';
+import { EVENT_TYPES } from './schema.js';
 import { LIMITS, optionalText, timestamp } from './validate.js';
 
-const EVENT_TYPES: readonly MeetingEventType[] = [
-	'meeting_opened',
-	'item_started',
-	'item_completed',
-	'item_suspended',
-	'item_resumed',
-	'item_tabled',
-	'item_not_reached',
-	'break_started',
-	'break_ended',
-	'meeting_closed'
-];
 
 export interface LiveState {
 	readonly status: MeetingStatus;
