@@ -190,6 +190,7 @@ const participant: NodeSpec = {
 		name: value(name),
 		organisation: value(shortOrNull),
 		title: value(shortOrNull),
+		email: value({ t: 'string', max: LIMITS.name, nullable: true }),
 		role: value({ t: 'enum', values: PARTICIPANT_ROLES }),
 		section: value({ t: 'enum', values: PARTICIPANT_SECTIONS }),
 		// A participant checks themself in; everything else about them is the runners'.
@@ -331,6 +332,7 @@ export const MEETING_SCHEMA: DocumentSchema = {
 				startTime: value(clockOrNull),
 				endTime: value(clockOrNull),
 				place: value(shortOrNull),
+				meetingLink: value({ t: 'url', schemes: ['http:', 'https:'], max: LIMITS.shortText, nullable: true }),
 				nextMeetingDate: value(dateOrNull),
 				nextMeetingTime: value(clockOrNull),
 				nextMeetingPlace: value(shortOrNull),
