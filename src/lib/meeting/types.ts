@@ -408,6 +408,8 @@ export interface MeetingEvent {
 	readonly via: NavigationVia | null;
 	readonly parkingEntryId: string | null;
 	readonly note: string | null;
+	/** break_started: how long the break is planned to be; absent when not given (and in older logs). */
+	readonly minutes?: number;
 }
 
 export interface MeetingEventView extends MeetingEvent {
@@ -422,6 +424,8 @@ export interface BreakView {
 	readonly startedAt: string;
 	readonly endedAt: string | null;
 	readonly note: string | null;
+	/** Planned length ("Kort paus, 10 min"), for the countdown; absent when not given. */
+	readonly plannedMinutes?: number;
 }
 
 export interface LiveView {
