@@ -29,6 +29,7 @@ import { GROUPS_MIGRATION, PostgresGroups } from './postgres-groups.ts';
 import * as minutes from './postgres-minutes.ts';
 import * as notices from './postgres-notices.ts';
 import * as invitations from './postgres-invitations.ts';
+import { FILES_MIGRATION } from '../files/postgres-catalog.ts';
 import type { PersonalDataStorage } from './personal-data-types.ts';
 import type { ApprovalRecord, RequiredApprover, InvitationRecord, MeetingRecord, MeetingStorage, MinutesSeal, NoticeRecord, TokenRecord, VersionLinks } from './types.ts';
 
@@ -91,7 +92,9 @@ CREATE TABLE client_owners (
 `
 	},
 	{ version: 6, name: 'who must approve, fixed at ready', sql: minutes.REQUIRED_APPROVERS_MIGRATION },
-	{ version: 7, name: 'notices of approved minutes (anslag)', sql: notices.NOTICES_MIGRATION }
+	{ version: 7, name: 'notices of approved minutes (anslag)', sql: notices.NOTICES_MIGRATION },
+	// 8 is taken by another branch; the runner applies whichever versions are missing.
+	{ version: 9, name: 'handlingar: files of meetings, uploads, file sessions, blob chunks', sql: FILES_MIGRATION }
 ];
 
 interface MeetingRow {
