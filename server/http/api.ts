@@ -71,7 +71,11 @@ export function createApi(deps: ApiDeps) {
 			pattern: /^\/api\/instance$/,
 			async handle(_req, res) {
 				// The start page asks for the organiser secret only when the instance needs one.
-				sendJson(res, 200, { createMeetings: deps.createMeetings });
+				sendJson(res, 200, {
+					createMeetings: deps.createMeetings,
+					// The upload form states the limits before anyone picks a file.
+					files: { maxFileBytes: deps.files.limits.maxFileBytes, maxMeetingBytes: deps.files.limits.maxMeetingBytes }
+				});
 			}
 		},
 		{

@@ -50,9 +50,9 @@ export const FILE_ACCEPT = FILE_TYPES.flatMap((t) => [t.mime, ...t.extensions.ma
 /** Bytes a type check reads from the start of a file. */
 export const MAGIC_BYTES = 16;
 
-/** 25 MB per file and 200 MB per meeting unless configured (MAX_FILE_BYTES, MAX_MEETING_FILE_BYTES). */
-export const DEFAULT_MAX_FILE_BYTES = 25 * 1024 * 1024;
-export const DEFAULT_MAX_MEETING_FILE_BYTES = 200 * 1024 * 1024;
+/** 25 MB per file and 200 MB per meeting unless configured (MAX_FILE_BYTES, MAX_MEETING_FILE_BYTES); decimal, as the interface shows sizes. */
+export const DEFAULT_MAX_FILE_BYTES = 25_000_000;
+export const DEFAULT_MAX_MEETING_FILE_BYTES = 200_000_000;
 
 /** The longest file name kept (the schema's title bound). */
 export const FILE_NAME_MAX = 200;
