@@ -29,7 +29,7 @@ export async function resolveAccess(
 	token: string | null | undefined
 ): Promise<Access> {
 	if (!isMeetingId(meetingId)) return { status: 'malformed-id' };
-	const meeting = await storage.getMeeting(meetingId);
+	const meeting = await storage.meetings.getMeeting(meetingId);
 	if (!meeting || meeting.deletedAt) return { status: 'not-found' };
 	if (!isTokenShaped(token)) return { status: 'unauthorized' };
 	return accessOfTokenHash(storage, meeting, hashToken(token));
@@ -41,7 +41,7 @@ export async function resolveAccess(
  */
 export async function accessOfTokenHash(storage: MeetingStorage, meeting: MeetingRecord, tokenHash: string): Promise<Access> {
 	const meetingId = meeting.id;
-	const record = await storage.findToken(tokenHash);
+	const record = await storage.tokens.findToken(tokenHash);
 	if (!record || record.revokedAt) return { status: 'unauthorized' };
 	if (record.meetingId !== meetingId && !(await tokenCoversGroupMeeting(storage, record.meetingId, meetingId))) {
 		return { status: 'unauthorized' };

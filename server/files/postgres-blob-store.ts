@@ -3,7 +3,7 @@
  * series of rows of at most CHUNK_BYTES (`file_chunks`, keyed by owner and offset), written
  * as the bytes arrive and read a few rows at a time, so neither side holds a whole file.
  * A staged upload becomes a blob by renaming its rows' owner (the TOASTed data is not
- * copied); `file_blobs` holds one row per whole blob. Tables: migration 9 (FILES_MIGRATION).
+ * copied); `file_blobs` holds one row per whole blob. Tables: migration 9 (server/storage/migrations.ts).
  */
 import type pg from 'pg';
 import { BlobLimitError, BlobOffsetError, type BlobStore } from './blob-store.ts';

@@ -1,49 +1,10 @@
 /**
  * FileCatalog in PostgreSQL (shared by every instance). The hash lock is a session-level
- * advisory lock, so it holds across instances. Tables: migration 9 (FILES_MIGRATION), which
- * also creates the PostgresBlobStore's chunk tables.
+ * advisory lock, so it holds across instances. Tables: migration 9 in server/storage/migrations.ts,
+ * which also creates the PostgresBlobStore's chunk tables.
  */
 import type pg from 'pg';
 import type { FileCatalog, FileSession, MeetingFile, UploadRecord } from './catalog.ts';
-
-export const FILES_MIGRATION = `
-CREATE TABLE file_uploads (
-	id TEXT PRIMARY KEY,
-	meeting_id TEXT NOT NULL,
-	name TEXT NOT NULL,
-	type TEXT NOT NULL,
-	size BIGINT NOT NULL,
-	invitation_id TEXT,
-	created_at TIMESTAMPTZ NOT NULL DEFAULT now()
-);
-CREATE INDEX file_uploads_meeting ON file_uploads(meeting_id);
-CREATE TABLE meeting_files (
-	meeting_id TEXT NOT NULL,
-	sha256 TEXT NOT NULL,
-	size BIGINT NOT NULL,
-	type TEXT NOT NULL,
-	created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-	PRIMARY KEY (meeting_id, sha256)
-);
-CREATE INDEX meeting_files_sha ON meeting_files(sha256);
-CREATE TABLE file_sessions (
-	hash TEXT PRIMARY KEY,
-	meeting_id TEXT NOT NULL,
-	token_hash TEXT NOT NULL,
-	expires_at TIMESTAMPTZ NOT NULL
-);
-CREATE TABLE file_blobs (
-	sha256 TEXT PRIMARY KEY,
-	size BIGINT NOT NULL,
-	created_at TIMESTAMPTZ NOT NULL DEFAULT now()
-);
-CREATE TABLE file_chunks (
-	owner TEXT NOT NULL,
-	start_offset BIGINT NOT NULL,
-	data BYTEA NOT NULL,
-	PRIMARY KEY (owner, start_offset)
-);
-`;
 
 interface UploadRow {
 	id: string;

@@ -26,6 +26,7 @@ import { type Access, accessOfTokenHash } from '../auth/access.ts';
 import { readJson } from '../http/body.ts';
 import { requireAccess, type ApiRoute } from '../http/invitations.ts';
 import { HttpError, sendJson } from '../http/respond.ts';
+import { loadDocument } from '../storage/document-log.ts';
 import type { MeetingStorage } from '../storage/types.ts';
 import { guestAttends } from '../sync/write-rules.ts';
 import { type FileService, UploadRefused } from './service.ts';
@@ -71,15 +72,6 @@ function cookieValue(req: IncomingMessage, name: string): string | null {
 
 const sessionHash = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
 
-async function loadDoc(storage: MeetingStorage, meetingId: string): Promise<Y.Doc> {
-	const doc = new Y.Doc();
-	const updates = await storage.loadUpdates(meetingId);
-	Y.transact(doc, () => {
-		for (const update of updates) Y.applyUpdate(doc, update);
-	});
-	return doc;
-}
-
 type Granted = Extract<Access, { status: 'ok' }>;
 
 /** Access from the Authorization header, else from the file cookie's session. */
@@ -88,7 +80,7 @@ async function fileAccess(deps: FileRouteDeps, req: IncomingMessage, meetingId: 
 	if (!isMeetingId(meetingId)) throw new HttpError(400, 'Malformed meeting id');
 	const value = cookieValue(req, FILE_COOKIE);
 	const session = value && /^[A-Za-z0-9_-]{43}$/.test(value) ? await deps.files.catalog.findSession(sessionHash(value)) : null;
-	const meeting = await deps.storage.getMeeting(meetingId);
+	const meeting = await deps.storage.meetings.getMeeting(meetingId);
 	if (!meeting || meeting.deletedAt) throw new HttpError(404, 'Meeting not found');
 	if (!session || session.meetingId !== meetingId) throw new HttpError(401, 'Missing or expired file session');
 	const access = await accessOfTokenHash(deps.storage, meeting, session.tokenHash);
@@ -200,7 +192,7 @@ export function fileRoutes(deps: FileRouteDeps): ApiRoute[] {
 			pattern: new RegExp(`^/api/meetings/${MEETING}/files/([A-Za-z0-9_-]{16})$`),
 			async handle(req, res, [id, attachmentId]) {
 				const access = await fileAccess(deps, req, id);
-				const doc = await loadDoc(deps.storage, id);
+				const doc = await loadDocument(deps.storage.docs, id);
 				try {
 					const attachment = findAttachment(doc, attachmentId);
 					if (!attachment) throw new HttpError(404, 'No such file in this meeting');

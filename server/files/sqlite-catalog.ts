@@ -1,40 +1,13 @@
 /**
  * FileCatalog in SQLite, on its own connection to the meeting database file (WAL lets both
- * connections work at once). The embedded default serves one instance, so the hash lock is
- * a lock within this process.
+ * connections work at once); its tables are migration 9 of server/storage/migrations.ts. The
+ * embedded default serves one instance, so the hash lock is a lock within this process.
  */
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
+import { migrateSqlite } from '../storage/migrations.ts';
 import { type FileCatalog, type FileSession, KeyedLock, type MeetingFile, type UploadRecord } from './catalog.ts';
-
-export const FILES_SQLITE_SCHEMA = `
-CREATE TABLE IF NOT EXISTS file_uploads (
-	id TEXT PRIMARY KEY,
-	meeting_id TEXT NOT NULL,
-	name TEXT NOT NULL,
-	type TEXT NOT NULL,
-	size INTEGER NOT NULL,
-	invitation_id TEXT,
-	created_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS file_uploads_meeting ON file_uploads(meeting_id);
-CREATE TABLE IF NOT EXISTS meeting_files (
-	meeting_id TEXT NOT NULL,
-	sha256 TEXT NOT NULL,
-	size INTEGER NOT NULL,
-	type TEXT NOT NULL,
-	created_at TEXT NOT NULL,
-	PRIMARY KEY (meeting_id, sha256)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS meeting_files_sha ON meeting_files(sha256);
-CREATE TABLE IF NOT EXISTS file_sessions (
-	hash TEXT PRIMARY KEY,
-	meeting_id TEXT NOT NULL,
-	token_hash TEXT NOT NULL,
-	expires_at TEXT NOT NULL
-);
-`;
 
 interface UploadRow {
 	id: string;
@@ -71,7 +44,8 @@ export class SqliteFileCatalog implements FileCatalog {
 		db.pragma('journal_mode = WAL');
 		db.pragma('synchronous = NORMAL');
 		db.pragma('busy_timeout = 5000');
-		db.exec(FILES_SQLITE_SCHEMA);
+		// The storage's numbered migrations (9 holds these tables); a no-op once the storage ran them.
+		migrateSqlite(db);
 		this.#db = db;
 	}
 
