@@ -10,6 +10,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { addAttachment, addItem, initMeeting, setItemConfidential } from '../../src/lib/meeting/index.ts';
@@ -83,8 +84,9 @@ async function meetingWithFiles(files: { name: string; type: string; size: numbe
 
 async function openRoom(page: Page, meeting: Meeting): Promise<void> {
 	await page.goto(`/m/${meeting.id}#token=${meeting.token}`);
-	await expect(page.getByRole('tablist', { name: 'Mötets delar' })).toBeVisible();
-	await expect(page.getByTestId('connection-status')).toHaveAttribute('data-connection', 'online');
+	// The first page of a fresh server on a busy machine may take a while.
+	await expect(page.getByRole('tablist', { name: 'Mötets delar' })).toBeVisible({ timeout: 30_000 });
+	await expect(page.getByTestId('connection-status')).toHaveAttribute('data-connection', 'online', { timeout: 30_000 });
 }
 
 async function showItem(page: Page, title: string): Promise<void> {
@@ -147,6 +149,7 @@ test.describe('handlingar', () => {
 	});
 
 	test('an upload whose network goes away says so, waits, and resumes where it stopped', async ({ browser }) => {
+		test.setTimeout(180_000);
 		const { meeting } = await meetingWithFiles([]);
 		const context = await browser.newContext({ viewport: LAPTOP, locale: 'sv-SE' });
 		const page = await context.newPage();
@@ -172,6 +175,10 @@ test.describe('handlingar', () => {
 	});
 
 	test('a file too large is refused before it is sent, in Swedish, and nothing of it is stored', async ({ browser }) => {
+		test.setTimeout(180_000);
+		// From a file on disk: Chromium reads it itself, no 25 MB through the test protocol.
+		const large = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'motesrum-files-')), 'Årsredovisning.pdf');
+		fs.writeFileSync(large, fileBytes('application/pdf', 25_000_001));
 		const { meeting } = await meetingWithFiles([]);
 		const context = await browser.newContext({ viewport: LAPTOP, locale: 'sv-SE' });
 		const page = await context.newPage();
@@ -179,13 +186,14 @@ test.describe('handlingar', () => {
 		await editItem(page, 'Budget 2027');
 		let patches = 0;
 		page.on('request', (request) => request.method() === 'PATCH' && patches++);
-		await page.getByTestId('file-input').setInputFiles({ name: 'Årsredovisning.pdf', mimeType: 'application/pdf', buffer: fileBytes('application/pdf', 25_000_001) });
+		await page.getByTestId('file-input').setInputFiles(large);
 		await expect(page.getByTestId('upload-error')).toHaveText('Årsredovisning.pdf laddades inte upp: filen är för stor. Högst 25 MB per fil.');
 		expect(patches).toBe(0);
 		expect(stagingFiles()).toEqual([]);
 		await expect(page.getByTestId('file-manager').getByText('Årsredovisning.pdf', { exact: true })).toHaveCount(0);
 		await expectNoAxeViolations(page, 'a refused upload');
 		await context.close();
+		fs.rmSync(path.dirname(large), { recursive: true, force: true });
 	});
 
 	test('an observer is refused the files of a confidential item, and opens the others', async ({ browser }) => {
