@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_MEETING_FILE_BYTES } from '../src/lib/protocol/files.ts';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -59,6 +60,11 @@ export interface ServerConfig {
 	metricsToken: string | null;
 	/** Longest the graceful shutdown waits for clients to take their close before cutting them. */
 	shutdownGraceMs: number;
+	// ---- handlingar (server/files)
+	/** Largest uploaded file. */
+	maxFileBytes: number;
+	/** Most bytes of files one meeting may hold (every version counts). */
+	maxMeetingFileBytes: number;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -90,7 +96,9 @@ export const defaultConfig: ServerConfig = {
 	metricsPort: null,
 	metricsHost: '0.0.0.0',
 	metricsToken: null,
-	shutdownGraceMs: 1000
+	shutdownGraceMs: 1000,
+	maxFileBytes: DEFAULT_MAX_FILE_BYTES,
+	maxMeetingFileBytes: DEFAULT_MAX_MEETING_FILE_BYTES
 };
 
 /** Like the organiser secret: long enough that guessing it through the rate limit is hopeless. */
@@ -180,6 +188,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
 		...meetingCreation(env),
 		trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
 		...metrics(env),
-		shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', defaultConfig.shutdownGraceMs, 0)
+		shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', defaultConfig.shutdownGraceMs, 0),
+		maxFileBytes: integer(env, 'MAX_FILE_BYTES', defaultConfig.maxFileBytes, 1),
+		maxMeetingFileBytes: integer(env, 'MAX_MEETING_FILE_BYTES', defaultConfig.maxMeetingFileBytes, 1)
 	};
 }

@@ -28,6 +28,8 @@ import { RedisFanout } from './sync/redis-fanout.ts';
 import type { SyncPolicy } from './sync/policy.ts';
 import { rolePolicy } from './sync/role-policy.ts';
 import { RoomManager } from './sync/rooms.ts';
+import { openFiles } from './files/open.ts';
+import type { FileService } from './files/service.ts';
 import { createUpgradeHandler } from './sync/upgrade.ts';
 
 export type { ServerConfig } from './config.ts';
@@ -49,6 +51,8 @@ export interface ServerParts {
 	policy?: SyncPolicy;
 	/** A registry of its own per server by default (tests start several in one process). */
 	metrics?: ServerMetrics;
+	/** Handlingar; by default in the data directory, or in PostgreSQL with DATABASE_URL (initialised; closed by the caller). */
+	files?: FileService;
 }
 
 export interface RunningServer {
@@ -76,6 +80,20 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 		await fanout.close();
 		throw error;
 	}
+	let opened: Awaited<ReturnType<typeof openFiles>> | null = null;
+	try {
+		opened = parts.files ? null : await openFiles(config, log);
+	} catch (error) {
+		await fanout.close();
+		await storage.close();
+		throw error;
+	}
+	const files = parts.files ?? opened!.files;
+	// Files of meetings deleted while the process was down, abandoned uploads: in the background.
+	void files
+		.sweep(async (meetingId) => (await storage.meetings.getMeeting(meetingId))?.deletedAt != null)
+		.then((swept) => (swept.meetings > 0 || swept.uploads > 0) && log.info(swept, 'files swept'))
+		.catch((error: unknown) => log.warn({ err: error }, 'sweeping files failed'));
 
 	const rooms = new RoomManager({
 		storage,
@@ -110,6 +128,7 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 			fanout.publish(meetingId, { kind: 'deleted' });
 			return rooms.remove(meetingId);
 		},
+		files,
 		personalData: createPersonalDataService({ storage, deliver: (meetingId, message) => fanout.deliver(meetingId, message), log })
 	});
 	const app = await loadAppHandler(config.appHandlerPath, log);
@@ -180,6 +199,7 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 				server.closeIdleConnections();
 				step = performance.now();
 				await fanout.close();
+				await opened?.close();
 				await storage.close();
 				const storageMs = since(step);
 				server.closeAllConnections();

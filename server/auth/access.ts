@@ -32,7 +32,16 @@ export async function resolveAccess(
 	const meeting = await storage.meetings.getMeeting(meetingId);
 	if (!meeting || meeting.deletedAt) return { status: 'not-found' };
 	if (!isTokenShaped(token)) return { status: 'unauthorized' };
-	const record = await storage.tokens.findToken(hashToken(token));
+	return accessOfTokenHash(storage, meeting, hashToken(token));
+}
+
+/**
+ * The same, for a token known only by its hash (a file session opened with it: the session
+ * ends when the invitation is revoked). `meeting` must be found and not deleted.
+ */
+export async function accessOfTokenHash(storage: MeetingStorage, meeting: MeetingRecord, tokenHash: string): Promise<Access> {
+	const meetingId = meeting.id;
+	const record = await storage.tokens.findToken(tokenHash);
 	if (!record || record.revokedAt) return { status: 'unauthorized' };
 	if (record.meetingId !== meetingId && !(await tokenCoversGroupMeeting(storage, record.meetingId, meetingId))) {
 		return { status: 'unauthorized' };

@@ -13,6 +13,8 @@ import type { MeetingStorage } from '../storage/types.ts';
 import type { Fanout } from '../sync/fanout.ts';
 import type { RoomStats } from '../sync/rooms.ts';
 import { groupRoutes } from '../groups/api.ts';
+import { fileRoutes } from '../files/routes.ts';
+import type { FileService } from '../files/service.ts';
 import { readJson } from './body.ts';
 import { invitationRoutes, meetingUrl, requireAccess } from './invitations.ts';
 import { type PrivacyDeps, privacyRoutes } from './privacy.ts';
@@ -40,6 +42,8 @@ export interface ApiDeps {
 	closeDeletedRoom(meetingId: string): Promise<void>;
 	/** Export and erasure of one person's data (organisers only). */
 	personalData: PrivacyDeps['service'];
+	/** Handlingar: uploads and the bytes of meetings' files. */
+	files: FileService;
 }
 
 interface Route {
@@ -68,7 +72,11 @@ export function createApi(deps: ApiDeps) {
 			pattern: /^\/api\/instance$/,
 			async handle(_req, res) {
 				// The start page asks for the organiser secret only when the instance needs one.
-				sendJson(res, 200, { createMeetings: deps.createMeetings });
+				sendJson(res, 200, {
+					createMeetings: deps.createMeetings,
+					// The upload form states the limits before anyone picks a file.
+					files: { maxFileBytes: deps.files.limits.maxFileBytes, maxMeetingBytes: deps.files.limits.maxMeetingBytes }
+				});
 			}
 		},
 		{
@@ -137,6 +145,8 @@ export function createApi(deps: ApiDeps) {
 					throw new HttpError(404, 'Meeting not found');
 				}
 				await deps.closeDeletedRoom(id);
+				// The meeting's files go with it (the start-up sweep finishes this if the process stops here).
+				await deps.files.releaseMeeting(id);
 				res.writeHead(204, { 'Cache-Control': 'no-store' });
 				res.end();
 			}
@@ -159,6 +169,8 @@ export function createApi(deps: ApiDeps) {
 			bearer,
 			origin
 		}),
+		// Handlingar: uploads and files (docs/files.md).
+		...fileRoutes({ storage: deps.storage, files: deps.files, maxBodyBytes: deps.maxBodyBytes, origin }),
 		// The notice of approved minutes (anslag).
 		...noticeRoutes({ storage: deps.storage, maxBodyBytes: deps.maxBodyBytes, bearer })
 	];

@@ -35,7 +35,7 @@ function describe(write: Write): string {
 }
 
 /** Whether a guest attends or presents the item (a sub-item counts with its parent). */
-function guestAttends(doc: Y.Doc, participantId: string | null, itemId: string | null): boolean {
+export function guestAttends(doc: Y.Doc, participantId: string | null, itemId: string | null): boolean {
 	if (participantId === null || itemId === null) return false;
 	const items = doc.getMap<Y.Map<unknown>>('items');
 	const participant = doc.getMap<Y.Map<unknown>>('participants').get(participantId);

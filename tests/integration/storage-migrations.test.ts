@@ -24,7 +24,7 @@ afterAll(async () => {
 const released = MIGRATIONS.map(({ version, name }) => ({ version, name }));
 /** A later release's migration, to see the runner apply only what is new. */
 const next: Migration = {
-	version: MIGRATIONS.length + 1,
+	version: MIGRATIONS[MIGRATIONS.length - 1].version + 1,
 	name: 'a later release',
 	sqlite: 'CREATE TABLE later (id TEXT PRIMARY KEY)',
 	postgres: 'CREATE TABLE later (id TEXT PRIMARY KEY)'
@@ -37,8 +37,11 @@ function sqliteFile(): string {
 }
 
 describe('migrations, SQLite', () => {
-	it('numbers the versions 1, 2, 3 … without gaps, each with both engines', () => {
-		expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+	it('numbers the versions upwards from 1, each once, each with both engines', () => {
+		// Numbers are handed out to branches before they land (8 is reserved while 9 is on main), so a gap may be open for a while.
+		const versions = MIGRATIONS.map((m) => m.version);
+		expect(versions[0]).toBe(1);
+		expect(versions).toEqual([...new Set(versions)].sort((a, b) => a - b));
 		for (const m of MIGRATIONS) expect(m.postgres.trim().length, `version ${m.version}`).toBeGreaterThan(0);
 	});
 

@@ -9,6 +9,10 @@ import { minutesStorageContract } from './storage-contract-minutes.ts';
 import { invitationStorageContract } from './storage-contract-invitations.ts';
 import { noticeStorageContract } from './storage-contract-notices.ts';
 import { personalDataStorageContract } from './storage-contract-personal-data.ts';
+import { fileStoreContract } from './file-store-contract.ts';
+import { FsBlobStore } from '../../server/files/fs-blob-store.ts';
+import { FileService } from '../../server/files/service.ts';
+import { SqliteFileCatalog } from '../../server/files/sqlite-catalog.ts';
 
 const dirs: string[] = [];
 let lastFile = '';
@@ -84,3 +88,22 @@ describe('SqliteStorage specifics', () => {
 		await storage.close();
 	});
 });
+
+{
+	const open: SqliteFileCatalog[] = [];
+	fileStoreContract('sqlite + data directory', {
+		async create(limits) {
+			const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motesrum-files-'));
+			dirs.push(dir);
+			const catalog = new SqliteFileCatalog(path.join(dir, 'motesrum.db'));
+			const files = new FileService(catalog, FsBlobStore.inDataDir(dir), limits);
+			await catalog.init();
+			await files.blobs.init();
+			open.push(catalog);
+			return files;
+		},
+		async cleanup() {
+			for (const catalog of open.splice(0)) await catalog.close();
+		}
+	});
+}

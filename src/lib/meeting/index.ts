@@ -164,3 +164,15 @@ export {
 export { MEETING_SCHEMA } from './schema.js';
 export { auditDocument, repairDocument, type DocumentSchema, type Violation } from './schema-language.js';
 export { schemaProblem, watchOwnWrites, writesOfTransaction, type Write } from './writes.js';
+export {
+	addAttachment,
+	findAttachment,
+	moveAttachment,
+	readAllAttachments,
+	readAttachments,
+	removeAttachment,
+	renameAttachment,
+	replaceAttachment,
+	type AttachmentInput,
+	type AttachmentView
+} from './attachments.js';

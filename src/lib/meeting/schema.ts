@@ -18,6 +18,7 @@ import {
 	SEATS
 } from './types.js';
 import { LIMITS } from './validate.js';
+import { MAX_ATTACHMENT_BYTES, MEDIA_TYPE, SHA256_HEX } from './attachments.js';
 
 /** Entity ids: 16 URL-safe characters (ids.ts). */
 export const ENTITY_ID: KeySpec = { name: 'an entity id', pattern: /^[A-Za-z0-9_-]{16}$/ };
@@ -377,6 +378,26 @@ export const MEETING_SCHEMA: DocumentSchema = {
 				}
 			}
 		},
-		...formalRoots
+		...formalRoots,
+		// Handlingar (attachments.ts): what describes each uploaded file, never its bytes; written by those who run the meeting.
+		attachments: {
+			y: 'values',
+			key: ENTITY_ID,
+			write: 'run',
+			of: {
+				t: 'object',
+				fields: {
+					itemId: id,
+					name: title,
+					sha256: { t: 'key', key: { name: 'a SHA-256 in hex', pattern: SHA256_HEX } },
+					size: { t: 'int', min: 0, max: MAX_ATTACHMENT_BYTES },
+					type: { t: 'key', key: { name: 'a media type', pattern: MEDIA_TYPE } },
+					order,
+					uploadedAt: time,
+					replacedBy: idOrNull,
+					deletedAt: timeOrNull
+				}
+			}
+		}
 	}
 };

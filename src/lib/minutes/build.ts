@@ -55,10 +55,12 @@ interface Context {
 	readonly publicVersion: boolean;
 	/** Appendix number of each named vote's voting list. */
 	readonly appendices: ReadonlyMap<string, number>;
+	readonly fileUrl?: (attachmentId: string) => string;
 }
 
-function contextOf(view: MeetingView, locale: MinutesLocale, publicVersion = false): Context {
+function contextOf(view: MeetingView, locale: MinutesLocale, publicVersion = false, fileUrl?: (attachmentId: string) => string): Context {
 	return {
+		fileUrl,
 		view,
 		locale,
 		items: new Map(view.agenda.map((item) => [item.id, item])),
@@ -381,9 +383,16 @@ function itemContent(context: Context, item: AgendaItemView, starts: readonly nu
 	const next = isNextMeetingItem(item) ? nextMeetingLine(context) : null;
 	// Where the secretary wrote the next meeting in the item's notes, those words stand alone.
 	if (next && item.notes.trim() === '') first.push({ type: 'paragraph', lines: [next] });
-	if (item.documents.length > 0) {
+	// Handlingar: the uploaded files (current versions) after the linked documents, by name, linked when the caller gives addresses.
+	const files = (item.attachments ?? []).filter((f) => f.replacedBy === null);
+	if (item.documents.length > 0 || files.length > 0) {
 		first.push({ type: 'label', text: m.minutes_doc_documents({}, { locale }) });
-		first.push(simpleList(item.documents.map((d) => ({ text: d.title, url: d.url }))));
+		first.push(
+			simpleList([
+				...item.documents.map((d) => ({ text: d.title, url: d.url })),
+				...files.map((f) => ({ text: f.name, url: context.fileUrl?.(f.id) ?? null }))
+			])
+		);
 	}
 	first.push(...formalItemBlocks(context.view, item, context.appendices, locale));
 
@@ -673,7 +682,7 @@ function looseQuestions(context: Context): MinutesBlock | null {
 /** The full minutes of a meeting. */
 export function buildMinutes(view: MeetingView, options: MinutesOptions = {}): Minutes {
 	const locale = options.locale ?? 'sv';
-	const context = contextOf(view, locale, options.publicVersion);
+	const context = contextOf(view, locale, options.publicVersion, options.fileUrl);
 	const { body, closing } = itemSections(context, { includeRecipients: true });
 	const extra = [looseQuestions(context), nextMeetingSection(context, body)].filter((b): b is MinutesBlock => b !== null);
 	const kindLine =
@@ -714,7 +723,7 @@ function noticeOf(context: Context, options: MinutesOptions): Minutes['notice'] 
  */
 export function buildExtract(view: MeetingView, itemId: string, options: MinutesOptions = {}): Minutes {
 	const locale = options.locale ?? 'sv';
-	const context = contextOf(view, locale, options.publicVersion);
+	const context = contextOf(view, locale, options.publicVersion, options.fileUrl);
 	const item = context.items.get(itemId);
 	if (!item) throw new Error(`No agenda item ${itemId} in this meeting`);
 	const { body } = itemSections(context, { includeRecipients: false });

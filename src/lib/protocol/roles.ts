@@ -36,7 +36,11 @@ export const ACTIONS = [
 	/** Start a correction (a new version) of approved minutes. */
 	'minutes.correct',
 	/** Issue, list and revoke invitations. */
-	'invitations.manage'
+	'invitations.manage',
+	/** Upload handlingar (files) to agenda items; listing them in the document is `record.write`. */
+	'documents.upload',
+	/** Open the files of confidential items (sekretess); a guest only those of items they attend. */
+	'documents.confidential'
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -55,7 +59,10 @@ const TABLE: Record<Action, readonly Role[]> = {
 	// The secretary wrote the minutes and does not approve them: justering is someone else's check.
 	'minutes.approve': ['organiser', 'chair', 'adjuster'],
 	'minutes.correct': ['organiser', 'secretary'],
-	'invitations.manage': ['organiser']
+	'invitations.manage': ['organiser'],
+	'documents.upload': RUNNERS,
+	// Observers follow the meeting from outside it: a confidential item's files are not theirs to read.
+	'documents.confidential': WRITERS
 };
 
 export function isRole(value: unknown): value is Role {
