@@ -199,12 +199,12 @@ export function groupRoutes(deps: GroupApiDeps): GroupRoute[] {
 			pattern: /^\/api\/meetings\/([^/]+)\/people-sources$/,
 			async handle(req, res, [meetingId]) {
 				await requireAccess(deps.storage, req, meetingId, 'record.write');
-				const storage = groupStorage();
-				const link = await storage.findMeetingGroup(meetingId);
+				const { storage } = deps;
+				const link = await storage.groups.findMeetingGroup(meetingId);
 				if (!link) return sendJson(res, 200, { group: [], previous: [] });
-				const previousRecord = (await storage.listGroupMeetings(link.groupId)).find((r) => r.sequence === link.sequence - 1);
-				const groupDoc = await loadDoc(storage, link.groupId);
-				const previousDoc = previousRecord ? await loadDoc(storage, previousRecord.meetingId) : null;
+				const previousRecord = (await storage.groups.listGroupMeetings(link.groupId)).find((r) => r.sequence === link.sequence - 1);
+				const groupDoc = await loadDocument(storage.docs, link.groupId);
+				const previousDoc = previousRecord ? await loadDocument(storage.docs, previousRecord.meetingId) : null;
 				try {
 					const group = readGroup(groupDoc).roster.map((m) => ({ name: m.name, organisation: m.organisation, role: m.role }));
 					const previous = previousDoc
