@@ -201,6 +201,8 @@ test('the chair runs the meeting by keyboard alone; focus is placed after every 
 	await chair.keyboard.press('Alt+Shift+B');
 	await expect(chair.getByRole('button', { name: 'Avsluta pausen' })).toBeFocused();
 	await expect(announced(member)).toHaveText('Kort paus.');
+	// Ten minutes by default, counted down for everyone.
+	await expect(member.getByTestId('break-countdown')).toContainText(/Kort paus pågår – \d+:\d\d kvar\./);
 	await chair.keyboard.press('Enter');
 	await expect(chair.getByRole('button', { name: 'Kort paus' })).toBeFocused();
 	await expect(announced(member)).toHaveText('Pausen är slut. Nu: 2. Budget');
