@@ -551,7 +551,8 @@ export class MeetingState {
 	}
 
 	#updateTicking(): void {
-		const running = this.view.live.status === 'open' && this.view.live.currentItemId !== null;
+		// A break ticks too: its countdown is shown to everyone.
+		const running = (this.view.live.status === 'open' && this.view.live.currentItemId !== null) || this.view.live.status === 'paused';
 		const every = running ? (this.tickSeconds ? 1_000 : 30_000) : 0;
 		if (every === this.#tickEvery) return;
 		if (this.#tick) clearInterval(this.#tick);
