@@ -110,7 +110,9 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 			fanout.publish(meetingId, { kind: 'deleted' });
 			return rooms.remove(meetingId);
 		},
-		personalData: createPersonalDataService({ storage, deliver: (meetingId, message) => fanout.deliver(meetingId, message), log })
+		personalData: createPersonalDataService({ storage, deliver: (meetingId, message) => fanout.deliver(meetingId, message), log }),
+		deliver: (meetingId, message) => fanout.deliver(meetingId, message),
+		log
 	});
 	const app = await loadAppHandler(config.appHandlerPath, log);
 	const server = http.createServer(

@@ -7,9 +7,12 @@ import { permissionsOf } from '../../src/lib/protocol/roles.ts';
 import { createApprovalService } from '../minutes/approval.ts';
 import { minutesRoutes } from '../minutes/routes.ts';
 import { noticeRoutes } from '../minutes/notice.ts';
+import type { Logger } from '../log.ts';
+import { secretVoteRoutes } from '../votes/routes.ts';
+import { createSecretVotes } from '../votes/secret-votes.ts';
 import { hashToken, newInvitationId, newMeetingId, newToken } from '../auth/tokens.ts';
 import type { MeetingStorage } from '../storage/types.ts';
-import type { Fanout } from '../sync/fanout.ts';
+import type { Fanout, FanoutMessage } from '../sync/fanout.ts';
 import type { RoomStats } from '../sync/rooms.ts';
 import { groupRoutes } from '../groups/api.ts';
 import { readJson } from './body.ts';
@@ -39,6 +42,9 @@ export interface ApiDeps {
 	closeDeletedRoom(meetingId: string): Promise<void>;
 	/** Export and erasure of one person's data (organisers only). */
 	personalData: PrivacyDeps['service'];
+	/** Hands a change the server stored itself (a secret vote's count) to the open rooms, here and on other instances. */
+	deliver(meetingId: string, message: FanoutMessage): void;
+	log: Logger;
 }
 
 interface Route {
@@ -159,7 +165,13 @@ export function createApi(deps: ApiDeps) {
 			origin
 		}),
 		// The notice of approved minutes (anslag).
-		...noticeRoutes({ storage: deps.storage, maxBodyBytes: deps.maxBodyBytes, bearer })
+		...noticeRoutes({ storage: deps.storage, maxBodyBytes: deps.maxBodyBytes, bearer }),
+		// Secret votes, cast through the server (server/votes).
+		...secretVoteRoutes({
+			storage: deps.storage,
+			votes: createSecretVotes({ storage: deps.storage, deliver: deps.deliver, log: deps.log }),
+			maxBodyBytes: deps.maxBodyBytes
+		})
 	];
 
 	/** Handles the request and returns true if the path is ours (/healthz or /api/...). */

@@ -28,6 +28,9 @@ import { buffer, bytes, transaction } from './postgres-common.ts';
 import { GROUPS_MIGRATION, PostgresGroups } from './postgres-groups.ts';
 import * as minutes from './postgres-minutes.ts';
 import * as notices from './postgres-notices.ts';
+import * as secretBallots from './postgres-secret-ballots.ts';
+import type { SecretBallotOutcome, SecretBallotStorage, SecretVoteCount } from './secret-ballot-types.ts';
+import type { BallotChoice } from '../../src/lib/meeting/index.ts';
 import * as invitations from './postgres-invitations.ts';
 import type { PersonalDataStorage } from './personal-data-types.ts';
 import type { ApprovalRecord, RequiredApprover, InvitationRecord, MeetingRecord, MeetingStorage, MinutesSeal, NoticeRecord, TokenRecord, VersionLinks } from './types.ts';
@@ -91,7 +94,9 @@ CREATE TABLE client_owners (
 `
 	},
 	{ version: 6, name: 'who must approve, fixed at ready', sql: minutes.REQUIRED_APPROVERS_MIGRATION },
-	{ version: 7, name: 'notices of approved minutes (anslag)', sql: notices.NOTICES_MIGRATION }
+	{ version: 7, name: 'notices of approved minutes (anslag)', sql: notices.NOTICES_MIGRATION },
+	// 8 and 9 are reserved for other branches; versions are applied by number, whichever lands first.
+	{ version: 10, name: 'secret votes: who has voted, and the count apart', sql: secretBallots.SECRET_BALLOTS_MIGRATION }
 ];
 
 interface MeetingRow {
@@ -130,7 +135,7 @@ export interface PostgresStorageOptions {
 	maxConnections?: number;
 }
 
-export class PostgresStorage implements MeetingStorage, GroupStorage, PersonalDataStorage {
+export class PostgresStorage implements MeetingStorage, GroupStorage, PersonalDataStorage, SecretBallotStorage {
 	readonly #url: string;
 	readonly #options: PostgresStorageOptions;
 	#pool: pg.Pool | null = null;
@@ -430,5 +435,15 @@ export class PostgresStorage implements MeetingStorage, GroupStorage, PersonalDa
 
 	getNotice(meetingId: string): Promise<NoticeRecord | null> {
 		return notices.getNotice(this.#db, meetingId);
+	}
+
+	// ---- secret votes: the SQL is in postgres-secret-ballots.ts
+
+	castSecretBallot(meetingId: string, roundId: string, participantId: string, choice: BallotChoice): Promise<SecretBallotOutcome> {
+		return secretBallots.castSecretBallot(this.#db, meetingId, roundId, participantId, choice);
+	}
+
+	closeSecretVote(meetingId: string, roundId: string): Promise<SecretVoteCount> {
+		return secretBallots.closeSecretVote(this.#db, meetingId, roundId);
 	}
 }

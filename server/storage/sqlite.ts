@@ -18,6 +18,9 @@ import type { GroupMeetingRecord, GroupRecord, GroupStorage, NewGroupMeeting } f
 import { GROUP_SCHEMA, SqliteGroups } from './sqlite-groups.ts';
 import * as minutes from './sqlite-minutes.ts';
 import * as notices from './sqlite-notices.ts';
+import * as secretBallots from './sqlite-secret-ballots.ts';
+import type { SecretBallotOutcome, SecretBallotStorage, SecretVoteCount } from './secret-ballot-types.ts';
+import type { BallotChoice } from '../../src/lib/meeting/index.ts';
 import type { ApprovalRecord, RequiredApprover, InvitationRecord, MeetingRecord, MeetingStorage, MinutesSeal, NoticeRecord, TokenRecord, VersionLinks } from './types.ts';
 import * as invitations from './sqlite-invitations.ts';
 import type { PersonalDataStorage } from './personal-data-types.ts';
@@ -97,7 +100,7 @@ function bytes(buffer: Buffer): Uint8Array {
 
 export const SQLITE_FILE_NAME = 'motesrum.db';
 
-export class SqliteStorage implements MeetingStorage, GroupStorage, PersonalDataStorage {
+export class SqliteStorage implements MeetingStorage, GroupStorage, PersonalDataStorage, SecretBallotStorage {
 	readonly #file: string;
 	#db: Database.Database | null = null;
 	readonly #groups = new SqliteGroups(() => this.#conn);
@@ -140,6 +143,7 @@ export class SqliteStorage implements MeetingStorage, GroupStorage, PersonalData
 		db.exec(GROUP_SCHEMA);
 		db.exec(minutes.MINUTES_SCHEMA);
 		db.exec(notices.NOTICES_SCHEMA);
+		db.exec(secretBallots.SECRET_BALLOTS_SCHEMA);
 		invitations.migrate(db);
 		this.#db = db;
 	}
@@ -368,5 +372,15 @@ export class SqliteStorage implements MeetingStorage, GroupStorage, PersonalData
 
 	async getNotice(meetingId: string): Promise<NoticeRecord | null> {
 		return notices.getNotice(this.#conn, meetingId);
+	}
+
+	// ---- secret votes: the SQL is in sqlite-secret-ballots.ts
+
+	async castSecretBallot(meetingId: string, roundId: string, participantId: string, choice: BallotChoice): Promise<SecretBallotOutcome> {
+		return secretBallots.castSecretBallot(this.#conn, meetingId, roundId, participantId, choice);
+	}
+
+	async closeSecretVote(meetingId: string, roundId: string): Promise<SecretVoteCount> {
+		return secretBallots.closeSecretVote(this.#conn, meetingId, roundId);
 	}
 }

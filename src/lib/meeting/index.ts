@@ -104,8 +104,11 @@ export {
 	addProposition,
 	breakTie,
 	castBallot,
+	checkSecretVoter,
+	closeSecretVote,
 	closeVote,
 	decideByAcclamation,
+	markSecretVoted,
 	openVote,
 	readDecisionRounds,
 	readPropositions,
@@ -118,6 +121,7 @@ export {
 	type PropositionInput,
 	type PropositionKind,
 	type PropositionView,
+	type SecretTally,
 	type VoteCounts,
 	type VoteMethod
 } from './votes.js';

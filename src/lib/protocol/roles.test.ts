@@ -4,9 +4,9 @@ import { ACTIONS, ROLES, can, isRole, permissionsOf, type Action, type Role } fr
 /** The documented table (docs/security.md), written out in full so any change to roles.ts shows here. */
 const EXPECTED: Record<Role, readonly Action[]> = {
 	organiser: ACTIONS,
-	chair: ['document.read', 'document.write', 'notes.write', 'attendance.self', 'record.write', 'minutes.approve'],
-	secretary: ['document.read', 'document.write', 'notes.write', 'attendance.self', 'record.write', 'minutes.ready', 'minutes.correct'],
-	adjuster: ['document.read', 'document.write', 'notes.write', 'attendance.self', 'minutes.approve'],
+	chair: ['document.read', 'document.write', 'notes.write', 'attendance.self', 'ballot.secret', 'record.write', 'minutes.approve'],
+	secretary: ['document.read', 'document.write', 'notes.write', 'attendance.self', 'ballot.secret', 'record.write', 'minutes.ready', 'minutes.correct'],
+	adjuster: ['document.read', 'document.write', 'notes.write', 'attendance.self', 'ballot.secret', 'minutes.approve'],
 	member: ['document.read', 'document.write', 'notes.write', 'attendance.self'],
 	guest: ['document.read', 'document.write', 'notes.write', 'attendance.self'],
 	observer: ['document.read']
