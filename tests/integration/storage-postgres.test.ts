@@ -16,6 +16,7 @@ import { invitationStorageContract } from './storage-contract-invitations.ts';
 import { personalDataStorageContract } from './storage-contract-personal-data.ts';
 import { minutesStorageContract } from './storage-contract-minutes.ts';
 import { noticeStorageContract } from './storage-contract-notices.ts';
+import { secretBallotStorageContract } from './storage-contract-secret-ballots.ts';
 
 const available = await servicesAvailable('storage-postgres.test.ts', 'postgres');
 
@@ -69,6 +70,7 @@ if (available) {
 	groupStorageContract('postgres', sharedSchema);
 	invitationStorageContract('postgres', sharedSchema);
 	noticeStorageContract('postgres', sharedSchema);
+	secretBallotStorageContract('postgres', sharedSchema);
 	personalDataStorageContract('postgres', sharedSchema);
 
 	describe('PostgresStorage specifics', () => {
@@ -80,7 +82,7 @@ if (available) {
 			await client.connect();
 			try {
 				const { rows } = await client.query(`SELECT version FROM ${name}.motesrum_migrations ORDER BY version`);
-				expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }, { version: 6 }, { version: 7 }]);
+				expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }, { version: 6 }, { version: 7 }, { version: 10 }]);
 			} finally {
 				await client.end();
 				await Promise.all([a.close(), b.close(), c.close()]);

@@ -7,8 +7,8 @@ const EXPECTED: Record<Role, readonly Action[]> = {
 	chair: ['document.read', 'document.write', 'notes.write', 'attendance.self', 'ballot.secret', 'record.write', 'minutes.approve'],
 	secretary: ['document.read', 'document.write', 'notes.write', 'attendance.self', 'ballot.secret', 'record.write', 'minutes.ready', 'minutes.correct'],
 	adjuster: ['document.read', 'document.write', 'notes.write', 'attendance.self', 'ballot.secret', 'minutes.approve'],
-	member: ['document.read', 'document.write', 'notes.write', 'attendance.self'],
-	guest: ['document.read', 'document.write', 'notes.write', 'attendance.self'],
+	member: ['document.read', 'document.write', 'notes.write', 'attendance.self', 'ballot.secret'],
+	guest: ['document.read', 'document.write', 'notes.write', 'attendance.self', 'ballot.secret'],
 	observer: ['document.read']
 };
 
