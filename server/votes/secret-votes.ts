@@ -13,7 +13,7 @@
  * open, so the order in which voters appear cannot be matched against it. Choices are never
  * logged.
  */
-import { BALLOT_CHOICES, MeetingError, checkSecretVoter, closeSecretVote, markSecretVoted, type BallotChoice } from '../../src/lib/meeting/index.ts';
+import { BALLOT_CHOICES, closeSecretVote, markSecretVoted, secretBallotRefusal, type BallotChoice } from '../../src/lib/meeting/index.ts';
 import { can } from '../../src/lib/protocol/roles.ts';
 import { HttpError } from '../http/respond.ts';
 import type { Logger } from '../log.ts';
@@ -38,14 +38,16 @@ function choiceOf(body: unknown): BallotChoice {
 	return choice as BallotChoice;
 }
 
-/** A refusal of the domain check, as an HTTP answer. */
-function refusal(error: unknown): never {
-	if (error instanceof MeetingError) {
-		if (error.code === 'NOT_FOUND') throw new HttpError(404, error.message);
-		if (error.message.includes('has no vote')) throw new HttpError(403, error.message);
-		throw new HttpError(409, error.message);
-	}
-	throw error;
+const REFUSALS: Record<NonNullable<ReturnType<typeof secretBallotRefusal>>, [number, string]> = {
+	'no-round': [404, 'No such vote'],
+	'not-secret': [409, 'The vote is not a secret vote'],
+	'not-open': [409, 'The vote is closed'],
+	'not-a-voter': [403, 'You have no vote in this round']
+};
+
+function refuse(reason: keyof typeof REFUSALS): never {
+	const [status, message] = REFUSALS[reason];
+	throw new HttpError(status, message);
 }
 
 export function createSecretVotes(deps: SecretVoteDeps) {
@@ -66,14 +68,11 @@ export function createSecretVotes(deps: SecretVoteDeps) {
 			writable(meeting);
 			const doc = await loadStoredDoc(storage, meeting.id);
 			try {
-				try {
-					checkSecretVoter(doc, roundId, voter.participantId);
-				} catch (error) {
-					refusal(error);
-				}
+				const refused = secretBallotRefusal(doc, roundId, voter.participantId);
+				if (refused) refuse(refused);
 				const outcome = await ballots().castSecretBallot(meeting.id, roundId, voter.participantId, choice);
 				if (outcome === 'closed') throw new HttpError(409, 'The vote is closed');
-				// Also after 'already-voted': a earlier call may have counted and failed before the document said so.
+				// Also after 'already-voted': an earlier call may have counted and failed before the document said so.
 				await commitServerChange(deps, meeting.id, doc, (d) => markSecretVoted(d, roundId, voter.participantId as string));
 				if (outcome === 'already-voted') throw new HttpError(409, 'You have already voted');
 				deps.log.info({ meetingId: meeting.id, roundId }, 'secret ballot counted');
@@ -88,20 +87,11 @@ export function createSecretVotes(deps: SecretVoteDeps) {
 			writable(meeting);
 			const doc = await loadStoredDoc(storage, meeting.id);
 			try {
-				try {
-					// Only an existing secret vote is closed here (the round may already be closed in the document: then only a missing count is written).
-					const round = (doc.getMap('votes').get(roundId) ?? null) as { method?: unknown } | null;
-					if (round === null) throw new HttpError(404, 'No such vote');
-					if (round.method !== 'closed') throw new HttpError(409, 'The vote is not a secret vote');
-				} catch (error) {
-					refusal(error);
-				}
+				// A round already closed in the document is closed again: only a count that is missing gets written.
+				const refused = secretBallotRefusal(doc, roundId, '');
+				if (refused === 'no-round' || refused === 'not-secret') refuse(refused);
 				const counts = await ballots().closeSecretVote(meeting.id, roundId);
-				try {
-					await commitServerChange(deps, meeting.id, doc, (d) => closeSecretVote(d, roundId, counts));
-				} catch (error) {
-					refusal(error);
-				}
+				await commitServerChange(deps, meeting.id, doc, (d) => closeSecretVote(d, roundId, counts));
 				deps.log.info({ meetingId: meeting.id, roundId }, 'secret vote closed');
 				return { counts };
 			} finally {

@@ -7,7 +7,6 @@ import {
 	addReservation,
 	breakTie,
 	castBallot,
-	checkSecretVoter,
 	closeSecretVote,
 	closeVote,
 	decideByAcclamation,
@@ -16,6 +15,7 @@ import {
 	readDecisionRounds,
 	readMeeting,
 	recordRoundDecision,
+	secretBallotRefusal,
 	setItemConflict,
 	updateParticipant
 } from './index.js';
@@ -90,9 +90,10 @@ describe('propositions and votes', () => {
 		// A secret ballot never goes into the document: the server keeps the count.
 		expectMeetingError(() => castBallot(doc, round, members[0], 'yes'), 'INVALID_STATE');
 		expectMeetingError(() => closeVote(doc, round), 'INVALID_STATE');
-		expectMeetingError(() => checkSecretVoter(doc, round, deputies[0]), 'INVALID_STATE');
+		expect(secretBallotRefusal(doc, round, deputies[0])).toBe('not-a-voter');
+		expect(secretBallotRefusal(doc, 'NoSuchRound00000', members[0])).toBe('no-round');
 		for (const voter of members.slice(0, 8)) {
-			checkSecretVoter(doc, round, voter);
+			expect(secretBallotRefusal(doc, round, voter)).toBeNull();
 			markSecretVoted(doc, round, voter);
 		}
 		markSecretVoted(doc, round, members[0]);
@@ -100,7 +101,7 @@ describe('propositions and votes', () => {
 		expect(open.voted).toEqual(members.slice(0, 8));
 		expect(open.counts).toEqual({ yes: 0, no: 0, abstain: 0, absent: 1 });
 		closeSecretVote(doc, round, { yes: 4, no: 4, abstain: 0 });
-		expectMeetingError(() => checkSecretVoter(doc, round, members[0]), 'INVALID_STATE');
+		expect(secretBallotRefusal(doc, round, members[0])).toBe('not-open');
 		const [tied] = readDecisionRounds(doc, item);
 		expect(tied).toMatchObject({ method: 'closed', tied: true, winnerPropositionId: null, acclamationWinnerId: original });
 		expect(tied.ballots).toEqual([]);

@@ -342,12 +342,13 @@ export function closeVote(doc: Y.Doc, roundId: string, options: { now?: TimeInpu
 	);
 }
 
-/** The secret vote a participant may vote in now: open, secret and listing them. Throws otherwise. */
-export function checkSecretVoter(doc: Y.Doc, roundId: string, participantId: string): void {
-	const record = round(doc, roundId);
-	if (record.method !== 'closed') throw invalidState('the vote is not a secret vote');
-	if (record.status !== 'open') throw invalidState('the vote is not open');
-	if (!stringList(record.voters).includes(idArg(participantId, 'participantId'))) throw invalidState('this participant has no vote in this round');
+/** Why a participant may not vote in a secret vote now (no such round, not secret, not open, not listed), or null if they may. */
+export function secretBallotRefusal(doc: Y.Doc, roundId: string, participantId: string): 'no-round' | 'not-secret' | 'not-open' | 'not-a-voter' | null {
+	const record = plainRecord(formalRoots(doc).votes.get(roundId));
+	if (!record || str(record, 'deletedAt') !== null) return 'no-round';
+	if (record.method !== 'closed') return 'not-secret';
+	if (record.status !== 'open') return 'not-open';
+	return stringList(record.voters).includes(participantId) ? null : 'not-a-voter';
 }
 
 /** The server's record that a voter has voted in a secret vote (never how); idempotent. */
