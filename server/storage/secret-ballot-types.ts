@@ -1,12 +1,14 @@
 /**
- * Storage of secret (sluten) votes, beside MeetingStorage: who has voted, and apart from it the
- * running count per choice. Nothing links the two: the voter row has no choice, no time and no
- * order (tables without a row id or a sequence), the count row has no voter. One vote per
- * voter is the voter row's primary key, so it holds across every instance sharing the database.
+ * The `ballots` part: secret (sluten) votes — who has voted, and apart from it the running
+ * count per choice. Nothing links the two: the voter row has no choice, no time and no order
+ * (no row id or sequence), the count row has no voter. One vote per voter is the voter row's
+ * primary key, so it holds across every instance sharing the database.
  * Contract: tests/integration/storage-contract-secret-ballots.ts; SQL: sqlite-secret-ballots.ts,
- * postgres-secret-ballots.ts. Why: docs/security.md ("Secret votes").
+ * postgres-secret-ballots.ts (tables: migration 10). Why: docs/security.md ("Secret votes").
  */
-import type { BallotChoice } from '../../src/lib/meeting/index.ts';
+
+/** Ja, Nej, Avstår (the meeting model's BallotChoice; storage imports nothing from src/). */
+export type SecretChoice = 'yes' | 'no' | 'abstain';
 
 export interface SecretVoteCount {
 	yes: number;
@@ -17,20 +19,15 @@ export interface SecretVoteCount {
 /** 'cast': counted now; 'already-voted': this voter's earlier ballot stands; 'closed': the vote was closed, nothing counted. */
 export type SecretBallotOutcome = 'cast' | 'already-voted' | 'closed';
 
-export interface SecretBallotStorage {
+export interface SecretBallotStore {
 	/** Records that the voter has voted and adds one to `choice`'s count, atomically; at most once per voter and round. */
-	castSecretBallot(meetingId: string, roundId: string, participantId: string, choice: BallotChoice): Promise<SecretBallotOutcome>;
+	castSecretBallot(meetingId: string, roundId: string, participantId: string, choice: SecretChoice): Promise<SecretBallotOutcome>;
 	/** Closes the round to further ballots (idempotent) and returns its count. */
 	closeSecretVote(meetingId: string, roundId: string): Promise<SecretVoteCount>;
 }
 
-export function isSecretBallotStorage(storage: object): storage is SecretBallotStorage {
-	const candidate = storage as Partial<SecretBallotStorage>;
-	return typeof candidate.castSecretBallot === 'function' && typeof candidate.closeSecretVote === 'function';
-}
-
 /** The count column of a choice: checked, never interpolated from input. */
-export function countColumn(choice: BallotChoice): 'yes' | 'no' | 'abstain' {
+export function countColumn(choice: SecretChoice): 'yes' | 'no' | 'abstain' {
 	switch (choice) {
 		case 'yes':
 			return 'yes';

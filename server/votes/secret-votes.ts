@@ -17,7 +17,7 @@ import { BALLOT_CHOICES, closeSecretVote, markSecretVoted, secretBallotRefusal, 
 import { can } from '../../src/lib/protocol/roles.ts';
 import { HttpError } from '../http/respond.ts';
 import type { Logger } from '../log.ts';
-import { isSecretBallotStorage, type SecretVoteCount } from '../storage/secret-ballot-types.ts';
+import type { SecretVoteCount } from '../storage/secret-ballot-types.ts';
 import type { MeetingRecord } from '../storage/types.ts';
 import { commitServerChange, loadStoredDoc, type ServerChangeDeps } from './server-change.ts';
 
@@ -52,10 +52,6 @@ function refuse(reason: keyof typeof REFUSALS): never {
 
 export function createSecretVotes(deps: SecretVoteDeps) {
 	const storage = deps.storage;
-	const ballots = () => {
-		if (!isSecretBallotStorage(storage)) throw new HttpError(501, 'This storage does not keep secret votes');
-		return storage;
-	};
 	const writable = (meeting: MeetingRecord) => {
 		if (meeting.frozenAt) throw new HttpError(409, 'The minutes are approved: the meeting is read-only');
 	};
@@ -70,7 +66,7 @@ export function createSecretVotes(deps: SecretVoteDeps) {
 			try {
 				const refused = secretBallotRefusal(doc, roundId, voter.participantId);
 				if (refused) refuse(refused);
-				const outcome = await ballots().castSecretBallot(meeting.id, roundId, voter.participantId, choice);
+				const outcome = await storage.ballots.castSecretBallot(meeting.id, roundId, voter.participantId, choice);
 				if (outcome === 'closed') throw new HttpError(409, 'The vote is closed');
 				// Also after 'already-voted': an earlier call may have counted and failed before the document said so.
 				await commitServerChange(deps, meeting.id, doc, (d) => markSecretVoted(d, roundId, voter.participantId as string));
@@ -90,7 +86,7 @@ export function createSecretVotes(deps: SecretVoteDeps) {
 				// A round already closed in the document is closed again: only a count that is missing gets written.
 				const refused = secretBallotRefusal(doc, roundId, '');
 				if (refused === 'no-round' || refused === 'not-secret') refuse(refused);
-				const counts = await ballots().closeSecretVote(meeting.id, roundId);
+				const counts = await storage.ballots.closeSecretVote(meeting.id, roundId);
 				await commitServerChange(deps, meeting.id, doc, (d) => closeSecretVote(d, roundId, counts));
 				deps.log.info({ meetingId: meeting.id, roundId }, 'secret vote closed');
 				return { counts };

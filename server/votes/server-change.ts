@@ -5,24 +5,19 @@
  * like any stored update from another instance.
  */
 import * as Y from 'yjs';
+import { loadDocument } from '../storage/document-log.ts';
 import type { MeetingStorage } from '../storage/types.ts';
 import type { FanoutMessage } from '../sync/fanout.ts';
 
 /** The principal that owns the server's own client ids (no invitation has this form). */
 export const SERVER_PRINCIPAL = 'server';
 
+/** The stored document (the one way stored updates become a Y.Doc). */
+export const loadStoredDoc = (storage: MeetingStorage, meetingId: string): Promise<Y.Doc> => loadDocument(storage.docs, meetingId);
+
 export interface ServerChangeDeps {
 	storage: MeetingStorage;
 	deliver(meetingId: string, message: FanoutMessage): void;
-}
-
-export async function loadStoredDoc(storage: MeetingStorage, meetingId: string): Promise<Y.Doc> {
-	const doc = new Y.Doc();
-	const updates = await storage.loadUpdates(meetingId);
-	Y.transact(doc, () => {
-		for (const update of updates) Y.applyUpdate(doc, update);
-	});
-	return doc;
 }
 
 /** Runs `change` on `doc` (the stored document) and stores and delivers what it wrote; false if it wrote nothing. */
@@ -32,9 +27,9 @@ export async function commitServerChange(deps: ServerChangeDeps, meetingId: stri
 	const update = Y.encodeStateAsUpdate(doc, before);
 	if (Y.decodeUpdate(update).structs.length === 0) return false;
 	// Claimed first, so no client can write under the server's id and pass for it.
-	const owners = await deps.storage.claimClients(meetingId, [doc.clientID], SERVER_PRINCIPAL);
+	const owners = await deps.storage.docs.claimClients(meetingId, [doc.clientID], SERVER_PRINCIPAL);
 	if (owners.get(doc.clientID) !== SERVER_PRINCIPAL) throw new Error('the server drew a client id someone else owns');
-	await deps.storage.appendUpdate(meetingId, update);
+	await deps.storage.docs.appendUpdate(meetingId, update);
 	deps.deliver(meetingId, { kind: 'update', update });
 	return true;
 }
