@@ -129,7 +129,9 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 			return rooms.remove(meetingId);
 		},
 		files,
-		personalData: createPersonalDataService({ storage, deliver: (meetingId, message) => fanout.deliver(meetingId, message), log })
+		personalData: createPersonalDataService({ storage, deliver: (meetingId, message) => fanout.deliver(meetingId, message), log }),
+		deliver: (meetingId, message) => fanout.deliver(meetingId, message),
+		log
 	});
 	const app = await loadAppHandler(config.appHandlerPath, log);
 	const server = http.createServer(

@@ -7,10 +7,13 @@ import { permissionsOf } from '../../src/lib/protocol/roles.ts';
 import { createApprovalService } from '../minutes/approval.ts';
 import { minutesRoutes } from '../minutes/routes.ts';
 import { noticeRoutes } from '../minutes/notice.ts';
+import type { Logger } from '../log.ts';
+import { secretVoteRoutes } from '../votes/routes.ts';
+import { createSecretVotes } from '../votes/secret-votes.ts';
 import { hashToken, newMeetingId, newToken } from '../auth/tokens.ts';
 import { newInvitationId } from '../storage/invitation-ids.ts';
 import type { MeetingStorage } from '../storage/types.ts';
-import type { Fanout } from '../sync/fanout.ts';
+import type { Fanout, FanoutMessage } from '../sync/fanout.ts';
 import type { RoomStats } from '../sync/rooms.ts';
 import { groupRoutes } from '../groups/api.ts';
 import { fileRoutes } from '../files/routes.ts';
@@ -44,6 +47,9 @@ export interface ApiDeps {
 	personalData: PrivacyDeps['service'];
 	/** Handlingar: uploads and the bytes of meetings' files. */
 	files: FileService;
+	/** Hands a change the server stored itself (a secret vote's count) to the open rooms, here and on other instances. */
+	deliver(meetingId: string, message: FanoutMessage): void;
+	log: Logger;
 }
 
 interface Route {
@@ -172,7 +178,13 @@ export function createApi(deps: ApiDeps) {
 		// Handlingar: uploads and files (docs/files.md).
 		...fileRoutes({ storage: deps.storage, files: deps.files, maxBodyBytes: deps.maxBodyBytes, origin }),
 		// The notice of approved minutes (anslag).
-		...noticeRoutes({ storage: deps.storage, maxBodyBytes: deps.maxBodyBytes, bearer })
+		...noticeRoutes({ storage: deps.storage, maxBodyBytes: deps.maxBodyBytes, bearer }),
+		// Secret votes, cast through the server (server/votes).
+		...secretVoteRoutes({
+			storage: deps.storage,
+			votes: createSecretVotes({ storage: deps.storage, deliver: deps.deliver, log: deps.log }),
+			maxBodyBytes: deps.maxBodyBytes
+		})
 	];
 
 	/** Handles the request and returns true if the path is ours (/healthz or /api/...). */

@@ -19,6 +19,6 @@ export function timedStorage(storage: MeetingStorage, metrics: Pick<ServerMetric
 		appendUpdate: (meetingId, update) => timed('appendUpdate', () => storage.docs.appendUpdate(meetingId, update)),
 		compact: (meetingId) => timed('compact', () => storage.docs.compact(meetingId))
 	};
-	const { engine, meetings, tokens, minutes, notices, groups } = storage;
-	return { engine, meetings, docs, tokens, minutes, notices, groups, init: () => storage.init(), close: () => storage.close() };
+	const { engine, meetings, tokens, minutes, notices, groups, ballots } = storage;
+	return { engine, meetings, docs, tokens, minutes, notices, groups, ballots, init: () => storage.init(), close: () => storage.close() };
 }

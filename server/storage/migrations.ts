@@ -267,7 +267,7 @@ CREATE TABLE minutes_notices (
 `
 	},
 	{
-		// 8 is another branch's. Handlingar: which blobs each meeting holds, uploads in progress and
+		// 8 is sign-in's (its branch lands after this one; each engine applies the versions it lacks, in order). Handlingar: which blobs each meeting holds, uploads in progress and
 		// the file cookie's sessions (server/files/*-catalog.ts); in PostgreSQL also the blobs
 		// themselves, in chunks (server/files/postgres-blob-store.ts; SQLite keeps them as files).
 		version: 9,
@@ -335,6 +335,47 @@ CREATE TABLE file_chunks (
 	start_offset BIGINT NOT NULL,
 	data BYTEA NOT NULL,
 	PRIMARY KEY (owner, start_offset)
+);
+`
+	},
+	{
+		version: 10,
+		name: 'secret votes: who has voted, and the count apart',
+		// WITHOUT ROWID: no hidden row number records the order in which voters voted.
+		sqlite: `
+CREATE TABLE secret_vote_counts (
+	meeting_id TEXT NOT NULL REFERENCES meetings(id),
+	round_id TEXT NOT NULL,
+	yes INTEGER NOT NULL DEFAULT 0,
+	no INTEGER NOT NULL DEFAULT 0,
+	abstain INTEGER NOT NULL DEFAULT 0,
+	closed INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (meeting_id, round_id)
+) WITHOUT ROWID;
+CREATE TABLE secret_voters (
+	meeting_id TEXT NOT NULL,
+	round_id TEXT NOT NULL,
+	participant_id TEXT NOT NULL,
+	PRIMARY KEY (meeting_id, round_id, participant_id),
+	FOREIGN KEY (meeting_id, round_id) REFERENCES secret_vote_counts(meeting_id, round_id)
+) WITHOUT ROWID;
+`,
+		postgres: `
+CREATE TABLE secret_vote_counts (
+	meeting_id TEXT NOT NULL REFERENCES meetings(id),
+	round_id TEXT NOT NULL,
+	yes INTEGER NOT NULL DEFAULT 0,
+	no INTEGER NOT NULL DEFAULT 0,
+	abstain INTEGER NOT NULL DEFAULT 0,
+	closed BOOLEAN NOT NULL DEFAULT false,
+	PRIMARY KEY (meeting_id, round_id)
+);
+CREATE TABLE secret_voters (
+	meeting_id TEXT NOT NULL,
+	round_id TEXT NOT NULL,
+	participant_id TEXT NOT NULL,
+	PRIMARY KEY (meeting_id, round_id, participant_id),
+	FOREIGN KEY (meeting_id, round_id) REFERENCES secret_vote_counts(meeting_id, round_id)
 );
 `
 	}

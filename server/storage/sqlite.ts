@@ -14,6 +14,7 @@ import { SqliteGroups } from './sqlite-groups.ts';
 import { sqliteTokens } from './sqlite-invitations.ts';
 import { sqliteMinutes } from './sqlite-minutes.ts';
 import { sqliteNotices } from './sqlite-notices.ts';
+import { sqliteSecretBallots } from './sqlite-secret-ballots.ts';
 import type { MeetingStorage } from './types.ts';
 
 export const SQLITE_FILE_NAME = 'motesrum.db';
@@ -28,6 +29,7 @@ export class SqliteStorage implements MeetingStorage {
 	readonly tokens = sqliteTokens(this.#conn);
 	readonly minutes = sqliteMinutes(this.#conn);
 	readonly notices = sqliteNotices(this.#conn);
+	readonly ballots = sqliteSecretBallots(this.#conn);
 	readonly groups = new SqliteGroups(() => this.#conn.db);
 
 	/** `file` is a path, or ':memory:' for tests that need no file. */

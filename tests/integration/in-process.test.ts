@@ -37,11 +37,12 @@ class GatedStorage implements MeetingStorage {
 	readonly minutes: MeetingStorage['minutes'];
 	readonly notices: MeetingStorage['notices'];
 	readonly groups: MeetingStorage['groups'];
+	readonly ballots: MeetingStorage['ballots'];
 	readonly docs: DocumentStore;
 
 	constructor(file: string) {
 		const real = (this.#real = new SqliteStorage(file));
-		({ meetings: this.meetings, tokens: this.tokens, minutes: this.minutes, notices: this.notices, groups: this.groups } = real);
+		({ meetings: this.meetings, tokens: this.tokens, minutes: this.minutes, notices: this.notices, groups: this.groups, ballots: this.ballots } = real);
 		this.docs = {
 			...real.docs,
 			loadUpdates: async (meetingId) => {

@@ -20,6 +20,8 @@ import { fileStoreContract } from './file-store-contract.ts';
 import { FileService } from '../../server/files/service.ts';
 import { PostgresBlobStore } from '../../server/files/postgres-blob-store.ts';
 import { PostgresFileCatalog } from '../../server/files/postgres-catalog.ts';
+import { secretBallotStorageContract } from './storage-contract-secret-ballots.ts';
+import { MIGRATIONS } from '../../server/storage/migrations.ts';
 
 const available = await servicesAvailable('storage-postgres.test.ts', 'postgres');
 
@@ -73,6 +75,7 @@ if (available) {
 	groupStorageContract('postgres', sharedSchema);
 	invitationStorageContract('postgres', sharedSchema);
 	noticeStorageContract('postgres', sharedSchema);
+	secretBallotStorageContract('postgres', sharedSchema);
 	personalDataStorageContract('postgres', sharedSchema);
 
 	{
@@ -113,7 +116,7 @@ if (available) {
 			await client.connect();
 			try {
 				const { rows } = await client.query(`SELECT version FROM ${name}.motesrum_migrations ORDER BY version`);
-				expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }, { version: 6 }, { version: 7 }]);
+				expect(rows).toEqual(MIGRATIONS.map(({ version }) => ({ version })));
 			} finally {
 				await client.end();
 				await Promise.all([a.close(), b.close(), c.close()]);

@@ -25,6 +25,11 @@ export const ACTIONS = [
 	/** Check oneself in and set one's own attendance (room, remote, absent). */
 	'attendance.self',
 	/**
+	 * Cast one's own ballot in a secret (sluten) vote, through the server, which keeps the count
+	 * apart from who has voted (server/votes). Only voters the round lists may; closing it is record.write.
+	 */
+	'ballot.secret',
+	/**
 	 * The record: header, agenda items and their order, decisions, assignments, parking lot,
 	 * roster and everyone's attendance, the live flow, meta.
 	 */
@@ -54,6 +59,7 @@ const TABLE: Record<Action, readonly Role[]> = {
 	'document.write': WRITERS,
 	'notes.write': WRITERS,
 	'attendance.self': WRITERS,
+	'ballot.secret': WRITERS,
 	'record.write': RUNNERS,
 	'minutes.ready': ['organiser', 'secretary'],
 	// The secretary wrote the minutes and does not approve them: justering is someone else's check.
