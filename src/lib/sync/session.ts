@@ -5,7 +5,10 @@
  * Order of work: the local copy loads first (the meeting shows at once, offline too);
  * then the server is asked for the meeting's epoch, and only if it is still the
  * epoch of the local copy does the provider connect, so a copy of a deleted or
- * recreated meeting is never pushed into the server. See docs/offline.md.
+ * recreated meeting is never pushed into the server. A device without a copy has
+ * nothing to push: it opens the socket beside that check (one round trip less on a
+ * phone link), and what arrives is written to the device once the check listed the
+ * meeting there. See docs/offline.md.
  */
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
@@ -14,7 +17,7 @@ import { WebsocketProvider } from 'y-websocket';
 import { CLOSE, MESSAGE_NOTICE, MESSAGE_SAVED, readNotice, readSaved, type Notice } from '../protocol/index.ts';
 import { deviceStore, type LocalMeeting, type LocalStore } from './local-store.ts';
 import { checkMeeting, type MeetingCheck, type MeetingInfo } from './meeting-check.ts';
-import { FrameCounter, PendingEdits } from './pending.ts';
+import { FrameCounter, PendingEdits, type PendingSnapshot } from './pending.ts';
 import { tapWebSocket, updateFrameKind, type WebSocketClass } from './socket-tap.ts';
 
 export type ConnectionState = 'connecting' | 'online' | 'offline';
@@ -131,6 +134,10 @@ export class MeetingSession {
 	#checking = false;
 	#failedAttempts = 0;
 	#socketOpened = false;
+	/** The provider was created before the epoch was known: it joins the other tabs once the check names it. */
+	#tabsUnjoined = false;
+	/** Updates that arrived before the meeting was listed on the device, written once it is. */
+	readonly #unlisted: [Uint8Array, PendingSnapshot | undefined][] = [];
 
 	constructor(options: MeetingSessionOptions) {
 		this.meetingId = options.meetingId;
@@ -228,6 +235,7 @@ export class MeetingSession {
 		// Other tabs of the same meeting keep in step through the BroadcastChannel even before
 		// the server answers; a refused copy stays out of it, or another tab would send it.
 		if (local && !refused) this.#createProvider(local.epoch).connectBc();
+		else if (!local && !this.#status.error) this.#createProvider(null).connect();
 	}
 
 	/**
@@ -263,7 +271,8 @@ export class MeetingSession {
 				return this.#fail('meeting-deleted');
 			case 'unreachable':
 				if (!this.#provider?.wsconnected) this.#set({ connection: 'offline' });
-				if (!this.#provider?.shouldConnect) this.#scheduleCheck();
+				// A socket opened early still needs the check to list the meeting on the device.
+				if (!this.#provider?.shouldConnect || !this.#local) this.#scheduleCheck();
 				return;
 			case 'ok':
 				return this.#accept(result.info);
@@ -289,6 +298,7 @@ export class MeetingSession {
 				frozenAt: info.frozenAt
 			};
 			this.#track(this.#store.putMeeting(this.#local));
+			for (const [update, changes] of this.#unlisted.splice(0)) this.#track(this.#store.appendUpdate(this.meetingId, update, changes));
 		} else if (this.#store) {
 			this.#track(
 				this.#store.updateMeeting(this.meetingId, {
@@ -301,6 +311,12 @@ export class MeetingSession {
 			);
 		}
 		const provider = this.#provider ?? this.#createProvider(info.epoch);
+		if (this.#tabsUnjoined) {
+			this.#tabsUnjoined = false;
+			provider.bcChannel = `${provider.bcChannel}#epoch=${info.epoch}`;
+			provider.disableBc = this.#options.disableBc ?? false;
+			provider.connectBc();
+		}
 		if (!provider.shouldConnect) provider.connect();
 	}
 
@@ -321,7 +337,8 @@ export class MeetingSession {
 		void this.#check();
 	};
 
-	#createProvider(epoch: number): WebsocketProvider {
+	/** `epoch` null: not known yet; the provider stays out of the other tabs until `#accept`. */
+	#createProvider(epoch: number | null): WebsocketProvider {
 		const Base = this.#options.WebSocketPolyfill ?? globalThis.WebSocket;
 		const provider = new WebsocketProvider(this.#options.origin.replace(/^http/, 'ws') + '/sync', this.meetingId, this.doc, {
 			connect: false,
@@ -331,7 +348,12 @@ export class MeetingSession {
 			disableBc: this.#options.disableBc
 		});
 		// Tabs holding copies of different epochs of one meeting id must never merge.
-		provider.bcChannel = `${provider.bcChannel}#epoch=${epoch}`;
+		if (epoch === null) {
+			provider.disableBc = true;
+			this.#tabsUnjoined = true;
+		} else {
+			provider.bcChannel = `${provider.bcChannel}#epoch=${epoch}`;
+		}
 		provider.messageHandlers[MESSAGE_SAVED] = (_encoder, decoder) => this.#onSaved(provider, decoder);
 		provider.messageHandlers[MESSAGE_NOTICE] = (_encoder, decoder) => this.#onNotice(provider, decoder);
 		provider.on('status', ({ status }) => {
@@ -442,6 +464,10 @@ export class MeetingSession {
 		}
 		const store = this.#store;
 		if (!store) return;
+		if (!this.#local) {
+			this.#unlisted.push([update, changes]);
+			return;
+		}
 		this.#track(store.appendUpdate(this.meetingId, update, changes));
 		if (++this.#appendsSinceCompaction >= this.#compactAfter) {
 			this.#appendsSinceCompaction = 0;
