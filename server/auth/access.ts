@@ -29,10 +29,10 @@ export async function resolveAccess(
 	token: string | null | undefined
 ): Promise<Access> {
 	if (!isMeetingId(meetingId)) return { status: 'malformed-id' };
-	const meeting = await storage.getMeeting(meetingId);
+	const meeting = await storage.meetings.getMeeting(meetingId);
 	if (!meeting || meeting.deletedAt) return { status: 'not-found' };
 	if (!isTokenShaped(token)) return { status: 'unauthorized' };
-	const record = await storage.findToken(hashToken(token));
+	const record = await storage.tokens.findToken(hashToken(token));
 	if (!record || record.revokedAt) return { status: 'unauthorized' };
 	if (record.meetingId !== meetingId && !(await tokenCoversGroupMeeting(storage, record.meetingId, meetingId))) {
 		return { status: 'unauthorized' };
