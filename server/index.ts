@@ -21,6 +21,7 @@ import { LocalDelivery } from './ops/local-delivery.ts';
 import { createPersonalDataService } from './ops/personal-data.ts';
 import { timedStorage } from './metrics/timed-storage.ts';
 import { PostgresStorage } from './storage/postgres.ts';
+import { batchedAppends } from './storage/batched-appends.ts';
 import { SqliteStorage } from './storage/sqlite.ts';
 import type { MeetingStorage } from './storage/types.ts';
 import { type Fanout, singleInstance } from './sync/fanout.ts';
@@ -67,8 +68,9 @@ export interface RunningServer {
 export async function startServer(config: ServerConfig, parts: ServerParts = {}): Promise<RunningServer> {
 	const log = parts.logger ?? createLogger(config.logLevel);
 	const metrics = parts.metrics ?? new ServerMetrics();
+	// Appends of one event-loop turn share a transaction (batched-appends.ts); timed as each edit waits for it.
 	const storage = timedStorage(
-		parts.storage ?? (config.databaseUrl ? new PostgresStorage(config.databaseUrl, { log }) : SqliteStorage.inDataDir(config.dataDir, { log })),
+		batchedAppends(parts.storage ?? (config.databaseUrl ? new PostgresStorage(config.databaseUrl, { log }) : SqliteStorage.inDataDir(config.dataDir, { log }))),
 		metrics
 	);
 	// Wrapped so the server can hand its own stored changes (an erasure) to its open rooms.

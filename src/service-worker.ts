@@ -4,8 +4,8 @@
 /// <reference lib="webworker" />
 /**
  * Makes the app open without a network: every build asset, static file and the
- * prerendered shell are cached per version at install; navigations go to the network
- * first and fall back to the shell, which renders whatever route the URL names
+ * prerendered shell are cached per version at install; navigations get the cached shell
+ * at once (the network only while it is not cached), which renders whatever route the URL names
  * (the app renders client-side only). Live data never passes through here: the API,
  * the health check and the sync websocket always go to the network, and meeting
  * documents live in IndexedDB (src/lib/sync/), not in this cache.
@@ -34,7 +34,7 @@ const NETWORK_TIMEOUT_MS = 4000;
  */
 const VERSION_FILE = '/_app/version.json';
 
-const NETWORK_ONLY = /^\/(api|sync|healthz)(\/|$)/;
+const NETWORK_ONLY = /^\/(api|sync|healthz|metrics)(\/|$)/;
 
 /** Stable names (not content-hashed): fetched past the HTTP cache at install. */
 const unhashed = [...new Set([...files, ...prerendered, SHELL])];
@@ -90,12 +90,19 @@ sw.addEventListener('fetch', (event) => {
 	}
 });
 
+/**
+ * The cached shell at once: every page's HTML is that same client-only frame, and this
+ * version's shell points at exactly the assets this version cached, so waiting for the
+ * network (a round trip or more on a phone in the room) would bring nothing new. A new
+ * deploy arrives as a new worker and the update prompt, not through a navigation.
+ */
 async function navigate(request: Request): Promise<Response> {
+	const shell = await (await caches.open(CACHE)).match(SHELL);
+	if (shell) return shell;
 	try {
 		return await fetchInTime(request);
 	} catch {
-		const shell = await (await caches.open(CACHE)).match(SHELL);
-		return shell ?? Response.error();
+		return Response.error();
 	}
 }
 

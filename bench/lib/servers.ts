@@ -180,7 +180,7 @@ export async function startServer(kind: ServerKind, options: StartOptions = {}):
 }
 
 /** Polls until something accepts TCP connections on the port (ours logs "listening" only at info). */
-async function waitForPort(port: number, timeoutMs = 15_000): Promise<void> {
+async function waitForPort(port: number, timeoutMs = 90_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const open = await new Promise<boolean>((resolve) => {

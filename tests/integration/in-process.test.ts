@@ -53,6 +53,12 @@ class GatedStorage implements MeetingStorage {
 				if (this.appendGate) await this.appendGate;
 				if (this.failAppends) throw new Error('disk unavailable (test)');
 				return real.docs.appendUpdate(meetingId, update);
+			},
+			// What the server calls: it commits the appends of one event-loop turn together.
+			appendUpdates: async (entries) => {
+				if (this.appendGate) await this.appendGate;
+				if (this.failAppends) throw new Error('disk unavailable (test)');
+				return real.docs.appendUpdates(entries);
 			}
 		};
 	}
