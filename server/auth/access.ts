@@ -4,8 +4,8 @@
  * commands) builds on the role returned here.
  */
 import { isMeetingId } from '../../src/lib/protocol/index.ts';
+import { isGroupStorage } from '../storage/group-types.ts';
 import type { MeetingRecord, MeetingStorage } from '../storage/types.ts';
-import { tokenCoversGroupMeeting } from '../groups/access.ts';
 import { hashToken, isTokenShaped } from './tokens.ts';
 
 export type Access =
@@ -45,4 +45,14 @@ export async function resolveAccess(
 		participantId: record.participantId ?? null,
 		name: record.label
 	};
+}
+
+/**
+ * A group's token also opens the group's meetings (with the token's role), so members
+ * invited to a group reach every meeting it creates without a token per meeting.
+ */
+async function tokenCoversGroupMeeting(storage: MeetingStorage, tokenDocumentId: string, meetingId: string): Promise<boolean> {
+	if (!isGroupStorage(storage)) return false;
+	const link = await storage.findMeetingGroup(meetingId);
+	return link !== null && link.groupId === tokenDocumentId;
 }

@@ -4,19 +4,23 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { permissionsOf } from '../../src/lib/protocol/roles.ts';
-import { createApprovalService } from '../minutes/approval.ts';
-import { minutesRoutes } from '../minutes/routes.ts';
-import { noticeRoutes } from '../minutes/notice.ts';
+import { createInvitationService } from '../auth/invitations.ts';
 import { hashToken, newInvitationId, newMeetingId, newToken } from '../auth/tokens.ts';
+import { createGroupService } from '../groups/service.ts';
+import { createApprovalService } from '../minutes/approval.ts';
+import { createNoticeService } from '../minutes/notice.ts';
 import type { MeetingStorage } from '../storage/types.ts';
 import type { Fanout } from '../sync/fanout.ts';
 import type { RoomStats } from '../sync/rooms.ts';
-import { groupRoutes } from '../groups/api.ts';
+import { requireAccess } from './access.ts';
 import { readJson } from './body.ts';
-import { invitationRoutes, meetingUrl, requireAccess } from './invitations.ts';
+import { groupRoutes } from './groups.ts';
+import { invitationRoutes, meetingUrl } from './invitations.ts';
+import { minutesRoutes } from './minutes.ts';
 import { type PrivacyDeps, privacyRoutes } from './privacy.ts';
 import { bearer, requestOrigin } from './request.ts';
 import { HttpError, sendJson } from './respond.ts';
+import type { Route } from './route.ts';
 import { secretMatches } from './secret.ts';
 
 export const TITLE_MAX_LENGTH = 200;
@@ -39,12 +43,6 @@ export interface ApiDeps {
 	closeDeletedRoom(meetingId: string): Promise<void>;
 	/** Export and erasure of one person's data (organisers only). */
 	personalData: PrivacyDeps['service'];
-}
-
-interface Route {
-	method: string;
-	pattern: RegExp;
-	handle(req: IncomingMessage, res: ServerResponse, params: string[]): Promise<void>;
 }
 
 function validTitle(body: unknown): string {
@@ -123,7 +121,12 @@ export function createApi(deps: ApiDeps) {
 				});
 			}
 		},
-		...invitationRoutes({ storage: deps.storage, maxBodyBytes: deps.maxBodyBytes, origin, disconnect: deps.disconnect }),
+		...invitationRoutes({
+			storage: deps.storage,
+			invitations: createInvitationService({ storage: deps.storage, disconnect: deps.disconnect }),
+			maxBodyBytes: deps.maxBodyBytes,
+			origin
+		}),
 		{
 			method: 'DELETE',
 			pattern: /^\/api\/meetings\/([^/]+)$/,
@@ -141,25 +144,17 @@ export function createApi(deps: ApiDeps) {
 			}
 		},
 		// Meeting groups (docs/groups.md).
-		...groupRoutes({
-			storage: deps.storage,
-			publicOrigin: deps.publicOrigin,
-			maxBodyBytes: deps.maxBodyBytes,
-			bearer,
-			requestOrigin: (req) => requestOrigin(req, deps.trustProxy)
-		}),
+		...groupRoutes({ groups: createGroupService(deps.storage), maxBodyBytes: deps.maxBodyBytes, origin }),
 		// One person's data: export and erasure (docs/security.md).
 		...privacyRoutes({ service: deps.personalData, organiserSecret: deps.organiserSecret, maxBodyBytes: deps.maxBodyBytes }),
-		// Minutes approval, verification and corrections (docs/minutes.md).
+		// Minutes approval, verification, corrections and the notice (docs/minutes.md).
 		...minutesRoutes({
 			storage: deps.storage,
 			approval: createApprovalService({ storage: deps.storage, freezeRoom: deps.freezeRoom }),
+			notices: createNoticeService(deps.storage),
 			maxBodyBytes: deps.maxBodyBytes,
-			bearer,
 			origin
-		}),
-		// The notice of approved minutes (anslag).
-		...noticeRoutes({ storage: deps.storage, maxBodyBytes: deps.maxBodyBytes, bearer })
+		})
 	];
 
 	/** Handles the request and returns true if the path is ours (/healthz or /api/...). */

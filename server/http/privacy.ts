@@ -5,12 +5,13 @@
  * meetings. On an instance without ORGANISER_SECRET anyone may create meetings, so
  * these requests are refused there: one person's data across all meetings is not open.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { PersonalDataService } from '../ops/personal-data.ts';
 import { personQuery } from '../ops/personal-data.ts';
 import { readJson } from './body.ts';
 import { bearer } from './request.ts';
 import { HttpError, sendJson } from './respond.ts';
+import type { Route } from './route.ts';
 import { secretMatches } from './secret.ts';
 
 export interface PrivacyDeps {
@@ -18,12 +19,6 @@ export interface PrivacyDeps {
 	service: PersonalDataService | null;
 	organiserSecret: string | null;
 	maxBodyBytes: number;
-}
-
-interface Route {
-	method: string;
-	pattern: RegExp;
-	handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
 }
 
 export function privacyRoutes(deps: PrivacyDeps): Route[] {

@@ -18,11 +18,12 @@
  */
 import * as Y from 'yjs';
 import { readMeeting, type MeetingView } from '../../src/lib/meeting/index.ts';
+import { docFromUpdates } from '../../src/lib/protocol/updates.ts';
 import { CANONICAL_FORMAT, fingerprint, stateFingerprint } from '../../src/lib/minutes/canonical.ts';
 import { setPreviousVersionId } from '../../src/lib/minutes/versions.ts';
 import type { ApprovalEntry, ApprovalState } from '../../src/lib/minutes/types.ts';
-import { newMeetingId } from '../auth/tokens.ts';
-import { HttpError } from '../http/respond.ts';
+import { DomainError } from '../shared/errors.ts';
+import { hashToken, newMeetingId, newToken } from '../auth/tokens.ts';
 import type { ApprovalRecord, MeetingRecord, MeetingStorage, RequiredApprover } from '../storage/types.ts';
 import { type Actor, mayAct } from './roles.ts';
 
@@ -30,6 +31,12 @@ export interface ApprovalDeps {
 	storage: MeetingStorage;
 	/** Makes the meeting read-only in the sync rooms and waits until accepted updates are stored. */
 	freezeRoom(meetingId: string): Promise<void>;
+}
+
+/** POST /api/meetings/:id/approval: mark ready, or approve (as `participantId`, or as the one approver the token can act for). */
+export interface ApprovalRequest {
+	action: 'ready' | 'approve';
+	participantId?: string | null;
 }
 
 export interface VerifyResult {
@@ -44,12 +51,7 @@ export interface VerifyResult {
 }
 
 async function loadDoc(storage: MeetingStorage, meetingId: string): Promise<Y.Doc> {
-	const doc = new Y.Doc();
-	const updates = await storage.loadUpdates(meetingId);
-	Y.transact(doc, () => {
-		for (const update of updates) Y.applyUpdate(doc, update);
-	});
-	return doc;
+	return docFromUpdates(await storage.loadUpdates(meetingId));
 }
 
 function toEntry(record: ApprovalRecord): ApprovalEntry {
@@ -70,15 +72,15 @@ function approversOf(view: MeetingView): RequiredApprover[] {
 }
 
 /** The participant a call acts as: the one named, or the only candidate. */
-function pickParticipant<T extends { id: string }>(candidates: T[], participantId: unknown, what: string): T {
+function pickParticipant<T extends { id: string }>(candidates: T[], participantId: string | null | undefined, what: string): T {
 	if (participantId !== undefined && participantId !== null) {
 		const chosen = candidates.find((p) => p.id === participantId);
-		if (!chosen) throw new HttpError(400, `participantId is not ${what} of this meeting`);
+		if (!chosen) throw new DomainError('invalid', `participantId is not ${what} of this meeting`);
 		return chosen;
 	}
 	if (candidates.length === 1) return candidates[0];
-	if (candidates.length === 0) throw new HttpError(409, `The meeting has no ${what}`);
-	throw new HttpError(400, `participantId is required: the meeting has several ${what}s`);
+	if (candidates.length === 0) throw new DomainError('conflict', `The meeting has no ${what}`);
+	throw new DomainError('invalid', `participantId is required: the meeting has several ${what}s`);
 }
 
 export function createApprovalService(deps: ApprovalDeps) {
@@ -154,11 +156,8 @@ export function createApprovalService(deps: ApprovalDeps) {
 		}
 	}
 
-	async function act(meeting: MeetingRecord, actor: Actor, body: unknown): Promise<ApprovalState> {
-		if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'Body must be a JSON object');
-		const { action, participantId } = body as Record<string, unknown>;
-		if (action !== 'ready' && action !== 'approve') throw new HttpError(400, "action must be 'ready' or 'approve'");
-		if (meeting.frozenAt) throw new HttpError(409, 'The minutes are already approved');
+	async function act(meeting: MeetingRecord, actor: Actor, { action, participantId }: ApprovalRequest): Promise<ApprovalState> {
+		if (meeting.frozenAt) throw new DomainError('conflict', 'The minutes are already approved');
 
 		const doc = await loadDoc(storage, meeting.id);
 		let view: MeetingView;
@@ -169,7 +168,7 @@ export function createApprovalService(deps: ApprovalDeps) {
 		}
 		const at = new Date().toISOString();
 		if (action === 'ready') {
-			if (!mayAct(actor, 'ready')) throw new HttpError(403, 'Only the secretary marks the minutes ready');
+			if (!mayAct(actor, 'ready')) throw new DomainError('forbidden', 'Only the secretary marks the minutes ready');
 			const secretaries = view.participants.filter((p) => p.role === 'secretary');
 			const secretary = secretaries.length > 0 ? pickParticipant(secretaries, participantId, 'secretary') : null;
 			await storage.addApproval({
@@ -185,16 +184,16 @@ export function createApprovalService(deps: ApprovalDeps) {
 		}
 
 		const records = await storage.listApprovals(meeting.id);
-		if (!records.some((r) => r.action === 'ready')) throw new HttpError(409, 'The minutes are not marked ready for approval yet');
+		if (!records.some((r) => r.action === 'ready')) throw new DomainError('conflict', 'The minutes are not marked ready for approval yet');
 		const approved = new Set(records.filter((r) => r.action === 'approve').map((r) => r.participantId));
 		const required = (await requiredFor(meeting, view)).map((p) => ({ id: p.participantId, name: p.name, role: p.role }));
-		if (required.length === 0) throw new HttpError(409, 'The meeting has no adjuster');
+		if (required.length === 0) throw new DomainError('conflict', 'The meeting has no adjuster');
 		const allowed = required.filter((p) => mayAct(actor, 'approve', p));
-		if (allowed.length === 0) throw new HttpError(403, 'This token may not approve these minutes');
+		if (allowed.length === 0) throw new DomainError('forbidden', 'This token may not approve these minutes');
 		const open = allowed.filter((p) => !approved.has(p.id));
 		// Without a participantId the token approves as the one approver it can still act for.
 		if (typeof participantId === 'string' && required.some((p) => p.id === participantId) && !allowed.some((p) => p.id === participantId)) {
-			throw new HttpError(403, 'This token may not approve as that participant');
+			throw new DomainError('forbidden', 'This token may not approve as that participant');
 		}
 		const approver = pickParticipant(participantId === undefined && open.length > 0 ? open : allowed, participantId, 'approver');
 		await storage.addApproval({ meetingId: meeting.id, action: 'approve', participantId: approver.id, role: approver.role, name: approver.name, at });
@@ -225,10 +224,13 @@ export function createApprovalService(deps: ApprovalDeps) {
 		}
 	}
 
-	/** A new meeting whose document is a copy of the frozen one, naming it as its previous version. */
-	async function correct(meeting: MeetingRecord, actor: Actor): Promise<MeetingRecord> {
-		if (!mayAct(actor, 'correct')) throw new HttpError(403, 'Only the secretary or the organiser starts a correction');
-		if (!meeting.frozenAt) throw new HttpError(409, 'Only approved minutes are corrected by a new version; these can still be edited');
+	/**
+	 * A new meeting whose document is a copy of the frozen one, naming it as its previous
+	 * version, and an organiser token for it (returned once).
+	 */
+	async function correct(meeting: MeetingRecord, actor: Actor): Promise<{ created: MeetingRecord; token: string }> {
+		if (!mayAct(actor, 'correct')) throw new DomainError('forbidden', 'Only the secretary or the organiser starts a correction');
+		if (!meeting.frozenAt) throw new DomainError('conflict', 'Only approved minutes are corrected by a new version; these can still be edited');
 		const doc = await loadDoc(storage, meeting.id);
 		try {
 			setPreviousVersionId(doc, meeting.id);
@@ -240,9 +242,11 @@ export function createApprovalService(deps: ApprovalDeps) {
 			});
 			if (!created) {
 				const { nextVersionId } = await storage.getVersionLinks(meeting.id);
-				throw new HttpError(409, `These minutes already have a corrected version: ${nextVersionId}`);
+				throw new DomainError('conflict', `These minutes already have a corrected version: ${nextVersionId}`);
 			}
-			return created;
+			const token = newToken();
+			await storage.addToken(hashToken(token), { meetingId: created.id, role: 'organiser', label: '' });
+			return { created, token };
 		} finally {
 			doc.destroy();
 		}

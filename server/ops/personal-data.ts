@@ -6,6 +6,7 @@
  * logged without the person's name.
  */
 import * as Y from 'yjs';
+import { docFromUpdates } from '../../src/lib/protocol/updates.ts';
 import type { Logger } from '../log.ts';
 import { isPersonalDataStorage } from '../storage/personal-data-types.ts';
 import type { MeetingRecord, MeetingStorage } from '../storage/types.ts';
@@ -77,12 +78,7 @@ export function createPersonalDataService(deps: PersonalDataDeps) {
 	const personalStorage = storage;
 
 	async function load(id: string): Promise<Y.Doc> {
-		const updates = await storage.loadUpdates(id);
-		const doc = new Y.Doc();
-		Y.transact(doc, () => {
-			for (const update of updates) Y.applyUpdate(doc, update);
-		});
-		return doc;
+		return docFromUpdates(await storage.loadUpdates(id));
 	}
 
 	async function inspect(record: MeetingRecord, query: PersonQuery) {

@@ -36,6 +36,7 @@ import { MEETING_SCHEMA } from '../../src/lib/meeting/schema.ts';
 import { repairDocument, typeRoots, type DocumentSchema } from '../../src/lib/meeting/schema-language.ts';
 import { writesOfTransaction, type Write } from '../../src/lib/meeting/writes.ts';
 import { CLOSE, encodeSaved } from '../../src/lib/protocol/index.ts';
+import { applyUpdates, reachOf } from '../../src/lib/protocol/updates.ts';
 import type { Logger } from '../log.ts';
 import { isGroupStorage } from '../storage/group-types.ts';
 import type { MeetingStorage } from '../storage/types.ts';
@@ -53,7 +54,7 @@ import {
 	isEmptyUpdate
 } from './messages.ts';
 import { principalOf, type SyncPolicy } from './policy.ts';
-import { TokenBucket } from './rate-limit.ts';
+import { TokenBucket } from '../shared/rate-limit.ts';
 
 export interface RoomDeps {
 	storage: MeetingStorage;
@@ -130,15 +131,6 @@ function strayWrite(analysed: readonly Write[], actual: readonly Write[]): strin
 	return null;
 }
 
-/**
- * The clock each client reaches in an update. Not Y.encodeStateVectorFromUpdate:
- * that one only counts clients whose structs start at clock 0, so it is empty for
- * every incremental update a typing client sends.
- */
-function reachOf(update: Uint8Array): Map<number, number> {
-	return Y.parseUpdateMeta(update).to;
-}
-
 export class Room {
 	readonly meetingId: string;
 	readonly doc = new Y.Doc();
@@ -203,9 +195,7 @@ export class Room {
 			this.#schema = group ? GROUP_SCHEMA : MEETING_SCHEMA;
 			for (const [client, principal] of owners) this.#owners.set(client, principal);
 			this.#storedBytes = updates.reduce((sum, update) => sum + update.byteLength, 0);
-			Y.transact(this.doc, () => {
-				for (const update of updates) Y.applyUpdate(this.doc, update);
-			});
+			applyUpdates(this.doc, updates);
 			typeRoots(this.#schema, this.doc);
 			this.#dropPending('load');
 			// The doc holds only stored updates so far: the loaded ones and those the fan-out delivered meanwhile.
@@ -702,13 +692,7 @@ export class Room {
 				const updates = await this.#deps.storage.loadUpdates(this.meetingId);
 				if (this.#state !== 'ready') return;
 				this.#applied = null;
-				Y.transact(
-					this.doc,
-					() => {
-						for (const update of updates) Y.applyUpdate(this.doc, update);
-					},
-					FANOUT_ORIGIN
-				);
+				applyUpdates(this.doc, updates, FANOUT_ORIGIN);
 				const effective = this.#applied as Uint8Array | null;
 				this.#applied = null;
 				this.#dropPending('resync');

@@ -11,6 +11,11 @@ export const MESSAGE_AWARENESS = 1;
 export const MESSAGE_AUTH = 2;
 export const MESSAGE_QUERY_AWARENESS = 3;
 
+/** The sub-types of a MESSAGE_SYNC frame (y-protocols/sync): step 1 carries a state vector, step 2 and update a Yjs update. */
+export const SYNC_STEP1 = 0;
+export const SYNC_STEP2 = 1;
+export const SYNC_UPDATE = 2;
+
 /**
  * Server → client: a state vector of what is durably stored for this meeting.
  * Sent in full right after the server's first sync step, and after each stored

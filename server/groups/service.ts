@@ -1,0 +1,210 @@
+/**
+ * Meeting groups (docs/groups.md). A group is its own small Yjs document (synced at
+ * /sync/<groupId> like a meeting) plus the server's records: the group row, its tokens,
+ * and each meeting's (group, sequence) link. Routes: server/http/groups.ts.
+ */
+import * as Y from 'yjs';
+import { isMeetingId } from '../../src/lib/protocol/index.ts';
+import { docFromUpdates } from '../../src/lib/protocol/updates.ts';
+import {
+	deriveMatters,
+	fillGroupMeeting,
+	initGroup,
+	openMatters,
+	planFromPrevious,
+	readGroup,
+	searchMeetings,
+	GroupError,
+	type GroupMeetingDoc,
+	type MemberInput,
+	type TemplateItemInput
+} from '../../src/lib/groups/index.ts';
+import { MeetingError } from '../../src/lib/meeting/index.ts';
+import { resolveAccess } from '../auth/access.ts';
+import { hashToken, newMeetingId, newToken } from '../auth/tokens.ts';
+import { DomainError } from '../shared/errors.ts';
+import { isGroupStorage, type GroupMeetingRecord, type GroupRecord, type GroupStorage } from '../storage/group-types.ts';
+import type { MeetingStorage } from '../storage/types.ts';
+
+/** Roles a group token may be given; observers read, everyone else may also create meetings. */
+export const GROUP_ROLES = ['organiser', 'secretary', 'chair', 'member', 'observer'] as const;
+export type GroupRole = (typeof GROUP_ROLES)[number];
+
+export interface NewGroup {
+	name: string;
+	roster?: MemberInput[];
+	template?: TemplateItemInput[];
+}
+
+/** The next meeting: after `after` (null: the first), with what the caller fills in (null: from the previous meeting or the group). */
+export interface NextMeeting {
+	after: string | null;
+	title: string | null;
+	date: string | null;
+	startTime: string | null;
+	place: string | null;
+}
+
+/** The caller, as its group token says. */
+export interface GroupCaller {
+	group: GroupRecord;
+	role: string;
+}
+
+/** What a caller wants to do with a group: read it, change it (create meetings), or invite. */
+export type GroupNeed = 'read' | 'change' | 'invite';
+
+function requireRole(caller: GroupCaller, need: GroupNeed): void {
+	if (need === 'change' && caller.role === 'observer') throw new DomainError('forbidden', 'Observers cannot change the group');
+	if (need === 'invite' && caller.role !== 'organiser') throw new DomainError('forbidden', 'Only the organiser invites to the group');
+}
+
+/** Reads a stored document (snapshot + log): what every acknowledged client update reached. */
+async function loadDoc(storage: MeetingStorage, id: string): Promise<Y.Doc> {
+	return docFromUpdates(await storage.loadUpdates(id));
+}
+
+async function loadMeetings(storage: MeetingStorage, records: readonly GroupMeetingRecord[]): Promise<GroupMeetingDoc[]> {
+	return Promise.all(records.map(async (r) => ({ id: r.meetingId, sequence: r.sequence, doc: await loadDoc(storage, r.meetingId) })));
+}
+
+function destroyAll(meetings: readonly GroupMeetingDoc[]): void {
+	for (const m of meetings) m.doc.destroy();
+}
+
+function invalidInput(error: unknown): unknown {
+	return error instanceof MeetingError || error instanceof GroupError ? new DomainError('invalid', error.message) : error;
+}
+
+export function createGroupService(meetingStorage: MeetingStorage) {
+	function groupStorage(): GroupStorage & MeetingStorage {
+		if (!isGroupStorage(meetingStorage)) throw new DomainError('unsupported', 'This storage does not support groups');
+		return meetingStorage as GroupStorage & MeetingStorage;
+	}
+
+	/** A new group and its organiser token (returned once). */
+	async function create(input: NewGroup): Promise<{ id: string; name: string; token: string }> {
+		const storage = groupStorage();
+		const doc = new Y.Doc();
+		try {
+			try {
+				initGroup(doc, input);
+			} catch (error) {
+				throw invalidInput(error);
+			}
+			const id = newMeetingId();
+			const token = newToken();
+			const name = readGroup(doc).name;
+			await storage.createGroup({ id, name }, Y.encodeStateAsUpdate(doc));
+			await storage.addToken(hashToken(token), { meetingId: id, role: 'organiser', label: '' });
+			return { id, name, token };
+		} finally {
+			doc.destroy();
+		}
+	}
+
+	/**
+	 * The group and the caller's role; refused as for meetings (malformed id, not found,
+	 * missing or wrong token), and when the role does not allow `need`.
+	 */
+	async function open(groupId: string, token: string | null, need: GroupNeed = 'read'): Promise<GroupCaller> {
+		const storage = groupStorage();
+		if (!isMeetingId(groupId)) throw new DomainError('invalid', 'Malformed group id');
+		const group = await storage.getGroup(groupId);
+		if (!group || group.deletedAt) throw new DomainError('not-found', 'Group not found');
+		const result = await resolveAccess(storage, groupId, token);
+		if (result.status !== 'ok') throw new DomainError(result.status === 'not-found' ? 'not-found' : 'unauthorized', 'Missing or wrong token');
+		const caller = { group, role: result.role };
+		requireRole(caller, need);
+		return caller;
+	}
+
+	function meetings(groupId: string): Promise<GroupMeetingRecord[]> {
+		return groupStorage().listGroupMeetings(groupId);
+	}
+
+	/**
+	 * The next meeting is keyed by (group, sequence): everyone creating "the meeting after
+	 * X" at once asks for the same sequence and gets the same meeting.
+	 */
+	async function nextMeeting(caller: GroupCaller, input: NextMeeting): Promise<{ meeting: GroupMeetingRecord; created: boolean; carried?: number }> {
+		const storage = groupStorage();
+		requireRole(caller, 'change');
+		const id = caller.group.id;
+		const records = await storage.listGroupMeetings(id);
+		const previous = input.after === null ? null : records.find((r) => r.meetingId === input.after);
+		if (input.after !== null && !previous) throw new DomainError('invalid', 'after is not a meeting of this group');
+		const sequence = previous ? previous.sequence + 1 : 1;
+		const existing = records.find((r) => r.sequence === sequence);
+		if (existing) return { meeting: existing, created: false };
+
+		const earlier = await loadMeetings(storage, records.filter((r) => r.sequence < sequence));
+		const groupDoc = await loadDoc(storage, id);
+		const doc = new Y.Doc();
+		try {
+			const group = readGroup(groupDoc);
+			const previousDoc = earlier.find((m) => m.sequence === sequence - 1)?.doc ?? null;
+			const fromPrevious = planFromPrevious(previousDoc);
+			const plan = {
+				groupId: id,
+				sequence,
+				title: input.title ?? group.name,
+				date: input.date ?? fromPrevious.date,
+				startTime: input.startTime ?? fromPrevious.startTime,
+				place: input.place ?? fromPrevious.place
+			};
+			const carry = openMatters(deriveMatters(earlier, group));
+			fillGroupMeeting(doc, group, plan, carry);
+			const { meeting, created } = await storage.createGroupMeeting({
+				groupId: id,
+				sequence,
+				meetingId: newMeetingId(),
+				title: plan.title,
+				date: plan.date,
+				initialUpdate: Y.encodeStateAsUpdate(doc)
+			});
+			return { meeting, created, carried: created ? carry.length : undefined };
+		} catch (error) {
+			throw invalidInput(error);
+		} finally {
+			doc.destroy();
+			groupDoc.destroy();
+			destroyAll(earlier);
+		}
+	}
+
+	/** The matters followed across the group's meetings. */
+	async function matters(groupId: string) {
+		const storage = groupStorage();
+		const meetings = await loadMeetings(storage, await storage.listGroupMeetings(groupId));
+		const groupDoc = await loadDoc(storage, groupId);
+		try {
+			return deriveMatters(meetings, readGroup(groupDoc));
+		} finally {
+			groupDoc.destroy();
+			destroyAll(meetings);
+		}
+	}
+
+	async function search(groupId: string, query: string) {
+		const storage = groupStorage();
+		const meetings = await loadMeetings(storage, await storage.listGroupMeetings(groupId));
+		try {
+			return searchMeetings(meetings, query);
+		} finally {
+			destroyAll(meetings);
+		}
+	}
+
+	/** A group token with `role` (returned once); the organiser's to give. */
+	async function invite(caller: GroupCaller, role: GroupRole, label: string): Promise<{ token: string }> {
+		requireRole(caller, 'invite');
+		const token = newToken();
+		await groupStorage().addToken(hashToken(token), { meetingId: caller.group.id, role, label });
+		return { token };
+	}
+
+	return { create, open, meetings, nextMeeting, matters, search, invite };
+}
+
+export type GroupService = ReturnType<typeof createGroupService>;
