@@ -5,6 +5,7 @@
  */
 import * as Y from 'yjs';
 import { isMeetingId } from '../../src/lib/protocol/index.ts';
+import type { ValidBody } from '../../src/lib/protocol/api.ts';
 import { docFromUpdates } from '../../src/lib/protocol/updates.ts';
 import {
 	deriveMatters,
@@ -15,9 +16,7 @@ import {
 	readGroup,
 	searchMeetings,
 	GroupError,
-	type GroupMeetingDoc,
-	type MemberInput,
-	type TemplateItemInput
+	type GroupMeetingDoc
 } from '../../src/lib/groups/index.ts';
 import { MeetingError } from '../../src/lib/meeting/index.ts';
 import { resolveAccess } from '../auth/access.ts';
@@ -26,24 +25,9 @@ import { DomainError } from '../shared/errors.ts';
 import { isGroupStorage, type GroupMeetingRecord, type GroupRecord, type GroupStorage } from '../storage/group-types.ts';
 import type { MeetingStorage } from '../storage/types.ts';
 
-/** Roles a group token may be given; observers read, everyone else may also create meetings. */
-export const GROUP_ROLES = ['organiser', 'secretary', 'chair', 'member', 'observer'] as const;
-export type GroupRole = (typeof GROUP_ROLES)[number];
-
-export interface NewGroup {
-	name: string;
-	roster?: MemberInput[];
-	template?: TemplateItemInput[];
-}
-
-/** The next meeting: after `after` (null: the first), with what the caller fills in (null: from the previous meeting or the group). */
-export interface NextMeeting {
-	after: string | null;
-	title: string | null;
-	date: string | null;
-	startTime: string | null;
-	place: string | null;
-}
+export type NewGroup = ValidBody<'createGroup'>;
+export type NextMeeting = ValidBody<'nextMeeting'>;
+export type GroupRole = ValidBody<'groupInvitation'>['role'];
 
 /** The caller, as its group token says. */
 export interface GroupCaller {
@@ -88,7 +72,8 @@ export function createGroupService(meetingStorage: MeetingStorage) {
 		const doc = new Y.Doc();
 		try {
 			try {
-				initGroup(doc, input);
+				// initGroup checks name, roster and template itself (GroupError).
+				initGroup(doc, input as Parameters<typeof initGroup>[1]);
 			} catch (error) {
 				throw invalidInput(error);
 			}

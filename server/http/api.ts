@@ -13,17 +13,14 @@ import type { MeetingStorage } from '../storage/types.ts';
 import type { Fanout } from '../sync/fanout.ts';
 import type { RoomStats } from '../sync/rooms.ts';
 import { requireAccess } from './access.ts';
-import { readJson } from './body.ts';
 import { groupRoutes } from './groups.ts';
 import { invitationRoutes, meetingUrl } from './invitations.ts';
 import { minutesRoutes } from './minutes.ts';
 import { type PrivacyDeps, privacyRoutes } from './privacy.ts';
 import { bearer, requestOrigin } from './request.ts';
-import { HttpError, sendJson } from './respond.ts';
-import type { Route } from './route.ts';
+import { HttpError } from './respond.ts';
+import { type Route, readBody, reply, route } from './route.ts';
 import { secretMatches } from './secret.ts';
-
-export const TITLE_MAX_LENGTH = 200;
 
 export interface ApiDeps {
 	storage: MeetingStorage;
@@ -45,104 +42,72 @@ export interface ApiDeps {
 	personalData: PrivacyDeps['service'];
 }
 
-function validTitle(body: unknown): string {
-	if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-		throw new HttpError(400, 'Body must be a JSON object');
-	}
-	const title = (body as Record<string, unknown>).title;
-	if (typeof title !== 'string') throw new HttpError(400, 'title is required and must be a string');
-	const trimmed = title.trim();
-	if (trimmed.length === 0) throw new HttpError(400, 'title must not be empty');
-	if (trimmed.length > TITLE_MAX_LENGTH) throw new HttpError(400, `title must be at most ${TITLE_MAX_LENGTH} characters`);
-	return trimmed;
-}
-
 export function createApi(deps: ApiDeps) {
 	const origin = (req: IncomingMessage) => deps.publicOrigin ?? requestOrigin(req, deps.trustProxy);
 	const routes: Route[] = [
-		{
-			method: 'GET',
-			pattern: /^\/api\/instance$/,
-			async handle(_req, res) {
-				// The start page asks for the organiser secret only when the instance needs one.
-				sendJson(res, 200, { createMeetings: deps.createMeetings });
+		route('instance', async (_req, res) => {
+			// The start page asks for the organiser secret only when the instance needs one.
+			reply(res, 'instance', { createMeetings: deps.createMeetings });
+		}),
+		route('health', async (_req, res) => {
+			const [storage, fanout] = await Promise.all([
+				// Any cheap read proves the storage answers.
+				deps.storage.getMeeting('healthcheck').then(
+					() => 'ok' as const,
+					() => 'unavailable' as const
+				),
+				deps.fanout.health().catch(() => 'unavailable' as const)
+			]);
+			const ok = storage === 'ok' && fanout === 'ok';
+			reply(res, 'health', { ok, storage, fanout, ...deps.stats() }, ok ? 200 : 503);
+		}),
+		route('createMeeting', async (req, res) => {
+			if (deps.createMeetings === 'secret' && !secretMatches(bearer(req), deps.organiserSecret ?? '')) {
+				throw new HttpError(401, 'Creating meetings needs the organiser secret (Authorization: Bearer <secret>)');
 			}
-		},
-		{
-			method: 'GET',
-			pattern: /^\/healthz$/,
-			async handle(_req, res) {
-				const [storage, fanout] = await Promise.all([
-					// Any cheap read proves the storage answers.
-					deps.storage.getMeeting('healthcheck').then(
-						() => 'ok' as const,
-						() => 'unavailable' as const
-					),
-					deps.fanout.health().catch(() => 'unavailable' as const)
-				]);
-				const ok = storage === 'ok' && fanout === 'ok';
-				sendJson(res, ok ? 200 : 503, { ok, storage, fanout, ...deps.stats() });
+			const { title } = await readBody(req, 'createMeeting', deps.maxBodyBytes);
+			if ((await deps.storage.countMeetings()) >= deps.maxMeetings) {
+				throw new HttpError(507, 'This instance holds its maximum number of meetings');
 			}
-		},
-		{
-			method: 'POST',
-			pattern: /^\/api\/meetings$/,
-			async handle(req, res) {
-				if (deps.createMeetings === 'secret' && !secretMatches(bearer(req), deps.organiserSecret ?? '')) {
-					throw new HttpError(401, 'Creating meetings needs the organiser secret (Authorization: Bearer <secret>)');
-				}
-				const title = validTitle(await readJson(req, deps.maxBodyBytes));
-				if ((await deps.storage.countMeetings()) >= deps.maxMeetings) {
-					throw new HttpError(507, 'This instance holds its maximum number of meetings');
-				}
-				const id = newMeetingId();
-				const token = newToken();
-				await deps.storage.createMeeting({ id, title });
-				await deps.storage.addToken(hashToken(token), { meetingId: id, role: 'organiser', label: '', id: newInvitationId(), participantId: null });
-				sendJson(res, 201, { id, token, url: meetingUrl(origin(req), id, token) }, { Location: `/api/meetings/${id}` });
-			}
-		},
-		{
-			method: 'GET',
-			pattern: /^\/api\/meetings\/([^/]+)$/,
-			async handle(req, res, [id]) {
-				const { meeting, role, participantId, name, invitationId } = await requireAccess(deps.storage, req, id);
-				sendJson(res, 200, {
-					id: meeting.id,
-					title: meeting.title,
-					epoch: meeting.epoch,
-					frozenAt: meeting.frozenAt,
-					role,
-					participantId,
-					name,
-					invitationId,
-					// What the caller may do, so the UI can adapt (the server enforces it regardless).
-					permissions: permissionsOf(role)
-				});
-			}
-		},
+			const id = newMeetingId();
+			const token = newToken();
+			await deps.storage.createMeeting({ id, title });
+			await deps.storage.addToken(hashToken(token), { meetingId: id, role: 'organiser', label: '', id: newInvitationId(), participantId: null });
+			reply(res, 'createMeeting', { id, token, url: meetingUrl(origin(req), id, token) }, 201, { Location: `/api/meetings/${id}` });
+		}),
+		route('meeting', async (req, res, [id]) => {
+			const { meeting, role, participantId, name, invitationId } = await requireAccess(deps.storage, req, id);
+			reply(res, 'meeting', {
+				id: meeting.id,
+				title: meeting.title,
+				epoch: meeting.epoch,
+				frozenAt: meeting.frozenAt,
+				role,
+				participantId,
+				name,
+				invitationId,
+				// What the caller may do, so the UI can adapt (the server enforces it regardless).
+				permissions: permissionsOf(role)
+			});
+		}),
 		...invitationRoutes({
 			storage: deps.storage,
 			invitations: createInvitationService({ storage: deps.storage, disconnect: deps.disconnect }),
 			maxBodyBytes: deps.maxBodyBytes,
 			origin
 		}),
-		{
-			method: 'DELETE',
-			pattern: /^\/api\/meetings\/([^/]+)$/,
-			async handle(req, res, [id]) {
-				const { role } = await requireAccess(deps.storage, req, id);
-				if (role !== 'organiser') throw new HttpError(403, 'Only the organiser may delete the meeting');
-				if (!(await deps.storage.deleteMeeting(id))) {
-					const now = await deps.storage.getMeeting(id);
-					if (now?.frozenAt && !now.deletedAt) throw new HttpError(409, 'Approved minutes cannot be deleted');
-					throw new HttpError(404, 'Meeting not found');
-				}
-				await deps.closeDeletedRoom(id);
-				res.writeHead(204, { 'Cache-Control': 'no-store' });
-				res.end();
+		route('deleteMeeting', async (req, res, [id]) => {
+			const { role } = await requireAccess(deps.storage, req, id);
+			if (role !== 'organiser') throw new HttpError(403, 'Only the organiser may delete the meeting');
+			if (!(await deps.storage.deleteMeeting(id))) {
+				const now = await deps.storage.getMeeting(id);
+				if (now?.frozenAt && !now.deletedAt) throw new HttpError(409, 'Approved minutes cannot be deleted');
+				throw new HttpError(404, 'Meeting not found');
 			}
-		},
+			await deps.closeDeletedRoom(id);
+			res.writeHead(204, { 'Cache-Control': 'no-store' });
+			res.end();
+		}),
 		// Meeting groups (docs/groups.md).
 		...groupRoutes({ groups: createGroupService(deps.storage), maxBodyBytes: deps.maxBodyBytes, origin }),
 		// One person's data: export and erasure (docs/security.md).

@@ -1,5 +1,6 @@
 /**
- * The justering endpoints (the services: server/minutes/approval.ts and notice.ts):
+ * The justering endpoints (the services: server/minutes/approval.ts and notice.ts; bodies
+ * and answers: src/lib/protocol/api.ts):
  *
  * - GET  /api/meetings/:id/minutes/approval  → ApprovalState
  * - POST /api/meetings/:id/approval          { action: 'ready' | 'approve', participantId? } → ApprovalState
@@ -11,14 +12,12 @@
  * All take `Authorization: Bearer <token>` and refuse like GET /api/meetings/:id.
  */
 import type { IncomingMessage } from 'node:http';
-import type { ApprovalRequest, ApprovalService } from '../minutes/approval.ts';
+import type { ApprovalService } from '../minutes/approval.ts';
 import type { NoticeService } from '../minutes/notice.ts';
 import type { MeetingStorage } from '../storage/types.ts';
 import { requireAccess } from './access.ts';
-import { readJson } from './body.ts';
 import { meetingUrl } from './invitations.ts';
-import { HttpError, sendJson } from './respond.ts';
-import type { Route } from './route.ts';
+import { type Route, readBody, reply, route } from './route.ts';
 
 export interface MinutesRouteDeps {
 	storage: MeetingStorage;
@@ -29,70 +28,37 @@ export interface MinutesRouteDeps {
 	origin(req: IncomingMessage): string;
 }
 
-function validApprovalRequest(body: unknown): ApprovalRequest {
-	if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'Body must be a JSON object');
-	const { action, participantId } = body as Record<string, unknown>;
-	if (action !== 'ready' && action !== 'approve') throw new HttpError(400, "action must be 'ready' or 'approve'");
-	if (participantId !== undefined && participantId !== null && typeof participantId !== 'string') throw new HttpError(400, 'participantId must be a string');
-	return { action, participantId };
-}
-
 export function minutesRoutes(deps: MinutesRouteDeps): Route[] {
 	const { storage } = deps;
-	const notice = /^\/api\/meetings\/([^/]+)\/minutes\/notice$/;
 	return [
-		{
-			method: 'GET',
-			pattern: /^\/api\/meetings\/([^/]+)\/minutes\/approval$/,
-			async handle(req, res, [id]) {
-				const { meeting } = await requireAccess(storage, req, id);
-				sendJson(res, 200, await deps.approval.state(meeting));
-			}
-		},
-		{
-			method: 'POST',
-			pattern: /^\/api\/meetings\/([^/]+)\/approval$/,
-			async handle(req, res, [id]) {
-				const { meeting, role, participantId } = await requireAccess(storage, req, id);
-				const body = validApprovalRequest(await readJson(req, deps.maxBodyBytes));
-				sendJson(res, 200, await deps.approval.act(meeting, { role, participantId }, body));
-			}
-		},
-		{
-			method: 'GET',
-			pattern: /^\/api\/meetings\/([^/]+)\/minutes\/verify$/,
-			async handle(req, res, [id]) {
-				const { meeting } = await requireAccess(storage, req, id);
-				sendJson(res, 200, await deps.approval.verify(meeting));
-			}
-		},
-		{
-			method: 'POST',
-			pattern: /^\/api\/meetings\/([^/]+)\/correction$/,
-			async handle(req, res, [id]) {
-				const { meeting, role, participantId } = await requireAccess(storage, req, id);
-				const { created, token } = await deps.approval.correct(meeting, { role, participantId });
-				const url = meetingUrl(deps.origin(req), created.id, token);
-				sendJson(res, 201, { id: created.id, token, url, previousVersionId: meeting.id }, { Location: `/api/meetings/${created.id}` });
-			}
-		},
-		{
-			method: 'GET',
-			pattern: notice,
-			async handle(req, res, [id]) {
-				const { meeting } = await requireAccess(storage, req, id);
-				sendJson(res, 200, await deps.notices.get(meeting));
-			}
-		},
-		{
-			method: 'PUT',
-			pattern: notice,
-			async handle(req, res, [id]) {
-				// The role is checked before the body is read: a member's request is refused as it is.
-				const { meeting, role, name } = await requireAccess(storage, req, id, 'minutes.notice');
-				const body = await readJson(req, deps.maxBodyBytes);
-				sendJson(res, 200, await deps.notices.record(meeting, { role, name }, body));
-			}
-		}
+		route('approval', async (req, res, [id]) => {
+			const { meeting } = await requireAccess(storage, req, id);
+			reply(res, 'approval', await deps.approval.state(meeting));
+		}),
+		route('approve', async (req, res, [id]) => {
+			const { meeting, role, participantId } = await requireAccess(storage, req, id);
+			const body = await readBody(req, 'approve', deps.maxBodyBytes);
+			reply(res, 'approve', await deps.approval.act(meeting, { role, participantId }, body));
+		}),
+		route('verify', async (req, res, [id]) => {
+			const { meeting } = await requireAccess(storage, req, id);
+			reply(res, 'verify', await deps.approval.verify(meeting));
+		}),
+		route('correction', async (req, res, [id]) => {
+			const { meeting, role, participantId } = await requireAccess(storage, req, id);
+			const { created, token } = await deps.approval.correct(meeting, { role, participantId });
+			const url = meetingUrl(deps.origin(req), created.id, token);
+			reply(res, 'correction', { id: created.id, token, url, previousVersionId: meeting.id }, 201, { Location: `/api/meetings/${created.id}` });
+		}),
+		route('notice', async (req, res, [id]) => {
+			const { meeting } = await requireAccess(storage, req, id);
+			reply(res, 'notice', await deps.notices.get(meeting));
+		}),
+		route('recordNotice', async (req, res, [id]) => {
+			// The role is checked before the body is read: a member's request is refused as it is.
+			const { meeting, role, name } = await requireAccess(storage, req, id, 'minutes.notice');
+			const body = await readBody(req, 'recordNotice', deps.maxBodyBytes);
+			reply(res, 'recordNotice', await deps.notices.record(meeting, { role, name }, body));
+		})
 	];
 }

@@ -22,6 +22,7 @@ import { docFromUpdates } from '../../src/lib/protocol/updates.ts';
 import { CANONICAL_FORMAT, fingerprint, stateFingerprint } from '../../src/lib/minutes/canonical.ts';
 import { setPreviousVersionId } from '../../src/lib/minutes/versions.ts';
 import type { ApprovalEntry, ApprovalState } from '../../src/lib/minutes/types.ts';
+import type { ValidBody, VerifyResult } from '../../src/lib/protocol/api.ts';
 import { DomainError } from '../shared/errors.ts';
 import { hashToken, newMeetingId, newToken } from '../auth/tokens.ts';
 import type { ApprovalRecord, MeetingRecord, MeetingStorage, RequiredApprover } from '../storage/types.ts';
@@ -31,23 +32,6 @@ export interface ApprovalDeps {
 	storage: MeetingStorage;
 	/** Makes the meeting read-only in the sync rooms and waits until accepted updates are stored. */
 	freezeRoom(meetingId: string): Promise<void>;
-}
-
-/** POST /api/meetings/:id/approval: mark ready, or approve (as `participantId`, or as the one approver the token can act for). */
-export interface ApprovalRequest {
-	action: 'ready' | 'approve';
-	participantId?: string | null;
-}
-
-export interface VerifyResult {
-	ok: boolean;
-	/** The fingerprint sealed at approval (null if not approved). */
-	fingerprint: string | null;
-	/** The fingerprint of the document as stored now. */
-	currentFingerprint: string;
-	approvedAt: string | null;
-	approvers: ApprovalEntry[];
-	reason: 'not-approved' | 'content-changed' | 'document-changed' | null;
 }
 
 async function loadDoc(storage: MeetingStorage, meetingId: string): Promise<Y.Doc> {
@@ -156,7 +140,7 @@ export function createApprovalService(deps: ApprovalDeps) {
 		}
 	}
 
-	async function act(meeting: MeetingRecord, actor: Actor, { action, participantId }: ApprovalRequest): Promise<ApprovalState> {
+	async function act(meeting: MeetingRecord, actor: Actor, { action, participantId }: ValidBody<'approve'>): Promise<ApprovalState> {
 		if (meeting.frozenAt) throw new DomainError('conflict', 'The minutes are already approved');
 
 		const doc = await loadDoc(storage, meeting.id);

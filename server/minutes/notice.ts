@@ -6,14 +6,10 @@
  * than the day after the three-week appeal period). Routes: server/http/minutes.ts.
  */
 import { NoticeError, appealEndsOn, checkNotice, swedishDate } from '../../src/lib/minutes/notice.ts';
+import type { NoticeState, ValidBody } from '../../src/lib/protocol/api.ts';
 import { can } from '../../src/lib/protocol/roles.ts';
 import { DomainError } from '../shared/errors.ts';
 import type { MeetingRecord, MeetingStorage, NoticeRecord } from '../storage/types.ts';
-
-export interface NoticeState {
-	notice: NoticeRecord | null;
-	appealEndsOn: string | null;
-}
 
 function stateOf(notice: NoticeRecord | null): NoticeState {
 	return { notice, appealEndsOn: notice ? appealEndsOn(notice.postedOn) : null };
@@ -24,8 +20,8 @@ export function createNoticeService(storage: MeetingStorage) {
 		return stateOf(await storage.getNotice(meeting.id));
 	}
 
-	/** Records the notice as `recorder` (the invitee's name, or the role); `body` is the client's `{ postedOn, takeDownOn, keptAt }`. */
-	async function record(meeting: MeetingRecord, recorder: { role: string; name: string }, body: unknown): Promise<NoticeState> {
+	/** Records the notice as `recorder` (the invitee's name, or the role); the dates are checked here. */
+	async function record(meeting: MeetingRecord, recorder: { role: string; name: string }, body: ValidBody<'recordNotice'>): Promise<NoticeState> {
 		if (!can(recorder.role, 'minutes.notice')) throw new DomainError('forbidden', 'Only the organiser records the notice of the minutes');
 		const seal = await storage.getSeal(meeting.id);
 		const approvedAt = seal?.approvedAt ?? meeting.frozenAt;
