@@ -64,7 +64,7 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 	const log = parts.logger ?? createLogger(config.logLevel);
 	const metrics = parts.metrics ?? new ServerMetrics();
 	const storage = timedStorage(
-		parts.storage ?? (config.databaseUrl ? new PostgresStorage(config.databaseUrl, { log }) : SqliteStorage.inDataDir(config.dataDir)),
+		parts.storage ?? (config.databaseUrl ? new PostgresStorage(config.databaseUrl, { log }) : SqliteStorage.inDataDir(config.dataDir, { log })),
 		metrics
 	);
 	// Wrapped so the server can hand its own stored changes (an erasure) to its open rooms.
@@ -150,8 +150,8 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 		{
 			port,
 			host: config.host,
-			storage: storage instanceof PostgresStorage ? 'postgres' : storage instanceof SqliteStorage ? 'sqlite' : 'custom',
-			...(storage instanceof SqliteStorage ? { dataDir: path.resolve(config.dataDir) } : {}),
+			storage: storage.engine,
+			...(storage.engine === 'sqlite' ? { dataDir: path.resolve(config.dataDir) } : {}),
 			fanout: fanout.inner instanceof RedisFanout ? `redis (instance ${fanout.inner.instanceId})` : fanout.inner === singleInstance ? 'none' : 'custom',
 			app: app !== null,
 			metrics: metricsPort !== null ? `port ${metricsPort}` : config.metricsToken ? '/metrics with token' : 'off'

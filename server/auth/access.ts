@@ -4,7 +4,6 @@
  * commands) builds on the role returned here.
  */
 import { isMeetingId } from '../../src/lib/protocol/index.ts';
-import { isGroupStorage } from '../storage/group-types.ts';
 import type { MeetingRecord, MeetingStorage } from '../storage/types.ts';
 import { hashToken, isTokenShaped } from './tokens.ts';
 
@@ -29,10 +28,10 @@ export async function resolveAccess(
 	token: string | null | undefined
 ): Promise<Access> {
 	if (!isMeetingId(meetingId)) return { status: 'malformed-id' };
-	const meeting = await storage.getMeeting(meetingId);
+	const meeting = await storage.meetings.getMeeting(meetingId);
 	if (!meeting || meeting.deletedAt) return { status: 'not-found' };
 	if (!isTokenShaped(token)) return { status: 'unauthorized' };
-	const record = await storage.findToken(hashToken(token));
+	const record = await storage.tokens.findToken(hashToken(token));
 	if (!record || record.revokedAt) return { status: 'unauthorized' };
 	if (record.meetingId !== meetingId && !(await tokenCoversGroupMeeting(storage, record.meetingId, meetingId))) {
 		return { status: 'unauthorized' };
@@ -52,7 +51,6 @@ export async function resolveAccess(
  * invited to a group reach every meeting it creates without a token per meeting.
  */
 async function tokenCoversGroupMeeting(storage: MeetingStorage, tokenDocumentId: string, meetingId: string): Promise<boolean> {
-	if (!isGroupStorage(storage)) return false;
-	const link = await storage.findMeetingGroup(meetingId);
+	const link = await storage.groups.findMeetingGroup(meetingId);
 	return link !== null && link.groupId === tokenDocumentId;
 }

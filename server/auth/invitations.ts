@@ -8,7 +8,8 @@
 import { CLOSE } from '../../src/lib/protocol/index.ts';
 import type { Role } from '../../src/lib/protocol/roles.ts';
 import { DomainError } from '../shared/errors.ts';
-import { hashToken, newInvitationId, newToken } from './tokens.ts';
+import { newInvitationId } from '../storage/invitation-ids.ts';
+import { hashToken, newToken } from './tokens.ts';
 import type { InvitationRecord, MeetingStorage } from '../storage/types.ts';
 
 export interface InvitationInput {
@@ -31,12 +32,12 @@ export function createInvitationService(deps: InvitationDeps) {
 
 	async function issue(meetingId: string, input: InvitationInput): Promise<{ invitationId: string; token: string }> {
 		if (input.participantId) {
-			const replaced = await storage.revokeInvitations(meetingId, { participantId: input.participantId });
+			const replaced = await storage.tokens.revokeInvitations(meetingId, { participantId: input.participantId });
 			if (replaced.length > 0) deps.disconnect(meetingId, replaced);
 		}
 		const invitationId = newInvitationId();
 		const token = newToken();
-		await storage.addToken(hashToken(token), {
+		await storage.tokens.addToken(hashToken(token), {
 			meetingId,
 			role: input.role,
 			label: input.name,
@@ -48,16 +49,16 @@ export function createInvitationService(deps: InvitationDeps) {
 
 	/** The meeting's invitations, never their tokens (only hashes are stored). */
 	async function list(meetingId: string): Promise<Omit<InvitationRecord, 'meetingId'>[]> {
-		return (await storage.listInvitations(meetingId)).map(({ meetingId: _meeting, ...invitation }) => invitation);
+		return (await storage.tokens.listInvitations(meetingId)).map(({ meetingId: _meeting, ...invitation }) => invitation);
 	}
 
 	/** Revokes one invitation and closes its connections; `callerInvitationId` is the link the caller uses. */
 	async function revoke(meetingId: string, invitationId: string, callerInvitationId: string | null): Promise<void> {
 		// Revoking one's own link would lock the organiser out mid-task; another organiser can do it.
 		if (callerInvitationId === invitationId) throw new DomainError('conflict', 'You cannot revoke the link you are using');
-		const revoked = await storage.revokeInvitations(meetingId, { id: invitationId });
+		const revoked = await storage.tokens.revokeInvitations(meetingId, { id: invitationId });
 		if (revoked.length === 0) {
-			const known = (await storage.listInvitations(meetingId)).some((i) => i.id === invitationId);
+			const known = (await storage.tokens.listInvitations(meetingId)).some((i) => i.id === invitationId);
 			if (!known) throw new DomainError('not-found', 'No such invitation');
 		}
 		deps.disconnect(meetingId, [invitationId]);

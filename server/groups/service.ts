@@ -6,7 +6,6 @@
 import * as Y from 'yjs';
 import { isMeetingId } from '../../src/lib/protocol/index.ts';
 import type { ValidBody } from '../../src/lib/protocol/api.ts';
-import { docFromUpdates } from '../../src/lib/protocol/updates.ts';
 import {
 	deriveMatters,
 	fillGroupMeeting,
@@ -22,7 +21,8 @@ import { MeetingError } from '../../src/lib/meeting/index.ts';
 import { resolveAccess } from '../auth/access.ts';
 import { hashToken, newMeetingId, newToken } from '../auth/tokens.ts';
 import { DomainError } from '../shared/errors.ts';
-import { isGroupStorage, type GroupMeetingRecord, type GroupRecord, type GroupStorage } from '../storage/group-types.ts';
+import { loadDocument } from '../storage/document-log.ts';
+import type { GroupMeetingRecord, GroupRecord } from '../storage/group-types.ts';
 import type { MeetingStorage } from '../storage/types.ts';
 
 export type NewGroup = ValidBody<'createGroup'>;
@@ -44,9 +44,7 @@ function requireRole(caller: GroupCaller, need: GroupNeed): void {
 }
 
 /** Reads a stored document (snapshot + log): what every acknowledged client update reached. */
-async function loadDoc(storage: MeetingStorage, id: string): Promise<Y.Doc> {
-	return docFromUpdates(await storage.loadUpdates(id));
-}
+const loadDoc = (storage: MeetingStorage, id: string): Promise<Y.Doc> => loadDocument(storage.docs, id);
 
 async function loadMeetings(storage: MeetingStorage, records: readonly GroupMeetingRecord[]): Promise<GroupMeetingDoc[]> {
 	return Promise.all(records.map(async (r) => ({ id: r.meetingId, sequence: r.sequence, doc: await loadDoc(storage, r.meetingId) })));
@@ -60,15 +58,9 @@ function invalidInput(error: unknown): unknown {
 	return error instanceof MeetingError || error instanceof GroupError ? new DomainError('invalid', error.message) : error;
 }
 
-export function createGroupService(meetingStorage: MeetingStorage) {
-	function groupStorage(): GroupStorage & MeetingStorage {
-		if (!isGroupStorage(meetingStorage)) throw new DomainError('unsupported', 'This storage does not support groups');
-		return meetingStorage as GroupStorage & MeetingStorage;
-	}
-
+export function createGroupService(storage: MeetingStorage) {
 	/** A new group and its organiser token (returned once). */
 	async function create(input: NewGroup): Promise<{ id: string; name: string; token: string }> {
-		const storage = groupStorage();
 		const doc = new Y.Doc();
 		try {
 			try {
@@ -80,8 +72,8 @@ export function createGroupService(meetingStorage: MeetingStorage) {
 			const id = newMeetingId();
 			const token = newToken();
 			const name = readGroup(doc).name;
-			await storage.createGroup({ id, name }, Y.encodeStateAsUpdate(doc));
-			await storage.addToken(hashToken(token), { meetingId: id, role: 'organiser', label: '' });
+			await storage.groups.createGroup({ id, name }, Y.encodeStateAsUpdate(doc));
+			await storage.tokens.addToken(hashToken(token), { meetingId: id, role: 'organiser', label: '' });
 			return { id, name, token };
 		} finally {
 			doc.destroy();
@@ -93,9 +85,8 @@ export function createGroupService(meetingStorage: MeetingStorage) {
 	 * missing or wrong token), and when the role does not allow `need`.
 	 */
 	async function open(groupId: string, token: string | null, need: GroupNeed = 'read'): Promise<GroupCaller> {
-		const storage = groupStorage();
 		if (!isMeetingId(groupId)) throw new DomainError('invalid', 'Malformed group id');
-		const group = await storage.getGroup(groupId);
+		const group = await storage.groups.getGroup(groupId);
 		if (!group || group.deletedAt) throw new DomainError('not-found', 'Group not found');
 		const result = await resolveAccess(storage, groupId, token);
 		if (result.status !== 'ok') throw new DomainError(result.status === 'not-found' ? 'not-found' : 'unauthorized', 'Missing or wrong token');
@@ -105,7 +96,7 @@ export function createGroupService(meetingStorage: MeetingStorage) {
 	}
 
 	function meetings(groupId: string): Promise<GroupMeetingRecord[]> {
-		return groupStorage().listGroupMeetings(groupId);
+		return storage.groups.listGroupMeetings(groupId);
 	}
 
 	/**
@@ -113,10 +104,9 @@ export function createGroupService(meetingStorage: MeetingStorage) {
 	 * X" at once asks for the same sequence and gets the same meeting.
 	 */
 	async function nextMeeting(caller: GroupCaller, input: NextMeeting): Promise<{ meeting: GroupMeetingRecord; created: boolean; carried?: number }> {
-		const storage = groupStorage();
 		requireRole(caller, 'change');
 		const id = caller.group.id;
-		const records = await storage.listGroupMeetings(id);
+		const records = await storage.groups.listGroupMeetings(id);
 		const previous = input.after === null ? null : records.find((r) => r.meetingId === input.after);
 		if (input.after !== null && !previous) throw new DomainError('invalid', 'after is not a meeting of this group');
 		const sequence = previous ? previous.sequence + 1 : 1;
@@ -140,7 +130,7 @@ export function createGroupService(meetingStorage: MeetingStorage) {
 			};
 			const carry = openMatters(deriveMatters(earlier, group));
 			fillGroupMeeting(doc, group, plan, carry);
-			const { meeting, created } = await storage.createGroupMeeting({
+			const { meeting, created } = await storage.groups.createGroupMeeting({
 				groupId: id,
 				sequence,
 				meetingId: newMeetingId(),
@@ -160,8 +150,7 @@ export function createGroupService(meetingStorage: MeetingStorage) {
 
 	/** The matters followed across the group's meetings. */
 	async function matters(groupId: string) {
-		const storage = groupStorage();
-		const meetings = await loadMeetings(storage, await storage.listGroupMeetings(groupId));
+		const meetings = await loadMeetings(storage, await storage.groups.listGroupMeetings(groupId));
 		const groupDoc = await loadDoc(storage, groupId);
 		try {
 			return deriveMatters(meetings, readGroup(groupDoc));
@@ -172,8 +161,7 @@ export function createGroupService(meetingStorage: MeetingStorage) {
 	}
 
 	async function search(groupId: string, query: string) {
-		const storage = groupStorage();
-		const meetings = await loadMeetings(storage, await storage.listGroupMeetings(groupId));
+		const meetings = await loadMeetings(storage, await storage.groups.listGroupMeetings(groupId));
 		try {
 			return searchMeetings(meetings, query);
 		} finally {
@@ -185,7 +173,7 @@ export function createGroupService(meetingStorage: MeetingStorage) {
 	async function invite(caller: GroupCaller, role: GroupRole, label: string): Promise<{ token: string }> {
 		requireRole(caller, 'invite');
 		const token = newToken();
-		await groupStorage().addToken(hashToken(token), { meetingId: caller.group.id, role, label });
+		await storage.tokens.addToken(hashToken(token), { meetingId: caller.group.id, role, label });
 		return { token };
 	}
 

@@ -5,7 +5,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { permissionsOf } from '../../src/lib/protocol/roles.ts';
 import { createInvitationService } from '../auth/invitations.ts';
-import { hashToken, newInvitationId, newMeetingId, newToken } from '../auth/tokens.ts';
+import { hashToken, newMeetingId, newToken } from '../auth/tokens.ts';
+import { newInvitationId } from '../storage/invitation-ids.ts';
 import { createGroupService } from '../groups/service.ts';
 import { createApprovalService } from '../minutes/approval.ts';
 import { createNoticeService } from '../minutes/notice.ts';
@@ -52,7 +53,7 @@ export function createApi(deps: ApiDeps) {
 		route('health', async (_req, res) => {
 			const [storage, fanout] = await Promise.all([
 				// Any cheap read proves the storage answers.
-				deps.storage.getMeeting('healthcheck').then(
+				deps.storage.meetings.getMeeting('healthcheck').then(
 					() => 'ok' as const,
 					() => 'unavailable' as const
 				),
@@ -66,13 +67,13 @@ export function createApi(deps: ApiDeps) {
 				throw new HttpError(401, 'Creating meetings needs the organiser secret (Authorization: Bearer <secret>)');
 			}
 			const { title } = await readBody(req, 'createMeeting', deps.maxBodyBytes);
-			if ((await deps.storage.countMeetings()) >= deps.maxMeetings) {
+			if ((await deps.storage.meetings.countMeetings()) >= deps.maxMeetings) {
 				throw new HttpError(507, 'This instance holds its maximum number of meetings');
 			}
 			const id = newMeetingId();
 			const token = newToken();
-			await deps.storage.createMeeting({ id, title });
-			await deps.storage.addToken(hashToken(token), { meetingId: id, role: 'organiser', label: '', id: newInvitationId(), participantId: null });
+			await deps.storage.meetings.createMeeting({ id, title });
+			await deps.storage.tokens.addToken(hashToken(token), { meetingId: id, role: 'organiser', label: '', id: newInvitationId(), participantId: null });
 			reply(res, 'createMeeting', { id, token, url: meetingUrl(origin(req), id, token) }, 201, { Location: `/api/meetings/${id}` });
 		}),
 		route('meeting', async (req, res, [id]) => {
@@ -99,8 +100,8 @@ export function createApi(deps: ApiDeps) {
 		route('deleteMeeting', async (req, res, [id]) => {
 			const { role } = await requireAccess(deps.storage, req, id);
 			if (role !== 'organiser') throw new HttpError(403, 'Only the organiser may delete the meeting');
-			if (!(await deps.storage.deleteMeeting(id))) {
-				const now = await deps.storage.getMeeting(id);
+			if (!(await deps.storage.meetings.deleteMeeting(id))) {
+				const now = await deps.storage.meetings.getMeeting(id);
 				if (now?.frozenAt && !now.deletedAt) throw new HttpError(409, 'Approved minutes cannot be deleted');
 				throw new HttpError(404, 'Meeting not found');
 			}

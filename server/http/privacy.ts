@@ -13,8 +13,7 @@ import { type Route, readBody, reply, route } from './route.ts';
 import { secretMatches } from './secret.ts';
 
 export interface PrivacyDeps {
-	/** Null on a storage without the personal-data queries (answers 501). */
-	service: PersonalDataService | null;
+	service: PersonalDataService;
 	organiserSecret: string | null;
 	maxBodyBytes: number;
 }
@@ -23,7 +22,6 @@ export function privacyRoutes(deps: PrivacyDeps): Route[] {
 	function authorised(req: IncomingMessage): PersonalDataService {
 		if (!deps.organiserSecret) throw new HttpError(403, 'Personal data requests need ORGANISER_SECRET to be set on the server');
 		if (!secretMatches(bearer(req), deps.organiserSecret)) throw new HttpError(401, 'Personal data requests need the organiser secret (Authorization: Bearer <secret>)');
-		if (!deps.service) throw new HttpError(501, 'This storage does not support personal data requests');
 		return deps.service;
 	}
 	return [

@@ -27,7 +27,6 @@ const STATUS_OF: Record<DomainErrorKind, number> = {
 	forbidden: 403,
 	'not-found': 404,
 	conflict: 409,
-	unsupported: 501,
 	full: 507
 };
 

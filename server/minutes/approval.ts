@@ -18,12 +18,12 @@
  */
 import * as Y from 'yjs';
 import { readMeeting, type MeetingView } from '../../src/lib/meeting/index.ts';
-import { docFromUpdates } from '../../src/lib/protocol/updates.ts';
 import { CANONICAL_FORMAT, fingerprint, stateFingerprint } from '../../src/lib/minutes/canonical.ts';
 import { setPreviousVersionId } from '../../src/lib/minutes/versions.ts';
 import type { ApprovalEntry, ApprovalState } from '../../src/lib/minutes/types.ts';
 import type { ValidBody, VerifyResult } from '../../src/lib/protocol/api.ts';
 import { DomainError } from '../shared/errors.ts';
+import { loadDocument } from '../storage/document-log.ts';
 import { hashToken, newMeetingId, newToken } from '../auth/tokens.ts';
 import type { ApprovalRecord, MeetingRecord, MeetingStorage, RequiredApprover } from '../storage/types.ts';
 import { type Actor, mayAct } from './roles.ts';
@@ -34,9 +34,7 @@ export interface ApprovalDeps {
 	freezeRoom(meetingId: string): Promise<void>;
 }
 
-async function loadDoc(storage: MeetingStorage, meetingId: string): Promise<Y.Doc> {
-	return docFromUpdates(await storage.loadUpdates(meetingId));
-}
+const loadDoc = (storage: MeetingStorage, meetingId: string): Promise<Y.Doc> => loadDocument(storage.docs, meetingId);
 
 function toEntry(record: ApprovalRecord): ApprovalEntry {
 	return {
@@ -72,11 +70,11 @@ export function createApprovalService(deps: ApprovalDeps) {
 
 	/** Who must approve: as fixed at 'ready'; for minutes marked ready before that was stored, as the document says. */
 	async function requiredFor(meeting: MeetingRecord, view: MeetingView): Promise<RequiredApprover[]> {
-		return (await storage.getRequiredApprovers(meeting.id)) ?? approversOf(view);
+		return (await storage.minutes.getRequiredApprovers(meeting.id)) ?? approversOf(view);
 	}
 
 	async function state(meeting: MeetingRecord): Promise<ApprovalState> {
-		if (meeting.frozenAt && !(await storage.getSeal(meeting.id))) await completeSeal(meeting, meeting.frozenAt);
+		if (meeting.frozenAt && !(await storage.minutes.getSeal(meeting.id))) await completeSeal(meeting, meeting.frozenAt);
 		const doc = await loadDoc(storage, meeting.id);
 		try {
 			return stateOf(meeting, readMeeting(doc));
@@ -87,9 +85,9 @@ export function createApprovalService(deps: ApprovalDeps) {
 
 	async function stateOf(meeting: MeetingRecord, view: MeetingView): Promise<ApprovalState> {
 		const [records, seal, links, required] = await Promise.all([
-			storage.listApprovals(meeting.id),
-			storage.getSeal(meeting.id),
-			storage.getVersionLinks(meeting.id),
+			storage.minutes.listApprovals(meeting.id),
+			storage.minutes.getSeal(meeting.id),
+			storage.minutes.getVersionLinks(meeting.id),
 			requiredFor(meeting, view)
 		]);
 		const ready = records.find((r) => r.action === 'ready') ?? null;
@@ -109,25 +107,25 @@ export function createApprovalService(deps: ApprovalDeps) {
 
 	/** Freezes and seals once every required approver approved; a concurrent seal loses quietly. */
 	async function sealIfComplete(meeting: MeetingRecord): Promise<void> {
-		const required = await storage.getRequiredApprovers(meeting.id);
+		const required = await storage.minutes.getRequiredApprovers(meeting.id);
 		if (!required) return;
-		const records = (await storage.listApprovals(meeting.id)).filter((r) => r.action === 'approve');
+		const records = (await storage.minutes.listApprovals(meeting.id)).filter((r) => r.action === 'approve');
 		const approved = new Set(records.map((r) => r.participantId));
 		if (required.length === 0 || !required.every((p) => approved.has(p.participantId))) return;
 
 		await deps.freezeRoom(meeting.id);
 		const approvedAt = new Date().toISOString();
-		if (!(await storage.freezeMeeting(meeting.id, approvedAt))) return;
+		if (!(await storage.minutes.freezeMeeting(meeting.id, approvedAt))) return;
 		await completeSeal(meeting, approvedAt);
 	}
 
 	/** Fingerprints the frozen stored document and stores the seal (steps 3 and 4 above). */
 	async function completeSeal(meeting: MeetingRecord, approvedAt: string): Promise<void> {
-		const required = (await storage.getRequiredApprovers(meeting.id)) ?? [];
-		const records = (await storage.listApprovals(meeting.id)).filter((r) => r.action === 'approve');
+		const required = (await storage.minutes.getRequiredApprovers(meeting.id)) ?? [];
+		const records = (await storage.minutes.listApprovals(meeting.id)).filter((r) => r.action === 'approve');
 		const doc = await loadDoc(storage, meeting.id);
 		try {
-			await storage.sealMinutes({
+			await storage.minutes.sealMinutes({
 				meetingId: meeting.id,
 				format: CANONICAL_FORMAT,
 				fingerprint: await fingerprint(doc),
@@ -155,7 +153,7 @@ export function createApprovalService(deps: ApprovalDeps) {
 			if (!mayAct(actor, 'ready')) throw new DomainError('forbidden', 'Only the secretary marks the minutes ready');
 			const secretaries = view.participants.filter((p) => p.role === 'secretary');
 			const secretary = secretaries.length > 0 ? pickParticipant(secretaries, participantId, 'secretary') : null;
-			await storage.addApproval({
+			await storage.minutes.addApproval({
 				meetingId: meeting.id,
 				action: 'ready',
 				participantId: secretary?.id ?? null,
@@ -163,11 +161,11 @@ export function createApprovalService(deps: ApprovalDeps) {
 				name: secretary?.name ?? actor.role,
 				at
 			});
-			await storage.setRequiredApprovers(meeting.id, approversOf(view));
+			await storage.minutes.setRequiredApprovers(meeting.id, approversOf(view));
 			return stateOf(meeting, view);
 		}
 
-		const records = await storage.listApprovals(meeting.id);
+		const records = await storage.minutes.listApprovals(meeting.id);
 		if (!records.some((r) => r.action === 'ready')) throw new DomainError('conflict', 'The minutes are not marked ready for approval yet');
 		const approved = new Set(records.filter((r) => r.action === 'approve').map((r) => r.participantId));
 		const required = (await requiredFor(meeting, view)).map((p) => ({ id: p.participantId, name: p.name, role: p.role }));
@@ -180,14 +178,14 @@ export function createApprovalService(deps: ApprovalDeps) {
 			throw new DomainError('forbidden', 'This token may not approve as that participant');
 		}
 		const approver = pickParticipant(participantId === undefined && open.length > 0 ? open : allowed, participantId, 'approver');
-		await storage.addApproval({ meetingId: meeting.id, action: 'approve', participantId: approver.id, role: approver.role, name: approver.name, at });
+		await storage.minutes.addApproval({ meetingId: meeting.id, action: 'approve', participantId: approver.id, role: approver.role, name: approver.name, at });
 		await sealIfComplete(meeting);
-		const current = (await storage.getMeeting(meeting.id)) ?? meeting;
+		const current = (await storage.meetings.getMeeting(meeting.id)) ?? meeting;
 		return state(current);
 	}
 
 	async function verify(meeting: MeetingRecord): Promise<VerifyResult> {
-		const [seal, doc] = await Promise.all([storage.getSeal(meeting.id), loadDoc(storage, meeting.id)]);
+		const [seal, doc] = await Promise.all([storage.minutes.getSeal(meeting.id), loadDoc(storage, meeting.id)]);
 		try {
 			const current = await fingerprint(doc);
 			if (!seal) {
@@ -218,18 +216,18 @@ export function createApprovalService(deps: ApprovalDeps) {
 		const doc = await loadDoc(storage, meeting.id);
 		try {
 			setPreviousVersionId(doc, meeting.id);
-			const created = await storage.createCorrection({
+			const created = await storage.minutes.createCorrection({
 				id: newMeetingId(),
 				title: meeting.title,
 				previousId: meeting.id,
 				update: Y.encodeStateAsUpdate(doc)
 			});
 			if (!created) {
-				const { nextVersionId } = await storage.getVersionLinks(meeting.id);
+				const { nextVersionId } = await storage.minutes.getVersionLinks(meeting.id);
 				throw new DomainError('conflict', `These minutes already have a corrected version: ${nextVersionId}`);
 			}
 			const token = newToken();
-			await storage.addToken(hashToken(token), { meetingId: created.id, role: 'organiser', label: '' });
+			await storage.tokens.addToken(hashToken(token), { meetingId: created.id, role: 'organiser', label: '' });
 			return { created, token };
 		} finally {
 			doc.destroy();

@@ -17,13 +17,13 @@ function stateOf(notice: NoticeRecord | null): NoticeState {
 
 export function createNoticeService(storage: MeetingStorage) {
 	async function get(meeting: MeetingRecord): Promise<NoticeState> {
-		return stateOf(await storage.getNotice(meeting.id));
+		return stateOf(await storage.notices.getNotice(meeting.id));
 	}
 
 	/** Records the notice as `recorder` (the invitee's name, or the role); the dates are checked here. */
 	async function record(meeting: MeetingRecord, recorder: { role: string; name: string }, body: ValidBody<'recordNotice'>): Promise<NoticeState> {
 		if (!can(recorder.role, 'minutes.notice')) throw new DomainError('forbidden', 'Only the organiser records the notice of the minutes');
-		const seal = await storage.getSeal(meeting.id);
+		const seal = await storage.minutes.getSeal(meeting.id);
 		const approvedAt = seal?.approvedAt ?? meeting.frozenAt;
 		if (!approvedAt) throw new DomainError('conflict', 'The minutes are not approved yet');
 		let input;
@@ -39,7 +39,7 @@ export function createNoticeService(storage: MeetingStorage) {
 			recordedBy: recorder.name || recorder.role,
 			recordedAt: new Date().toISOString()
 		};
-		await storage.setNotice(notice);
+		await storage.notices.setNotice(notice);
 		return stateOf(notice);
 	}
 

@@ -13,8 +13,6 @@ export type DomainErrorKind =
 	| 'not-found'
 	/** The request is well-formed but the state forbids it now (already approved, not ready, …). */
 	| 'conflict'
-	/** The configured storage cannot do this. */
-	| 'unsupported'
 	/** The instance holds all it may. */
 	| 'full';
 

@@ -38,7 +38,6 @@ import { writesOfTransaction, type Write } from '../../src/lib/meeting/writes.ts
 import { CLOSE, encodeSaved } from '../../src/lib/protocol/index.ts';
 import { applyUpdates, reachOf } from '../../src/lib/protocol/updates.ts';
 import type { Logger } from '../log.ts';
-import { isGroupStorage } from '../storage/group-types.ts';
 import type { MeetingStorage } from '../storage/types.ts';
 import { AwarenessFormatError, MAX_AWARENESS_CLIENTS_PER_CONNECTION, rewriteAwareness } from './awareness-identity.ts';
 import type { Connection } from './connection.ts';
@@ -186,10 +185,10 @@ export class Room {
 			const started = performance.now();
 			const { storage } = this.#deps;
 			const [updates, owners, group, record] = await Promise.all([
-				storage.loadUpdates(this.meetingId),
-				storage.loadClientOwners(this.meetingId),
-				isGroupStorage(storage) ? storage.getGroup(this.meetingId) : null,
-				storage.getMeeting(this.meetingId)
+				storage.docs.loadUpdates(this.meetingId),
+				storage.docs.loadClientOwners(this.meetingId),
+				storage.groups.getGroup(this.meetingId),
+				storage.meetings.getMeeting(this.meetingId)
 			]);
 			if (this.#state !== 'loading') return;
 			this.#schema = group ? GROUP_SCHEMA : MEETING_SCHEMA;
@@ -449,7 +448,7 @@ export class Room {
 	/** Records the connection's principal as owner of new client ids, then judges the update again. */
 	#claim(connection: Connection, writer: WriterState, pending: Pending, clients: number[], principal: string): void {
 		writer.waiting = [];
-		this.#deps.storage.claimClients(this.meetingId, clients, principal).then(
+		this.#deps.storage.docs.claimClients(this.meetingId, clients, principal).then(
 			(owners) => {
 				for (const [client, owner] of owners) this.#owners.set(client, owner);
 				const queued = writer.waiting ?? [];
@@ -507,7 +506,7 @@ export class Room {
 
 		this.#enqueue(async () => {
 			if (effective) {
-				await this.#deps.storage.appendUpdate(this.meetingId, effective);
+				await this.#deps.storage.docs.appendUpdate(this.meetingId, effective);
 				this.#storedBytes += effective.byteLength;
 			}
 			this.#markStored(reached);
@@ -559,7 +558,7 @@ export class Room {
 		if (dropped.length === 0) return;
 		this.#log.warn({ dropped: dropped.length, first: dropped.slice(0, 5) }, 'the stored document held off-schema content; dropped it');
 		if (repair) {
-			await this.#deps.storage.appendUpdate(this.meetingId, repair);
+			await this.#deps.storage.docs.appendUpdate(this.meetingId, repair);
 			this.#storedBytes += repair.byteLength;
 		}
 	}
@@ -625,7 +624,7 @@ export class Room {
 		if (unclaimed.length === 0 || !connection.canWrite) return;
 		const principal = principalOf(connection.access);
 		for (const client of unclaimed) this.#owners.set(client, principal);
-		this.#deps.storage.claimClients(this.meetingId, unclaimed, principal).then(
+		this.#deps.storage.docs.claimClients(this.meetingId, unclaimed, principal).then(
 			(owners) => {
 				for (const [client, owner] of owners) this.#owners.set(client, owner);
 			},
@@ -689,7 +688,7 @@ export class Room {
 		try {
 			while (this.#resyncWanted && this.#state === 'ready') {
 				this.#resyncWanted = false;
-				const updates = await this.#deps.storage.loadUpdates(this.meetingId);
+				const updates = await this.#deps.storage.docs.loadUpdates(this.meetingId);
 				if (this.#state !== 'ready') return;
 				this.#applied = null;
 				applyUpdates(this.doc, updates, FANOUT_ORIGIN);

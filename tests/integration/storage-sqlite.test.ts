@@ -64,10 +64,10 @@ describe('SqliteStorage specifics', () => {
 			INSERT INTO tokens VALUES ('h1', 'AAAAAAAAAAAAAAAAAAAAAA', 'organiser', '', '2024-01-01T00:00:00.000Z', NULL);`);
 		old.close();
 		const storage = await openAt(file);
-		const [invitation] = await storage.listInvitations('AAAAAAAAAAAAAAAAAAAAAA');
+		const [invitation] = await storage.tokens.listInvitations('AAAAAAAAAAAAAAAAAAAAAA');
 		expect(invitation).toMatchObject({ role: 'organiser', participantId: null, revokedAt: null });
 		expect(invitation.id).toMatch(/^[A-Za-z0-9_-]{16}$/);
-		expect((await storage.findToken('h1'))?.id).toBe(invitation.id);
+		expect((await storage.tokens.findToken('h1'))?.id).toBe(invitation.id);
 		await storage.close();
 	});
 
