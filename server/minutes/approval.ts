@@ -18,6 +18,7 @@
  */
 import * as Y from 'yjs';
 import { readMeeting, type MeetingView } from '../../src/lib/meeting/index.ts';
+import { approversOf } from '../../src/lib/minutes/approvers.ts';
 import { CANONICAL_FORMAT, fingerprint, stateFingerprint } from '../../src/lib/minutes/canonical.ts';
 import { setPreviousVersionId } from '../../src/lib/minutes/versions.ts';
 import type { ApprovalEntry, ApprovalState } from '../../src/lib/minutes/types.ts';
@@ -45,12 +46,9 @@ function toEntry(record: ApprovalRecord): ApprovalEntry {
 	};
 }
 
-/** Who has to approve according to the document now: the adjusters, and for a protokoll also the chair (first, as signed). */
-function approversOf(view: MeetingView): RequiredApprover[] {
-	return [
-		...(view.header.kind === 'minutes' ? view.participants.filter((p) => p.role === 'chair') : []),
-		...view.participants.filter((p) => p.role === 'adjuster')
-	].map((p) => ({ participantId: p.id, name: p.name, role: p.role as 'adjuster' | 'chair' }));
+/** Who has to approve according to the document now (src/lib/minutes/approvers.ts), as stored. */
+function requiredApprovers(view: MeetingView): RequiredApprover[] {
+	return approversOf(view).map((p) => ({ participantId: p.id, name: p.name, role: p.role as 'adjuster' | 'chair' }));
 }
 
 /** The participant a call acts as: the one named, or the only candidate. */
@@ -70,7 +68,7 @@ export function createApprovalService(deps: ApprovalDeps) {
 
 	/** Who must approve: as fixed at 'ready'; for minutes marked ready before that was stored, as the document says. */
 	async function requiredFor(meeting: MeetingRecord, view: MeetingView): Promise<RequiredApprover[]> {
-		return (await storage.minutes.getRequiredApprovers(meeting.id)) ?? approversOf(view);
+		return (await storage.minutes.getRequiredApprovers(meeting.id)) ?? requiredApprovers(view);
 	}
 
 	async function state(meeting: MeetingRecord): Promise<ApprovalState> {
@@ -161,7 +159,7 @@ export function createApprovalService(deps: ApprovalDeps) {
 				name: secretary?.name ?? actor.role,
 				at
 			});
-			await storage.minutes.setRequiredApprovers(meeting.id, approversOf(view));
+			await storage.minutes.setRequiredApprovers(meeting.id, requiredApprovers(view));
 			return stateOf(meeting, view);
 		}
 

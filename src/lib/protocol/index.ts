@@ -1,7 +1,7 @@
 /**
  * The wire contract between the browser and the sync server, beside the standard
  * y-websocket messages (0 sync, 1 awareness, 2 auth, 3 query awareness).
- * Imported by both sides; imports nothing but lib0.
+ * Imported by both sides; imports nothing but lib0 (the rest of the contract: README.md).
  */
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
