@@ -5,7 +5,7 @@
  */
 import * as Y from 'yjs';
 import { isMeetingId } from '../../src/lib/protocol/index.ts';
-import type { ValidBody } from '../../src/lib/protocol/api.ts';
+import type { Reply, ValidBody } from '../../src/lib/protocol/api.ts';
 import {
 	deriveMatters,
 	fillGroupMeeting,
@@ -17,7 +17,7 @@ import {
 	GroupError,
 	type GroupMeetingDoc
 } from '../../src/lib/groups/index.ts';
-import { MeetingError } from '../../src/lib/meeting/index.ts';
+import { MeetingError, readMeeting } from '../../src/lib/meeting/index.ts';
 import { resolveAccess } from '../auth/access.ts';
 import { hashToken, newMeetingId, newToken } from '../auth/tokens.ts';
 import { DomainError } from '../shared/errors.ts';
@@ -177,7 +177,26 @@ export function createGroupService(storage: MeetingStorage) {
 		return { token };
 	}
 
-	return { create, open, meetings, nextMeeting, matters, search, invite };
+	/** Whom a group meeting's runner can take in one step: the group's roster and the previous meeting's participants. */
+	async function peopleSources(meetingId: string): Promise<Reply<'peopleSources'>> {
+		const link = await storage.groups.findMeetingGroup(meetingId);
+		if (!link) return { group: [], previous: [] };
+		const previousRecord = (await storage.groups.listGroupMeetings(link.groupId)).find((r) => r.sequence === link.sequence - 1);
+		const groupDoc = await loadDoc(storage, link.groupId);
+		const previousDoc = previousRecord ? await loadDoc(storage, previousRecord.meetingId) : null;
+		try {
+			const group = readGroup(groupDoc).roster.map((m) => ({ name: m.name, organisation: m.organisation, role: m.role }));
+			const previous = previousDoc
+				? readMeeting(previousDoc).participants.map((p) => ({ name: p.name, organisation: p.organisation, role: p.role, email: p.email ?? null }))
+				: [];
+			return { group, previous };
+		} finally {
+			groupDoc.destroy();
+			previousDoc?.destroy();
+		}
+	}
+
+	return { create, open, meetings, nextMeeting, matters, search, invite, peopleSources };
 }
 
 export type GroupService = ReturnType<typeof createGroupService>;

@@ -110,7 +110,7 @@ export function createApi(deps: ApiDeps) {
 			res.end();
 		}),
 		// Meeting groups (docs/groups.md).
-		...groupRoutes({ groups: createGroupService(deps.storage), maxBodyBytes: deps.maxBodyBytes, origin }),
+		...groupRoutes({ storage: deps.storage, groups: createGroupService(deps.storage), maxBodyBytes: deps.maxBodyBytes, origin }),
 		// One person's data: export and erasure (docs/security.md).
 		...privacyRoutes({ service: deps.personalData, organiserSecret: deps.organiserSecret, maxBodyBytes: deps.maxBodyBytes }),
 		// Minutes approval, verification, corrections and the notice (docs/minutes.md).

@@ -7,11 +7,14 @@ import type { IncomingMessage } from 'node:http';
 import type { GroupMeetingInfo } from '../../src/lib/protocol/api.ts';
 import type { GroupService } from '../groups/service.ts';
 import type { GroupMeetingRecord } from '../storage/group-types.ts';
+import type { MeetingStorage } from '../storage/types.ts';
+import { requireAccess } from './access.ts';
 import { bearer } from './request.ts';
 import { HttpError } from './respond.ts';
 import { type Route, readBody, reply, route } from './route.ts';
 
 export interface GroupRouteDeps {
+	storage: MeetingStorage;
 	groups: GroupService;
 	maxBodyBytes: number;
 	/** The app's origin for links (the configured public origin or the request's). */
@@ -48,6 +51,11 @@ export function groupRoutes(deps: GroupRouteDeps): Route[] {
 			const input = await readBody(req, 'nextMeeting', deps.maxBodyBytes);
 			const { meeting, created, carried } = await groups.nextMeeting(caller, input);
 			reply(res, 'nextMeeting', { ...meetingJson(meeting, origin(req)), created, carried }, created ? 201 : 200);
+		}),
+		route('peopleSources', async (req, res, [meetingId]) => {
+			// Asked with the meeting's token (record.write): the secretary preparing a meeting need not hold a group link.
+			await requireAccess(deps.storage, req, meetingId, 'record.write');
+			reply(res, 'peopleSources', await groups.peopleSources(meetingId));
 		}),
 		route('matters', async (req, res, [id]) => {
 			await groups.open(id, bearer(req));

@@ -2,7 +2,7 @@
 import type { CreatedGroup, GroupInfo, NextMeetingResult, Reply } from '$lib/protocol/api';
 import { callApi } from '$lib/protocol/client';
 
-export type { CreatedGroup, GroupInfo, GroupMeetingInfo, NextMeetingResult } from '$lib/protocol/api';
+export type { CreatedGroup, GroupInfo, GroupMeetingInfo, NextMeetingResult, SourcePerson } from '$lib/protocol/api';
 
 export function createGroup(name: string): Promise<CreatedGroup> {
 	return callApi('createGroup', { body: { name } });
@@ -32,4 +32,9 @@ export function fetchMatters(groupId: string, token: string): Promise<Reply<'mat
 
 export function searchGroup(groupId: string, token: string, query: string): Promise<Reply<'search'>> {
 	return callApi('search', { params: { id: groupId }, token, query: { q: query } });
+}
+
+/** The group's roster and the previous meeting's participants, for a meeting of a group (empty lists otherwise). */
+export function peopleSources(meetingId: string, token: string): Promise<Reply<'peopleSources'>> {
+	return callApi('peopleSources', { params: { id: meetingId }, token });
 }

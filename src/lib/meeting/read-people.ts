@@ -33,6 +33,7 @@ export function readParticipant(id: string, map: EntityMap): ParticipantView {
 		name: readString(map, 'name') ?? '',
 		organisation: readString(map, 'organisation'),
 		title: readString(map, 'title'),
+		...(readString(map, 'email') ? { email: readString(map, 'email')! } : {}),
 		role,
 		section: readEnum(map, 'section', PARTICIPANT_SECTIONS, defaultSection(role)),
 		attendance: readEnum(map, 'attendance', ATTENDANCES, 'room'),

@@ -93,6 +93,8 @@ export interface HeaderInput {
 	startTime?: string | null;
 	endTime?: string | null;
 	place?: string | null;
+	/** The video meeting's address ("Teams-länk"), http(s); null removes it. */
+	meetingLink?: string | null;
 	nextMeeting?: NextMeetingInput;
 	/** The minutes' own options (null: the default). */
 	remoteMarking?: RemoteMarking | null;
@@ -107,6 +109,8 @@ export interface ParticipantInput {
 	organisation?: string | null;
 	/** Job title, e.g. "verksamhetschef". */
 	title?: string | null;
+	/** Where the invitation goes; never printed in the minutes. */
+	email?: string | null;
 	role?: ParticipantRole;
 	attendance?: Attendance;
 	/** Defaults from the role: guests, presenters and observers are listed as 'others'. */
@@ -247,6 +251,8 @@ export interface HeaderView {
 	readonly startTime: string | null;
 	readonly endTime: string | null;
 	readonly place: string | null;
+	/** Absent unless set, so older documents' views (and fingerprints) do not change. */
+	readonly meetingLink?: string;
 	readonly nextMeeting: NextMeetingView;
 	/** The minutes' options; each is left out while unset, so older documents read (and fingerprint) as before. */
 	readonly remoteMarking?: RemoteMarking;
@@ -259,6 +265,8 @@ export interface ParticipantView {
 	readonly name: string;
 	readonly organisation: string | null;
 	readonly title: string | null;
+	/** Absent unless set (older documents read as before). */
+	readonly email?: string;
 	readonly role: ParticipantRole;
 	readonly section: ParticipantSection;
 	readonly attendance: Attendance;
@@ -400,6 +408,8 @@ export interface MeetingEvent {
 	readonly via: NavigationVia | null;
 	readonly parkingEntryId: string | null;
 	readonly note: string | null;
+	/** break_started: how long the break is planned to be; absent when not given (and in older logs). */
+	readonly minutes?: number;
 }
 
 export interface MeetingEventView extends MeetingEvent {
@@ -414,6 +424,8 @@ export interface BreakView {
 	readonly startedAt: string;
 	readonly endedAt: string | null;
 	readonly note: string | null;
+	/** Planned length ("Kort paus, 10 min"), for the countdown; absent when not given. */
+	readonly plannedMinutes?: number;
 }
 
 export interface LiveView {

@@ -9,6 +9,7 @@ import * as v from 'valibot';
 import type { GroupMatter } from '../groups/matters.ts';
 import type { SearchHit } from '../groups/search.ts';
 import type { NoticeRecord } from '../minutes/notice.ts';
+import type { ParticipantRole } from '../meeting/types.ts';
 import type { ApprovalEntry, ApprovalState } from '../minutes/types.ts';
 import { INVITABLE_ROLES, ROLES, type Action } from './roles.ts';
 
@@ -228,6 +229,14 @@ export interface NextMeetingResult extends GroupMeetingInfo {
 	carried?: number;
 }
 
+/** A person a meeting's roster can take in one step (GET /api/meetings/:id/people-sources). */
+export interface SourcePerson {
+	name: string;
+	organisation: string | null;
+	role: ParticipantRole;
+	email?: string | null;
+}
+
 export interface GroupInvitation {
 	role: string;
 	label: string;
@@ -305,6 +314,7 @@ export const ROUTES = {
 	matters: { method: 'GET', path: '/api/groups/:id/matters', auth: 'token' },
 	search: { method: 'GET', path: '/api/groups/:id/search', auth: 'token' },
 	groupInvitation: { method: 'POST', path: '/api/groups/:id/invitations', body: GroupInvitationBody, auth: 'token' },
+	peopleSources: { method: 'GET', path: '/api/meetings/:id/people-sources', auth: 'token' },
 	privacyExport: { method: 'POST', path: '/api/privacy/export', body: PersonQueryBody, auth: 'secret' },
 	privacyErase: { method: 'POST', path: '/api/privacy/erase', body: ErasureBody, auth: 'secret' }
 } as const satisfies Record<string, RouteSpec>;
@@ -333,6 +343,8 @@ export interface Replies {
 	matters: { matters: GroupMatter[] };
 	search: { query: string; hits: SearchHit[] };
 	groupInvitation: GroupInvitation;
+	/** The group's roster and the previous meeting's participants (empty lists for a meeting outside a group). */
+	peopleSources: { group: SourcePerson[]; previous: SourcePerson[] };
 	privacyExport: PersonalDataExport;
 	privacyErase: ErasureReport;
 }
