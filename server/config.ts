@@ -6,15 +6,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_MEETING_FILE_BYTES } from '../src/lib/protocol/files.ts';
+import type { RateLimit } from './shared/rate-limit.ts';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
-export interface RateLimitConfig {
-	/** Messages per second a connection may send on average. */
-	perSecond: number;
-	/** Messages a connection may send in one burst (the bucket size). */
-	burst: number;
-}
+/** A token bucket's size and refill rate (server/shared/rate-limit.ts). */
+export type RateLimitConfig = RateLimit;
 
 export interface ServerConfig {
 	port: number;

@@ -5,7 +5,6 @@
  */
 import { isMeetingId } from '../../src/lib/protocol/index.ts';
 import type { MeetingRecord, MeetingStorage } from '../storage/types.ts';
-import { tokenCoversGroupMeeting } from '../groups/access.ts';
 import { hashToken, isTokenShaped } from './tokens.ts';
 
 export type Access =
@@ -54,4 +53,13 @@ export async function accessOfTokenHash(storage: MeetingStorage, meeting: Meetin
 		participantId: record.participantId ?? null,
 		name: record.label
 	};
+}
+
+/**
+ * A group's token also opens the group's meetings (with the token's role), so members
+ * invited to a group reach every meeting it creates without a token per meeting.
+ */
+async function tokenCoversGroupMeeting(storage: MeetingStorage, tokenDocumentId: string, meetingId: string): Promise<boolean> {
+	const link = await storage.groups.findMeetingGroup(meetingId);
+	return link !== null && link.groupId === tokenDocumentId;
 }

@@ -11,8 +11,9 @@ import type { createApi } from './api.ts';
 import { handleMetricsRequest } from './metrics-route.ts';
 import { requestId } from './request-id.ts';
 import { clientIp, requestOrigin } from './request.ts';
-import { HttpError, sendError } from './respond.ts';
-import { type IpRateLimiter, applySecurityHeaders, isStateChanging, sameOrigin } from './security.ts';
+import { HttpError, asHttpError, sendError } from './respond.ts';
+import type { IpRateLimiter } from '../shared/rate-limit.ts';
+import { applySecurityHeaders, isStateChanging, sameOrigin } from './security.ts';
 
 export interface RequestGuards {
 	publicOrigin: string | null;
@@ -75,10 +76,11 @@ export function createRequestHandler(api: ReturnType<typeof createApi>, app: Nod
 			if (route === 'metrics' && guards.metricsToken) return await handleMetricsRequest(req, res, guards.metrics, guards.metricsToken);
 			if (await api(req, res, path)) return;
 		} catch (error) {
-			if (error instanceof HttpError) {
+			const refusal = asHttpError(error);
+			if (refusal) {
 				// The rest of an oversized body is never read: do not reuse the connection.
-				if (error.status === 413) res.setHeader('Connection', 'close');
-				sendError(res, error);
+				if (refusal.status === 413) res.setHeader('Connection', 'close');
+				sendError(res, refusal);
 			} else {
 				log.error({ err: error, path }, 'request failed');
 				sendError(res, new HttpError(500, 'Internal server error'));

@@ -9,7 +9,7 @@ import { CLOSE, type Notice, encodeNotice } from '../../src/lib/protocol/index.t
 import type { RateLimitConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { AccessContext } from './policy.ts';
-import { TokenBucket } from './rate-limit.ts';
+import { TokenBucket } from '../shared/rate-limit.ts';
 
 /** Frames queued while the room loads; beyond this the client is asked to come back later. */
 const MAX_QUEUED_BYTES = 8 * 1024 * 1024;

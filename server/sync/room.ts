@@ -36,8 +36,8 @@ import { MEETING_SCHEMA } from '../../src/lib/meeting/schema.ts';
 import { repairDocument, typeRoots, type DocumentSchema } from '../../src/lib/meeting/schema-language.ts';
 import { writesOfTransaction, type Write } from '../../src/lib/meeting/writes.ts';
 import { CLOSE, encodeSaved } from '../../src/lib/protocol/index.ts';
+import { applyUpdates, reachOf } from '../../src/lib/protocol/updates.ts';
 import type { Logger } from '../log.ts';
-import { applyUpdates } from '../storage/document-log.ts';
 import type { MeetingStorage } from '../storage/types.ts';
 import { AwarenessFormatError, MAX_AWARENESS_CLIENTS_PER_CONNECTION, rewriteAwareness } from './awareness-identity.ts';
 import type { Connection } from './connection.ts';
@@ -54,7 +54,7 @@ import {
 } from './messages.ts';
 import { principalOf, type SyncPolicy } from './policy.ts';
 import { Pacer } from './pacer.ts';
-import { TokenBucket } from './rate-limit.ts';
+import { TokenBucket } from '../shared/rate-limit.ts';
 
 export interface RoomDeps {
 	storage: MeetingStorage;
@@ -135,15 +135,6 @@ function strayWrite(analysed: readonly Write[], actual: readonly Write[]): strin
 		return `${write.kind} ${place}`;
 	}
 	return null;
-}
-
-/**
- * The clock each client reaches in an update. Not Y.encodeStateVectorFromUpdate:
- * that one only counts clients whose structs start at clock 0, so it is empty for
- * every incremental update a typing client sends.
- */
-function reachOf(update: Uint8Array): Map<number, number> {
-	return Y.parseUpdateMeta(update).to;
 }
 
 export class Room {

@@ -20,6 +20,7 @@ import type {
 	ParkingLotEntryView,
 	ParticipantView
 } from '../meeting/index.js';
+import { approversOf } from './approvers.js';
 import { isoDate, joinList, longDate, dateTime, timeSpan, weekdayDate } from './format.js';
 import { confidentialBlocks, formalItemBlocks, noticeBlock, seatDetails, votingListAppendices, votingListNumbers } from './formal.js';
 import { placedNotesBlocks, simpleList } from './notes.js';
@@ -583,10 +584,7 @@ function signatureColumns(context: Context, approval: ApprovalState | null | und
 	const { locale, view } = context;
 	const formal = view.header.kind === 'minutes';
 	const secretaries = view.participants.filter((p) => p.role === 'secretary');
-	const approvers = [
-		...(formal ? view.participants.filter((p) => p.role === 'chair') : []),
-		...view.participants.filter((p) => p.role === 'adjuster')
-	];
+	const approvers = approversOf(view);
 	const roleWord = (p: ParticipantView) =>
 		!formal ? null : p.role === 'chair' ? m.minutes_doc_role_chair({}, { locale }) : m.minutes_doc_role_adjuster({}, { locale });
 	return [

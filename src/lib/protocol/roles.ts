@@ -40,6 +40,8 @@ export const ACTIONS = [
 	'minutes.approve',
 	/** Start a correction (a new version) of approved minutes. */
 	'minutes.correct',
+	/** Record the notice of the approved minutes (anslag: posted, taken down, kept at). */
+	'minutes.notice',
 	/** Issue, list and revoke invitations. */
 	'invitations.manage',
 	/** Upload handlingar (files) to agenda items; listing them in the document is `record.write`. */
@@ -65,6 +67,7 @@ const TABLE: Record<Action, readonly Role[]> = {
 	// The secretary wrote the minutes and does not approve them: justering is someone else's check.
 	'minutes.approve': ['organiser', 'chair', 'adjuster'],
 	'minutes.correct': ['organiser', 'secretary'],
+	'minutes.notice': ['organiser'],
 	'invitations.manage': ['organiser'],
 	'documents.upload': RUNNERS,
 	// Observers follow the meeting from outside it: a confidential item's files are not theirs to read.

@@ -9,6 +9,7 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import * as Y from 'yjs';
+import { docFromUpdates } from '../protocol/updates.ts';
 import type { PendingClientState, PendingSnapshot } from './pending.ts';
 
 export const DATABASE_NAME = 'motesrum';
@@ -165,10 +166,7 @@ export class LocalStore {
 			return records[0]?.update.byteLength ?? 0;
 		}
 		// Applying into a document is linear; Y.mergeUpdates over many updates is not.
-		const doc = new Y.Doc();
-		Y.transact(doc, () => {
-			for (const record of records) Y.applyUpdate(doc, record.update);
-		});
+		const doc = docFromUpdates(records.map((record) => record.update));
 		const snapshot = Y.encodeStateAsUpdate(doc);
 		doc.destroy();
 		const meetings = tx.objectStore('meetings');

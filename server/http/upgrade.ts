@@ -11,13 +11,14 @@ import type { WebSocketServer } from 'ws';
 import { CLOSE } from '../../src/lib/protocol/index.ts';
 import { resolveAccess } from '../auth/access.ts';
 import type { RateLimitConfig } from '../config.ts';
-import { clientIp } from '../http/request.ts';
-import { BASE_HEADERS, type IpRateLimiter, sameOrigin } from '../http/security.ts';
 import { pathOnly, type Logger } from '../log.ts';
+import type { IpRateLimiter } from '../shared/rate-limit.ts';
 import type { MeetingStorage } from '../storage/types.ts';
-import { Connection } from './connection.ts';
-import type { SyncPolicy } from './policy.ts';
-import type { RoomManager } from './rooms.ts';
+import { Connection } from '../sync/connection.ts';
+import type { SyncPolicy } from '../sync/policy.ts';
+import type { RoomManager } from '../sync/rooms.ts';
+import { clientIp } from './request.ts';
+import { BASE_HEADERS, sameOrigin } from './security.ts';
 
 export const SYNC_PREFIX = '/sync/';
 

@@ -23,13 +23,14 @@ import { findAttachment } from '../../src/lib/meeting/attachments.ts';
 import { fileResponseHeaders, filesPathPrefix, UPLOAD_OFFSET_HEADER } from '../../src/lib/protocol/files.ts';
 import { can } from '../../src/lib/protocol/roles.ts';
 import { type Access, accessOfTokenHash } from '../auth/access.ts';
-import { readJson } from '../http/body.ts';
-import { requireAccess, type ApiRoute } from '../http/invitations.ts';
-import { HttpError, sendJson } from '../http/respond.ts';
+import { readJson } from './body.ts';
+import { requireAccess } from './access.ts';
+import type { Route } from './route.ts';
+import { HttpError, sendJson } from './respond.ts';
 import { loadDocument } from '../storage/document-log.ts';
 import type { MeetingStorage } from '../storage/types.ts';
 import { guestAttends } from '../sync/write-rules.ts';
-import { type FileService, UploadRefused } from './service.ts';
+import { type FileService, UploadRefused } from '../files/service.ts';
 import { isMeetingId } from '../../src/lib/protocol/index.ts';
 
 /** The cookie that lets the browser open a meeting's files by their plain address. */
@@ -95,7 +96,7 @@ function uploadAccess(deps: FileRouteDeps, req: IncomingMessage, meetingId: stri
 	});
 }
 
-export function fileRoutes(deps: FileRouteDeps): ApiRoute[] {
+export function fileRoutes(deps: FileRouteDeps): Route[] {
 	const { files } = deps;
 	return [
 		{
