@@ -42,9 +42,10 @@ async function inviteParticipant(page: Page, name: string, role: string): Promis
 }
 
 /** Form fields of the meeting room (not the app's language switch) someone could type into or change, where visible. */
+/** Fields that would change the meeting; a setting of this device (data-device-setting) is anyone's. */
 function editableFields(page: Page): Promise<string[]> {
 	return page.getByTestId('meeting-room').evaluate((room) =>
-		[...room.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>('input, textarea, select')]
+		[...room.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>('input:not([data-device-setting]), textarea, select:not([data-device-setting])')]
 			.filter((field) => field.checkVisibility() && !field.disabled && !('readOnly' in field && field.readOnly))
 			.map((field) => field.id || field.outerHTML.slice(0, 80))
 	);

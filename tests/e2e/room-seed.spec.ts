@@ -64,7 +64,7 @@ async function writeNotes(page: Page, text: string) {
 }
 
 test('three devices run the 2023-06-09 ledningsgrupp meeting and end with the same document', async ({ browser }) => {
-	test.setTimeout(120_000);
+	test.setTimeout(240_000);
 	const chairContext = await newContext(browser, LAPTOP);
 	const secretaryContext = await newContext(browser, LAPTOP);
 	const memberContext = await newContext(browser, PHONE);
