@@ -9,6 +9,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { type ServerConfig, loadConfig } from './config.ts';
+import { CLOSE } from '../src/lib/protocol/index.ts';
+import { OidcSignIn } from './auth/oidc.ts';
+import { hasSessionStore } from './auth/session-store.ts';
 import { createApi } from './http/api.ts';
 import { createRequestHandler, loadAppHandler } from './http/app.ts';
 import { REVOKED_CLOSE } from './http/invitations.ts';
@@ -40,6 +43,7 @@ export { loadConfig } from './config.ts';
  */
 const REQUEST_HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 300_000;
+const SESSION_PURGE_MS = 3_600_000;
 
 export interface ServerParts {
 	logger?: Logger;
@@ -63,10 +67,9 @@ export interface RunningServer {
 export async function startServer(config: ServerConfig, parts: ServerParts = {}): Promise<RunningServer> {
 	const log = parts.logger ?? createLogger(config.logLevel);
 	const metrics = parts.metrics ?? new ServerMetrics();
-	const storage = timedStorage(
-		parts.storage ?? (config.databaseUrl ? new PostgresStorage(config.databaseUrl, { log }) : SqliteStorage.inDataDir(config.dataDir)),
-		metrics
-	);
+	const engine = parts.storage ?? (config.databaseUrl ? new PostgresStorage(config.databaseUrl, { log }) : SqliteStorage.inDataDir(config.dataDir));
+	if (config.oidc && !hasSessionStore(engine)) throw new Error('OIDC sign-in needs a storage that keeps sessions (SQLite or PostgreSQL)');
+	const storage = timedStorage(engine, metrics);
 	// Wrapped so the server can hand its own stored changes (an erasure) to its open rooms.
 	const fanout = new LocalDelivery(parts.fanout ?? (config.redisUrl ? new RedisFanout(config.redisUrl, { log }) : singleInstance));
 	const policy = parts.policy ?? rolePolicy;
@@ -77,6 +80,12 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 		throw error;
 	}
 
+	const sessions = config.oidc && hasSessionStore(engine) ? engine.sessionStore() : null;
+	// Expired sessions and abandoned logins are deleted now and then; a lookup never returns one anyway.
+	const purge = sessions
+		? setInterval(() => void sessions.purgeExpired(Date.now()).catch((error: unknown) => log.warn({ err: error }, 'purging sessions failed')), SESSION_PURGE_MS).unref()
+		: null;
+
 	const rooms = new RoomManager({
 		storage,
 		fanout,
@@ -85,6 +94,22 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 		compactAfterUpdates: config.compactAfterUpdates,
 		maxDocumentBytes: config.maxDocumentBytes
 	});
+	const signIn =
+		config.oidc && sessions
+			? new OidcSignIn({
+					config: config.oidc,
+					sessions,
+					log,
+					publicOrigin: config.publicOrigin,
+					trustProxy: config.trustProxy,
+					// This instance's connections opened with the session close at once; on other instances the
+					// session is gone from the store, so their next reconnect is refused.
+					onLogout: (ended) => {
+						const closed = rooms.disconnectAll((connection) => connection.access.session?.id === ended.id, CLOSE.UNAUTHORIZED, 'signed out');
+						if (closed > 0) log.info({ session: ended.id, closed }, 'connections of a signed-out session closed');
+					}
+				})
+			: null;
 	const api = createApi({
 		storage,
 		fanout,
@@ -94,6 +119,7 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 		freezeRoom: (meetingId) => rooms.freeze(meetingId),
 		createMeetings: config.createMeetings,
 		organiserSecret: config.organiserSecret,
+		signIn,
 		maxMeetings: config.maxMeetings,
 		trustProxy: config.trustProxy,
 		disconnect: (meetingId, invitationIds) => {
@@ -121,7 +147,8 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 			trustProxy: config.trustProxy,
 			apiLimiter: new IpRateLimiter(config.apiRateLimit),
 			metrics,
-			metricsToken: config.metricsToken
+			metricsToken: config.metricsToken,
+			signIn
 		})
 	);
 
@@ -138,7 +165,8 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 			isClosing: () => closing,
 			connectLimiter: new IpRateLimiter(config.connectRateLimit),
 			publicOrigin: config.publicOrigin,
-			trustProxy: config.trustProxy
+			trustProxy: config.trustProxy,
+			signIn
 	});
 	// The upgrade's log lines carry a request id like those of plain requests.
 	server.on('upgrade', (req, socket, head) => logContext.run({ reqId: requestId(req, config.trustProxy) }, () => upgrade(req, socket, head)));
@@ -154,7 +182,8 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 			...(storage instanceof SqliteStorage ? { dataDir: path.resolve(config.dataDir) } : {}),
 			fanout: fanout.inner instanceof RedisFanout ? `redis (instance ${fanout.inner.instanceId})` : fanout.inner === singleInstance ? 'none' : 'custom',
 			app: app !== null,
-			metrics: metricsPort !== null ? `port ${metricsPort}` : config.metricsToken ? '/metrics with token' : 'off'
+			metrics: metricsPort !== null ? `port ${metricsPort}` : config.metricsToken ? '/metrics with token' : 'off',
+			signIn: config.oidc ? config.oidc.issuer : 'off'
 		},
 		'listening'
 	);
@@ -166,6 +195,7 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 		close() {
 			closed ??= (async () => {
 				closing = true;
+				if (purge) clearInterval(purge);
 				// Each step's duration is logged: docs/deploy.md quotes them for the orchestrator's grace period.
 				const started = performance.now();
 				const since = (from: number) => Math.round(performance.now() - from);

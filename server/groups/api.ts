@@ -33,6 +33,8 @@ export interface GroupApiDeps {
 	maxBodyBytes: number;
 	bearer(req: IncomingMessage): string | null;
 	requestOrigin(req: IncomingMessage): string;
+	/** Throws the answer when the request may not create a group. */
+	requireCreator(req: IncomingMessage): void;
 }
 
 export interface GroupRoute {
@@ -117,6 +119,7 @@ export function groupRoutes(deps: GroupApiDeps): GroupRoute[] {
 			pattern: /^\/api\/groups$/,
 			async handle(req, res) {
 				const storage = groupStorage();
+				deps.requireCreator(req);
 				const body = object(await readJson(req, deps.maxBodyBytes));
 				const doc = new Y.Doc();
 				try {

@@ -8,6 +8,8 @@ import { createApprovalService } from '../minutes/approval.ts';
 import { minutesRoutes } from '../minutes/routes.ts';
 import { noticeRoutes } from '../minutes/notice.ts';
 import { hashToken, newInvitationId, newMeetingId, newToken } from '../auth/tokens.ts';
+import { type OidcSignIn, sessionOfRequest } from '../auth/oidc.ts';
+import type { CreateMeetings } from '../config.ts';
 import type { MeetingStorage } from '../storage/types.ts';
 import type { Fanout } from '../sync/fanout.ts';
 import type { RoomStats } from '../sync/rooms.ts';
@@ -29,8 +31,10 @@ export interface ApiDeps {
 	stats(): RoomStats;
 	/** Makes a meeting read-only in the sync rooms once its minutes are approved. */
 	freezeRoom(meetingId: string): Promise<void>;
-	createMeetings: 'open' | 'secret';
+	createMeetings: CreateMeetings;
 	organiserSecret: string | null;
+	/** Sign-in with OIDC (its routes and the signed-in organiser's right to create), or null. */
+	signIn: OidcSignIn | null;
 	maxMeetings: number;
 	trustProxy: boolean;
 	/** Closes this instance's connections opened with these (revoked) invitations. */
@@ -59,6 +63,35 @@ function validTitle(body: unknown): string {
 	return trimmed;
 }
 
+/**
+ * Whether the request may create a meeting or a group; throws the answer otherwise. In
+ * 'signed-in' mode a signed-in organiser may, and so may the organiser secret's bearer (scripts).
+ */
+function requireCreator(req: IncomingMessage, deps: Pick<ApiDeps, 'createMeetings' | 'organiserSecret'>, what: string): void {
+	if (deps.createMeetings === 'open') return;
+	if (deps.organiserSecret !== null && secretMatches(bearer(req), deps.organiserSecret)) return;
+	if (deps.createMeetings === 'secret') throw new HttpError(401, `Creating ${what} needs the organiser secret (Authorization: Bearer <secret>)`);
+	const session = sessionOfRequest(req);
+	if (!session) throw new HttpError(401, `Creating ${what} needs signing in`);
+	if (!session.organiser) throw new HttpError(403, `Creating ${what} is for organisers (OIDC_ORGANISER_GROUP)`);
+}
+
+function signInRoutes(signIn: OidcSignIn): Route[] {
+	return [
+		{ method: 'GET', pattern: /^\/auth\/login$/, handle: (req, res) => signIn.login(req, res) },
+		{ method: 'GET', pattern: /^\/auth\/callback$/, handle: (req, res) => signIn.callback(req, res) },
+		{ method: 'POST', pattern: /^\/auth\/logout$/, handle: (req, res) => signIn.logout(req, res) },
+		{
+			method: 'GET',
+			pattern: /^\/api\/session$/,
+			async handle(req, res) {
+				const session = sessionOfRequest(req);
+				sendJson(res, 200, { user: session && { name: session.name, email: session.email, organiser: session.organiser } });
+			}
+		}
+	];
+}
+
 export function createApi(deps: ApiDeps) {
 	const origin = (req: IncomingMessage) => deps.publicOrigin ?? requestOrigin(req, deps.trustProxy);
 	const routes: Route[] = [
@@ -66,10 +99,11 @@ export function createApi(deps: ApiDeps) {
 			method: 'GET',
 			pattern: /^\/api\/instance$/,
 			async handle(_req, res) {
-				// The start page asks for the organiser secret only when the instance needs one.
-				sendJson(res, 200, { createMeetings: deps.createMeetings });
+				// The start page asks for the organiser secret only when the instance needs one, and offers sign-in when there is one.
+				sendJson(res, 200, { createMeetings: deps.createMeetings, ...(deps.signIn && { signIn: true }) });
 			}
 		},
+		...(deps.signIn ? signInRoutes(deps.signIn) : []),
 		{
 			method: 'GET',
 			pattern: /^\/healthz$/,
@@ -90,9 +124,7 @@ export function createApi(deps: ApiDeps) {
 			method: 'POST',
 			pattern: /^\/api\/meetings$/,
 			async handle(req, res) {
-				if (deps.createMeetings === 'secret' && !secretMatches(bearer(req), deps.organiserSecret ?? '')) {
-					throw new HttpError(401, 'Creating meetings needs the organiser secret (Authorization: Bearer <secret>)');
-				}
+				requireCreator(req, deps, 'meetings');
 				const title = validTitle(await readJson(req, deps.maxBodyBytes));
 				if ((await deps.storage.countMeetings()) >= deps.maxMeetings) {
 					throw new HttpError(507, 'This instance holds its maximum number of meetings');
@@ -146,7 +178,11 @@ export function createApi(deps: ApiDeps) {
 			publicOrigin: deps.publicOrigin,
 			maxBodyBytes: deps.maxBodyBytes,
 			bearer,
-			requestOrigin: (req) => requestOrigin(req, deps.trustProxy)
+			requestOrigin: (req) => requestOrigin(req, deps.trustProxy),
+			// Groups stay open to anyone except where signing in decides who creates.
+			requireCreator: (req) => {
+				if (deps.createMeetings === 'signed-in') requireCreator(req, deps, 'groups');
+			}
 		}),
 		// One person's data: export and erasure (docs/security.md).
 		...privacyRoutes({ service: deps.personalData, organiserSecret: deps.organiserSecret, maxBodyBytes: deps.maxBodyBytes }),

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { logContext, pathOnly, type Logger } from '../log.ts';
 import type { RouteClass, ServerMetrics } from '../metrics/metrics.ts';
+import { type OidcSignIn, rememberSession } from '../auth/oidc.ts';
 import type { createApi } from './api.ts';
 import { handleMetricsRequest } from './metrics-route.ts';
 import { requestId } from './request-id.ts';
@@ -22,6 +23,8 @@ export interface RequestGuards {
 	metrics: ServerMetrics;
 	/** /metrics on this port for the bearer of this token; not served here when null. */
 	metricsToken: string | null;
+	/** With OIDC: the session cookie of API and sign-in requests is resolved before routing. */
+	signIn: OidcSignIn | null;
 }
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
@@ -73,6 +76,7 @@ export function createRequestHandler(api: ReturnType<typeof createApi>, app: Nod
 				}
 			}
 			if (route === 'metrics' && guards.metricsToken) return await handleMetricsRequest(req, res, guards.metrics, guards.metricsToken);
+			if (guards.signIn && (isApi || path.startsWith('/auth/'))) rememberSession(req, await guards.signIn.sessionOf(req));
 			if (await api(req, res, path)) return;
 		} catch (error) {
 			if (error instanceof HttpError) {

@@ -13,6 +13,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CLOSE } from '../../src/lib/protocol/index.ts';
 import { type Access, resolveAccess } from '../auth/access.ts';
+import { sessionOfRequest } from '../auth/oidc.ts';
 import { INVITABLE_ROLES, can, isRole, type Action } from '../../src/lib/protocol/roles.ts';
 import { hashToken, newInvitationId, newToken } from '../auth/tokens.ts';
 import type { MeetingStorage } from '../storage/types.ts';
@@ -42,7 +43,7 @@ type Granted = Extract<Access, { status: 'ok' }>;
 
 /** The caller's access to the meeting, or the HTTP error every meeting endpoint answers with. */
 export async function requireAccess(storage: MeetingStorage, req: IncomingMessage, meetingId: string, action?: Action): Promise<Granted> {
-	const access = await resolveAccess(storage, meetingId, bearer(req));
+	const access = await resolveAccess(storage, meetingId, bearer(req), sessionOfRequest(req));
 	switch (access.status) {
 		case 'malformed-id':
 			throw new HttpError(400, 'Malformed meeting id');

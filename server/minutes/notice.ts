@@ -11,6 +11,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolveAccess } from '../auth/access.ts';
+import { sessionOfRequest } from '../auth/oidc.ts';
 import { readJson } from '../http/body.ts';
 import { HttpError, sendJson } from '../http/respond.ts';
 import type { MeetingStorage, NoticeRecord } from '../storage/types.ts';
@@ -32,7 +33,7 @@ export interface NoticeRouteDeps {
 const NOTICE_ROLES = new Set(['organiser']);
 
 async function access(deps: NoticeRouteDeps, req: IncomingMessage, id: string) {
-	const result = await resolveAccess(deps.storage, id, deps.bearer(req));
+	const result = await resolveAccess(deps.storage, id, deps.bearer(req), sessionOfRequest(req));
 	switch (result.status) {
 		case 'malformed-id':
 			throw new HttpError(400, 'Malformed meeting id');

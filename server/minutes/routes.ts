@@ -10,6 +10,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolveAccess } from '../auth/access.ts';
+import { sessionOfRequest } from '../auth/oidc.ts';
 import { hashToken, newToken } from '../auth/tokens.ts';
 import { readJson } from '../http/body.ts';
 import { HttpError, sendJson } from '../http/respond.ts';
@@ -32,7 +33,7 @@ export interface MinutesRouteDeps {
 }
 
 async function access(deps: MinutesRouteDeps, req: IncomingMessage, id: string): Promise<{ meeting: MeetingRecord; role: string; participantId: string | null }> {
-	const result = await resolveAccess(deps.storage, id, deps.bearer(req));
+	const result = await resolveAccess(deps.storage, id, deps.bearer(req), sessionOfRequest(req));
 	switch (result.status) {
 		case 'malformed-id':
 			throw new HttpError(400, 'Malformed meeting id');

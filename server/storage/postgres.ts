@@ -28,6 +28,8 @@ import { buffer, bytes, transaction } from './postgres-common.ts';
 import { GROUPS_MIGRATION, PostgresGroups } from './postgres-groups.ts';
 import * as minutes from './postgres-minutes.ts';
 import * as notices from './postgres-notices.ts';
+import { PostgresSessionStore, SESSIONS_MIGRATION } from './postgres-sessions.ts';
+import type { SessionStorage } from '../auth/session-store.ts';
 import * as invitations from './postgres-invitations.ts';
 import type { PersonalDataStorage } from './personal-data-types.ts';
 import type { ApprovalRecord, RequiredApprover, InvitationRecord, MeetingRecord, MeetingStorage, MinutesSeal, NoticeRecord, TokenRecord, VersionLinks } from './types.ts';
@@ -91,7 +93,8 @@ CREATE TABLE client_owners (
 `
 	},
 	{ version: 6, name: 'who must approve, fixed at ready', sql: minutes.REQUIRED_APPROVERS_MIGRATION },
-	{ version: 7, name: 'notices of approved minutes (anslag)', sql: notices.NOTICES_MIGRATION }
+	{ version: 7, name: 'notices of approved minutes (anslag)', sql: notices.NOTICES_MIGRATION },
+	{ version: 8, name: 'sign-in sessions (OIDC)', sql: SESSIONS_MIGRATION }
 ];
 
 interface MeetingRow {
@@ -130,7 +133,7 @@ export interface PostgresStorageOptions {
 	maxConnections?: number;
 }
 
-export class PostgresStorage implements MeetingStorage, GroupStorage, PersonalDataStorage {
+export class PostgresStorage implements MeetingStorage, GroupStorage, PersonalDataStorage, SessionStorage {
 	readonly #url: string;
 	readonly #options: PostgresStorageOptions;
 	#pool: pg.Pool | null = null;
@@ -139,6 +142,11 @@ export class PostgresStorage implements MeetingStorage, GroupStorage, PersonalDa
 	constructor(url: string, options: PostgresStorageOptions = {}) {
 		this.#url = url;
 		this.#options = options;
+	}
+
+	/** Sign-in sessions in this storage's database (server/auth/session-store.ts). */
+	sessionStore(): PostgresSessionStore {
+		return new PostgresSessionStore(() => this.#db);
 	}
 
 	get #db(): pg.Pool {

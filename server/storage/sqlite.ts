@@ -18,6 +18,8 @@ import type { GroupMeetingRecord, GroupRecord, GroupStorage, NewGroupMeeting } f
 import { GROUP_SCHEMA, SqliteGroups } from './sqlite-groups.ts';
 import * as minutes from './sqlite-minutes.ts';
 import * as notices from './sqlite-notices.ts';
+import { SESSIONS_SCHEMA, SqliteSessionStore } from './sqlite-sessions.ts';
+import type { SessionStorage } from '../auth/session-store.ts';
 import type { ApprovalRecord, RequiredApprover, InvitationRecord, MeetingRecord, MeetingStorage, MinutesSeal, NoticeRecord, TokenRecord, VersionLinks } from './types.ts';
 import * as invitations from './sqlite-invitations.ts';
 import type { PersonalDataStorage } from './personal-data-types.ts';
@@ -97,7 +99,7 @@ function bytes(buffer: Buffer): Uint8Array {
 
 export const SQLITE_FILE_NAME = 'motesrum.db';
 
-export class SqliteStorage implements MeetingStorage, GroupStorage, PersonalDataStorage {
+export class SqliteStorage implements MeetingStorage, GroupStorage, PersonalDataStorage, SessionStorage {
 	readonly #file: string;
 	#db: Database.Database | null = null;
 	readonly #groups = new SqliteGroups(() => this.#conn);
@@ -107,6 +109,11 @@ export class SqliteStorage implements MeetingStorage, GroupStorage, PersonalData
 	/** `file` is a path, or ':memory:' for tests that need no file. */
 	constructor(file: string) {
 		this.#file = file;
+	}
+
+	/** Sign-in sessions on this storage's connection (server/auth/session-store.ts). */
+	sessionStore(): SqliteSessionStore {
+		return new SqliteSessionStore(() => this.#conn);
 	}
 
 	static inDataDir(dataDir: string): SqliteStorage {
@@ -140,6 +147,7 @@ export class SqliteStorage implements MeetingStorage, GroupStorage, PersonalData
 		db.exec(GROUP_SCHEMA);
 		db.exec(minutes.MINUTES_SCHEMA);
 		db.exec(notices.NOTICES_SCHEMA);
+		db.exec(SESSIONS_SCHEMA);
 		invitations.migrate(db);
 		this.#db = db;
 	}

@@ -55,6 +55,13 @@ export class RoomManager {
 		return matching.length;
 	}
 
+	/** Like `disconnect`, in every room of this instance (a signed-out session's connections). */
+	disconnectAll(match: (connection: Connection) => boolean, code: number, reason: string): number {
+		let closed = 0;
+		for (const meetingId of this.#rooms.keys()) closed += this.disconnect(meetingId, match, code, reason);
+		return closed;
+	}
+
 	async join(connection: Connection): Promise<void> {
 		const { meetingId } = connection;
 		for (;;) {

@@ -1,5 +1,6 @@
 /**
- * The HTTP upgrade to `/sync/<meetingId>?token=<token>`. Access is decided here,
+ * The HTTP upgrade to `/sync/<meetingId>?token=<token>` (or, signed in, with the session
+ * cookie instead of a token: server/auth/oidc.ts). Access is decided here,
  * before any websocket exists, so a refused client gets a plain HTTP status
  * (400 malformed id, 404 unknown meeting, 401 missing or wrong token, 503 while
  * shutting down) and never a half-open connection.
@@ -10,6 +11,7 @@ import { STATUS_CODES } from 'node:http';
 import type { WebSocketServer } from 'ws';
 import { CLOSE } from '../../src/lib/protocol/index.ts';
 import { resolveAccess } from '../auth/access.ts';
+import type { OidcSignIn } from '../auth/oidc.ts';
 import type { RateLimitConfig } from '../config.ts';
 import { clientIp } from '../http/request.ts';
 import { BASE_HEADERS, type IpRateLimiter, sameOrigin } from '../http/security.ts';
@@ -33,6 +35,8 @@ export interface UpgradeDeps {
 	connectLimiter: IpRateLimiter;
 	publicOrigin: string | null;
 	trustProxy: boolean;
+	/** With OIDC: a signed-in participant's session cookie opens the meeting too (roster e-mail). */
+	signIn: OidcSignIn | null;
 }
 
 /** The same headers as every HTTP answer, also on a refused upgrade. */
@@ -74,7 +78,8 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
 		const meetingId = path.slice(SYNC_PREFIX.length);
 		let access;
 		try {
-			access = await resolveAccess(deps.storage, meetingId, url.searchParams.get('token'));
+			const session = deps.signIn ? await deps.signIn.sessionOf(req) : null;
+			access = await resolveAccess(deps.storage, meetingId, url.searchParams.get('token'), session);
 		} catch (error) {
 			log.error({ err: error }, 'access check failed');
 			return refuse(socket, 503, 'Storage unavailable');
@@ -85,7 +90,7 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
 			case 'not-found':
 				return refuse(socket, 404, 'Meeting not found');
 			case 'unauthorized':
-				log.info('sync refused: missing or wrong token');
+				log.info('sync refused: missing or wrong token, and no signed-in participant');
 				return refuse(socket, 401, 'Missing or wrong token');
 		}
 		if (socket.destroyed) return;
@@ -94,7 +99,8 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
 			role: access.role,
 			invitationId: access.invitationId,
 			participantId: access.participantId,
-			name: access.name
+			name: access.name,
+			session: access.session
 		};
 		deps.wss.handleUpgrade(req, socket, head, (ws) => {
 			const connection = new Connection(ws, {

@@ -17,7 +17,7 @@ import {
 	type ParticipantSection,
 	type TimeInput
 } from './types.js';
-import { LIMITS, index as validIndex, oneOf, optionalText, requiredText, timestamp } from './validate.js';
+import { LIMITS, index as validIndex, oneOf, optionalEmail, optionalText, requiredText, timestamp } from './validate.js';
 
 export function defaultSection(role: ParticipantRole): ParticipantSection {
 	return role === 'guest' || role === 'presenter' || role === 'observer' ? 'others' : 'members';
@@ -50,6 +50,8 @@ function participantWrites(patch: ParticipantPatch, items: Y.Map<EntityMap>): Ma
 	if (organisation !== undefined) writes.set('organisation', organisation);
 	const title = optionalText(patch.title, 'title', LIMITS.title);
 	if (title !== undefined) writes.set('title', title);
+	const email = optionalEmail(patch.email, 'email');
+	if (email !== undefined) writes.set('email', email);
 	if (patch.role !== undefined) writes.set('role', oneOf(patch.role, PARTICIPANT_ROLES, 'role'));
 	if (patch.attendance !== undefined) writes.set('attendance', oneOf(patch.attendance, ATTENDANCES, 'attendance'));
 	if (patch.section !== undefined) writes.set('section', oneOf(patch.section, PARTICIPANT_SECTIONS, 'section'));

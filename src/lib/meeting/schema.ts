@@ -190,6 +190,8 @@ const participant: NodeSpec = {
 		name: value(name),
 		organisation: value(shortOrNull),
 		title: value(shortOrNull),
+		// The address a signed-in participant (OIDC) is matched by; absent for most rosters.
+		email: value({ t: 'string', max: LIMITS.email, nullable: true }),
 		role: value({ t: 'enum', values: PARTICIPANT_ROLES }),
 		section: value({ t: 'enum', values: PARTICIPANT_SECTIONS }),
 		// A participant checks themself in; everything else about them is the runners'.

@@ -107,6 +107,8 @@ export interface ParticipantInput {
 	organisation?: string | null;
 	/** Job title, e.g. "verksamhetschef". */
 	title?: string | null;
+	/** Matched against the signed-in user's address (OIDC): opens the meeting without a personal link. */
+	email?: string | null;
 	role?: ParticipantRole;
 	attendance?: Attendance;
 	/** Defaults from the role: guests, presenters and observers are listed as 'others'. */
@@ -259,6 +261,8 @@ export interface ParticipantView {
 	readonly name: string;
 	readonly organisation: string | null;
 	readonly title: string | null;
+	/** Absent unless set. */
+	readonly email?: string;
 	readonly role: ParticipantRole;
 	readonly section: ParticipantSection;
 	readonly attendance: Attendance;
