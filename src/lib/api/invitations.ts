@@ -63,9 +63,16 @@ export function revokeInvitation(meetingId: string, token: string, invitationId:
 	return call<void>(`${base(meetingId)}/invitations/${encodeURIComponent(invitationId)}`, token, { method: 'DELETE' });
 }
 
-/** Whether creating a meeting needs the organiser secret on this instance. */
-export async function instanceSettings(): Promise<{ createMeetings: 'open' | 'secret' }> {
+export interface InstanceSettings {
+	/** 'secret': creating needs the organiser secret; 'signed-in': a signed-in organiser creates. */
+	createMeetings: 'open' | 'secret' | 'signed-in';
+	/** Present (true) when the instance offers sign-in with the organisation's identity provider. */
+	signIn?: true;
+}
+
+/** How this instance decides who creates meetings, and whether it offers sign-in. */
+export async function instanceSettings(): Promise<InstanceSettings> {
 	const response = await fetch('/api/instance', { cache: 'no-store' });
 	if (!response.ok) throw new ApiError(response.status, response.statusText);
-	return (await response.json()) as { createMeetings: 'open' | 'secret' };
+	return (await response.json()) as InstanceSettings;
 }

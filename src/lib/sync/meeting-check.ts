@@ -25,13 +25,14 @@ export type MeetingCheck =
 export async function checkMeeting(
 	origin: string,
 	meetingId: string,
-	token: string,
+	token: string | null,
 	fetchImpl: typeof fetch = globalThis.fetch
 ): Promise<MeetingCheck> {
 	let response: Response;
 	try {
 		response = await fetchImpl(`${origin}/api/meetings/${encodeURIComponent(meetingId)}`, {
-			headers: { authorization: `Bearer ${token}` },
+			// Without a token the browser's session cookie (same origin) speaks for a signed-in participant.
+			headers: token === null ? {} : { authorization: `Bearer ${token}` },
 			cache: 'no-store'
 		});
 	} catch {

@@ -148,10 +148,10 @@ export class MeetingState {
 	#tick: ReturnType<typeof setInterval> | null = null;
 	#tickEvery = 0;
 
-	/** The link's token, for calls to the HTTP API made from the room. */
-	readonly token: string;
+	/** The link's token, for calls to the HTTP API made from the room; null for a signed-in participant (cookie). */
+	readonly token: string | null;
 
-	constructor(session: MeetingSession, token: string) {
+	constructor(session: MeetingSession, token: string | null) {
 		this.session = session;
 		this.token = token;
 		this.doc = session.doc;
