@@ -71,7 +71,7 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 	if (config.oidc && !hasSessionStore(engine)) throw new Error('OIDC sign-in needs a storage that keeps sessions (SQLite or PostgreSQL)');
 	const storage = timedStorage(engine, metrics);
 	// Wrapped so the server can hand its own stored changes (an erasure) to its open rooms.
-	const fanout = new LocalDelivery(parts.fanout ?? (config.redisUrl ? new RedisFanout(config.redisUrl, { log }) : singleInstance));
+	const fanout = new LocalDelivery(parts.fanout ?? (config.redisUrl ? new RedisFanout(config.redisUrl, { log, metrics }) : singleInstance));
 	const policy = parts.policy ?? rolePolicy;
 	try {
 		await storage.init();
@@ -91,6 +91,7 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 		fanout,
 		policy,
 		log,
+		metrics,
 		compactAfterUpdates: config.compactAfterUpdates,
 		maxDocumentBytes: config.maxDocumentBytes
 	});
@@ -166,7 +167,8 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 			connectLimiter: new IpRateLimiter(config.connectRateLimit),
 			publicOrigin: config.publicOrigin,
 			trustProxy: config.trustProxy,
-			signIn
+			signIn,
+			metrics
 	});
 	// The upgrade's log lines carry a request id like those of plain requests.
 	server.on('upgrade', (req, socket, head) => logContext.run({ reqId: requestId(req, config.trustProxy) }, () => upgrade(req, socket, head)));

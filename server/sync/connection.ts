@@ -8,6 +8,7 @@ import { CLOSE, type Notice, encodeNotice } from '../../src/lib/protocol/index.t
 import type { RateLimitConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { AccessContext } from './policy.ts';
+import type { SyncMetrics } from '../metrics/metrics.ts';
 import { TokenBucket } from './rate-limit.ts';
 
 /** Frames queued while the room loads; beyond this the client is asked to come back later. */
@@ -22,6 +23,8 @@ export interface ConnectionOptions {
 	canWrite: boolean;
 	rateLimit: RateLimitConfig;
 	log: Logger;
+	/** Refusals this connection makes itself (read-only, rate limit, bad frames) are counted here. */
+	metrics: SyncMetrics;
 }
 
 type FrameHandler = (connection: Connection, frame: Uint8Array) => void;
@@ -47,6 +50,7 @@ export class Connection {
 	#readOnlyNoticeSent = false;
 
 	readonly #ws: WebSocket;
+	readonly #metrics: SyncMetrics;
 	readonly #bucket: TokenBucket;
 	#handler: FrameHandler | null = null;
 	#queue: Uint8Array[] = [];
@@ -60,6 +64,7 @@ export class Connection {
 		this.meetingId = options.meetingId;
 		this.access = options.access;
 		this.#canWrite = options.canWrite;
+		this.#metrics = options.metrics;
 		this.log = options.log.child({ meetingId: options.meetingId, connection: this.id });
 		this.#bucket = new TokenBucket(options.rateLimit.perSecond, options.rateLimit.burst);
 
@@ -111,6 +116,7 @@ export class Connection {
 
 	/** Tells a read-only connection once that its edits are not kept. */
 	refuseWrite(): void {
+		this.#metrics.writeRefused(this.access.meeting.frozenAt ? 'frozen' : 'read-only');
 		if (this.#readOnlyNoticeSent) return;
 		this.#readOnlyNoticeSent = true;
 		this.notice({ code: this.access.meeting.frozenAt ? 'frozen' : 'read-only', message: 'Edits are not saved for this connection.' });
@@ -139,6 +145,7 @@ export class Connection {
 		if (this.#closed) return;
 		if (!this.#bucket.take()) {
 			this.log.warn('rate limit exceeded, closing');
+			this.#metrics.writeRefused('rate-limited');
 			this.close(CLOSE.RATE_LIMITED, 'too many messages');
 			return;
 		}
@@ -162,6 +169,7 @@ export class Connection {
 	/** Drops this connection for an undecodable frame: one log line, no stack trace. */
 	badMessage(reason: string): void {
 		this.log.warn({ reason }, 'bad message, closing connection');
+		this.#metrics.writeRefused('bad-message');
 		this.close(CLOSE.BAD_MESSAGE, 'bad message');
 	}
 

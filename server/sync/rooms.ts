@@ -6,6 +6,7 @@
  */
 import { CLOSE } from '../../src/lib/protocol/index.ts';
 import type { Logger } from '../log.ts';
+import type { SyncMetrics } from '../metrics/metrics.ts';
 import type { MeetingStorage } from '../storage/types.ts';
 import type { Connection } from './connection.ts';
 import type { Fanout } from './fanout.ts';
@@ -17,6 +18,8 @@ export interface RoomManagerOptions {
 	fanout: Fanout;
 	policy: SyncPolicy;
 	log: Logger;
+	/** Updates in and out, refusals, presence bytes, saved-ack latency (server/metrics). */
+	metrics: SyncMetrics;
 	compactAfterUpdates: number;
 	/** See RoomDeps.maxDocumentBytes. */
 	maxDocumentBytes?: number;

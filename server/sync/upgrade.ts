@@ -16,6 +16,7 @@ import type { RateLimitConfig } from '../config.ts';
 import { clientIp } from '../http/request.ts';
 import { BASE_HEADERS, type IpRateLimiter, sameOrigin } from '../http/security.ts';
 import { pathOnly, type Logger } from '../log.ts';
+import type { SyncMetrics } from '../metrics/metrics.ts';
 import type { MeetingStorage } from '../storage/types.ts';
 import { Connection } from './connection.ts';
 import type { SyncPolicy } from './policy.ts';
@@ -35,6 +36,7 @@ export interface UpgradeDeps {
 	connectLimiter: IpRateLimiter;
 	publicOrigin: string | null;
 	trustProxy: boolean;
+	metrics: SyncMetrics;
 	/** With OIDC: a signed-in participant's session cookie opens the meeting too (roster e-mail). */
 	signIn: OidcSignIn | null;
 }
@@ -108,7 +110,8 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
 				access: context,
 				canWrite: deps.policy.canWrite(context),
 				rateLimit: deps.rateLimit,
-				log: deps.log
+				log: deps.log,
+				metrics: deps.metrics
 			});
 			connection.log.info({ role: access.role, canWrite: connection.canWrite }, 'sync connected');
 			connection.onClose(() => connection.log.info('sync disconnected'));
