@@ -5,7 +5,7 @@
  *
  *   GET  /auth/login?returnTo=/m/<id>  → 302 to the provider
  *   GET  /auth/callback                → 303 to returnTo with the session cookie set
- *   POST /auth/logout                  → 303 to /, session deleted, its sync connections closed
+ *   POST /auth/logout                  → 303 to /, session deleted (the page calls it with fetch), its sync connections closed
  *
  * The provider is discovered at the first sign-in, not at start: the server starts (and
  * serves links) while the provider is down. Flow and settings: docs/security.md.

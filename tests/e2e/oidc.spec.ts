@@ -71,6 +71,8 @@ function socketOpens(page: Page, meetingId: string): Promise<'open' | 'refused'>
 }
 
 test('sign in, create a meeting, open another by roster e-mail, sign out: the websocket is refused afterwards', async ({ browser }) => {
+	// Two browsers, two sign-ins and five accessibility checks: longer than one page's test on a busy machine.
+	test.setTimeout(180_000);
 	// The organiser signs in on the start page and creates a meeting.
 	const organiserContext = await newContext(browser);
 	const page = await organiserContext.newPage();
