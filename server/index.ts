@@ -11,7 +11,6 @@ import { WebSocketServer } from 'ws';
 import { type ServerConfig, loadConfig } from './config.ts';
 import { CLOSE } from '../src/lib/protocol/index.ts';
 import { OidcSignIn } from './auth/oidc.ts';
-import { hasSessionStore } from './auth/session-store.ts';
 import { createApi } from './http/api.ts';
 import { createRequestHandler, loadAppHandler } from './http/app.ts';
 import { REVOKED_CLOSE } from './http/invitations.ts';
@@ -67,9 +66,10 @@ export interface RunningServer {
 export async function startServer(config: ServerConfig, parts: ServerParts = {}): Promise<RunningServer> {
 	const log = parts.logger ?? createLogger(config.logLevel);
 	const metrics = parts.metrics ?? new ServerMetrics();
-	const engine = parts.storage ?? (config.databaseUrl ? new PostgresStorage(config.databaseUrl, { log }) : SqliteStorage.inDataDir(config.dataDir));
-	if (config.oidc && !hasSessionStore(engine)) throw new Error('OIDC sign-in needs a storage that keeps sessions (SQLite or PostgreSQL)');
-	const storage = timedStorage(engine, metrics);
+	const storage = timedStorage(
+		parts.storage ?? (config.databaseUrl ? new PostgresStorage(config.databaseUrl, { log }) : SqliteStorage.inDataDir(config.dataDir, { log })),
+		metrics
+	);
 	// Wrapped so the server can hand its own stored changes (an erasure) to its open rooms.
 	const fanout = new LocalDelivery(parts.fanout ?? (config.redisUrl ? new RedisFanout(config.redisUrl, { log, metrics }) : singleInstance));
 	const policy = parts.policy ?? rolePolicy;
@@ -80,7 +80,7 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 		throw error;
 	}
 
-	const sessions = config.oidc && hasSessionStore(engine) ? engine.sessionStore() : null;
+	const sessions = config.oidc ? storage.sessions : null;
 	// Expired sessions and abandoned logins are deleted now and then; a lookup never returns one anyway.
 	const purge = sessions
 		? setInterval(() => void sessions.purgeExpired(Date.now()).catch((error: unknown) => log.warn({ err: error }, 'purging sessions failed')), SESSION_PURGE_MS).unref()
@@ -180,8 +180,8 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 		{
 			port,
 			host: config.host,
-			storage: storage instanceof PostgresStorage ? 'postgres' : storage instanceof SqliteStorage ? 'sqlite' : 'custom',
-			...(storage instanceof SqliteStorage ? { dataDir: path.resolve(config.dataDir) } : {}),
+			storage: storage.engine,
+			...(storage.engine === 'sqlite' ? { dataDir: path.resolve(config.dataDir) } : {}),
 			fanout: fanout.inner instanceof RedisFanout ? `redis (instance ${fanout.inner.instanceId})` : fanout.inner === singleInstance ? 'none' : 'custom',
 			app: app !== null,
 			metrics: metricsPort !== null ? `port ${metricsPort}` : config.metricsToken ? '/metrics with token' : 'off',

@@ -13,6 +13,7 @@ import { type BenchResult, kib } from '../lib/report.ts';
 import { Samples, median, round } from '../lib/stats.ts';
 import { storageAdapters } from './adapters.ts';
 import { buildThreeHourMeeting } from './three-hour-meeting.ts';
+import { applyUpdates } from '../../server/storage/document-log.ts';
 
 export interface StorageParams {
 	/** Least number of edits in the long meeting. */
@@ -36,12 +37,10 @@ async function timedLoad(storage: MeetingStorage, meetingId: string, repeats: nu
 	let bytes = 0;
 	for (let i = 0; i < repeats; i++) {
 		const started = performance.now();
-		const updates = await storage.loadUpdates(meetingId);
+		const updates = await storage.docs.loadUpdates(meetingId);
 		const read = performance.now();
 		const doc = new Y.Doc();
-		Y.transact(doc, () => {
-			for (const update of updates) Y.applyUpdate(doc, update);
-		});
+		applyUpdates(doc, updates);
 		loadMs.push(performance.now() - started);
 		readMs.push(read - started);
 		rows = updates.length;
@@ -63,12 +62,12 @@ export async function runStorage(params: StorageParams): Promise<BenchResult> {
 		await storage.init();
 		try {
 			const id = newMeetingId();
-			await storage.createMeeting({ id, title: 'Tre timmar' });
+			await storage.meetings.createMeeting({ id, title: 'Tre timmar' });
 			const perAppend = new Samples();
 			const started = performance.now();
 			for (const update of meeting.updates) {
 				const before = performance.now();
-				await storage.appendUpdate(id, update);
+				await storage.docs.appendUpdate(id, update);
 				perAppend.push(performance.now() - before);
 			}
 			const appendSeconds = (performance.now() - started) / 1000;
@@ -76,7 +75,7 @@ export async function runStorage(params: StorageParams): Promise<BenchResult> {
 			const logged = await timedLoad(storage, id, params.loadRepeats);
 
 			const compactStarted = performance.now();
-			await storage.compact(id);
+			await storage.docs.compact(id);
 			const compactMs = performance.now() - compactStarted;
 			const compacted = await timedLoad(storage, id, params.loadRepeats);
 			const mbPerSecond = (bytes: number, ms: number) => round(bytes / 1024 / 1024 / (ms / 1000));

@@ -3,12 +3,12 @@
  * both refuse the same way. Role enforcement (observers read-only, chair-only
  * commands) builds on the role returned here.
  */
-import * as Y from 'yjs';
 import { participantByEmail } from '../../src/lib/meeting/index.ts';
 import { isMeetingId } from '../../src/lib/protocol/index.ts';
 import { roleOfParticipant } from '../../src/lib/protocol/roles.ts';
+import { loadDocument } from '../storage/document-log.ts';
 import type { MeetingRecord, MeetingStorage } from '../storage/types.ts';
-import type { SessionRecord } from './session-store.ts';
+import type { SessionRecord } from '../storage/session-types.ts';
 import { tokenCoversGroupMeeting } from '../groups/access.ts';
 import { hashToken, isTokenShaped } from './tokens.ts';
 
@@ -40,9 +40,9 @@ export async function resolveAccess(
 	session: SessionRecord | null = null
 ): Promise<Access> {
 	if (!isMeetingId(meetingId)) return { status: 'malformed-id' };
-	const meeting = await storage.getMeeting(meetingId);
+	const meeting = await storage.meetings.getMeeting(meetingId);
 	if (!meeting || meeting.deletedAt) return { status: 'not-found' };
-	const record = isTokenShaped(token) ? await storage.findToken(hashToken(token)) : null;
+	const record = isTokenShaped(token) ? await storage.tokens.findToken(hashToken(token)) : null;
 	if (
 		record &&
 		!record.revokedAt &&
@@ -77,9 +77,8 @@ export async function resolveAccess(
 
 /** Reads the stored document (what every acknowledged update reached) for its roster. */
 async function rosterEntry(storage: MeetingStorage, meetingId: string, email: string) {
-	const doc = new Y.Doc();
+	const doc = await loadDocument(storage.docs, meetingId);
 	try {
-		for (const update of await storage.loadUpdates(meetingId)) Y.applyUpdate(doc, update);
 		return participantByEmail(doc, email);
 	} finally {
 		doc.destroy();

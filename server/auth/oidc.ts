@@ -1,7 +1,7 @@
 /**
  * Sign-in with the organisation's OpenID Connect provider (openid-client): authorization
  * code flow with PKCE, state and nonce; the session lives in the server's store
- * (session-store.ts) and the browser holds only an HttpOnly cookie naming it.
+ * (the storage's sessions part, server/storage/session-types.ts) and the browser holds only an HttpOnly cookie naming it.
  *
  *   GET  /auth/login?returnTo=/m/<id>  → 302 to the provider
  *   GET  /auth/callback                → 303 to returnTo with the session cookie set
@@ -18,7 +18,7 @@ import type { Logger } from '../log.ts';
 import { requestOrigin } from '../http/request.ts';
 import { sameOrigin } from '../http/security.ts';
 import { hashToken, isTokenShaped } from './tokens.ts';
-import type { SessionRecord, SessionStore, SignedInUser } from './session-store.ts';
+import type { SessionRecord, SessionStore, SignedInUser } from '../storage/session-types.ts';
 
 export const SESSION_COOKIE = 'motesrum_session';
 const LOGIN_COOKIE = 'motesrum_login';

@@ -9,11 +9,6 @@ export function newMeetingId(): string {
 	return randomBytes(16).toString('base64url');
 }
 
-/** Invitation ids are not secret (they name a token in lists): 12 random bytes as 16 base64url characters. */
-export function newInvitationId(): string {
-	return randomBytes(12).toString('base64url');
-}
-
 /** 32 random bytes as 43 base64url characters. */
 export function newToken(): string {
 	return randomBytes(32).toString('base64url');

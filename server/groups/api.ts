@@ -22,10 +22,11 @@ import {
 import { MeetingError } from '../../src/lib/meeting/index.ts';
 import { resolveAccess } from '../auth/access.ts';
 import { hashToken, newMeetingId, newToken } from '../auth/tokens.ts';
-import { isGroupStorage, type GroupMeetingRecord, type GroupStorage } from '../storage/group-types.ts';
+import type { GroupMeetingRecord } from '../storage/group-types.ts';
 import type { MeetingStorage } from '../storage/types.ts';
 import { readJson } from '../http/body.ts';
 import { HttpError, sendJson } from '../http/respond.ts';
+import { loadDocument } from '../storage/document-log.ts';
 
 export interface GroupApiDeps {
 	storage: MeetingStorage;
@@ -63,15 +64,8 @@ function optionalString(body: Record<string, unknown>, key: string, pattern: Reg
 	return value.trim() || null;
 }
 
-/** Reads a stored document (snapshot + log): what every acknowledged client update reached. */
-async function loadDoc(storage: MeetingStorage, id: string): Promise<Y.Doc> {
-	const doc = new Y.Doc();
-	for (const update of await storage.loadUpdates(id)) Y.applyUpdate(doc, update);
-	return doc;
-}
-
 async function loadMeetings(storage: MeetingStorage, records: readonly GroupMeetingRecord[]): Promise<GroupMeetingDoc[]> {
-	return Promise.all(records.map(async (r) => ({ id: r.meetingId, sequence: r.sequence, doc: await loadDoc(storage, r.meetingId) })));
+	return Promise.all(records.map(async (r) => ({ id: r.meetingId, sequence: r.sequence, doc: await loadDocument(storage.docs, r.meetingId) })));
 }
 
 function destroyAll(meetings: readonly GroupMeetingDoc[]): void {
@@ -93,16 +87,11 @@ function meetingJson(record: GroupMeetingRecord, origin: string) {
 export function groupRoutes(deps: GroupApiDeps): GroupRoute[] {
 	const origin = (req: IncomingMessage) => deps.publicOrigin ?? deps.requestOrigin(req);
 
-	function groupStorage(): GroupStorage & MeetingStorage {
-		if (!isGroupStorage(deps.storage)) throw new HttpError(501, 'This storage does not support groups');
-		return deps.storage as GroupStorage & MeetingStorage;
-	}
-
 	/** The group and the caller's role; 400/404/401 exactly as for meetings. */
 	async function access(req: IncomingMessage, groupId: string) {
-		const storage = groupStorage();
+		const { storage } = deps;
 		if (!isMeetingId(groupId)) throw new HttpError(400, 'Malformed group id');
-		const group = await storage.getGroup(groupId);
+		const group = await storage.groups.getGroup(groupId);
 		if (!group || group.deletedAt) throw new HttpError(404, 'Group not found');
 		const result = await resolveAccess(storage, groupId, deps.bearer(req));
 		if (result.status !== 'ok') throw new HttpError(result.status === 'not-found' ? 404 : 401, 'Missing or wrong token');
@@ -118,7 +107,7 @@ export function groupRoutes(deps: GroupApiDeps): GroupRoute[] {
 			method: 'POST',
 			pattern: /^\/api\/groups$/,
 			async handle(req, res) {
-				const storage = groupStorage();
+				const { storage } = deps;
 				deps.requireCreator(req);
 				const body = object(await readJson(req, deps.maxBodyBytes));
 				const doc = new Y.Doc();
@@ -135,8 +124,8 @@ export function groupRoutes(deps: GroupApiDeps): GroupRoute[] {
 				const id = newMeetingId();
 				const token = newToken();
 				const name = readGroup(doc).name;
-				await storage.createGroup({ id, name }, Y.encodeStateAsUpdate(doc));
-				await storage.addToken(hashToken(token), { meetingId: id, role: 'organiser', label: '' });
+				await storage.groups.createGroup({ id, name }, Y.encodeStateAsUpdate(doc));
+				await storage.tokens.addToken(hashToken(token), { meetingId: id, role: 'organiser', label: '' });
 				doc.destroy();
 				sendJson(res, 201, { id, name, token, url: `${origin(req)}/g/${id}#token=${token}` }, { Location: `/api/groups/${id}` });
 			}
@@ -146,7 +135,7 @@ export function groupRoutes(deps: GroupApiDeps): GroupRoute[] {
 			pattern: /^\/api\/groups\/([^/]+)$/,
 			async handle(req, res, [id]) {
 				const { storage, group, role } = await access(req, id);
-				const meetings = await storage.listGroupMeetings(id);
+				const meetings = await storage.groups.listGroupMeetings(id);
 				sendJson(res, 200, { id, name: group.name, role, meetings: meetings.map((m) => meetingJson(m, origin(req))) });
 			}
 		},
@@ -161,7 +150,7 @@ export function groupRoutes(deps: GroupApiDeps): GroupRoute[] {
 				// after X" at once asks for the same sequence and gets the same meeting.
 				const after = body.after ?? null;
 				if (after !== null && typeof after !== 'string') throw new HttpError(400, 'after must be a meeting id or null');
-				const records = await storage.listGroupMeetings(id);
+				const records = await storage.groups.listGroupMeetings(id);
 				const previous = after === null ? null : records.find((r) => r.meetingId === after);
 				if (after !== null && !previous) throw new HttpError(400, 'after is not a meeting of this group');
 				const sequence = previous ? previous.sequence + 1 : 1;
@@ -169,7 +158,7 @@ export function groupRoutes(deps: GroupApiDeps): GroupRoute[] {
 				if (existing) return sendJson(res, 200, { ...meetingJson(existing, origin(req)), created: false });
 
 				const earlier = await loadMeetings(storage, records.filter((r) => r.sequence < sequence));
-				const groupDoc = await loadDoc(storage, id);
+				const groupDoc = await loadDocument(storage.docs, id);
 				const doc = new Y.Doc();
 				try {
 					const group = readGroup(groupDoc);
@@ -185,7 +174,7 @@ export function groupRoutes(deps: GroupApiDeps): GroupRoute[] {
 					};
 					const carry = openMatters(deriveMatters(earlier, group));
 					fillGroupMeeting(doc, group, plan, carry);
-					const { meeting, created } = await storage.createGroupMeeting({
+					const { meeting, created } = await storage.groups.createGroupMeeting({
 						groupId: id,
 						sequence,
 						meetingId: newMeetingId(),
@@ -209,8 +198,8 @@ export function groupRoutes(deps: GroupApiDeps): GroupRoute[] {
 			pattern: /^\/api\/groups\/([^/]+)\/matters$/,
 			async handle(req, res, [id]) {
 				const { storage } = await access(req, id);
-				const meetings = await loadMeetings(storage, await storage.listGroupMeetings(id));
-				const groupDoc = await loadDoc(storage, id);
+				const meetings = await loadMeetings(storage, await storage.groups.listGroupMeetings(id));
+				const groupDoc = await loadDocument(storage.docs, id);
 				try {
 					sendJson(res, 200, { matters: deriveMatters(meetings, readGroup(groupDoc)) });
 				} finally {
@@ -226,7 +215,7 @@ export function groupRoutes(deps: GroupApiDeps): GroupRoute[] {
 				const { storage } = await access(req, id);
 				const query = new URL(req.url ?? '', 'http://x').searchParams.get('q') ?? '';
 				if (query.length > 200) throw new HttpError(400, 'q is too long');
-				const meetings = await loadMeetings(storage, await storage.listGroupMeetings(id));
+				const meetings = await loadMeetings(storage, await storage.groups.listGroupMeetings(id));
 				try {
 					sendJson(res, 200, { query, hits: searchMeetings(meetings, query) });
 				} finally {
@@ -247,7 +236,7 @@ export function groupRoutes(deps: GroupApiDeps): GroupRoute[] {
 				}
 				const label = optionalString(body, 'label', null) ?? '';
 				const token = newToken();
-				await storage.addToken(hashToken(token), { meetingId: id, role: invitedRole, label });
+				await storage.tokens.addToken(hashToken(token), { meetingId: id, role: invitedRole, label });
 				sendJson(res, 201, { role: invitedRole, label, token, url: `${origin(req)}/g/${id}#token=${token}` });
 			}
 		}

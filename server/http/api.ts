@@ -7,9 +7,10 @@ import { permissionsOf } from '../../src/lib/protocol/roles.ts';
 import { createApprovalService } from '../minutes/approval.ts';
 import { minutesRoutes } from '../minutes/routes.ts';
 import { noticeRoutes } from '../minutes/notice.ts';
-import { hashToken, newInvitationId, newMeetingId, newToken } from '../auth/tokens.ts';
+import { hashToken, newMeetingId, newToken } from '../auth/tokens.ts';
 import { type OidcSignIn, sessionOfRequest } from '../auth/oidc.ts';
 import type { CreateMeetings } from '../config.ts';
+import { newInvitationId } from '../storage/invitation-ids.ts';
 import type { MeetingStorage } from '../storage/types.ts';
 import type { Fanout } from '../sync/fanout.ts';
 import type { RoomStats } from '../sync/rooms.ts';
@@ -110,7 +111,7 @@ export function createApi(deps: ApiDeps) {
 			async handle(_req, res) {
 				const [storage, fanout] = await Promise.all([
 					// Any cheap read proves the storage answers.
-					deps.storage.getMeeting('healthcheck').then(
+					deps.storage.meetings.getMeeting('healthcheck').then(
 						() => 'ok' as const,
 						() => 'unavailable' as const
 					),
@@ -126,13 +127,13 @@ export function createApi(deps: ApiDeps) {
 			async handle(req, res) {
 				requireCreator(req, deps, 'meetings');
 				const title = validTitle(await readJson(req, deps.maxBodyBytes));
-				if ((await deps.storage.countMeetings()) >= deps.maxMeetings) {
+				if ((await deps.storage.meetings.countMeetings()) >= deps.maxMeetings) {
 					throw new HttpError(507, 'This instance holds its maximum number of meetings');
 				}
 				const id = newMeetingId();
 				const token = newToken();
-				await deps.storage.createMeeting({ id, title });
-				await deps.storage.addToken(hashToken(token), { meetingId: id, role: 'organiser', label: '', id: newInvitationId(), participantId: null });
+				await deps.storage.meetings.createMeeting({ id, title });
+				await deps.storage.tokens.addToken(hashToken(token), { meetingId: id, role: 'organiser', label: '', id: newInvitationId(), participantId: null });
 				sendJson(res, 201, { id, token, url: meetingUrl(origin(req), id, token) }, { Location: `/api/meetings/${id}` });
 			}
 		},
@@ -162,8 +163,8 @@ export function createApi(deps: ApiDeps) {
 			async handle(req, res, [id]) {
 				const { role } = await requireAccess(deps.storage, req, id);
 				if (role !== 'organiser') throw new HttpError(403, 'Only the organiser may delete the meeting');
-				if (!(await deps.storage.deleteMeeting(id))) {
-					const now = await deps.storage.getMeeting(id);
+				if (!(await deps.storage.meetings.deleteMeeting(id))) {
+					const now = await deps.storage.meetings.getMeeting(id);
 					if (now?.frozenAt && !now.deletedAt) throw new HttpError(409, 'Approved minutes cannot be deleted');
 					throw new HttpError(404, 'Meeting not found');
 				}

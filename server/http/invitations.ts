@@ -15,7 +15,8 @@ import { CLOSE } from '../../src/lib/protocol/index.ts';
 import { type Access, resolveAccess } from '../auth/access.ts';
 import { sessionOfRequest } from '../auth/oidc.ts';
 import { INVITABLE_ROLES, can, isRole, type Action } from '../../src/lib/protocol/roles.ts';
-import { hashToken, newInvitationId, newToken } from '../auth/tokens.ts';
+import { hashToken, newToken } from '../auth/tokens.ts';
+import { newInvitationId } from '../storage/invitation-ids.ts';
 import type { MeetingStorage } from '../storage/types.ts';
 import { readJson } from './body.ts';
 import { bearer } from './request.ts';
@@ -83,12 +84,12 @@ export function invitationRoutes(deps: InvitationDeps): ApiRoute[] {
 				await requireAccess(storage, req, meetingId, 'invitations.manage');
 				const input = validInvitation(await readJson(req, deps.maxBodyBytes));
 				if (input.participantId) {
-					const replaced = await storage.revokeInvitations(meetingId, { participantId: input.participantId });
+					const replaced = await storage.tokens.revokeInvitations(meetingId, { participantId: input.participantId });
 					if (replaced.length > 0) deps.disconnect(meetingId, replaced);
 				}
 				const invitationId = newInvitationId();
 				const token = newToken();
-				await storage.addToken(hashToken(token), {
+				await storage.tokens.addToken(hashToken(token), {
 					meetingId,
 					role: input.role,
 					label: input.name,
@@ -103,7 +104,7 @@ export function invitationRoutes(deps: InvitationDeps): ApiRoute[] {
 			pattern: /^\/api\/meetings\/([^/]+)\/invitations$/,
 			async handle(req, res, [meetingId]) {
 				await requireAccess(storage, req, meetingId, 'invitations.manage');
-				const invitations = (await storage.listInvitations(meetingId)).map(({ meetingId: _meeting, ...invitation }) => invitation);
+				const invitations = (await storage.tokens.listInvitations(meetingId)).map(({ meetingId: _meeting, ...invitation }) => invitation);
 				sendJson(res, 200, { invitations });
 			}
 		},
@@ -114,9 +115,9 @@ export function invitationRoutes(deps: InvitationDeps): ApiRoute[] {
 				const caller = await requireAccess(storage, req, meetingId, 'invitations.manage');
 				// Revoking one's own link would lock the organiser out mid-task; another organiser can do it.
 				if (caller.invitationId === invitationId) throw new HttpError(409, 'You cannot revoke the link you are using');
-				const revoked = await storage.revokeInvitations(meetingId, { id: invitationId });
+				const revoked = await storage.tokens.revokeInvitations(meetingId, { id: invitationId });
 				if (revoked.length === 0) {
-					const known = (await storage.listInvitations(meetingId)).some((i) => i.id === invitationId);
+					const known = (await storage.tokens.listInvitations(meetingId)).some((i) => i.id === invitationId);
 					if (!known) throw new HttpError(404, 'No such invitation');
 				}
 				deps.disconnect(meetingId, [invitationId]);

@@ -14,8 +14,7 @@ import { HttpError, sendJson } from './respond.ts';
 import { secretMatches } from './secret.ts';
 
 export interface PrivacyDeps {
-	/** Null on a storage without the personal-data queries (answers 501). */
-	service: PersonalDataService | null;
+	service: PersonalDataService;
 	organiserSecret: string | null;
 	maxBodyBytes: number;
 }
@@ -30,7 +29,6 @@ export function privacyRoutes(deps: PrivacyDeps): Route[] {
 	async function authorised(req: IncomingMessage) {
 		if (!deps.organiserSecret) throw new HttpError(403, 'Personal data requests need ORGANISER_SECRET to be set on the server');
 		if (!secretMatches(bearer(req), deps.organiserSecret)) throw new HttpError(401, 'Personal data requests need the organiser secret (Authorization: Bearer <secret>)');
-		if (!deps.service) throw new HttpError(501, 'This storage does not support personal data requests');
 		const body = await readJson(req, deps.maxBodyBytes);
 		try {
 			return { service: deps.service, query: personQuery(body), body: body as Record<string, unknown> };

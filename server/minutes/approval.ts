@@ -25,6 +25,7 @@ import { newMeetingId } from '../auth/tokens.ts';
 import { HttpError } from '../http/respond.ts';
 import type { ApprovalRecord, MeetingRecord, MeetingStorage, RequiredApprover } from '../storage/types.ts';
 import { type Actor, mayAct } from './roles.ts';
+import { loadDocument } from '../storage/document-log.ts';
 
 export interface ApprovalDeps {
 	storage: MeetingStorage;
@@ -41,15 +42,6 @@ export interface VerifyResult {
 	approvedAt: string | null;
 	approvers: ApprovalEntry[];
 	reason: 'not-approved' | 'content-changed' | 'document-changed' | null;
-}
-
-async function loadDoc(storage: MeetingStorage, meetingId: string): Promise<Y.Doc> {
-	const doc = new Y.Doc();
-	const updates = await storage.loadUpdates(meetingId);
-	Y.transact(doc, () => {
-		for (const update of updates) Y.applyUpdate(doc, update);
-	});
-	return doc;
 }
 
 function toEntry(record: ApprovalRecord): ApprovalEntry {
@@ -86,12 +78,12 @@ export function createApprovalService(deps: ApprovalDeps) {
 
 	/** Who must approve: as fixed at 'ready'; for minutes marked ready before that was stored, as the document says. */
 	async function requiredFor(meeting: MeetingRecord, view: MeetingView): Promise<RequiredApprover[]> {
-		return (await storage.getRequiredApprovers(meeting.id)) ?? approversOf(view);
+		return (await storage.minutes.getRequiredApprovers(meeting.id)) ?? approversOf(view);
 	}
 
 	async function state(meeting: MeetingRecord): Promise<ApprovalState> {
-		if (meeting.frozenAt && !(await storage.getSeal(meeting.id))) await completeSeal(meeting, meeting.frozenAt);
-		const doc = await loadDoc(storage, meeting.id);
+		if (meeting.frozenAt && !(await storage.minutes.getSeal(meeting.id))) await completeSeal(meeting, meeting.frozenAt);
+		const doc = await loadDocument(storage.docs, meeting.id);
 		try {
 			return stateOf(meeting, readMeeting(doc));
 		} finally {
@@ -101,9 +93,9 @@ export function createApprovalService(deps: ApprovalDeps) {
 
 	async function stateOf(meeting: MeetingRecord, view: MeetingView): Promise<ApprovalState> {
 		const [records, seal, links, required] = await Promise.all([
-			storage.listApprovals(meeting.id),
-			storage.getSeal(meeting.id),
-			storage.getVersionLinks(meeting.id),
+			storage.minutes.listApprovals(meeting.id),
+			storage.minutes.getSeal(meeting.id),
+			storage.minutes.getVersionLinks(meeting.id),
 			requiredFor(meeting, view)
 		]);
 		const ready = records.find((r) => r.action === 'ready') ?? null;
@@ -123,25 +115,25 @@ export function createApprovalService(deps: ApprovalDeps) {
 
 	/** Freezes and seals once every required approver approved; a concurrent seal loses quietly. */
 	async function sealIfComplete(meeting: MeetingRecord): Promise<void> {
-		const required = await storage.getRequiredApprovers(meeting.id);
+		const required = await storage.minutes.getRequiredApprovers(meeting.id);
 		if (!required) return;
-		const records = (await storage.listApprovals(meeting.id)).filter((r) => r.action === 'approve');
+		const records = (await storage.minutes.listApprovals(meeting.id)).filter((r) => r.action === 'approve');
 		const approved = new Set(records.map((r) => r.participantId));
 		if (required.length === 0 || !required.every((p) => approved.has(p.participantId))) return;
 
 		await deps.freezeRoom(meeting.id);
 		const approvedAt = new Date().toISOString();
-		if (!(await storage.freezeMeeting(meeting.id, approvedAt))) return;
+		if (!(await storage.minutes.freezeMeeting(meeting.id, approvedAt))) return;
 		await completeSeal(meeting, approvedAt);
 	}
 
 	/** Fingerprints the frozen stored document and stores the seal (steps 3 and 4 above). */
 	async function completeSeal(meeting: MeetingRecord, approvedAt: string): Promise<void> {
-		const required = (await storage.getRequiredApprovers(meeting.id)) ?? [];
-		const records = (await storage.listApprovals(meeting.id)).filter((r) => r.action === 'approve');
-		const doc = await loadDoc(storage, meeting.id);
+		const required = (await storage.minutes.getRequiredApprovers(meeting.id)) ?? [];
+		const records = (await storage.minutes.listApprovals(meeting.id)).filter((r) => r.action === 'approve');
+		const doc = await loadDocument(storage.docs, meeting.id);
 		try {
-			await storage.sealMinutes({
+			await storage.minutes.sealMinutes({
 				meetingId: meeting.id,
 				format: CANONICAL_FORMAT,
 				fingerprint: await fingerprint(doc),
@@ -160,7 +152,7 @@ export function createApprovalService(deps: ApprovalDeps) {
 		if (action !== 'ready' && action !== 'approve') throw new HttpError(400, "action must be 'ready' or 'approve'");
 		if (meeting.frozenAt) throw new HttpError(409, 'The minutes are already approved');
 
-		const doc = await loadDoc(storage, meeting.id);
+		const doc = await loadDocument(storage.docs, meeting.id);
 		let view: MeetingView;
 		try {
 			view = readMeeting(doc);
@@ -172,7 +164,7 @@ export function createApprovalService(deps: ApprovalDeps) {
 			if (!mayAct(actor, 'ready')) throw new HttpError(403, 'Only the secretary marks the minutes ready');
 			const secretaries = view.participants.filter((p) => p.role === 'secretary');
 			const secretary = secretaries.length > 0 ? pickParticipant(secretaries, participantId, 'secretary') : null;
-			await storage.addApproval({
+			await storage.minutes.addApproval({
 				meetingId: meeting.id,
 				action: 'ready',
 				participantId: secretary?.id ?? null,
@@ -180,11 +172,11 @@ export function createApprovalService(deps: ApprovalDeps) {
 				name: secretary?.name ?? actor.role,
 				at
 			});
-			await storage.setRequiredApprovers(meeting.id, approversOf(view));
+			await storage.minutes.setRequiredApprovers(meeting.id, approversOf(view));
 			return stateOf(meeting, view);
 		}
 
-		const records = await storage.listApprovals(meeting.id);
+		const records = await storage.minutes.listApprovals(meeting.id);
 		if (!records.some((r) => r.action === 'ready')) throw new HttpError(409, 'The minutes are not marked ready for approval yet');
 		const approved = new Set(records.filter((r) => r.action === 'approve').map((r) => r.participantId));
 		const required = (await requiredFor(meeting, view)).map((p) => ({ id: p.participantId, name: p.name, role: p.role }));
@@ -197,14 +189,14 @@ export function createApprovalService(deps: ApprovalDeps) {
 			throw new HttpError(403, 'This token may not approve as that participant');
 		}
 		const approver = pickParticipant(participantId === undefined && open.length > 0 ? open : allowed, participantId, 'approver');
-		await storage.addApproval({ meetingId: meeting.id, action: 'approve', participantId: approver.id, role: approver.role, name: approver.name, at });
+		await storage.minutes.addApproval({ meetingId: meeting.id, action: 'approve', participantId: approver.id, role: approver.role, name: approver.name, at });
 		await sealIfComplete(meeting);
-		const current = (await storage.getMeeting(meeting.id)) ?? meeting;
+		const current = (await storage.meetings.getMeeting(meeting.id)) ?? meeting;
 		return state(current);
 	}
 
 	async function verify(meeting: MeetingRecord): Promise<VerifyResult> {
-		const [seal, doc] = await Promise.all([storage.getSeal(meeting.id), loadDoc(storage, meeting.id)]);
+		const [seal, doc] = await Promise.all([storage.minutes.getSeal(meeting.id), loadDocument(storage.docs, meeting.id)]);
 		try {
 			const current = await fingerprint(doc);
 			if (!seal) {
@@ -229,17 +221,17 @@ export function createApprovalService(deps: ApprovalDeps) {
 	async function correct(meeting: MeetingRecord, actor: Actor): Promise<MeetingRecord> {
 		if (!mayAct(actor, 'correct')) throw new HttpError(403, 'Only the secretary or the organiser starts a correction');
 		if (!meeting.frozenAt) throw new HttpError(409, 'Only approved minutes are corrected by a new version; these can still be edited');
-		const doc = await loadDoc(storage, meeting.id);
+		const doc = await loadDocument(storage.docs, meeting.id);
 		try {
 			setPreviousVersionId(doc, meeting.id);
-			const created = await storage.createCorrection({
+			const created = await storage.minutes.createCorrection({
 				id: newMeetingId(),
 				title: meeting.title,
 				previousId: meeting.id,
 				update: Y.encodeStateAsUpdate(doc)
 			});
 			if (!created) {
-				const { nextVersionId } = await storage.getVersionLinks(meeting.id);
+				const { nextVersionId } = await storage.minutes.getVersionLinks(meeting.id);
 				throw new HttpError(409, `These minutes already have a corrected version: ${nextVersionId}`);
 			}
 			return created;

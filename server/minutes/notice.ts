@@ -57,7 +57,7 @@ export function noticeRoutes(deps: NoticeRouteDeps): NoticeRoute[] {
 			pattern,
 			async handle(req, res, [id]) {
 				const { meeting } = await access(deps, req, id);
-				sendJson(res, 200, answer(await deps.storage.getNotice(meeting.id)));
+				sendJson(res, 200, answer(await deps.storage.notices.getNotice(meeting.id)));
 			}
 		},
 		{
@@ -66,7 +66,7 @@ export function noticeRoutes(deps: NoticeRouteDeps): NoticeRoute[] {
 			async handle(req, res, [id]) {
 				const { meeting, role, name } = await access(deps, req, id);
 				if (!NOTICE_ROLES.has(role)) throw new HttpError(403, 'Only the organiser records the notice of the minutes');
-				const seal = await deps.storage.getSeal(meeting.id);
+				const seal = await deps.storage.minutes.getSeal(meeting.id);
 				const approvedAt = seal?.approvedAt ?? meeting.frozenAt;
 				if (!approvedAt) throw new HttpError(409, 'The minutes are not approved yet');
 				const body = await readJson(req, deps.maxBodyBytes);
@@ -83,7 +83,7 @@ export function noticeRoutes(deps: NoticeRouteDeps): NoticeRoute[] {
 					recordedBy: name || role,
 					recordedAt: new Date().toISOString()
 				};
-				await deps.storage.setNotice(record);
+				await deps.storage.notices.setNotice(record);
 				sendJson(res, 200, answer(record));
 			}
 		}

@@ -79,7 +79,7 @@ export function minutesRoutes(deps: MinutesRouteDeps): MinutesRoute[] {
 				const { meeting, role, participantId } = await access(deps, req, id);
 				const created = await deps.approval.correct(meeting, { role, participantId });
 				const token = newToken();
-				await deps.storage.addToken(hashToken(token), { meetingId: created.id, role: 'organiser', label: '' });
+				await deps.storage.tokens.addToken(hashToken(token), { meetingId: created.id, role: 'organiser', label: '' });
 				const url = `${deps.origin(req)}/m/${created.id}#token=${token}`;
 				sendJson(res, 201, { id: created.id, token, url, previousVersionId: meeting.id }, { Location: `/api/meetings/${created.id}` });
 			}

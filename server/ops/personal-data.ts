@@ -7,7 +7,7 @@
  */
 import * as Y from 'yjs';
 import type { Logger } from '../log.ts';
-import { isPersonalDataStorage } from '../storage/personal-data-types.ts';
+import { loadDocument } from '../storage/document-log.ts';
 import type { MeetingRecord, MeetingStorage } from '../storage/types.ts';
 import type { FanoutMessage } from '../sync/fanout.ts';
 import { type Finding, type PersonQuery, eraseFromGroup, eraseFromMeeting, findInGroup, findInMeeting, isGroupDoc } from './person-in-doc.ts';
@@ -73,17 +73,7 @@ export function personQuery(body: unknown): PersonQuery {
 
 export function createPersonalDataService(deps: PersonalDataDeps) {
 	const { storage, log } = deps;
-	if (!isPersonalDataStorage(storage)) return null;
-	const personalStorage = storage;
-
-	async function load(id: string): Promise<Y.Doc> {
-		const updates = await storage.loadUpdates(id);
-		const doc = new Y.Doc();
-		Y.transact(doc, () => {
-			for (const update of updates) Y.applyUpdate(doc, update);
-		});
-		return doc;
-	}
+	const load = (id: string) => loadDocument(storage.docs, id);
 
 	async function inspect(record: MeetingRecord, query: PersonQuery) {
 		const doc = await load(record.id);
@@ -92,15 +82,15 @@ export function createPersonalDataService(deps: PersonalDataDeps) {
 		const ids = new Set(entryIds);
 		const isThem = (name: string, participantId: string | null) =>
 			(participantId !== null && ids.has(participantId)) || (query.name !== null && name.trim().toLocaleLowerCase('sv') === query.name.toLocaleLowerCase('sv'));
-		const invitations = (await storage.listInvitations(record.id)).filter((i) => isThem(i.name, i.participantId));
-		const approvals = (await storage.listApprovals(record.id)).filter((a) => isThem(a.name, a.participantId));
+		const invitations = (await storage.tokens.listInvitations(record.id)).filter((i) => isThem(i.name, i.participantId));
+		const approvals = (await storage.minutes.listApprovals(record.id)).filter((a) => isThem(a.name, a.participantId));
 		return { doc, kind, findings, invitations, approvals };
 	}
 
 	return {
 		async export(query: PersonQuery): Promise<PersonalDataExport> {
 			const documents: DocumentExport[] = [];
-			for (const record of await personalStorage.listMeetingRecords()) {
+			for (const record of await storage.meetings.listMeetingRecords()) {
 				const { doc, kind, findings, invitations, approvals } = await inspect(record, query);
 				doc.destroy();
 				if (findings.length === 0 && invitations.length === 0 && approvals.length === 0) continue;
@@ -122,7 +112,7 @@ export function createPersonalDataService(deps: PersonalDataDeps) {
 		async erase(query: PersonQuery): Promise<ErasureReport> {
 			const erasedAt = new Date().toISOString();
 			const report: ErasureReport = { query, erasedAt, erased: [], kept: [] };
-			for (const record of await personalStorage.listMeetingRecords()) {
+			for (const record of await storage.meetings.listMeetingRecords()) {
 				const { doc, kind, findings, invitations, approvals } = await inspect(record, query);
 				try {
 					if (findings.length === 0 && invitations.length === 0) continue;
@@ -136,12 +126,12 @@ export function createPersonalDataService(deps: PersonalDataDeps) {
 					// One transaction, so one update (merged in case a future change makes it several).
 					const update = updates.length > 1 ? Y.mergeUpdates(updates) : updates[0];
 					if (update) {
-						await storage.appendUpdate(record.id, update);
+						await storage.docs.appendUpdate(record.id, update);
 						deps.deliver(record.id, { kind: 'update', update });
 						// Rewrites the stored state from the documents' current content: the erased values leave the stored bytes.
-						await storage.compact(record.id);
+						await storage.docs.compact(record.id);
 					}
-					const relabelled = await personalStorage.relabelInvitations(record.id, invitations.map((i) => i.id), kind === 'group' ? '' : 'Borttagen person');
+					const relabelled = await storage.tokens.relabelInvitations(record.id, invitations.map((i) => i.id), kind === 'group' ? '' : 'Borttagen person');
 					report.erased.push({ id: record.id, kind, title: record.title, places, invitations: relabelled });
 				} finally {
 					doc.destroy();
@@ -153,4 +143,4 @@ export function createPersonalDataService(deps: PersonalDataDeps) {
 	};
 }
 
-export type PersonalDataService = NonNullable<ReturnType<typeof createPersonalDataService>>;
+export type PersonalDataService = ReturnType<typeof createPersonalDataService>;

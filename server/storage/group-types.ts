@@ -1,6 +1,5 @@
 /**
- * Storage of meeting groups, beside MeetingStorage. Kept a separate interface so an
- * engine can add it later: the group API answers 501 on a storage without it.
+ * The groups part of the storage (MeetingStorage.groups).
  *
  * A group's Yjs document is stored like a meeting's: a row in `meetings` with the
  * group's id (title = group name), its tokens in `tokens`, its updates in
@@ -36,7 +35,7 @@ export interface NewGroupMeeting {
 	initialUpdate: Uint8Array;
 }
 
-export interface GroupStorage {
+export interface GroupStore {
 	/**
 	 * In one transaction: the document row (in `meetings`, same id), the group row and the
 	 * document's first update.
@@ -54,10 +53,4 @@ export interface GroupStorage {
 	listGroupMeetings(groupId: string): Promise<GroupMeetingRecord[]>;
 	/** The group a meeting belongs to, if any. */
 	findMeetingGroup(meetingId: string): Promise<GroupMeetingRecord | null>;
-}
-
-export function isGroupStorage(storage: object): storage is GroupStorage {
-	return ['createGroup', 'getGroup', 'createGroupMeeting', 'listGroupMeetings', 'findMeetingGroup'].every(
-		(name) => typeof (storage as Record<string, unknown>)[name] === 'function'
-	);
 }

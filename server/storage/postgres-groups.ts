@@ -1,7 +1,6 @@
 /**
- * GroupStorage on PostgreSQL (the SQLite counterpart is sqlite-groups.ts; same
- * semantics, checked by the shared group contract). `PostgresStorage` applies
- * GROUPS_MIGRATION as a migration version and delegates here.
+ * The groups part on PostgreSQL (tables: migration 3). Same semantics as
+ * sqlite-groups.ts, checked by the shared group contract.
  *
  * "Create the next meeting" from several instances at once: each request inserts its
  * meeting row, its (group, sequence) row and its first update in one transaction. The
@@ -10,27 +9,8 @@
  * whole (no orphan meeting row or update), and it answers with the first one's meeting.
  */
 import type pg from 'pg';
-import type { GroupMeetingRecord, GroupRecord, GroupStorage, NewGroupMeeting } from './group-types.ts';
+import type { GroupMeetingRecord, GroupRecord, GroupStore, NewGroupMeeting } from './group-types.ts';
 import { buffer, isUniqueViolation, transaction } from './postgres-common.ts';
-
-export const GROUPS_MIGRATION = `
-CREATE TABLE groups (
-	id TEXT PRIMARY KEY REFERENCES meetings(id),
-	name TEXT NOT NULL,
-	created_at TIMESTAMPTZ NOT NULL,
-	deleted_at TIMESTAMPTZ
-);
-CREATE TABLE group_meetings (
-	meeting_id TEXT PRIMARY KEY REFERENCES meetings(id),
-	group_id TEXT NOT NULL REFERENCES groups(id),
-	sequence INTEGER NOT NULL,
-	title TEXT NOT NULL,
-	-- YYYY-MM-DD as given: a DATE column would come back as a JS Date in the process's time zone.
-	date TEXT,
-	created_at TIMESTAMPTZ NOT NULL,
-	UNIQUE (group_id, sequence)
-);
-`;
 
 interface GroupRow {
 	id: string;
@@ -59,7 +39,7 @@ function toGroupMeeting(row: GroupMeetingRow): GroupMeetingRecord {
 	};
 }
 
-export class PostgresGroups implements GroupStorage {
+export class PostgresGroups implements GroupStore {
 	readonly #db: () => pg.Pool;
 
 	constructor(db: () => pg.Pool) {

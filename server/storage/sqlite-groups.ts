@@ -1,27 +1,9 @@
 /**
- * GroupStorage on the SQLite file of SqliteStorage (same connection, so a group and its
- * document row, or a meeting, its link and its first update, commit together).
+ * The groups part on SQLite (tables: migration 3), on the connection of the other parts,
+ * so a group and its document row, or a meeting, its link and its first update, commit together.
  */
 import type Database from 'better-sqlite3';
-import type { GroupMeetingRecord, GroupRecord, GroupStorage, NewGroupMeeting } from './group-types.ts';
-
-export const GROUP_SCHEMA = `
-CREATE TABLE IF NOT EXISTS groups (
-	id TEXT PRIMARY KEY REFERENCES meetings(id),
-	name TEXT NOT NULL,
-	created_at TEXT NOT NULL,
-	deleted_at TEXT
-);
-CREATE TABLE IF NOT EXISTS group_meetings (
-	meeting_id TEXT PRIMARY KEY REFERENCES meetings(id),
-	group_id TEXT NOT NULL REFERENCES groups(id),
-	sequence INTEGER NOT NULL,
-	title TEXT NOT NULL,
-	date TEXT,
-	created_at TEXT NOT NULL,
-	UNIQUE (group_id, sequence)
-);
-`;
+import type { GroupMeetingRecord, GroupRecord, GroupStore, NewGroupMeeting } from './group-types.ts';
 
 interface GroupRow {
 	id: string;
@@ -55,7 +37,7 @@ function isUniqueViolation(error: unknown): boolean {
 	return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
-export class SqliteGroups implements GroupStorage {
+export class SqliteGroups implements GroupStore {
 	readonly #db: () => Database.Database;
 
 	constructor(db: () => Database.Database) {

@@ -1,31 +1,9 @@
 /**
- * The SQLite tables of sign-in sessions (server/auth/session-store.ts). `SqliteStorage`
- * runs SESSIONS_SCHEMA in init() (idempotent) and hands out `SqliteSessionStore` on its
- * connection; the PostgreSQL counterpart is postgres-sessions.ts.
+ * The sessions part on SQLite (session-types.ts; tables: migration 8). Same semantics as
+ * postgres-sessions.ts, checked by tests/integration/storage-contract-sessions.ts.
  */
-import type Database from 'better-sqlite3';
-import type { LoginAttempt, SessionRecord, SessionStore } from '../auth/session-store.ts';
-
-export const SESSIONS_SCHEMA = `
-CREATE TABLE IF NOT EXISTS auth_sessions (
-	hash TEXT PRIMARY KEY,
-	id TEXT NOT NULL,
-	subject TEXT NOT NULL,
-	email TEXT,
-	name TEXT NOT NULL,
-	organiser INTEGER NOT NULL,
-	created_at INTEGER NOT NULL,
-	expires_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS auth_logins (
-	hash TEXT PRIMARY KEY,
-	state TEXT NOT NULL,
-	nonce TEXT NOT NULL,
-	code_verifier TEXT NOT NULL,
-	return_to TEXT NOT NULL,
-	expires_at INTEGER NOT NULL
-);
-`;
+import type { SqliteConnection } from './sqlite-connection.ts';
+import type { LoginAttempt, SessionRecord, SessionStore } from './session-types.ts';
 
 interface SessionRow {
 	id: string;
@@ -57,48 +35,42 @@ function toSession(row: SessionRow): SessionRecord {
 	};
 }
 
-export class SqliteSessionStore implements SessionStore {
-	readonly #db: () => Database.Database;
+export function sqliteSessions(conn: SqliteConnection): SessionStore {
+	return {
+		async createSession(hash: string, s: SessionRecord): Promise<void> {
+			conn
+				.prepare('INSERT INTO auth_sessions (hash, id, subject, email, name, organiser, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+				.run(hash, s.id, s.subject, s.email, s.name, s.organiser ? 1 : 0, s.createdAt, s.expiresAt);
+		},
 
-	/** `db` gives the storage's open connection (it changes across init/close). */
-	constructor(db: () => Database.Database) {
-		this.#db = db;
-	}
+		async getSession(hash: string, now: number): Promise<SessionRecord | null> {
+			const row = conn.prepare('SELECT * FROM auth_sessions WHERE hash = ? AND expires_at > ?').get(hash, now) as SessionRow | undefined;
+			return row ? toSession(row) : null;
+		},
 
-	async createSession(hash: string, s: SessionRecord): Promise<void> {
-		this.#db()
-			.prepare('INSERT INTO auth_sessions (hash, id, subject, email, name, organiser, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-			.run(hash, s.id, s.subject, s.email, s.name, s.organiser ? 1 : 0, s.createdAt, s.expiresAt);
-	}
+		async deleteSession(hash: string): Promise<SessionRecord | null> {
+			const row = conn.prepare('DELETE FROM auth_sessions WHERE hash = ? RETURNING *').get(hash) as SessionRow | undefined;
+			return row ? toSession(row) : null;
+		},
 
-	async getSession(hash: string, now: number): Promise<SessionRecord | null> {
-		const row = this.#db().prepare('SELECT * FROM auth_sessions WHERE hash = ? AND expires_at > ?').get(hash, now) as SessionRow | undefined;
-		return row ? toSession(row) : null;
-	}
+		async saveLogin(hash: string, a: LoginAttempt): Promise<void> {
+			conn
+				.prepare('INSERT INTO auth_logins (hash, state, nonce, code_verifier, return_to, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
+				.run(hash, a.state, a.nonce, a.codeVerifier, a.returnTo, a.expiresAt);
+		},
 
-	async deleteSession(hash: string): Promise<SessionRecord | null> {
-		const row = this.#db().prepare('DELETE FROM auth_sessions WHERE hash = ? RETURNING *').get(hash) as SessionRow | undefined;
-		return row ? toSession(row) : null;
-	}
+		async takeLogin(hash: string, now: number): Promise<LoginAttempt | null> {
+			const row = conn.prepare('DELETE FROM auth_logins WHERE hash = ? RETURNING *').get(hash) as LoginRow | undefined;
+			if (!row || row.expires_at <= now) return null;
+			return { state: row.state, nonce: row.nonce, codeVerifier: row.code_verifier, returnTo: row.return_to, expiresAt: row.expires_at };
+		},
 
-	async saveLogin(hash: string, a: LoginAttempt): Promise<void> {
-		this.#db()
-			.prepare('INSERT INTO auth_logins (hash, state, nonce, code_verifier, return_to, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
-			.run(hash, a.state, a.nonce, a.codeVerifier, a.returnTo, a.expiresAt);
-	}
-
-	async takeLogin(hash: string, now: number): Promise<LoginAttempt | null> {
-		const row = this.#db().prepare('DELETE FROM auth_logins WHERE hash = ? RETURNING *').get(hash) as LoginRow | undefined;
-		if (!row || row.expires_at <= now) return null;
-		return { state: row.state, nonce: row.nonce, codeVerifier: row.code_verifier, returnTo: row.return_to, expiresAt: row.expires_at };
-	}
-
-	async purgeExpired(now: number): Promise<number> {
-		const db = this.#db();
-		return db.transaction(
-			() =>
-				db.prepare('DELETE FROM auth_sessions WHERE expires_at <= ?').run(now).changes +
-				db.prepare('DELETE FROM auth_logins WHERE expires_at <= ?').run(now).changes
-		)();
-	}
+		async purgeExpired(now: number): Promise<number> {
+			return conn.db.transaction(
+				() =>
+					conn.prepare('DELETE FROM auth_sessions WHERE expires_at <= ?').run(now).changes +
+					conn.prepare('DELETE FROM auth_logins WHERE expires_at <= ?').run(now).changes
+			)();
+		}
+	};
 }

@@ -1,8 +1,13 @@
 /**
- * The storage contract. SQLite (embedded default) and PostgreSQL (multi-instance)
- * implement it and share one test suite. Everything is async so that a networked
- * engine fits the same shape; the SQLite adapter simply resolves at once.
+ * The storage contract, in parts: each part is one small interface that a caller depends
+ * on alone (the approval service needs `minutes` and `docs`, not tokens). SQLite (embedded
+ * default) and PostgreSQL (multi-instance) implement every part and share one contract
+ * suite per part (tests/integration/storage-contract*.ts). Everything is async so that a
+ * networked engine fits the same shape; the SQLite parts simply resolve at once.
+ * Schema changes are numbered migrations, one list for both engines: migrations.ts.
  */
+import type { GroupStore } from './group-types.ts';
+import type { SessionStore } from './session-types.ts';
 
 export interface MeetingRecord {
 	id: string;
@@ -103,11 +108,8 @@ export interface VersionLinks {
 	nextVersionId: string | null;
 }
 
-export interface MeetingStorage {
-	/** Runs migrations; must be called before anything else. */
-	init(): Promise<void>;
-	close(): Promise<void>;
-
+/** Meeting records (a group's document is one too, with the group's id). */
+export interface MeetingStore {
 	createMeeting(meeting: Pick<MeetingRecord, 'id' | 'title'>): Promise<MeetingRecord>;
 	getMeeting(id: string): Promise<MeetingRecord | null>;
 	/**
@@ -117,13 +119,43 @@ export interface MeetingStorage {
 	 * deleted, or frozen (approved minutes are public records).
 	 */
 	deleteMeeting(id: string): Promise<boolean>;
+	/** Number of meetings that are not deleted (the instance's meeting limit). */
+	countMeetings(): Promise<number>;
+	/** Every document that is not deleted (meetings and group documents), oldest first (the personal-data export). */
+	listMeetingRecords(): Promise<MeetingRecord[]>;
+}
 
+/** A meeting's Yjs document: a snapshot plus an append-only log, and who owns which client id. */
+export interface DocumentStore {
+	/** All stored Yjs updates of a meeting (the latest snapshot first, then the log), in order. */
+	loadUpdates(meetingId: string): Promise<Uint8Array[]>;
+	/**
+	 * Durably appends one Yjs update; resolves only once it is on disk (or committed).
+	 * Refuses (throws) once the meeting is frozen or deleted, whichever instance froze or
+	 * deleted it: a room still open elsewhere must not change or bring it back.
+	 */
+	appendUpdate(meetingId: string, update: Uint8Array): Promise<void>;
+	/** Number of log entries since the last snapshot (the server compacts past a threshold). */
+	countUpdates(meetingId: string): Promise<number>;
+	/**
+	 * Replaces the snapshot and the log entries it covers by one snapshot (document-log.ts).
+	 * Entries appended concurrently are kept. Safe when two processes compact the same meeting at once.
+	 */
+	compact(meetingId: string): Promise<void>;
+	/** The principal (invitation id) that first used each Yjs client id in the meeting (docs/security.md, "Client ids"). */
+	loadClientOwners(meetingId: string): Promise<Map<number, string>>;
+	/**
+	 * Records `principal` as the owner of each of `clients` that nobody owns yet, atomically
+	 * per id (the first claim wins, across every instance), and returns the owner of each id.
+	 */
+	claimClients(meetingId: string, clients: readonly number[], principal: string): Promise<Map<number, string>>;
+}
+
+/** Personal links (stored by hash only) and the invitations they stand for (docs/security.md). */
+export interface TokenStore {
 	/** Stores a token by its hash (SHA-256 hex); the raw token never reaches storage. */
 	addToken(tokenHash: string, token: Omit<TokenRecord, 'createdAt' | 'revokedAt'>): Promise<void>;
 	findToken(tokenHash: string): Promise<TokenRecord | null>;
-
-	// ---- invitations and instance limits (docs/security.md)
-
 	/** Every token of the meeting that has an id, as invitations, oldest first (revoked ones included). */
 	listInvitations(meetingId: string): Promise<InvitationRecord[]>;
 	/**
@@ -131,34 +163,12 @@ export interface MeetingStorage {
 	 * this participant id, in one statement; returns the ids it revoked.
 	 */
 	revokeInvitations(meetingId: string, match: { id: string } | { participantId: string }): Promise<string[]>;
-	/** Number of meetings that are not deleted (the instance's meeting limit). */
-	countMeetings(): Promise<number>;
+	/** Sets the label (the invitee's name) of these invitations of the meeting; returns how many changed (erasure). */
+	relabelInvitations(meetingId: string, invitationIds: readonly string[], label: string): Promise<number>;
+}
 
-	/** All stored Yjs updates of a meeting (the latest snapshot first, then the log), in order. */
-	loadUpdates(meetingId: string): Promise<Uint8Array[]>;
-	/** Durably appends one Yjs update; resolves only once it is on disk (or committed). */
-	appendUpdate(meetingId: string, update: Uint8Array): Promise<void>;
-	/** Number of log entries since the last snapshot (the server compacts past a threshold). */
-	countUpdates(meetingId: string): Promise<number>;
-	/**
-	 * Replaces the snapshot and the log entries it covers by one snapshot, built by
-	 * applying them into a Y.Doc (never Y.mergeUpdates: quadratic). Entries appended
-	 * concurrently are kept. Safe when two processes compact the same meeting at once.
-	 */
-	compact(meetingId: string): Promise<void>;
-
-	// ---- who wrote under which Yjs client id (docs/security.md, "Client ids")
-
-	/** The principal (invitation id) that first used each Yjs client id in the meeting. */
-	loadClientOwners(meetingId: string): Promise<Map<number, string>>;
-	/**
-	 * Records `principal` as the owner of each of `clients` that nobody owns yet, atomically
-	 * per id (the first claim wins, across every instance), and returns the owner of each id.
-	 */
-	claimClients(meetingId: string, clients: readonly number[], principal: string): Promise<Map<number, string>>;
-
-	// ---- minutes approval and versions (docs/minutes.md)
-
+/** Justering, the seal and corrected versions (docs/minutes.md). */
+export interface MinutesStore {
 	/** Records a ready or an approval; a repeat of the same (meeting, action, participant) keeps the first. */
 	addApproval(record: ApprovalRecord): Promise<void>;
 	/** A meeting's approval records, oldest first. */
@@ -186,10 +196,28 @@ export interface MeetingStorage {
 	 */
 	createCorrection(input: { id: string; title: string; previousId: string; update: Uint8Array }): Promise<MeetingRecord | null>;
 	getVersionLinks(meetingId: string): Promise<VersionLinks>;
+}
 
-	// ---- notice of approved minutes (anslag; sqlite-notices.ts, postgres-notices.ts)
-
+/** The notice of approved minutes on the official notice board (anslag). */
+export interface NoticeStore {
 	/** Stores the meeting's notice, replacing an earlier one. */
 	setNotice(record: NoticeRecord): Promise<void>;
 	getNotice(meetingId: string): Promise<NoticeRecord | null>;
+}
+
+/** One storage engine: every part over one database, opened by `init` (which runs the migrations). */
+export interface MeetingStorage {
+	/** Which engine this is, for the start-up log line and /healthz. */
+	readonly engine: 'sqlite' | 'postgres';
+	readonly meetings: MeetingStore;
+	readonly docs: DocumentStore;
+	readonly tokens: TokenStore;
+	readonly minutes: MinutesStore;
+	readonly notices: NoticeStore;
+	readonly groups: GroupStore;
+	/** Sign-in sessions (OIDC); unused without sign-in. */
+	readonly sessions: SessionStore;
+	/** Opens the database and applies the pending migrations; must be called before anything else. */
+	init(): Promise<void>;
+	close(): Promise<void>;
 }

@@ -37,7 +37,7 @@ import { repairDocument, typeRoots, type DocumentSchema } from '../../src/lib/me
 import { writesOfTransaction, type Write } from '../../src/lib/meeting/writes.ts';
 import { CLOSE, encodeSaved } from '../../src/lib/protocol/index.ts';
 import type { Logger } from '../log.ts';
-import { isGroupStorage } from '../storage/group-types.ts';
+import { applyUpdates } from '../storage/document-log.ts';
 import type { MeetingStorage } from '../storage/types.ts';
 import { AwarenessFormatError, MAX_AWARENESS_CLIENTS_PER_CONNECTION, rewriteAwareness } from './awareness-identity.ts';
 import type { Connection } from './connection.ts';
@@ -198,18 +198,16 @@ export class Room {
 			const started = performance.now();
 			const { storage } = this.#deps;
 			const [updates, owners, group, record] = await Promise.all([
-				storage.loadUpdates(this.meetingId),
-				storage.loadClientOwners(this.meetingId),
-				isGroupStorage(storage) ? storage.getGroup(this.meetingId) : null,
-				storage.getMeeting(this.meetingId)
+				storage.docs.loadUpdates(this.meetingId),
+				storage.docs.loadClientOwners(this.meetingId),
+				storage.groups.getGroup(this.meetingId),
+				storage.meetings.getMeeting(this.meetingId)
 			]);
 			if (this.#state !== 'loading') return;
 			this.#schema = group ? GROUP_SCHEMA : MEETING_SCHEMA;
 			for (const [client, principal] of owners) this.#owners.set(client, principal);
 			this.#storedBytes = updates.reduce((sum, update) => sum + update.byteLength, 0);
-			Y.transact(this.doc, () => {
-				for (const update of updates) Y.applyUpdate(this.doc, update);
-			});
+			applyUpdates(this.doc, updates);
 			typeRoots(this.#schema, this.doc);
 			this.#dropPending('load');
 			// The doc holds only stored updates so far: the loaded ones and those the fan-out delivered meanwhile.
@@ -472,7 +470,7 @@ export class Room {
 	/** Records the connection's principal as owner of new client ids, then judges the update again. */
 	#claim(connection: Connection, writer: WriterState, pending: Pending, clients: number[], principal: string): void {
 		writer.waiting = [];
-		this.#deps.storage.claimClients(this.meetingId, clients, principal).then(
+		this.#deps.storage.docs.claimClients(this.meetingId, clients, principal).then(
 			(owners) => {
 				for (const [client, owner] of owners) this.#owners.set(client, owner);
 				const queued = writer.waiting ?? [];
@@ -530,7 +528,7 @@ export class Room {
 
 		this.#enqueue(async () => {
 			if (effective) {
-				await this.#deps.storage.appendUpdate(this.meetingId, effective);
+				await this.#deps.storage.docs.appendUpdate(this.meetingId, effective);
 				this.#storedBytes += effective.byteLength;
 			}
 			this.#markStored(reached);
@@ -583,7 +581,7 @@ export class Room {
 		if (dropped.length === 0) return;
 		this.#log.warn({ dropped: dropped.length, first: dropped.slice(0, 5) }, 'the stored document held off-schema content; dropped it');
 		if (repair) {
-			await this.#deps.storage.appendUpdate(this.meetingId, repair);
+			await this.#deps.storage.docs.appendUpdate(this.meetingId, repair);
 			this.#storedBytes += repair.byteLength;
 		}
 	}
@@ -652,7 +650,7 @@ export class Room {
 		if (unclaimed.length === 0 || !connection.canWrite) return;
 		const principal = principalOf(connection.access);
 		for (const client of unclaimed) this.#owners.set(client, principal);
-		this.#deps.storage.claimClients(this.meetingId, unclaimed, principal).then(
+		this.#deps.storage.docs.claimClients(this.meetingId, unclaimed, principal).then(
 			(owners) => {
 				for (const [client, owner] of owners) this.#owners.set(client, owner);
 			},
@@ -717,16 +715,10 @@ export class Room {
 		try {
 			while (this.#resyncWanted && this.#state === 'ready') {
 				this.#resyncWanted = false;
-				const updates = await this.#deps.storage.loadUpdates(this.meetingId);
+				const updates = await this.#deps.storage.docs.loadUpdates(this.meetingId);
 				if (this.#state !== 'ready') return;
 				this.#applied = null;
-				Y.transact(
-					this.doc,
-					() => {
-						for (const update of updates) Y.applyUpdate(this.doc, update);
-					},
-					FANOUT_ORIGIN
-				);
+				applyUpdates(this.doc, updates, FANOUT_ORIGIN);
 				const effective = this.#applied as Uint8Array | null;
 				this.#applied = null;
 				this.#dropPending('resync');

@@ -143,8 +143,8 @@ export class RoomManager {
 			const log = this.#options.log.child({ meetingId });
 			try {
 				await room.unload(code, reason);
-				if (compact && (await this.#options.storage.countUpdates(meetingId)) >= this.#options.compactAfterUpdates) {
-					await this.#options.storage.compact(meetingId);
+				if (compact && (await this.#options.storage.docs.countUpdates(meetingId)) >= this.#options.compactAfterUpdates) {
+					await this.#options.storage.docs.compact(meetingId);
 					log.info('log compacted');
 				}
 				log.info('room unloaded');

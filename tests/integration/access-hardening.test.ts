@@ -170,7 +170,7 @@ describe('document size limit', () => {
 		await server.close();
 		const storage = SqliteStorage.inDataDir(dataDir);
 		await storage.init();
-		const stored = await storage.loadUpdates(meeting.id);
+		const stored = await storage.docs.loadUpdates(meeting.id);
 		await storage.close();
 		expect(stored.reduce((sum, u) => sum + u.byteLength, 0)).toBeLessThanOrEqual(maxDocumentBytes);
 		const doc = new Y.Doc();

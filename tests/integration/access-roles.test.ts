@@ -288,7 +288,7 @@ describe('role × operation over raw y-websocket clients', () => {
 		try {
 			for (const outcome of outcomes) {
 				const doc = new Y.Doc();
-				for (const update of await storage.loadUpdates(outcome.meetingId)) Y.applyUpdate(doc, update);
+				for (const update of await storage.docs.loadUpdates(outcome.meetingId)) Y.applyUpdate(doc, update);
 				const stored = outcome.operation.probe(doc, outcome.meeting);
 				expect(stored, `${outcome.operation.name} (${outcome.allowed ? 'allowed' : 'refused'})`).toEqual(
 					outcome.allowed ? outcome.attempted : outcome.before

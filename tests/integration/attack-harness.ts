@@ -38,6 +38,7 @@ import {
 import { SqliteStorage } from '../../server/storage/sqlite.ts';
 import { invite } from './access-helpers.ts';
 import { type ServerProcess, createMeeting, startServerProcess, tempDir, waitFor } from './helpers.ts';
+import { loadDocument } from '../../server/storage/document-log.ts';
 
 // ---------------------------------------------------------------- hand-made updates
 
@@ -796,8 +797,7 @@ export class StoredChecks {
 			await storage.init();
 			expect(this.checks.length, 'attacks registered a stored check').toBeGreaterThan(0);
 			for (const check of this.checks) {
-				const doc = new Y.Doc();
-				for (const update of await storage.loadUpdates(check.meetingId)) Y.applyUpdate(doc, update);
+				const doc = await loadDocument(storage.docs, check.meetingId);
 				expect.soft(deepState(doc), `${check.what}: the stored document holds exactly the honest writes`).toBe(check.expected);
 				expect.soft(stateVector(doc), `${check.what}: the stored state vector`).toEqual(check.vector);
 				doc.destroy();

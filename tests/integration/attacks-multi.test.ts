@@ -206,7 +206,7 @@ describe.skipIf(!available)('two instances on PostgreSQL + Redis, the attacker o
 		try {
 			for (const { what, world } of registered) {
 				const doc = new Y.Doc();
-				for (const update of await storage.loadUpdates(world.meetingId)) Y.applyUpdate(doc, update);
+				for (const update of await storage.docs.loadUpdates(world.meetingId)) Y.applyUpdate(doc, update);
 				expect.soft(deepState(doc), `${what}: stored in PostgreSQL`).toBe(deepState(world.model));
 				expect.soft(stateVector(doc), `${what}: stored state vector`).toEqual(stateVector(world.model));
 			}

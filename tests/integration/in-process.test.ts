@@ -15,6 +15,7 @@ import { type RunningServer, startServer } from '../../server/index.ts';
 import { defaultConfig, type ServerConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/log.ts';
 import { SqliteStorage } from '../../server/storage/sqlite.ts';
+import type { DocumentStore, MeetingStorage } from '../../server/storage/types.ts';
 import { type Client, connectClient, createMeeting, tempDir, upgradeStatus, waitFor, notesOf, notesText } from './helpers.ts';
 
 const cleanup: (() => Promise<void> | void)[] = [];
@@ -23,22 +24,45 @@ afterEach(async () => {
 	while (cleanup.length) await cleanup.pop()!();
 });
 
-/** The real SQLite storage with test-controlled delays and failures in front of it. */
-class GatedStorage extends SqliteStorage {
+/** The real SQLite storage with test-controlled delays and failures in front of its document log. */
+class GatedStorage implements MeetingStorage {
 	loadDelayMs = 0;
 	/** While set, appends wait for it. */
 	appendGate: Promise<void> | null = null;
 	failAppends = false;
+	readonly engine = 'sqlite';
+	readonly #real: SqliteStorage;
+	readonly meetings: MeetingStorage['meetings'];
+	readonly tokens: MeetingStorage['tokens'];
+	readonly minutes: MeetingStorage['minutes'];
+	readonly notices: MeetingStorage['notices'];
+	readonly groups: MeetingStorage['groups'];
+	readonly sessions: MeetingStorage['sessions'];
+	readonly docs: DocumentStore;
 
-	override async loadUpdates(meetingId: string): Promise<Uint8Array[]> {
-		await new Promise((resolve) => setTimeout(resolve, this.loadDelayMs));
-		return super.loadUpdates(meetingId);
+	constructor(file: string) {
+		const real = (this.#real = new SqliteStorage(file));
+		({ meetings: this.meetings, tokens: this.tokens, minutes: this.minutes, notices: this.notices, groups: this.groups, sessions: this.sessions } = real);
+		this.docs = {
+			...real.docs,
+			loadUpdates: async (meetingId) => {
+				await new Promise((resolve) => setTimeout(resolve, this.loadDelayMs));
+				return real.docs.loadUpdates(meetingId);
+			},
+			appendUpdate: async (meetingId, update) => {
+				if (this.appendGate) await this.appendGate;
+				if (this.failAppends) throw new Error('disk unavailable (test)');
+				return real.docs.appendUpdate(meetingId, update);
+			}
+		};
 	}
 
-	override async appendUpdate(meetingId: string, update: Uint8Array): Promise<void> {
-		if (this.appendGate) await this.appendGate;
-		if (this.failAppends) throw new Error('disk unavailable (test)');
-		return super.appendUpdate(meetingId, update);
+	init(): Promise<void> {
+		return this.#real.init();
+	}
+
+	close(): Promise<void> {
+		return this.#real.close();
 	}
 }
 
@@ -48,7 +72,7 @@ function gatedStorage(): GatedStorage {
 	return new GatedStorage(path.join(dir, 'motesrum.db'));
 }
 
-async function start(overrides: Partial<ServerConfig> = {}, storage?: SqliteStorage) {
+async function start(overrides: Partial<ServerConfig> = {}, storage?: MeetingStorage) {
 	const dataDir = tempDir();
 	const config: ServerConfig = {
 		...defaultConfig,
@@ -185,7 +209,7 @@ describe('in-process server', () => {
 		const { origin } = await start({}, storage);
 		const meeting = await createMeeting(origin);
 		const observerToken = newToken();
-		await storage.addToken(hashToken(observerToken), { meetingId: meeting.id, role: 'observer', label: 'Åhörare' });
+		await storage.tokens.addToken(hashToken(observerToken), { meetingId: meeting.id, role: 'observer', label: 'Åhörare' });
 
 		const organiser = track(connectClient(origin, meeting.id, meeting.token));
 		const observer = track(connectClient(origin, meeting.id, observerToken));
@@ -216,10 +240,10 @@ describe('in-process server', () => {
 		const text = notesOf(a.doc);
 		for (const char of 'Övriga frågor') text.insert(text.length, char);
 		await waitFor(() => a.allSaved(), 'saved');
-		expect(await storage.countUpdates(meeting.id)).toBeGreaterThanOrEqual(10);
+		expect(await storage.docs.countUpdates(meeting.id)).toBeGreaterThanOrEqual(10);
 		a.provider.disconnect();
-		await waitFor(async () => (await storage.countUpdates(meeting.id)) === 0, 'compacted');
-		expect(await storage.loadUpdates(meeting.id)).toHaveLength(1);
+		await waitFor(async () => (await storage.docs.countUpdates(meeting.id)) === 0, 'compacted');
+		expect(await storage.docs.loadUpdates(meeting.id)).toHaveLength(1);
 	});
 
 	it('closes clients with 4503 on shutdown and stops listening', async () => {

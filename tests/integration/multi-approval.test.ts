@@ -55,7 +55,7 @@ async function rawClient(origin: string, meeting: { id: string; token: string })
 /** The document as stored in PostgreSQL, read with a storage of the test's own. */
 async function storedDoc(meetingId: string): Promise<Y.Doc> {
 	const doc = new Y.Doc();
-	for (const update of await storage.loadUpdates(meetingId)) Y.applyUpdate(doc, update);
+	for (const update of await storage.docs.loadUpdates(meetingId)) Y.applyUpdate(doc, update);
 	return doc;
 }
 
@@ -82,8 +82,8 @@ describe.skipIf(!available)('justering on PostgreSQL, two instances', () => {
 		const sealed = approved.json.fingerprint as string;
 		await waitFor(() => writerNotices.some((n) => n.code === 'frozen'), 'frozen notice to the open connection');
 		expect(sealed).toMatch(/^[0-9a-f]{64}$/);
-		expect(await storage.getMeeting(meeting.id)).toMatchObject({ frozenAt: approved.json.frozenAt });
-		expect(await storage.getSeal(meeting.id)).toMatchObject({ fingerprint: sealed, approvedAt: approved.json.frozenAt });
+		expect(await storage.meetings.getMeeting(meeting.id)).toMatchObject({ frozenAt: approved.json.frozenAt });
+		expect(await storage.minutes.getSeal(meeting.id)).toMatchObject({ fingerprint: sealed, approvedAt: approved.json.frozenAt });
 
 		const stored = await storedDoc(meeting.id);
 		const place = readMeeting(stored).header.place;
@@ -109,7 +109,7 @@ describe.skipIf(!available)('justering on PostgreSQL, two instances', () => {
 
 		const correction = await api(two.origin, 'POST', `/api/meetings/${meeting.id}/correction`, meeting.token);
 		expect(correction.status).toBe(201);
-		expect(await storage.getVersionLinks(meeting.id)).toEqual({ previousVersionId: null, nextVersionId: correction.json.id });
+		expect(await storage.minutes.getVersionLinks(meeting.id)).toEqual({ previousVersionId: null, nextVersionId: correction.json.id });
 		expect((await api(one.origin, 'POST', `/api/meetings/${meeting.id}/correction`, meeting.token)).status).toBe(409);
 	});
 });

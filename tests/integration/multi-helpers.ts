@@ -218,7 +218,7 @@ export async function storedNotes(databaseUrl: string, meetingId: string): Promi
 	await storage.init();
 	try {
 		const stored = new Y.Doc();
-		for (const update of await storage.loadUpdates(meetingId)) Y.applyUpdate(stored, update);
+		for (const update of await storage.docs.loadUpdates(meetingId)) Y.applyUpdate(stored, update);
 		return notesText(stored);
 	} finally {
 		await storage.close();

@@ -59,7 +59,7 @@ async function seedMeeting(origin: string, title: string) {
 }
 
 async function storedText(storage: SqliteStorage, meetingId: string): Promise<string> {
-	return Buffer.concat((await storage.loadUpdates(meetingId)).map((u) => Buffer.from(u))).toString('utf8');
+	return Buffer.concat((await storage.docs.loadUpdates(meetingId)).map((u) => Buffer.from(u))).toString('utf8');
 }
 
 describe('personal data: export and erasure of one person', () => {
@@ -69,7 +69,7 @@ describe('personal data: export and erasure of one person', () => {
 		cleanup.push(() => open.client.destroy());
 		const approved = await seedMeeting(origin, 'Ledningsgrupp 9 juni (justerat)');
 		approved.client.destroy();
-		expect(await storage.sealMinutes({ meetingId: approved.id, format: 'test', fingerprint: 'f', stateHash: 's', approvedAt: '2023-06-20T10:00:00.000Z', approvers: [] })).toBe(true);
+		expect(await storage.minutes.sealMinutes({ meetingId: approved.id, format: 'test', fingerprint: 'f', stateHash: 's', approvedAt: '2023-06-20T10:00:00.000Z', approvers: [] })).toBe(true);
 
 		const exported = await post(origin, '/api/privacy/export', { name: 'helene  olofsson' });
 		expect(exported.status).toBe(200);
@@ -99,7 +99,7 @@ describe('personal data: export and erasure of one person', () => {
 		// Gone from the stored bytes of the open meeting, kept in the approved one.
 		expect(await storedText(storage, open.id)).not.toContain(HELENE);
 		expect(await storedText(storage, approved.id)).toContain(HELENE);
-		expect((await storage.listInvitations(open.id)).map((i) => i.name)).not.toContain(HELENE);
+		expect((await storage.tokens.listInvitations(open.id)).map((i) => i.name)).not.toContain(HELENE);
 
 		const after = (await (await post(origin, '/api/privacy/export', { name: HELENE })).json()) as { documents: { id: string }[] };
 		expect(after.documents.map((d) => d.id)).toEqual([approved.id]);

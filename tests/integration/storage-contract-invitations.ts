@@ -23,10 +23,10 @@ export function invitationStorageContract(name: string, factory: StorageFactory)
 		async function setup() {
 			const storage = await open();
 			const meetingId = newMeetingId();
-			await storage.createMeeting({ id: meetingId, title: 'Nämnd' });
+			await storage.meetings.createMeeting({ id: meetingId, title: 'Nämnd' });
 			const issue = async (id: string, role: string, participantId: string | null, label = id) => {
 				const token = newToken();
-				await storage.addToken(hashToken(token), { meetingId, role, label, id, participantId });
+				await storage.tokens.addToken(hashToken(token), { meetingId, role, label, id, participantId });
 				return token;
 			};
 			return { storage, meetingId, issue };
@@ -35,7 +35,7 @@ export function invitationStorageContract(name: string, factory: StorageFactory)
 		it('stores the invitation id and participant with the token', async () => {
 			const { storage, issue } = await setup();
 			const token = await issue('inv-anna', 'member', 'p-anna', 'Anna Andersson');
-			expect(await storage.findToken(hashToken(token))).toMatchObject({
+			expect(await storage.tokens.findToken(hashToken(token))).toMatchObject({
 				id: 'inv-anna',
 				participantId: 'p-anna',
 				label: 'Anna Andersson',
@@ -49,10 +49,10 @@ export function invitationStorageContract(name: string, factory: StorageFactory)
 			await issue('inv-1', 'chair', 'p-1', 'Ordförande');
 			await issue('inv-2', 'observer', null, 'Observatörer');
 			const other = newMeetingId();
-			await storage.createMeeting({ id: other, title: 'Annan' });
-			await storage.addToken(hashToken(newToken()), { meetingId: other, role: 'member', label: 'x', id: 'inv-x', participantId: null });
+			await storage.meetings.createMeeting({ id: other, title: 'Annan' });
+			await storage.tokens.addToken(hashToken(newToken()), { meetingId: other, role: 'member', label: 'x', id: 'inv-x', participantId: null });
 
-			const list = await storage.listInvitations(meetingId);
+			const list = await storage.tokens.listInvitations(meetingId);
 			expect(list.map((i) => [i.id, i.role, i.participantId, i.name, i.revokedAt])).toEqual([
 				['inv-1', 'chair', 'p-1', 'Ordförande', null],
 				['inv-2', 'observer', null, 'Observatörer', null]
@@ -66,23 +66,23 @@ export function invitationStorageContract(name: string, factory: StorageFactory)
 			const a2 = await issue('a2', 'member', 'p-a');
 			const b = await issue('b', 'member', 'p-b');
 
-			expect((await storage.revokeInvitations(meetingId, { participantId: 'p-a' })).sort()).toEqual(['a1', 'a2']);
-			expect(await storage.revokeInvitations(meetingId, { participantId: 'p-a' })).toEqual([]);
-			expect((await storage.findToken(hashToken(a1)))?.revokedAt).not.toBeNull();
-			expect((await storage.findToken(hashToken(a2)))?.revokedAt).not.toBeNull();
-			expect((await storage.findToken(hashToken(b)))?.revokedAt).toBeNull();
+			expect((await storage.tokens.revokeInvitations(meetingId, { participantId: 'p-a' })).sort()).toEqual(['a1', 'a2']);
+			expect(await storage.tokens.revokeInvitations(meetingId, { participantId: 'p-a' })).toEqual([]);
+			expect((await storage.tokens.findToken(hashToken(a1)))?.revokedAt).not.toBeNull();
+			expect((await storage.tokens.findToken(hashToken(a2)))?.revokedAt).not.toBeNull();
+			expect((await storage.tokens.findToken(hashToken(b)))?.revokedAt).toBeNull();
 
-			expect(await storage.revokeInvitations(newMeetingId(), { id: 'b' })).toEqual([]);
-			expect(await storage.revokeInvitations(meetingId, { id: 'b' })).toEqual(['b']);
-			expect((await storage.findToken(hashToken(b)))?.revokedAt).not.toBeNull();
+			expect(await storage.tokens.revokeInvitations(newMeetingId(), { id: 'b' })).toEqual([]);
+			expect(await storage.tokens.revokeInvitations(meetingId, { id: 'b' })).toEqual(['b']);
+			expect((await storage.tokens.findToken(hashToken(b)))?.revokedAt).not.toBeNull();
 		});
 
 		it('counts meetings', async () => {
 			const storage = await open();
-			const before = await storage.countMeetings();
-			await storage.createMeeting({ id: newMeetingId(), title: 'Ett' });
-			await storage.createMeeting({ id: newMeetingId(), title: 'Två' });
-			expect(await storage.countMeetings()).toBe(before + 2);
+			const before = await storage.meetings.countMeetings();
+			await storage.meetings.createMeeting({ id: newMeetingId(), title: 'Ett' });
+			await storage.meetings.createMeeting({ id: newMeetingId(), title: 'Två' });
+			expect(await storage.meetings.countMeetings()).toBe(before + 2);
 		});
 	});
 }

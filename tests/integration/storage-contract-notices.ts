@@ -12,8 +12,8 @@ export function noticeStorageContract(name: string, factory: StorageFactory): vo
 		it('stores one notice per meeting, replaced when corrected, dates unchanged by time zones', async () => {
 			const storage = await factory.create();
 			const id = newMeetingId();
-			await storage.createMeeting({ id, title: 'Byggnadsnämnden' });
-			expect(await storage.getNotice(id)).toBeNull();
+			await storage.meetings.createMeeting({ id, title: 'Byggnadsnämnden' });
+			expect(await storage.notices.getNotice(id)).toBeNull();
 			const notice: NoticeRecord = {
 				meetingId: id,
 				postedOn: '2023-06-12',
@@ -22,11 +22,11 @@ export function noticeStorageContract(name: string, factory: StorageFactory): vo
 				recordedBy: 'Lena Lund',
 				recordedAt: '2023-06-12T08:00:00.000Z'
 			};
-			await storage.setNotice(notice);
-			expect(await storage.getNotice(id)).toEqual(notice);
+			await storage.notices.setNotice(notice);
+			expect(await storage.notices.getNotice(id)).toEqual(notice);
 			const corrected = { ...notice, takeDownOn: '2023-07-05', recordedAt: '2023-06-13T08:00:00.000Z' };
-			await storage.setNotice(corrected);
-			expect(await storage.getNotice(id)).toEqual(corrected);
+			await storage.notices.setNotice(corrected);
+			expect(await storage.notices.getNotice(id)).toEqual(corrected);
 			await storage.close();
 		});
 	});

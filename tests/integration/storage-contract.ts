@@ -53,7 +53,7 @@ export function storageContract(name: string, factory: StorageFactory): void {
 		}
 		async function meeting(storage: MeetingStorage, title = 'Ledningsgrupp'): Promise<string> {
 			const id = newMeetingId();
-			await storage.createMeeting({ id, title });
+			await storage.meetings.createMeeting({ id, title });
 			return id;
 		}
 
@@ -64,32 +64,32 @@ export function storageContract(name: string, factory: StorageFactory): void {
 		it('creates and reads a meeting', async () => {
 			const storage = await open();
 			const id = newMeetingId();
-			const created = await storage.createMeeting({ id, title: 'Samverkansgrupp, juni' });
+			const created = await storage.meetings.createMeeting({ id, title: 'Samverkansgrupp, juni' });
 			expect(created).toMatchObject({ id, title: 'Samverkansgrupp, juni', epoch: 1, frozenAt: null, deletedAt: null });
 			expect(Number.isNaN(Date.parse(created.createdAt))).toBe(false);
-			expect(await storage.getMeeting(id)).toEqual(created);
-			expect(await storage.getMeeting(newMeetingId())).toBeNull();
+			expect(await storage.meetings.getMeeting(id)).toEqual(created);
+			expect(await storage.meetings.getMeeting(newMeetingId())).toBeNull();
 		});
 
 		it('refuses a second meeting with the same id', async () => {
 			const storage = await open();
 			const id = await meeting(storage);
-			await expect(storage.createMeeting({ id, title: 'Again' })).rejects.toThrow();
+			await expect(storage.meetings.createMeeting({ id, title: 'Again' })).rejects.toThrow();
 		});
 
 		it('finds a token by its hash only', async () => {
 			const storage = await open();
 			const id = await meeting(storage);
 			const token = newToken();
-			await storage.addToken(hashToken(token), { meetingId: id, role: 'organiser', label: 'Sekreterare' });
-			expect(await storage.findToken(hashToken(token))).toMatchObject({
+			await storage.tokens.addToken(hashToken(token), { meetingId: id, role: 'organiser', label: 'Sekreterare' });
+			expect(await storage.tokens.findToken(hashToken(token))).toMatchObject({
 				meetingId: id,
 				role: 'organiser',
 				label: 'Sekreterare',
 				revokedAt: null
 			});
-			expect(await storage.findToken(hashToken(newToken()))).toBeNull();
-			expect(await storage.findToken(token)).toBeNull();
+			expect(await storage.tokens.findToken(hashToken(newToken()))).toBeNull();
+			expect(await storage.tokens.findToken(token)).toBeNull();
 		});
 
 		it('appends and loads updates in order', async () => {
@@ -97,32 +97,32 @@ export function storageContract(name: string, factory: StorageFactory): void {
 			const id = await meeting(storage);
 			const other = await meeting(storage);
 			const { updates, text } = typing(30);
-			for (const update of updates) await storage.appendUpdate(id, update);
-			await storage.appendUpdate(other, typing(3, 2).updates[0]);
+			for (const update of updates) await storage.docs.appendUpdate(id, update);
+			await storage.docs.appendUpdate(other, typing(3, 2).updates[0]);
 
-			const loaded = await storage.loadUpdates(id);
+			const loaded = await storage.docs.loadUpdates(id);
 			expect(loaded).toHaveLength(30);
 			loaded.forEach((update, i) => expect(Array.from(update)).toEqual(Array.from(updates[i])));
 			expect(textOf(loaded)).toBe(text);
-			expect(await storage.countUpdates(id)).toBe(30);
-			expect(await storage.loadUpdates(newMeetingId())).toEqual([]);
+			expect(await storage.docs.countUpdates(id)).toBe(30);
+			expect(await storage.docs.loadUpdates(newMeetingId())).toEqual([]);
 		});
 
 		it('compaction keeps the content and empties the log', async () => {
 			const storage = await open();
 			const id = await meeting(storage);
 			const { updates, text } = typing(200);
-			for (const update of updates.slice(0, 120)) await storage.appendUpdate(id, update);
-			await storage.compact(id);
-			expect(await storage.countUpdates(id)).toBe(0);
-			expect(await storage.loadUpdates(id)).toHaveLength(1);
+			for (const update of updates.slice(0, 120)) await storage.docs.appendUpdate(id, update);
+			await storage.docs.compact(id);
+			expect(await storage.docs.countUpdates(id)).toBe(0);
+			expect(await storage.docs.loadUpdates(id)).toHaveLength(1);
 
-			for (const update of updates.slice(120)) await storage.appendUpdate(id, update);
-			expect(await storage.countUpdates(id)).toBe(80);
-			expect(textOf(await storage.loadUpdates(id))).toBe(text);
+			for (const update of updates.slice(120)) await storage.docs.appendUpdate(id, update);
+			expect(await storage.docs.countUpdates(id)).toBe(80);
+			expect(textOf(await storage.docs.loadUpdates(id))).toBe(text);
 
-			await storage.compact(id);
-			const loaded = await storage.loadUpdates(id);
+			await storage.docs.compact(id);
+			const loaded = await storage.docs.loadUpdates(id);
 			expect(loaded).toHaveLength(1);
 			expect(textOf(loaded)).toBe(text);
 		});
@@ -130,9 +130,9 @@ export function storageContract(name: string, factory: StorageFactory): void {
 		it('compacting an empty or unknown meeting changes nothing', async () => {
 			const storage = await open();
 			const id = await meeting(storage);
-			await storage.compact(id);
-			await storage.compact(newMeetingId());
-			expect(await storage.loadUpdates(id)).toEqual([]);
+			await storage.docs.compact(id);
+			await storage.docs.compact(newMeetingId());
+			expect(await storage.docs.loadUpdates(id)).toEqual([]);
 		});
 
 		it('keeps appends that race with compactions', async () => {
@@ -141,35 +141,34 @@ export function storageContract(name: string, factory: StorageFactory): void {
 			const id = await meeting(storage);
 			const a = typing(100, 1);
 			const b = typing(100, 2);
-			for (const update of a.updates.slice(0, 50)) await storage.appendUpdate(id, update);
+			for (const update of a.updates.slice(0, 50)) await storage.docs.appendUpdate(id, update);
 
 			await Promise.all([
-				storage.compact(id),
-				...a.updates.slice(50).map((update) => storage.appendUpdate(id, update)),
-				second.compact(id),
-				...b.updates.map((update) => second.appendUpdate(id, update)),
-				storage.compact(id)
+				storage.docs.compact(id),
+				...a.updates.slice(50).map((update) => storage.docs.appendUpdate(id, update)),
+				second.docs.compact(id),
+				...b.updates.map((update) => second.docs.appendUpdate(id, update)),
+				storage.docs.compact(id)
 			]);
-			await second.compact(id);
+			await second.docs.compact(id);
 
 			const doc = new Y.Doc();
-			for (const update of await storage.loadUpdates(id)) Y.applyUpdate(doc, update);
+			for (const update of await storage.docs.loadUpdates(id)) Y.applyUpdate(doc, update);
 			const expected = new Y.Doc();
 			for (const update of [...a.updates, ...b.updates]) Y.applyUpdate(expected, update);
 			expect(doc.getText('notes').toString()).toBe(expected.getText('notes').toString());
 			expect(doc.getText('notes').length).toBe(200);
 		});
 
-		it('stores a large document and many updates quickly', async () => {
+		// How fast is bench:storage's question (a quadratic compaction shows there); this one is whether a long log survives compaction whole.
+		it('stores a long log and compacts it into one snapshot holding every update', async () => {
 			const storage = await open();
 			const id = await meeting(storage);
-			const { updates, text } = typing(5000);
-			const started = performance.now();
-			for (const update of updates) await storage.appendUpdate(id, update);
-			await storage.compact(id);
-			expect(textOf(await storage.loadUpdates(id))).toBe(text);
-			// Generous bound: catches a quadratic compaction (minutes), not a slow disk.
-			expect(performance.now() - started).toBeLessThan(15_000);
+			const { updates, text } = typing(2000);
+			for (const update of updates) await storage.docs.appendUpdate(id, update);
+			await storage.docs.compact(id);
+			expect(await storage.docs.countUpdates(id)).toBe(0);
+			expect(textOf(await storage.docs.loadUpdates(id))).toBe(text);
 		});
 
 		it('deletes a meeting: marked, its document dropped, later appends refused (also through another handle)', async () => {
@@ -178,39 +177,39 @@ export function storageContract(name: string, factory: StorageFactory): void {
 			const id = await meeting(storage);
 			const kept = await meeting(storage);
 			const { updates } = typing(20);
-			for (const update of updates.slice(0, 10)) await storage.appendUpdate(id, update);
-			await storage.compact(id);
-			for (const update of updates.slice(10, 15)) await storage.appendUpdate(id, update);
-			await storage.appendUpdate(kept, updates[0]);
+			for (const update of updates.slice(0, 10)) await storage.docs.appendUpdate(id, update);
+			await storage.docs.compact(id);
+			for (const update of updates.slice(10, 15)) await storage.docs.appendUpdate(id, update);
+			await storage.docs.appendUpdate(kept, updates[0]);
 
-			expect(await storage.deleteMeeting(id)).toBe(true);
-			const deleted = await second.getMeeting(id);
+			expect(await storage.meetings.deleteMeeting(id)).toBe(true);
+			const deleted = await second.meetings.getMeeting(id);
 			expect(deleted).toMatchObject({ id, epoch: 1, frozenAt: null });
 			expect(Number.isNaN(Date.parse(deleted!.deletedAt ?? ''))).toBe(false);
-			expect(await second.loadUpdates(id)).toEqual([]);
-			expect(await second.countUpdates(id)).toBe(0);
-			await expect(second.appendUpdate(id, updates[15])).rejects.toThrow(/deleted/);
-			expect(await storage.loadUpdates(id)).toEqual([]);
+			expect(await second.docs.loadUpdates(id)).toEqual([]);
+			expect(await second.docs.countUpdates(id)).toBe(0);
+			await expect(second.docs.appendUpdate(id, updates[15])).rejects.toThrow(/deleted/);
+			expect(await storage.docs.loadUpdates(id)).toEqual([]);
 
 			// Twice, or an unknown meeting: nothing to delete.
-			expect(await second.deleteMeeting(id)).toBe(false);
-			expect(await storage.deleteMeeting(newMeetingId())).toBe(false);
-			expect(await storage.getMeeting(newMeetingId())).toBeNull();
+			expect(await second.meetings.deleteMeeting(id)).toBe(false);
+			expect(await storage.meetings.deleteMeeting(newMeetingId())).toBe(false);
+			expect(await storage.meetings.getMeeting(newMeetingId())).toBeNull();
 			// Other meetings are untouched.
-			expect(await storage.loadUpdates(kept)).toHaveLength(1);
-			expect((await storage.getMeeting(kept))?.deletedAt).toBeNull();
+			expect(await storage.docs.loadUpdates(kept)).toHaveLength(1);
+			expect((await storage.meetings.getMeeting(kept))?.deletedAt).toBeNull();
 		});
 
 		it('does not delete a meeting whose minutes are approved', async () => {
 			const storage = await open();
 			const id = await meeting(storage);
 			const { updates, text } = typing(5);
-			for (const update of updates) await storage.appendUpdate(id, update);
+			for (const update of updates) await storage.docs.appendUpdate(id, update);
 			const approvedAt = new Date().toISOString();
-			await storage.sealMinutes({ meetingId: id, format: 'f/1', fingerprint: 'a'.repeat(64), stateHash: 'b'.repeat(64), approvedAt, approvers: [] });
-			expect(await storage.deleteMeeting(id)).toBe(false);
-			expect((await storage.getMeeting(id))?.deletedAt).toBeNull();
-			expect(textOf(await storage.loadUpdates(id))).toBe(text);
+			await storage.minutes.sealMinutes({ meetingId: id, format: 'f/1', fingerprint: 'a'.repeat(64), stateHash: 'b'.repeat(64), approvedAt, approvers: [] });
+			expect(await storage.meetings.deleteMeeting(id)).toBe(false);
+			expect((await storage.meetings.getMeeting(id))?.deletedAt).toBeNull();
+			expect(textOf(await storage.docs.loadUpdates(id))).toBe(text);
 		});
 
 		it('keeps data across close and reopen', async () => {
@@ -218,12 +217,12 @@ export function storageContract(name: string, factory: StorageFactory): void {
 			const storage = await open();
 			const id = await meeting(storage);
 			const { updates, text } = typing(10);
-			for (const update of updates) await storage.appendUpdate(id, update);
+			for (const update of updates) await storage.docs.appendUpdate(id, update);
 			await storage.close();
 			opened.splice(opened.indexOf(storage), 1);
 			const reopened = (await openSecond())!;
-			expect(textOf(await reopened.loadUpdates(id))).toBe(text);
-			expect(await reopened.getMeeting(id)).toMatchObject({ id });
+			expect(textOf(await reopened.docs.loadUpdates(id))).toBe(text);
+			expect(await reopened.meetings.getMeeting(id)).toMatchObject({ id });
 		});
 	});
 }

@@ -16,6 +16,8 @@ import { invitationStorageContract } from './storage-contract-invitations.ts';
 import { personalDataStorageContract } from './storage-contract-personal-data.ts';
 import { minutesStorageContract } from './storage-contract-minutes.ts';
 import { noticeStorageContract } from './storage-contract-notices.ts';
+import { sessionStorageContract } from './storage-contract-sessions.ts';
+import { MIGRATIONS } from '../../server/storage/migrations.ts';
 
 const available = await servicesAvailable('storage-postgres.test.ts', 'postgres');
 
@@ -69,6 +71,7 @@ if (available) {
 	groupStorageContract('postgres', sharedSchema);
 	invitationStorageContract('postgres', sharedSchema);
 	noticeStorageContract('postgres', sharedSchema);
+	sessionStorageContract('postgres', sharedSchema);
 	personalDataStorageContract('postgres', sharedSchema);
 
 	describe('PostgresStorage specifics', () => {
@@ -80,7 +83,7 @@ if (available) {
 			await client.connect();
 			try {
 				const { rows } = await client.query(`SELECT version FROM ${name}.motesrum_migrations ORDER BY version`);
-				expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }, { version: 6 }, { version: 7 }]);
+				expect(rows).toEqual(MIGRATIONS.map(({ version }) => ({ version })));
 			} finally {
 				await client.end();
 				await Promise.all([a.close(), b.close(), c.close()]);
@@ -92,21 +95,21 @@ if (available) {
 			const [a, b] = await Promise.all([openAt(url), openAt(url)]);
 			try {
 				const id = newMeetingId();
-				await a.createMeeting({ id, title: 'Nämnd' });
+				await a.meetings.createMeeting({ id, title: 'Nämnd' });
 				const fromA = typing(200, 1);
 				const fromB = typing(200, 2);
 				for (let round = 0; round < 10; round++) {
 					const slice = (updates: Uint8Array[]) => updates.slice(round * 20, round * 20 + 20);
 					await Promise.all([
-						...slice(fromA).map((update) => a.appendUpdate(id, update)),
-						a.compact(id),
-						b.compact(id),
-						...slice(fromB).map((update) => b.appendUpdate(id, update)),
-						b.compact(id)
+						...slice(fromA).map((update) => a.docs.appendUpdate(id, update)),
+						a.docs.compact(id),
+						b.docs.compact(id),
+						...slice(fromB).map((update) => b.docs.appendUpdate(id, update)),
+						b.docs.compact(id)
 					]);
 				}
 				const doc = new Y.Doc();
-				for (const update of await b.loadUpdates(id)) Y.applyUpdate(doc, update);
+				for (const update of await b.docs.loadUpdates(id)) Y.applyUpdate(doc, update);
 				const text = doc.getText('notes').toString();
 				expect(text.length).toBe(400);
 				const expected = new Y.Doc();
@@ -122,12 +125,12 @@ if (available) {
 			const [a, b] = await Promise.all([openAt(url), openAt(url)]);
 			try {
 				const id = newMeetingId();
-				await a.createMeeting({ id, title: 'Nämnd' });
+				await a.meetings.createMeeting({ id, title: 'Nämnd' });
 				const [first, second] = typing(2, 1);
-				await b.appendUpdate(id, first);
-				await a.sealMinutes({ meetingId: id, format: 'f/1', fingerprint: 'a'.repeat(64), stateHash: 'b'.repeat(64), approvedAt: new Date().toISOString(), approvers: [] });
-				await expect(b.appendUpdate(id, second)).rejects.toThrow(/frozen/);
-				expect(await b.loadUpdates(id)).toHaveLength(1);
+				await b.docs.appendUpdate(id, first);
+				await a.minutes.sealMinutes({ meetingId: id, format: 'f/1', fingerprint: 'a'.repeat(64), stateHash: 'b'.repeat(64), approvedAt: new Date().toISOString(), approvers: [] });
+				await expect(b.docs.appendUpdate(id, second)).rejects.toThrow(/frozen/);
+				expect(await b.docs.loadUpdates(id)).toHaveLength(1);
 			} finally {
 				await Promise.all([a.close(), b.close()]);
 			}

@@ -8,6 +8,7 @@ import { groupStorageContract } from './storage-contract-groups.ts';
 import { minutesStorageContract } from './storage-contract-minutes.ts';
 import { invitationStorageContract } from './storage-contract-invitations.ts';
 import { noticeStorageContract } from './storage-contract-notices.ts';
+import { sessionStorageContract } from './storage-contract-sessions.ts';
 import { personalDataStorageContract } from './storage-contract-personal-data.ts';
 
 const dirs: string[] = [];
@@ -36,6 +37,7 @@ storageContract('sqlite (file)', {
 storageContract('sqlite (memory)', { create: () => openAt(':memory:') });
 minutesStorageContract('sqlite (memory)', { create: () => openAt(':memory:') });
 noticeStorageContract('sqlite (memory)', { create: () => openAt(':memory:') });
+sessionStorageContract('sqlite (memory)', { create: () => openAt(':memory:') });
 groupStorageContract('sqlite (memory)', { create: () => openAt(':memory:') });
 groupStorageContract('sqlite (file)', {
 	async create() {
@@ -64,10 +66,10 @@ describe('SqliteStorage specifics', () => {
 			INSERT INTO tokens VALUES ('h1', 'AAAAAAAAAAAAAAAAAAAAAA', 'organiser', '', '2024-01-01T00:00:00.000Z', NULL);`);
 		old.close();
 		const storage = await openAt(file);
-		const [invitation] = await storage.listInvitations('AAAAAAAAAAAAAAAAAAAAAA');
+		const [invitation] = await storage.tokens.listInvitations('AAAAAAAAAAAAAAAAAAAAAA');
 		expect(invitation).toMatchObject({ role: 'organiser', participantId: null, revokedAt: null });
 		expect(invitation.id).toMatch(/^[A-Za-z0-9_-]{16}$/);
-		expect((await storage.findToken('h1'))?.id).toBe(invitation.id);
+		expect((await storage.tokens.findToken('h1'))?.id).toBe(invitation.id);
 		await storage.close();
 	});
 

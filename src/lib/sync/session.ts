@@ -1,6 +1,8 @@
 /**
- * One open meeting in the browser: its Y.Doc, the device's copy of it, the
- * connection to the server and a status the UI reads.
+ * One open meeting in the browser, as one facade over three parts: the device's copy
+ * (local-copy.ts), the server check (meeting-check.ts) and the transport (the y-websocket
+ * provider, with our SAVED and NOTICE messages and the numbering of update frames that
+ * tells which local edits are stored: pending.ts, socket-tap.ts). The UI reads one status.
  *
  * Order of work: the local copy loads first (the meeting shows at once, offline too);
  * then the server is asked for the meeting's epoch, and only if it is still the
@@ -12,8 +14,9 @@ import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import { CLOSE, MESSAGE_NOTICE, MESSAGE_SAVED, readNotice, readSaved, type Notice } from '../protocol/index.ts';
-import { deviceStore, type LocalMeeting, type LocalStore } from './local-store.ts';
-import { checkMeeting, type MeetingCheck, type MeetingInfo } from './meeting-check.ts';
+import { LocalCopy } from './local-copy.ts';
+import type { LocalStore } from './local-store.ts';
+import { checkMeeting, ServerCheck, type MeetingCheck, type MeetingInfo } from './meeting-check.ts';
 import { FrameCounter, PendingEdits } from './pending.ts';
 import { tapWebSocket, updateFrameKind, type WebSocketClass } from './socket-tap.ts';
 
@@ -76,8 +79,6 @@ type Listener = (status: SessionStatus) => void;
 /** Transaction origin of the local copy being loaded: it is already stored. */
 const LOCAL_LOAD = Symbol('local-load');
 const SYNC_STATE_WRITE_DELAY_MS = 250;
-const CHECK_RETRY_MIN_MS = 1_000;
-const CHECK_RETRY_MAX_MS = 30_000;
 /** After this many failed connection attempts in a row, ask the HTTP API why (upgrade refusals look like network errors). */
 const RECHECK_AFTER_FAILED_ATTEMPTS = 3;
 
@@ -106,7 +107,8 @@ export class MeetingSession {
 	readonly #pending = new PendingEdits();
 	readonly #counters = new WeakMap<object, FrameCounter>();
 	readonly #listeners = new Set<Listener>();
-	readonly #writes = new Set<Promise<unknown>>();
+	readonly #copy: LocalCopy;
+	readonly #server: ServerCheck;
 	#status: SessionStatus = {
 		connection: 'connecting',
 		pending: 0,
@@ -121,15 +123,9 @@ export class MeetingSession {
 		notice: null,
 		meeting: null
 	};
-	#store: LocalStore | null = null;
-	#local: LocalMeeting | undefined;
 	#provider: WebsocketProvider | null = null;
 	#destroyed = false;
-	#appendsSinceCompaction = 0;
 	#syncStateTimer: ReturnType<typeof setTimeout> | null = null;
-	#checkTimer: ReturnType<typeof setTimeout> | null = null;
-	#checkDelay = CHECK_RETRY_MIN_MS;
-	#checking = false;
 	#failedAttempts = 0;
 	#socketOpened = false;
 
@@ -137,11 +133,21 @@ export class MeetingSession {
 		this.meetingId = options.meetingId;
 		this.#options = options;
 		this.awareness = new Awareness(this.doc);
+		this.#copy = new LocalCopy({
+			meetingId: options.meetingId,
+			store: options.store,
+			compactAfter: options.compactAfter ?? 500,
+			onFailure: () => this.#set({ localStore: 'failed' })
+		});
+		this.#server = new ServerCheck(
+			() => checkMeeting(options.origin, options.meetingId, options.token, options.fetch),
+			(check) => this.#onCheck(check)
+		);
 		// Registered before any provider exists, so it runs before the provider's own
 		// update handler: that is what lets #onUpdate predict the frame number.
 		this.doc.on('update', this.#onUpdate);
 		this.ready = this.#loadLocal();
-		void this.ready.then(() => this.#check());
+		void this.ready.then(() => (this.#status.error ? undefined : this.#server.run()));
 	}
 
 	get status(): SessionStatus {
@@ -159,59 +165,32 @@ export class MeetingSession {
 	async destroy(): Promise<void> {
 		if (this.#destroyed) return;
 		this.#destroyed = true;
-		if (this.#checkTimer) clearTimeout(this.#checkTimer);
+		this.#server.stop();
 		if (this.#syncStateTimer) clearTimeout(this.#syncStateTimer);
-		globalThis.removeEventListener?.('online', this.#onBrowserOnline);
 		this.#provider?.destroy();
 		this.#provider = null;
 		this.doc.off('update', this.#onUpdate);
 		this.awareness.destroy();
 		this.#listeners.clear();
 		await this.ready;
-		const store = this.#store;
-		if (store) {
-			this.#writeSyncState();
-			await this.#flush();
-			if (this.#local) {
-				const byteSize = await store.estimateSize(this.meetingId).catch(() => null);
-				if (byteSize !== null) await store.updateMeeting(this.meetingId, { byteSize }).catch(() => {});
-			}
-		}
+		this.#writeSyncState();
+		await this.#copy.close();
 		this.doc.destroy();
 	}
 
-	/** Resolves once every write issued so far reached IndexedDB (or failed). */
-	async #flush(): Promise<void> {
-		while (this.#writes.size > 0) await Promise.allSettled([...this.#writes]);
-	}
-
 	async #loadLocal(): Promise<void> {
-		const store = this.#options.store === undefined ? await deviceStore() : this.#options.store;
-		this.#store = store;
-		if (!store) {
-			this.#set({ localLoaded: true, localStore: 'none' });
+		const loaded = await this.#copy.load(this.doc, LOCAL_LOAD);
+		if (loaded.syncState) {
+			this.#pending.restore(loaded.syncState.saved, loaded.syncState.pending);
+			this.#pending.takeChanges();
+		}
+		if (loaded.state !== 'ok') this.#set({ localStore: loaded.state });
+		if (this.#destroyed) return;
+		if (loaded.state === 'none') {
+			this.#set({ localLoaded: true });
 			return;
 		}
-		try {
-			this.#local = await store.getMeeting(this.meetingId);
-			if (this.#local) {
-				const [updates, syncState] = await Promise.all([store.loadUpdates(this.meetingId), store.loadSyncState(this.meetingId)]);
-				Y.transact(
-					this.doc,
-					() => {
-						for (const update of updates) Y.applyUpdate(this.doc, update);
-					},
-					LOCAL_LOAD
-				);
-				this.#pending.restore(syncState.saved, syncState.pending);
-				this.#pending.takeChanges();
-				if (updates.length > this.#compactAfter / 5) this.#track(store.compact(this.meetingId));
-			}
-		} catch {
-			this.#set({ localStore: 'failed' });
-		}
-		if (this.#destroyed) return;
-		const local = this.#local;
+		const local = loaded.meeting;
 		const refused = typeof local?.refusedAt === 'number';
 		this.#set({
 			localLoaded: true,
@@ -239,23 +218,11 @@ export class MeetingSession {
 	 */
 	async discardLocalCopy(): Promise<void> {
 		await this.destroy();
-		await this.#store?.clearDocument(this.meetingId);
+		await this.#copy.discard();
 	}
 
-	get #compactAfter(): number {
-		return this.#options.compactAfter ?? 500;
-	}
-
-	/** Asks the server about the meeting; connects only when the local copy may be sent. */
-	#check = async (): Promise<void> => {
-		if (this.#destroyed || this.#checking || this.#status.error) return;
-		this.#checking = true;
-		let result: MeetingCheck;
-		try {
-			result = await checkMeeting(this.#options.origin, this.meetingId, this.#options.token, this.#options.fetch);
-		} finally {
-			this.#checking = false;
-		}
+	/** What the server said about the meeting; connects only when the local copy may be sent. */
+	#onCheck(result: MeetingCheck): void {
 		if (this.#destroyed || this.#status.error) return;
 		switch (result.kind) {
 			case 'access-lost':
@@ -264,63 +231,23 @@ export class MeetingSession {
 				return this.#fail('meeting-deleted');
 			case 'unreachable':
 				if (!this.#provider?.wsconnected) this.#set({ connection: 'offline' });
-				if (!this.#provider?.shouldConnect) this.#scheduleCheck();
+				if (!this.#provider?.shouldConnect) this.#server.retryLater();
 				return;
 			case 'ok':
 				return this.#accept(result.info);
 		}
-	};
+	}
 
 	#accept(info: MeetingInfo): void {
-		if (this.#local && this.#local.epoch !== info.epoch) return this.#fail('meeting-replaced');
-		this.#checkDelay = CHECK_RETRY_MIN_MS;
+		const local = this.#copy.meeting;
+		if (local && local.epoch !== info.epoch) return this.#fail('meeting-replaced');
 		const readOnly = this.#status.readOnly || isReadOnly(info);
 		this.#set({ meeting: info, readOnly });
-		if (this.#store && !this.#local) {
-			// Created before connecting, so what the server sends lands in a listed meeting.
-			this.#local = {
-				id: info.id,
-				title: info.title,
-				date: null,
-				lastOpened: Date.now(),
-				epoch: info.epoch,
-				byteSize: 0,
-				token: this.#options.token,
-				role: info.role,
-				frozenAt: info.frozenAt
-			};
-			this.#track(this.#store.putMeeting(this.#local));
-		} else if (this.#store) {
-			this.#track(
-				this.#store.updateMeeting(this.meetingId, {
-					title: info.title,
-					role: info.role,
-					frozenAt: info.frozenAt,
-					token: this.#options.token,
-					lastOpened: Date.now()
-				})
-			);
-		}
+		// Before connecting, so what the server sends lands in a listed meeting.
+		this.#copy.remember(info, this.#options.token);
 		const provider = this.#provider ?? this.#createProvider(info.epoch);
 		if (!provider.shouldConnect) provider.connect();
 	}
-
-	#scheduleCheck(): void {
-		if (this.#checkTimer || this.#destroyed) return;
-		globalThis.addEventListener?.('online', this.#onBrowserOnline);
-		this.#checkTimer = setTimeout(() => {
-			this.#checkTimer = null;
-			void this.#check();
-		}, this.#checkDelay);
-		this.#checkDelay = Math.min(this.#checkDelay * 2, CHECK_RETRY_MAX_MS);
-	}
-
-	#onBrowserOnline = (): void => {
-		if (this.#checkTimer) clearTimeout(this.#checkTimer);
-		this.#checkTimer = null;
-		this.#checkDelay = CHECK_RETRY_MIN_MS;
-		void this.#check();
-	};
 
 	#createProvider(epoch: number): WebsocketProvider {
 		const Base = this.#options.WebSocketPolyfill ?? globalThis.WebSocket;
@@ -415,15 +342,14 @@ export class MeetingSession {
 			return;
 		}
 		// Refused upgrades (HTTP 401/404) reach the browser as plain network errors.
-		if (++this.#failedAttempts % RECHECK_AFTER_FAILED_ATTEMPTS === 0) void this.#check();
+		if (++this.#failedAttempts % RECHECK_AFTER_FAILED_ATTEMPTS === 0) void this.#server.run();
 	}
 
 	#fail(error: SessionError): void {
 		this.#provider?.destroy();
 		this.#provider = null;
-		if (this.#checkTimer) clearTimeout(this.#checkTimer);
-		this.#checkTimer = null;
-		if (error === 'forbidden' && this.#store && this.#local) this.#track(this.#store.updateMeeting(this.meetingId, { refusedAt: Date.now() }));
+		this.#server.stop();
+		if (error === 'forbidden') this.#copy.markRefused();
 		this.#set({ error, connection: 'offline', serverSynced: false });
 	}
 
@@ -441,17 +367,11 @@ export class MeetingSession {
 			changes = this.#pending.takeChanges();
 			this.#set(this.#pendingStatus());
 		}
-		const store = this.#store;
-		if (!store) return;
-		this.#track(store.appendUpdate(this.meetingId, update, changes));
-		if (++this.#appendsSinceCompaction >= this.#compactAfter) {
-			this.#appendsSinceCompaction = 0;
-			this.#track(store.compact(this.meetingId));
-		}
+		this.#copy.append(update, changes);
 	};
 
 	#scheduleSyncStateWrite(): void {
-		if (this.#syncStateTimer || !this.#store) return;
+		if (this.#syncStateTimer || !this.#copy.meeting) return;
 		this.#syncStateTimer = setTimeout(() => {
 			this.#syncStateTimer = null;
 			this.#writeSyncState();
@@ -459,27 +379,13 @@ export class MeetingSession {
 	}
 
 	#writeSyncState(): void {
-		if (!this.#store || !this.#local || !this.#pending.acknowledged) return;
-		this.#track(this.#store.saveSyncState(this.meetingId, this.#pending.savedVector, this.#pending.takeChanges()));
-		const lastSavedAt = this.#status.lastSavedAt;
-		if (lastSavedAt !== null && lastSavedAt !== this.#local.lastSavedAt) {
-			this.#local = { ...this.#local, lastSavedAt };
-			this.#track(this.#store.updateMeeting(this.meetingId, { lastSavedAt }));
-		}
+		if (!this.#copy.meeting || !this.#pending.acknowledged) return;
+		this.#copy.saveSyncState(this.#pending.savedVector, this.#pending.takeChanges(), this.#status.lastSavedAt);
 	}
 
 	#pendingStatus(): Pick<SessionStatus, 'pending' | 'saved'> {
 		const pending = this.#pending.count;
 		return { pending, saved: pending === 0 && this.#pending.acknowledged };
-	}
-
-	#track(write: Promise<unknown>): void {
-		const tracked = write.then(
-			() => {},
-			() => this.#set({ localStore: 'failed' })
-		);
-		this.#writes.add(tracked);
-		void tracked.finally(() => this.#writes.delete(tracked));
 	}
 
 	#set(patch: Partial<SessionStatus>): void {

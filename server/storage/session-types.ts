@@ -1,9 +1,10 @@
 /**
- * Sign-in sessions (OpenID Connect), kept on the server: the browser holds only a random
- * cookie value, the store only its SHA-256 hash, so a leaked database opens no session.
- * Two kinds of rows: a login in progress (PKCE verifier, state, nonce; used once) and a
- * signed-in session. Implementations: server/storage/sqlite-sessions.ts and
- * postgres-sessions.ts, checked by the same suite (tests/integration/oidc-sessions-contract.ts).
+ * The sessions part: sign-in sessions (OpenID Connect, server/auth/oidc.ts), kept on the
+ * server: the browser holds only a random cookie value, the store only its SHA-256 hash, so
+ * a leaked database opens no session. Two kinds of rows: a login in progress (PKCE
+ * verifier, state, nonce; used once) and a signed-in session (tables: migration 8).
+ * Engines: sqlite-sessions.ts, postgres-sessions.ts; one contract suite for both
+ * (tests/integration/storage-contract-sessions.ts).
  */
 
 /** Who signed in, as the identity provider said at sign-in. */
@@ -45,13 +46,4 @@ export interface SessionStore {
 	takeLogin(hash: string, now: number): Promise<LoginAttempt | null>;
 	/** Deletes expired sessions and logins; returns how many. */
 	purgeExpired(now: number): Promise<number>;
-}
-
-/** Storages that can hold sessions (SqliteStorage, PostgresStorage). */
-export interface SessionStorage {
-	sessionStore(): SessionStore;
-}
-
-export function hasSessionStore(storage: object): storage is SessionStorage {
-	return typeof (storage as Partial<SessionStorage>).sessionStore === 'function';
 }

@@ -1,0 +1,49 @@
+/**
+ * What both engines do the same way with a meeting's stored document: fold a snapshot
+ * and the log after it into one snapshot (compaction), and refuse appends to a frozen or
+ * deleted meeting with the same error. Each engine keeps only its SQL and its locking.
+ * Also the one way the server turns stored updates into a Y.Doc (`loadDocument`).
+ */
+import * as Y from 'yjs';
+import type { DocumentStore } from './types.ts';
+
+/**
+ * One update holding the snapshot and every log entry, built by applying them into a
+ * Y.Doc in one transaction (never Y.mergeUpdates, which is quadratic on long logs). Log
+ * order keeps pending structs short-lived; Yjs reaches the same state in any order.
+ */
+export function foldUpdates(snapshot: Uint8Array | null, log: readonly Uint8Array[]): Uint8Array {
+	const doc = new Y.Doc();
+	try {
+		applyUpdates(doc, snapshot ? [snapshot, ...log] : log);
+		return Y.encodeStateAsUpdate(doc);
+	} finally {
+		doc.destroy();
+	}
+}
+
+/** Applies stored updates in one transaction: one round of observers, not one per update. */
+export function applyUpdates(doc: Y.Doc, updates: readonly Uint8Array[], origin: unknown = null): void {
+	Y.transact(
+		doc,
+		() => {
+			for (const update of updates) Y.applyUpdate(doc, update);
+		},
+		origin
+	);
+}
+
+/** A meeting's stored document as a fresh Y.Doc (the caller destroys it). */
+export async function loadDocument(docs: DocumentStore, meetingId: string): Promise<Y.Doc> {
+	const doc = new Y.Doc();
+	applyUpdates(doc, await docs.loadUpdates(meetingId));
+	return doc;
+}
+
+/** The append was refused: approved minutes are a public record, and a deleted meeting must not come back. */
+export class FrozenOrDeletedError extends Error {
+	constructor(meetingId: string) {
+		super(`meeting ${meetingId} is frozen or deleted: update not stored`);
+		this.name = 'FrozenOrDeletedError';
+	}
+}
