@@ -19,7 +19,8 @@ import {
 	type MemberInput,
 	type TemplateItemInput
 } from '../../src/lib/groups/index.ts';
-import { MeetingError } from '../../src/lib/meeting/index.ts';
+import { MeetingError, readMeeting } from '../../src/lib/meeting/index.ts';
+import { requireAccess } from '../http/invitations.ts';
 import { resolveAccess } from '../auth/access.ts';
 import { hashToken, newMeetingId, newToken } from '../auth/tokens.ts';
 import type { GroupMeetingRecord } from '../storage/group-types.ts';
@@ -190,6 +191,32 @@ export function groupRoutes(deps: GroupApiDeps): GroupRoute[] {
 					doc.destroy();
 					groupDoc.destroy();
 					destroyAll(earlier);
+				}
+			}
+		},
+		{
+			// Whom the meeting's runner can take in one step: the group's roster and the previous
+			// meeting's participants. Asked with the meeting's token (record.write), since the
+			// secretary preparing a meeting need not hold a group link.
+			method: 'GET',
+			pattern: /^\/api\/meetings\/([^/]+)\/people-sources$/,
+			async handle(req, res, [meetingId]) {
+				await requireAccess(deps.storage, req, meetingId, 'record.write');
+				const { storage } = deps;
+				const link = await storage.groups.findMeetingGroup(meetingId);
+				if (!link) return sendJson(res, 200, { group: [], previous: [] });
+				const previousRecord = (await storage.groups.listGroupMeetings(link.groupId)).find((r) => r.sequence === link.sequence - 1);
+				const groupDoc = await loadDocument(storage.docs, link.groupId);
+				const previousDoc = previousRecord ? await loadDocument(storage.docs, previousRecord.meetingId) : null;
+				try {
+					const group = readGroup(groupDoc).roster.map((m) => ({ name: m.name, organisation: m.organisation, role: m.role }));
+					const previous = previousDoc
+						? readMeeting(previousDoc).participants.map((p) => ({ name: p.name, organisation: p.organisation, role: p.role, email: p.email ?? null }))
+						: [];
+					sendJson(res, 200, { group, previous });
+				} finally {
+					groupDoc.destroy();
+					previousDoc?.destroy();
 				}
 			}
 		},

@@ -84,8 +84,8 @@ test('the organiser issues a personal link with e-mail text and an observer link
 	const me = await page.request.get(`/api/meetings/${meeting.id}`, { headers: { authorization: `Bearer ${token}` } });
 	expect(await me.json()).toMatchObject({ role: 'chair', name: 'Anna Andersson' });
 
-	await page.getByRole('button', { name: 'Skapa åhörarlänk' }).click();
-	await expect(result.getByRole('heading')).toHaveText('Länk till Åhörare');
+	await page.getByRole('button', { name: 'Skapa observatörslänk' }).click();
+	await expect(result.getByRole('heading')).toHaveText('Länk till Observatör');
 	const rows = page.getByRole('table').getByRole('row');
 	await expect(rows).toHaveCount(4);
 	await expect(rows.nth(1)).toContainText('Din länk');

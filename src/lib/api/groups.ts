@@ -1,5 +1,6 @@
 /** The browser's calls to the group endpoints (docs/groups.md). Errors carry the server's message. */
 import type { GroupMatter, SearchHit } from '$lib/groups';
+import type { ParticipantRole } from '$lib/meeting';
 import { ApiError } from './meetings';
 
 export interface CreatedGroup {
@@ -69,4 +70,17 @@ export function fetchMatters(groupId: string, token: string): Promise<{ matters:
 
 export function searchGroup(groupId: string, token: string, query: string): Promise<{ hits: SearchHit[] }> {
 	return call(`/api/groups/${encodeURIComponent(groupId)}/search?q=${encodeURIComponent(query)}`, token);
+}
+
+/** A person the meeting's roster can take in one step (people-sources). */
+export interface SourcePerson {
+	name: string;
+	organisation: string | null;
+	role: ParticipantRole;
+	email?: string | null;
+}
+
+/** The group's roster and the previous meeting's participants, for a meeting of a group (empty lists otherwise). */
+export function peopleSources(meetingId: string, token: string | null): Promise<{ group: SourcePerson[]; previous: SourcePerson[] }> {
+	return call(`/api/meetings/${encodeURIComponent(meetingId)}/people-sources`, token);
 }

@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { MeetingError, invalid } from './errors.js';
 import { SCHEMA_VERSION, readString, requireWritable, roots, schemaVersionOf } from './doc.js';
 import { MEETING_KINDS, REMOTE_MARKINGS, type HeaderInput, type TimeInput } from './types.js';
-import { LIMITS, oneOf, optionalDate, optionalText, optionalTime, requiredText, timestamp } from './validate.js';
+import { LIMITS, oneOf, optionalDate, optionalText, optionalTime, requiredText, timestamp, url } from './validate.js';
 
 /**
  * Header fields are flat keys of the `header` map (next meeting included), so concurrent
@@ -26,6 +26,7 @@ function headerWrites(input: HeaderInput, current: { startTime: string | null; e
 	if (start && end && end < start) throw invalid('endTime', 'must not be before startTime');
 	const place = optionalText(input.place, 'place', LIMITS.title);
 	if (place !== undefined) writes.set('place', place);
+	if (input.meetingLink !== undefined) writes.set('meetingLink', input.meetingLink === null || input.meetingLink.trim() === '' ? null : url(input.meetingLink.trim(), 'meetingLink'));
 	const next = input.nextMeeting;
 	if (next !== undefined) {
 		if (typeof next !== 'object' || next === null) throw invalid('nextMeeting', 'must be an object');

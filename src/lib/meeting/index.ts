@@ -9,14 +9,18 @@ export { SCHEMA_VERSION, schemaVersionOf } from './doc.js';
 export { createMeeting, initMeeting, setHeader, type InitMeetingInput } from './header.js';
 export {
 	addParticipant,
+	addParticipants,
+	isEmail,
 	moveParticipant,
 	removeParticipant,
 	restoreParticipant,
 	setAttendance,
 	setCheckedIn,
 	setItemScope,
+	setItemScopes,
 	updateParticipant
 } from './participants.js';
+export { parseParticipantList, type ParsedParticipant, type ParticipantListIssue } from './participant-list.js';
 export {
 	addDocument,
 	addExtractRecipient,
@@ -67,8 +71,10 @@ export {
 	finishCurrentItem,
 	goToItem,
 	markNotReached,
+	navigationTargets,
 	nextItem,
 	openMeeting,
+	openMeetingAtFirstItem,
 	previousItem,
 	readLiveState,
 	resumeItem,

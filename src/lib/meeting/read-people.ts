@@ -33,8 +33,7 @@ export function readParticipant(id: string, map: EntityMap): ParticipantView {
 		name: readString(map, 'name') ?? '',
 		organisation: readString(map, 'organisation'),
 		title: readString(map, 'title'),
-		// Absent unless set, so the canonical export (and fingerprint) of a roster without addresses is unchanged.
-		...(typeof map.get('email') === 'string' ? { email: map.get('email') as string } : {}),
+		...(readString(map, 'email') ? { email: readString(map, 'email')! } : {}),
 		role,
 		section: readEnum(map, 'section', PARTICIPANT_SECTIONS, defaultSection(role)),
 		attendance: readEnum(map, 'attendance', ATTENDANCES, 'room'),
@@ -80,13 +79,13 @@ export function resolvePerson(doc: Y.Doc, value: unknown): PersonView | null {
 
 
 /**
- * The roster entry whose e-mail is `email` (compared lower-cased), for signing in without a
+ * The roster entry whose e-mail is `email` (compared ignoring case), for signing in without a
  * personal link. Null when none is, or when several are: an address shared by two entries
  * cannot say which role its holder has.
  */
 export function participantByEmail(doc: Y.Doc, email: string): ParticipantView | null {
 	const wanted = email.trim().toLowerCase();
 	if (wanted === '') return null;
-	const matches = readRoster(doc).filter((p) => p.email === wanted);
+	const matches = readRoster(doc).filter((p) => p.email?.trim().toLowerCase() === wanted);
 	return matches.length === 1 ? matches[0] : null;
 }

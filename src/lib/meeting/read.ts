@@ -74,8 +74,10 @@ function readHeader(header: Y.Map<unknown>): HeaderView {
 }
 
 /** Only the options that are set: an unset one is absent, so older documents' views (and fingerprints) do not change. */
-function minutesOptions(header: Y.Map<unknown>): Pick<HeaderView, 'remoteMarking' | 'openingClosing' | 'minutesHeading'> {
-	const options: { remoteMarking?: RemoteMarking; openingClosing?: boolean; minutesHeading?: string } = {};
+function minutesOptions(header: Y.Map<unknown>): Pick<HeaderView, 'remoteMarking' | 'openingClosing' | 'minutesHeading' | 'meetingLink'> {
+	const options: { remoteMarking?: RemoteMarking; openingClosing?: boolean; minutesHeading?: string; meetingLink?: string } = {};
+	const link = readString(header, 'meetingLink');
+	if (link) options.meetingLink = link;
 	const marking = header.get('remoteMarking');
 	if ((REMOTE_MARKINGS as readonly unknown[]).includes(marking)) options.remoteMarking = marking as RemoteMarking;
 	const openingClosing = header.get('openingClosing');

@@ -37,7 +37,7 @@ export type ValueSpec =
 	| { readonly t: 'order' }
 	| { readonly t: 'key'; readonly key: KeySpec; readonly nullable?: boolean }
 	/** An absolute URL whose scheme is one of `schemes`. */
-	| { readonly t: 'url'; readonly schemes: readonly string[]; readonly max: number }
+	| { readonly t: 'url'; readonly schemes: readonly string[]; readonly max: number; readonly nullable?: boolean }
 	/** A plain object: no other keys than these; a missing key reads as absent. */
 	| { readonly t: 'object'; readonly fields: Readonly<Record<string, ValueSpec>>; readonly nullable?: boolean }
 	/** A plain object whose `tag` key picks which fields it has. */

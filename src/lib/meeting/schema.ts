@@ -34,6 +34,9 @@ const RECIPIENT_KEY: KeySpec = { name: 'a recipient name', pattern: /^[^\u0000-\
  */
 export const PAIR_KEY: KeySpec = { name: 'an id pair', pattern: /^[A-Za-z0-9_-]{16}:[A-Za-z0-9_-]{16}$/ };
 
+/** The longest break one can plan ("Kort paus" is minutes; lunch is at most a few hours). */
+export const BREAK_MAX_MINUTES = 240;
+
 export const EVENT_TYPES = [
 	'meeting_opened',
 	'item_started',
@@ -101,7 +104,9 @@ const eventRecord: ValueSpec = {
 		forItemId: idOrNull,
 		via: { t: 'enum', values: ['goto', 'next', 'previous'], nullable: true },
 		parkingEntryId: idOrNull,
-		note: textOrNull
+		note: textOrNull,
+		// break_started only, and only when given: older logs have no such key.
+		minutes: { t: 'int', min: 1, max: BREAK_MAX_MINUTES }
 	}
 };
 
@@ -190,8 +195,7 @@ const participant: NodeSpec = {
 		name: value(name),
 		organisation: value(shortOrNull),
 		title: value(shortOrNull),
-		// The address a signed-in participant (OIDC) is matched by; absent for most rosters.
-		email: value({ t: 'string', max: LIMITS.email, nullable: true }),
+		email: value({ t: 'string', max: LIMITS.name, nullable: true }),
 		role: value({ t: 'enum', values: PARTICIPANT_ROLES }),
 		section: value({ t: 'enum', values: PARTICIPANT_SECTIONS }),
 		// A participant checks themself in; everything else about them is the runners'.
@@ -333,6 +337,7 @@ export const MEETING_SCHEMA: DocumentSchema = {
 				startTime: value(clockOrNull),
 				endTime: value(clockOrNull),
 				place: value(shortOrNull),
+				meetingLink: value({ t: 'url', schemes: ['http:', 'https:'], max: LIMITS.shortText, nullable: true }),
 				nextMeetingDate: value(dateOrNull),
 				nextMeetingTime: value(clockOrNull),
 				nextMeetingPlace: value(shortOrNull),

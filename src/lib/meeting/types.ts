@@ -93,6 +93,8 @@ export interface HeaderInput {
 	startTime?: string | null;
 	endTime?: string | null;
 	place?: string | null;
+	/** The video meeting's address ("Teams-länk"), http(s); null removes it. */
+	meetingLink?: string | null;
 	nextMeeting?: NextMeetingInput;
 	/** The minutes' own options (null: the default). */
 	remoteMarking?: RemoteMarking | null;
@@ -107,7 +109,7 @@ export interface ParticipantInput {
 	organisation?: string | null;
 	/** Job title, e.g. "verksamhetschef". */
 	title?: string | null;
-	/** Matched against the signed-in user's address (OIDC): opens the meeting without a personal link. */
+	/** Where the invitation goes; never printed in the minutes. */
 	email?: string | null;
 	role?: ParticipantRole;
 	attendance?: Attendance;
@@ -249,6 +251,8 @@ export interface HeaderView {
 	readonly startTime: string | null;
 	readonly endTime: string | null;
 	readonly place: string | null;
+	/** Absent unless set, so older documents' views (and fingerprints) do not change. */
+	readonly meetingLink?: string;
 	readonly nextMeeting: NextMeetingView;
 	/** The minutes' options; each is left out while unset, so older documents read (and fingerprint) as before. */
 	readonly remoteMarking?: RemoteMarking;
@@ -261,7 +265,7 @@ export interface ParticipantView {
 	readonly name: string;
 	readonly organisation: string | null;
 	readonly title: string | null;
-	/** Absent unless set. */
+	/** Absent unless set (older documents read as before). */
 	readonly email?: string;
 	readonly role: ParticipantRole;
 	readonly section: ParticipantSection;
@@ -404,6 +408,8 @@ export interface MeetingEvent {
 	readonly via: NavigationVia | null;
 	readonly parkingEntryId: string | null;
 	readonly note: string | null;
+	/** break_started: how long the break is planned to be; absent when not given (and in older logs). */
+	readonly minutes?: number;
 }
 
 export interface MeetingEventView extends MeetingEvent {
@@ -418,6 +424,8 @@ export interface BreakView {
 	readonly startedAt: string;
 	readonly endedAt: string | null;
 	readonly note: string | null;
+	/** Planned length ("Kort paus, 10 min"), for the countdown; absent when not given. */
+	readonly plannedMinutes?: number;
 }
 
 export interface LiveView {

@@ -10,9 +10,7 @@ export const LIMITS = {
 	title: 500,
 	shortText: 2_000,
 	longText: 100_000,
-	list: 200,
-	/** RFC 5321's longest address. */
-	email: 254
+	list: 200
 } as const;
 
 export function requiredText(value: unknown, field: string, max: number = LIMITS.title): string {
@@ -31,18 +29,6 @@ export function optionalText(value: unknown, field: string, max: number = LIMITS
 	const trimmed = value.trim();
 	if (trimmed.length > max) throw invalid(field, `must be at most ${max} characters`);
 	return trimmed.length === 0 ? null : trimmed;
-}
-
-/**
- * An optional e-mail address (undefined: no change; null or blank: cleared). Only its shape
- * is checked (one @, no spaces); it is stored trimmed and lower-cased, so matching a
- * signed-in user's address is a plain comparison.
- */
-export function optionalEmail(value: unknown, field: string): string | null | undefined {
-	const text = optionalText(value, field, LIMITS.email);
-	if (text === undefined || text === null) return text;
-	if (!/^[^\s@]+@[^\s@]+$/.test(text)) throw invalid(field, 'must be an e-mail address');
-	return text.toLowerCase();
 }
 
 /** Free text whose whitespace matters (notes): only type and length are checked. */

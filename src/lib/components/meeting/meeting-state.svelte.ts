@@ -19,6 +19,7 @@ import {
 import { can, type Action } from '$lib/protocol/roles';
 import { m } from '$lib/paraglide/messages.js';
 import type { MeetingSession, SessionStatus } from '$lib/sync';
+import { itemLabel } from './format';
 
 const TYPING_TIMEOUT_MS = 3_000;
 /** How long after the last keystroke the view still stays on the item typed in when the chair moves on. */
@@ -147,6 +148,8 @@ export class MeetingState {
 	#pending = { notes: new Set<string>(), decisions: new Set<string>(), other: 0 };
 	#tick: ReturnType<typeof setInterval> | null = null;
 	#tickEvery = 0;
+	/** The live flow as last announced; null until the meeting's state is known (loading announces nothing). */
+	#liveSeen: MeetingView['live'] | null = null;
 
 	/** The link's token, for calls to the HTTP API made from the room; null for a signed-in participant (cookie). */
 	readonly token: string | null;
@@ -163,12 +166,16 @@ export class MeetingState {
 			session.subscribe((status) => {
 				this.status = status;
 				if (status.pending === 0) this.#clearPendingWork();
+				if (this.#liveSeen === null && (status.serverSynced || (status.localLoaded && status.connection === 'offline'))) {
+					this.#liveSeen = this.view.live;
+				}
 			}),
 			this.#countLocalWork(),
 			this.#listenToNetwork(),
 			observeMeeting(this.doc, (view) => {
 				if (view.live.currentItemId) this.lastCurrentItemId = view.live.currentItemId;
 				this.view = view;
+				this.#announceLive(view);
 				// After the transaction that delivered the hand, not inside its observer.
 				queueMicrotask(() => this.#admitHands());
 				this.#updateTicking();
@@ -412,6 +419,26 @@ export class MeetingState {
 				this.error = error instanceof Error ? error.message : String(error);
 			}
 		}
+	}
+
+	/**
+	 * One polite announcement, on every device, when the meeting opens, the item changes, a
+	 * break starts or ends, or the meeting closes, whoever did it. Typing never announces.
+	 */
+	#announceLive(view: MeetingView): void {
+		const before = this.#liveSeen;
+		if (before === null) return;
+		const after = view.live;
+		this.#liveSeen = after;
+		const current = view.agenda.find((item) => item.id === after.currentItemId);
+		const now = current ? itemLabel(current) : '';
+		let message: string | null = null;
+		if (before.status !== 'closed' && after.status === 'closed') message = m.day_announce_closed();
+		else if (before.status === 'planned' && after.status !== 'planned') message = m.day_announce_opened({ item: now ? m.day_announce_item({ item: now }) : '' }).trim();
+		else if (!before.onBreak && after.onBreak) message = m.day_announce_break();
+		else if (before.onBreak && !after.onBreak) message = m.day_announce_break_ended({ item: now ? m.day_announce_item({ item: now }) : '' }).trim();
+		else if (before.currentItemId !== after.currentItemId) message = now ? m.day_announce_item({ item: now }) : m.day_announce_no_item();
+		if (message) this.announce(message);
 	}
 
 	/** Whether the timer should show seconds and tick each second (not with reduced motion). */
