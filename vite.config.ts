@@ -17,6 +17,19 @@ export default defineConfig({
 				]),
 		sveltekit()
 	],
+	build: {
+		rolldownOptions: {
+			output: {
+				// Everything but the DOCX export in one chunk: on a phone link (≈ 0.5 s a round
+				// trip, six connections) every further wave of small chunks costs a round trip.
+				// The export stays a lazy chunk of its own: it is as large as the rest together
+				// and only the minutes screen's download button needs it.
+				codeSplitting: {
+					groups: [{ name: 'shared', minShareCount: 2 }]
+				}
+			}
+		}
+	},
 	test: {
 		include: ['src/**/*.test.ts', 'server/**/*.test.ts', 'tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
 		environment: 'node',

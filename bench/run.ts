@@ -11,6 +11,8 @@ import { type BenchResult, toMarkdown } from './lib/report.ts';
 import { root } from './lib/servers.ts';
 import {
 	capacityFull,
+	capacityRealisticFull,
+	capacityRealisticSmoke,
 	capacityServerBoundFull,
 	capacityServerBoundSmoke,
 	capacitySmoke,
@@ -34,6 +36,7 @@ const benches: Record<string, Bench> = {
 	fanout: { full: () => runFanout(fanoutFull), smoke: () => runFanout(fanoutSmoke) },
 	capacity: { full: () => runCapacity(capacityFull), smoke: () => runCapacity(capacitySmoke) },
 	'capacity-server': { full: () => runCapacity(capacityServerBoundFull), smoke: () => runCapacity(capacityServerBoundSmoke) },
+	'capacity-realistic': { full: () => runCapacity(capacityRealisticFull), smoke: () => runCapacity(capacityRealisticSmoke) },
 	'join-storm': { full: () => runJoinStorm(joinStormFull), smoke: () => runJoinStorm(joinStormSmoke) },
 	saved: { full: () => runSaved(savedFull), smoke: () => runSaved(savedSmoke) },
 	memory: { full: () => runMemory(memoryFull), smoke: () => runMemory(memorySmoke) },

@@ -5,15 +5,13 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_MEETING_FILE_BYTES } from '../src/lib/protocol/files.ts';
+import type { RateLimit } from './shared/rate-limit.ts';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
-export interface RateLimitConfig {
-	/** Messages per second a connection may send on average. */
-	perSecond: number;
-	/** Messages a connection may send in one burst (the bucket size). */
-	burst: number;
-}
+/** A token bucket's size and refill rate (server/shared/rate-limit.ts). */
+export type RateLimitConfig = RateLimit;
 
 export interface ServerConfig {
 	port: number;
@@ -65,6 +63,11 @@ export interface ServerConfig {
 	metricsToken: string | null;
 	/** Longest the graceful shutdown waits for clients to take their close before cutting them. */
 	shutdownGraceMs: number;
+	// ---- handlingar (server/files)
+	/** Largest uploaded file. */
+	maxFileBytes: number;
+	/** Most bytes of files one meeting may hold (every version counts). */
+	maxMeetingFileBytes: number;
 }
 
 export type CreateMeetings = 'open' | 'secret' | 'signed-in';
@@ -113,7 +116,9 @@ export const defaultConfig: ServerConfig = {
 	metricsPort: null,
 	metricsHost: '0.0.0.0',
 	metricsToken: null,
-	shutdownGraceMs: 1000
+	shutdownGraceMs: 1000,
+	maxFileBytes: DEFAULT_MAX_FILE_BYTES,
+	maxMeetingFileBytes: DEFAULT_MAX_MEETING_FILE_BYTES
 };
 
 /** Like the organiser secret: long enough that guessing it through the rate limit is hopeless. */
@@ -237,6 +242,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
 		oidc: signIn,
 		trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
 		...metrics(env),
-		shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', defaultConfig.shutdownGraceMs, 0)
+		shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', defaultConfig.shutdownGraceMs, 0),
+		maxFileBytes: integer(env, 'MAX_FILE_BYTES', defaultConfig.maxFileBytes, 1),
+		maxMeetingFileBytes: integer(env, 'MAX_MEETING_FILE_BYTES', defaultConfig.maxMeetingFileBytes, 1)
 	};
 }

@@ -8,21 +8,23 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
+import { REVOKED_CLOSE } from './auth/invitations.ts';
 import { type ServerConfig, loadConfig } from './config.ts';
 import { CLOSE } from '../src/lib/protocol/index.ts';
 import { OidcSignIn } from './auth/oidc.ts';
 import { createApi } from './http/api.ts';
 import { createRequestHandler, loadAppHandler } from './http/app.ts';
-import { REVOKED_CLOSE } from './http/invitations.ts';
-import { IpRateLimiter } from './http/security.ts';
 import { createMetricsServer } from './http/metrics-route.ts';
 import { requestId } from './http/request-id.ts';
+import { createUpgradeHandler } from './http/upgrade.ts';
 import { type Logger, createLogger, logContext } from './log.ts';
 import { ServerMetrics } from './metrics/metrics.ts';
 import { LocalDelivery } from './ops/local-delivery.ts';
 import { createPersonalDataService } from './ops/personal-data.ts';
 import { timedStorage } from './metrics/timed-storage.ts';
+import { IpRateLimiter } from './shared/rate-limit.ts';
 import { PostgresStorage } from './storage/postgres.ts';
+import { batchedAppends } from './storage/batched-appends.ts';
 import { SqliteStorage } from './storage/sqlite.ts';
 import type { MeetingStorage } from './storage/types.ts';
 import { type Fanout, singleInstance } from './sync/fanout.ts';
@@ -30,7 +32,8 @@ import { RedisFanout } from './sync/redis-fanout.ts';
 import type { SyncPolicy } from './sync/policy.ts';
 import { rolePolicy } from './sync/role-policy.ts';
 import { RoomManager } from './sync/rooms.ts';
-import { createUpgradeHandler } from './sync/upgrade.ts';
+import { openFiles } from './files/open.ts';
+import type { FileService } from './files/service.ts';
 
 export type { ServerConfig } from './config.ts';
 export { loadConfig } from './config.ts';
@@ -52,6 +55,8 @@ export interface ServerParts {
 	policy?: SyncPolicy;
 	/** A registry of its own per server by default (tests start several in one process). */
 	metrics?: ServerMetrics;
+	/** Handlingar; by default in the data directory, or in PostgreSQL with DATABASE_URL (initialised; closed by the caller). */
+	files?: FileService;
 }
 
 export interface RunningServer {
@@ -66,8 +71,9 @@ export interface RunningServer {
 export async function startServer(config: ServerConfig, parts: ServerParts = {}): Promise<RunningServer> {
 	const log = parts.logger ?? createLogger(config.logLevel);
 	const metrics = parts.metrics ?? new ServerMetrics();
+	// Appends of one event-loop turn share a transaction (batched-appends.ts); timed as each edit waits for it.
 	const storage = timedStorage(
-		parts.storage ?? (config.databaseUrl ? new PostgresStorage(config.databaseUrl, { log }) : SqliteStorage.inDataDir(config.dataDir, { log })),
+		batchedAppends(parts.storage ?? (config.databaseUrl ? new PostgresStorage(config.databaseUrl, { log }) : SqliteStorage.inDataDir(config.dataDir, { log }))),
 		metrics
 	);
 	// Wrapped so the server can hand its own stored changes (an erasure) to its open rooms.
@@ -79,6 +85,20 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 		await fanout.close();
 		throw error;
 	}
+	let opened: Awaited<ReturnType<typeof openFiles>> | null = null;
+	try {
+		opened = parts.files ? null : await openFiles(config, log);
+	} catch (error) {
+		await fanout.close();
+		await storage.close();
+		throw error;
+	}
+	const files = parts.files ?? opened!.files;
+	// Files of meetings deleted while the process was down, abandoned uploads: in the background.
+	void files
+		.sweep(async (meetingId) => (await storage.meetings.getMeeting(meetingId))?.deletedAt != null)
+		.then((swept) => (swept.meetings > 0 || swept.uploads > 0) && log.info(swept, 'files swept'))
+		.catch((error: unknown) => log.warn({ err: error }, 'sweeping files failed'));
 
 	const sessions = config.oidc ? storage.sessions : null;
 	// Expired sessions and abandoned logins are deleted now and then; a lookup never returns one anyway.
@@ -101,8 +121,6 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 					config: config.oidc,
 					sessions,
 					log,
-					publicOrigin: config.publicOrigin,
-					trustProxy: config.trustProxy,
 					// This instance's connections opened with the session close at once; on other instances the
 					// session is gone from the store, so their next reconnect is refused.
 					onLogout: (ended) => {
@@ -137,7 +155,10 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 			fanout.publish(meetingId, { kind: 'deleted' });
 			return rooms.remove(meetingId);
 		},
-		personalData: createPersonalDataService({ storage, deliver: (meetingId, message) => fanout.deliver(meetingId, message), log })
+		files,
+		personalData: createPersonalDataService({ storage, deliver: (meetingId, message) => fanout.deliver(meetingId, message), log }),
+		deliver: (meetingId, message) => fanout.deliver(meetingId, message),
+		log
 	});
 	const app = await loadAppHandler(config.appHandlerPath, log);
 	const server = http.createServer(
@@ -212,6 +233,7 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 				server.closeIdleConnections();
 				step = performance.now();
 				await fanout.close();
+				await opened?.close();
 				await storage.close();
 				const storageMs = since(step);
 				server.closeAllConnections();

@@ -4,7 +4,8 @@
  */
 import * as Y from 'yjs';
 import { addDecision, addItem, getDecisionText, getItemNotes, initMeeting, moveItem, setItemNotes } from '../../src/lib/meeting/index.ts';
-import { connectClient, createMeeting, waitFor } from '../../tests/integration/helpers.ts';
+import { connectClient, createMeeting } from '../../testkit/clients.ts';
+import { waitFor } from '../../testkit/wait.ts';
 
 /** Agenda titles; the first one is what "content visible" waits for (top of the list, in view). */
 export const ITEM_TITLES = [

@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { sampleMeeting } from '../../src/lib/meeting/sample.ts';
 import { seedSample } from './clients.ts';
 import type { ProbeStats } from './probe.ts';
-import { freePort } from '../../tests/integration/helpers.ts';
+import { onLines } from '../../testkit/lines.ts';
+import { freePort } from '../../testkit/wait.ts';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const probe = path.join(root, 'bench', 'lib', 'probe.ts');
@@ -111,20 +112,11 @@ export async function startServer(kind: ServerKind, options: StartOptions = {}):
 		})
 	);
 	await new Promise<void>((resolve, reject) => {
-		let buffered = '';
-		const onData = (chunk: Buffer) => {
-			buffered += chunk.toString('utf8');
-			let newline;
-			while ((newline = buffered.indexOf('\n')) !== -1) {
-				const line = buffered.slice(0, newline);
-				buffered = buffered.slice(newline + 1);
-				if (output.length < 200) output.push(line);
-				// Ours logs {"msg":"listening"} at info, which LOG_LEVEL=warn hides; both print nothing else when healthy.
-				if (line.includes('running at') || line.includes('"listening"')) resolve();
-			}
-		};
-		child.stdout!.on('data', onData);
-		child.stderr!.on('data', onData);
+		onLines(child, (line) => {
+			if (output.length < 200) output.push(line);
+			// Ours logs {"msg":"listening"} at info, which LOG_LEVEL=warn hides; both print nothing else when healthy.
+			if (line.includes('running at') || line.includes('"listening"')) resolve();
+		});
 		exited.then(() => reject(new Error(`${kind} server exited before listening:\n${output.join('\n')}`)));
 		if (kind === 'ours') waitForPort(port).then(resolve, reject);
 	});
@@ -180,7 +172,7 @@ export async function startServer(kind: ServerKind, options: StartOptions = {}):
 }
 
 /** Polls until something accepts TCP connections on the port (ours logs "listening" only at info). */
-async function waitForPort(port: number, timeoutMs = 15_000): Promise<void> {
+async function waitForPort(port: number, timeoutMs = 90_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const open = await new Promise<boolean>((resolve) => {

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
-import { freePort } from '../../tests/integration/helpers.ts';
+import { freePort } from '../../testkit/wait.ts';
 import { type BenchResult } from '../lib/report.ts';
 import { root } from '../lib/servers.ts';
 import { median, round } from '../lib/stats.ts';

@@ -13,7 +13,7 @@ import { type BenchResult, kib } from '../lib/report.ts';
 import { Samples, median, round } from '../lib/stats.ts';
 import { storageAdapters } from './adapters.ts';
 import { buildThreeHourMeeting } from './three-hour-meeting.ts';
-import { applyUpdates } from '../../server/storage/document-log.ts';
+import { applyUpdates } from '../../src/lib/protocol/updates.ts';
 
 export interface StorageParams {
 	/** Least number of edits in the long meeting. */

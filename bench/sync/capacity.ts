@@ -20,6 +20,8 @@ export interface CapacityParams {
 	/** Meetings at each step; stepping stops at the first step above the target. */
 	steps: number[];
 	clientsPerMeeting: number;
+	/** Clients per meeting that type (the first ones); all of them when unset. Everyone sends presence. */
+	typistsPerMeeting?: number;
 	editsPerSecond: number;
 	presencePerSecond: number;
 	warmupSeconds: number;
@@ -68,6 +70,19 @@ export const capacityServerBoundFull: CapacityParams = {
 
 export const capacityServerBoundSmoke: CapacityParams = { ...capacitySmoke, steps: [3], probeMeetings: 1 };
 
+/**
+ * A realistic load (issue 16): in a meeting of 20 people two type at a time (the secretary
+ * and one more), everyone's presence at 1 Hz. Server-bound like the variant above; target
+ * 5,000 connections (250 meetings) at p99 ≤ 50 ms.
+ */
+export const capacityRealisticFull: CapacityParams = {
+	...capacityServerBoundFull,
+	steps: [50, 100, 150, 200, 250],
+	typistsPerMeeting: 2
+};
+
+export const capacityRealisticSmoke: CapacityParams = { ...capacityServerBoundSmoke, typistsPerMeeting: 1 };
+
 /** What the load needs of a client: real (BenchClient) or light (LightClient). */
 interface Typist {
 	type(): void;
@@ -83,8 +98,8 @@ export interface Meeting {
 }
 
 /** Starts each client's typing and presence at a random phase, so load is spread over the second. */
-export function startLoad(meeting: Meeting, params: Pick<CapacityParams, 'editsPerSecond' | 'presencePerSecond'>): void {
-	for (const client of meeting.clients) {
+export function startLoad(meeting: Meeting, params: Pick<CapacityParams, 'editsPerSecond' | 'presencePerSecond' | 'typistsPerMeeting'>): void {
+	for (const [index, client] of meeting.clients.entries()) {
 		const repeat = (everyMs: number, action: () => void) => {
 			const first = setTimeout(() => {
 				action();
@@ -92,7 +107,7 @@ export function startLoad(meeting: Meeting, params: Pick<CapacityParams, 'editsP
 			}, Math.random() * everyMs);
 			meeting.timers.push(first);
 		};
-		repeat(1000 / params.editsPerSecond, () => client.type());
+		if (index < (params.typistsPerMeeting ?? Infinity)) repeat(1000 / params.editsPerSecond, () => client.type());
 		repeat(1000 / params.presencePerSecond, () => client.presence());
 	}
 }
@@ -176,7 +191,7 @@ async function stepUp(kind: ServerKind, params: CapacityParams): Promise<BenchRe
 					server: kind,
 					meetings: target,
 					connections: target * params.clientsPerMeeting,
-					'edits/s': Math.round(target * params.clientsPerMeeting * params.editsPerSecond),
+					'edits/s': Math.round(target * Math.min(params.clientsPerMeeting, params.typistsPerMeeting ?? Infinity) * params.editsPerSecond),
 					receipts: latency.count,
 					'p50 ms': round(latency.p50),
 					'p99 ms': round(latency.p99),
@@ -230,7 +245,7 @@ export async function runCapacity(params: CapacityParams): Promise<BenchResult> 
 		if (capacity.ours >= largest) notes.push(`Ours stayed within the target up to the largest step (${largest} connections).`);
 	}
 	return {
-		name: `capacity${params.probeMeetings !== undefined ? ', server-bound' : ''} (M meetings × ${params.clientsPerMeeting} clients, ${params.editsPerSecond} edits/s and ${params.presencePerSecond} Hz presence each)`,
+		name: `capacity${params.probeMeetings !== undefined ? ', server-bound' : ''} (M meetings × ${params.clientsPerMeeting} clients, ${params.typistsPerMeeting === undefined ? 'each' : `${params.typistsPerMeeting} of them`} typing ${params.editsPerSecond} edits/s, ${params.presencePerSecond} Hz presence each)`,
 		params: { ...params },
 		rows,
 		notes

@@ -9,7 +9,6 @@ import { roleOfParticipant } from '../../src/lib/protocol/roles.ts';
 import { loadDocument } from '../storage/document-log.ts';
 import type { MeetingRecord, MeetingStorage } from '../storage/types.ts';
 import type { SessionRecord } from '../storage/session-types.ts';
-import { tokenCoversGroupMeeting } from '../groups/access.ts';
 import { hashToken, isTokenShaped } from './tokens.ts';
 
 export type Access =
@@ -42,22 +41,8 @@ export async function resolveAccess(
 	if (!isMeetingId(meetingId)) return { status: 'malformed-id' };
 	const meeting = await storage.meetings.getMeeting(meetingId);
 	if (!meeting || meeting.deletedAt) return { status: 'not-found' };
-	const record = isTokenShaped(token) ? await storage.tokens.findToken(hashToken(token)) : null;
-	if (
-		record &&
-		!record.revokedAt &&
-		(record.meetingId === meetingId || (await tokenCoversGroupMeeting(storage, record.meetingId, meetingId)))
-	) {
-		return {
-			status: 'ok',
-			meeting,
-			role: record.role,
-			invitationId: record.id ?? null,
-			participantId: record.participantId ?? null,
-			name: record.label,
-			session: null
-		};
-	}
+	const byToken = isTokenShaped(token) ? await accessOfTokenHash(storage, meeting, hashToken(token)) : null;
+	if (byToken?.status === 'ok') return byToken;
 	if (session?.email) {
 		const participant = await rosterEntry(storage, meetingId, session.email);
 		if (participant) {
@@ -83,4 +68,35 @@ async function rosterEntry(storage: MeetingStorage, meetingId: string, email: st
 	} finally {
 		doc.destroy();
 	}
+}
+
+/**
+ * The same, for a token known only by its hash (a file session opened with it: the session
+ * ends when the invitation is revoked). `meeting` must be found and not deleted.
+ */
+export async function accessOfTokenHash(storage: MeetingStorage, meeting: MeetingRecord, tokenHash: string): Promise<Access> {
+	const meetingId = meeting.id;
+	const record = await storage.tokens.findToken(tokenHash);
+	if (!record || record.revokedAt) return { status: 'unauthorized' };
+	if (record.meetingId !== meetingId && !(await tokenCoversGroupMeeting(storage, record.meetingId, meetingId))) {
+		return { status: 'unauthorized' };
+	}
+	return {
+		status: 'ok',
+		meeting,
+		role: record.role,
+		invitationId: record.id ?? null,
+		participantId: record.participantId ?? null,
+		name: record.label,
+		session: null
+	};
+}
+
+/**
+ * A group's token also opens the group's meetings (with the token's role), so members
+ * invited to a group reach every meeting it creates without a token per meeting.
+ */
+async function tokenCoversGroupMeeting(storage: MeetingStorage, tokenDocumentId: string, meetingId: string): Promise<boolean> {
+	const link = await storage.groups.findMeetingGroup(meetingId);
+	return link !== null && link.groupId === tokenDocumentId;
 }

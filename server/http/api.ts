@@ -4,25 +4,32 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { permissionsOf } from '../../src/lib/protocol/roles.ts';
-import { createApprovalService } from '../minutes/approval.ts';
-import { minutesRoutes } from '../minutes/routes.ts';
-import { noticeRoutes } from '../minutes/notice.ts';
+import { createInvitationService } from '../auth/invitations.ts';
 import { hashToken, newMeetingId, newToken } from '../auth/tokens.ts';
-import { type OidcSignIn, sessionOfRequest } from '../auth/oidc.ts';
+import type { OidcSignIn } from '../auth/oidc.ts';
 import type { CreateMeetings } from '../config.ts';
 import { newInvitationId } from '../storage/invitation-ids.ts';
+import { createGroupService } from '../groups/service.ts';
+import { createApprovalService } from '../minutes/approval.ts';
+import { createNoticeService } from '../minutes/notice.ts';
 import type { MeetingStorage } from '../storage/types.ts';
-import type { Fanout } from '../sync/fanout.ts';
+import type { Fanout, FanoutMessage } from '../sync/fanout.ts';
+import type { Logger } from '../log.ts';
+import { fileRoutes } from './files.ts';
+import type { FileService } from '../files/service.ts';
+import { secretVoteRoutes } from './votes.ts';
+import { createSecretVotes } from '../votes/secret-votes.ts';
 import type { RoomStats } from '../sync/rooms.ts';
-import { groupRoutes } from '../groups/api.ts';
-import { readJson } from './body.ts';
-import { invitationRoutes, meetingUrl, requireAccess } from './invitations.ts';
+import { requireAccess } from './access.ts';
+import { groupRoutes } from './groups.ts';
+import { invitationRoutes, meetingUrl } from './invitations.ts';
+import { minutesRoutes } from './minutes.ts';
 import { type PrivacyDeps, privacyRoutes } from './privacy.ts';
 import { bearer, requestOrigin } from './request.ts';
-import { HttpError, sendJson } from './respond.ts';
+import { HttpError } from './respond.ts';
+import { type Route, readBody, reply, route } from './route.ts';
 import { secretMatches } from './secret.ts';
-
-export const TITLE_MAX_LENGTH = 200;
+import { sessionOfRequest, signInRoutes } from './signin.ts';
 
 export interface ApiDeps {
 	storage: MeetingStorage;
@@ -33,9 +40,9 @@ export interface ApiDeps {
 	/** Makes a meeting read-only in the sync rooms once its minutes are approved. */
 	freezeRoom(meetingId: string): Promise<void>;
 	createMeetings: CreateMeetings;
-	organiserSecret: string | null;
 	/** Sign-in with OIDC (its routes and the signed-in organiser's right to create), or null. */
 	signIn: OidcSignIn | null;
+	organiserSecret: string | null;
 	maxMeetings: number;
 	trustProxy: boolean;
 	/** Closes this instance's connections opened with these (revoked) invitations. */
@@ -44,24 +51,11 @@ export interface ApiDeps {
 	closeDeletedRoom(meetingId: string): Promise<void>;
 	/** Export and erasure of one person's data (organisers only). */
 	personalData: PrivacyDeps['service'];
-}
-
-interface Route {
-	method: string;
-	pattern: RegExp;
-	handle(req: IncomingMessage, res: ServerResponse, params: string[]): Promise<void>;
-}
-
-function validTitle(body: unknown): string {
-	if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-		throw new HttpError(400, 'Body must be a JSON object');
-	}
-	const title = (body as Record<string, unknown>).title;
-	if (typeof title !== 'string') throw new HttpError(400, 'title is required and must be a string');
-	const trimmed = title.trim();
-	if (trimmed.length === 0) throw new HttpError(400, 'title must not be empty');
-	if (trimmed.length > TITLE_MAX_LENGTH) throw new HttpError(400, `title must be at most ${TITLE_MAX_LENGTH} characters`);
-	return trimmed;
+	/** Handlingar: uploads and the bytes of meetings' files. */
+	files: FileService;
+	/** Hands a change the server stored itself (a secret vote's count) to the open rooms, here and on other instances. */
+	deliver(meetingId: string, message: FanoutMessage): void;
+	log: Logger;
 }
 
 /**
@@ -77,109 +71,84 @@ function requireCreator(req: IncomingMessage, deps: Pick<ApiDeps, 'createMeeting
 	if (!session.organiser) throw new HttpError(403, `Creating ${what} is for organisers (OIDC_ORGANISER_GROUP)`);
 }
 
-function signInRoutes(signIn: OidcSignIn): Route[] {
-	return [
-		{ method: 'GET', pattern: /^\/auth\/login$/, handle: (req, res) => signIn.login(req, res) },
-		{ method: 'GET', pattern: /^\/auth\/callback$/, handle: (req, res) => signIn.callback(req, res) },
-		{ method: 'POST', pattern: /^\/auth\/logout$/, handle: (req, res) => signIn.logout(req, res) },
-		{
-			method: 'GET',
-			pattern: /^\/api\/session$/,
-			async handle(req, res) {
-				const session = sessionOfRequest(req);
-				sendJson(res, 200, { user: session && { name: session.name, email: session.email, organiser: session.organiser } });
-			}
-		}
-	];
-}
-
 export function createApi(deps: ApiDeps) {
 	const origin = (req: IncomingMessage) => deps.publicOrigin ?? requestOrigin(req, deps.trustProxy);
 	const routes: Route[] = [
-		{
-			method: 'GET',
-			pattern: /^\/api\/instance$/,
-			async handle(_req, res) {
-				// The start page asks for the organiser secret only when the instance needs one, and offers sign-in when there is one.
-				sendJson(res, 200, { createMeetings: deps.createMeetings, ...(deps.signIn && { signIn: true }) });
+		route('instance', async (_req, res) => {
+			// The start page asks for the organiser secret only when the instance needs one, and offers sign-in when there is one.
+			reply(res, 'instance', {
+				createMeetings: deps.createMeetings,
+				...(deps.signIn && { signIn: true as const }),
+				// The upload form states the limits before anyone picks a file.
+				files: { maxFileBytes: deps.files.limits.maxFileBytes, maxMeetingBytes: deps.files.limits.maxMeetingBytes }
+			});
+		}),
+		...(deps.signIn ? signInRoutes({ signIn: deps.signIn, publicOrigin: deps.publicOrigin, origin }) : []),
+		route('health', async (_req, res) => {
+			const [storage, fanout] = await Promise.all([
+				// Any cheap read proves the storage answers.
+				deps.storage.meetings.getMeeting('healthcheck').then(
+					() => 'ok' as const,
+					() => 'unavailable' as const
+				),
+				deps.fanout.health().catch(() => 'unavailable' as const)
+			]);
+			const ok = storage === 'ok' && fanout === 'ok';
+			reply(res, 'health', { ok, storage, fanout, ...deps.stats() }, ok ? 200 : 503);
+		}),
+		route('createMeeting', async (req, res) => {
+			requireCreator(req, deps, 'meetings');
+			const { title } = await readBody(req, 'createMeeting', deps.maxBodyBytes);
+			if ((await deps.storage.meetings.countMeetings()) >= deps.maxMeetings) {
+				throw new HttpError(507, 'This instance holds its maximum number of meetings');
 			}
-		},
-		...(deps.signIn ? signInRoutes(deps.signIn) : []),
-		{
-			method: 'GET',
-			pattern: /^\/healthz$/,
-			async handle(_req, res) {
-				const [storage, fanout] = await Promise.all([
-					// Any cheap read proves the storage answers.
-					deps.storage.meetings.getMeeting('healthcheck').then(
-						() => 'ok' as const,
-						() => 'unavailable' as const
-					),
-					deps.fanout.health().catch(() => 'unavailable' as const)
-				]);
-				const ok = storage === 'ok' && fanout === 'ok';
-				sendJson(res, ok ? 200 : 503, { ok, storage, fanout, ...deps.stats() });
+			const id = newMeetingId();
+			const token = newToken();
+			await deps.storage.meetings.createMeeting({ id, title });
+			await deps.storage.tokens.addToken(hashToken(token), { meetingId: id, role: 'organiser', label: '', id: newInvitationId(), participantId: null });
+			reply(res, 'createMeeting', { id, token, url: meetingUrl(origin(req), id, token) }, 201, { Location: `/api/meetings/${id}` });
+		}),
+		route('meeting', async (req, res, [id]) => {
+			const { meeting, role, participantId, name, invitationId } = await requireAccess(deps.storage, req, id);
+			reply(res, 'meeting', {
+				id: meeting.id,
+				title: meeting.title,
+				epoch: meeting.epoch,
+				frozenAt: meeting.frozenAt,
+				role,
+				participantId,
+				name,
+				invitationId,
+				// What the caller may do, so the UI can adapt (the server enforces it regardless).
+				permissions: permissionsOf(role)
+			});
+		}),
+		...invitationRoutes({
+			storage: deps.storage,
+			invitations: createInvitationService({ storage: deps.storage, disconnect: deps.disconnect }),
+			maxBodyBytes: deps.maxBodyBytes,
+			origin
+		}),
+		route('deleteMeeting', async (req, res, [id]) => {
+			const { role } = await requireAccess(deps.storage, req, id);
+			if (role !== 'organiser') throw new HttpError(403, 'Only the organiser may delete the meeting');
+			if (!(await deps.storage.meetings.deleteMeeting(id))) {
+				const now = await deps.storage.meetings.getMeeting(id);
+				if (now?.frozenAt && !now.deletedAt) throw new HttpError(409, 'Approved minutes cannot be deleted');
+				throw new HttpError(404, 'Meeting not found');
 			}
-		},
-		{
-			method: 'POST',
-			pattern: /^\/api\/meetings$/,
-			async handle(req, res) {
-				requireCreator(req, deps, 'meetings');
-				const title = validTitle(await readJson(req, deps.maxBodyBytes));
-				if ((await deps.storage.meetings.countMeetings()) >= deps.maxMeetings) {
-					throw new HttpError(507, 'This instance holds its maximum number of meetings');
-				}
-				const id = newMeetingId();
-				const token = newToken();
-				await deps.storage.meetings.createMeeting({ id, title });
-				await deps.storage.tokens.addToken(hashToken(token), { meetingId: id, role: 'organiser', label: '', id: newInvitationId(), participantId: null });
-				sendJson(res, 201, { id, token, url: meetingUrl(origin(req), id, token) }, { Location: `/api/meetings/${id}` });
-			}
-		},
-		{
-			method: 'GET',
-			pattern: /^\/api\/meetings\/([^/]+)$/,
-			async handle(req, res, [id]) {
-				const { meeting, role, participantId, name, invitationId } = await requireAccess(deps.storage, req, id);
-				sendJson(res, 200, {
-					id: meeting.id,
-					title: meeting.title,
-					epoch: meeting.epoch,
-					frozenAt: meeting.frozenAt,
-					role,
-					participantId,
-					name,
-					invitationId,
-					// What the caller may do, so the UI can adapt (the server enforces it regardless).
-					permissions: permissionsOf(role)
-				});
-			}
-		},
-		...invitationRoutes({ storage: deps.storage, maxBodyBytes: deps.maxBodyBytes, origin, disconnect: deps.disconnect }),
-		{
-			method: 'DELETE',
-			pattern: /^\/api\/meetings\/([^/]+)$/,
-			async handle(req, res, [id]) {
-				const { role } = await requireAccess(deps.storage, req, id);
-				if (role !== 'organiser') throw new HttpError(403, 'Only the organiser may delete the meeting');
-				if (!(await deps.storage.meetings.deleteMeeting(id))) {
-					const now = await deps.storage.meetings.getMeeting(id);
-					if (now?.frozenAt && !now.deletedAt) throw new HttpError(409, 'Approved minutes cannot be deleted');
-					throw new HttpError(404, 'Meeting not found');
-				}
-				await deps.closeDeletedRoom(id);
-				res.writeHead(204, { 'Cache-Control': 'no-store' });
-				res.end();
-			}
-		},
+			await deps.closeDeletedRoom(id);
+			// The meeting's files go with it (the start-up sweep finishes this if the process stops here).
+			await deps.files.releaseMeeting(id);
+			res.writeHead(204, { 'Cache-Control': 'no-store' });
+			res.end();
+		}),
 		// Meeting groups (docs/groups.md).
 		...groupRoutes({
 			storage: deps.storage,
-			publicOrigin: deps.publicOrigin,
+			groups: createGroupService(deps.storage),
 			maxBodyBytes: deps.maxBodyBytes,
-			bearer,
-			requestOrigin: (req) => requestOrigin(req, deps.trustProxy),
+			origin,
 			// Groups stay open to anyone except where signing in decides who creates.
 			requireCreator: (req) => {
 				if (deps.createMeetings === 'signed-in') requireCreator(req, deps, 'groups');
@@ -187,16 +156,22 @@ export function createApi(deps: ApiDeps) {
 		}),
 		// One person's data: export and erasure (docs/security.md).
 		...privacyRoutes({ service: deps.personalData, organiserSecret: deps.organiserSecret, maxBodyBytes: deps.maxBodyBytes }),
-		// Minutes approval, verification and corrections (docs/minutes.md).
+		// Minutes approval, verification, corrections and the notice (docs/minutes.md).
 		...minutesRoutes({
 			storage: deps.storage,
 			approval: createApprovalService({ storage: deps.storage, freezeRoom: deps.freezeRoom }),
+			notices: createNoticeService(deps.storage),
 			maxBodyBytes: deps.maxBodyBytes,
-			bearer,
 			origin
 		}),
-		// The notice of approved minutes (anslag).
-		...noticeRoutes({ storage: deps.storage, maxBodyBytes: deps.maxBodyBytes, bearer })
+		// Handlingar: uploads and files (docs/files.md).
+		...fileRoutes({ storage: deps.storage, files: deps.files, maxBodyBytes: deps.maxBodyBytes, origin }),
+		// Secret votes, cast through the server (server/votes).
+		...secretVoteRoutes({
+			storage: deps.storage,
+			votes: createSecretVotes({ storage: deps.storage, deliver: deps.deliver, log: deps.log }),
+			maxBodyBytes: deps.maxBodyBytes
+		})
 	];
 
 	/** Handles the request and returns true if the path is ours (/healthz or /api/...). */

@@ -7,13 +7,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { logContext, pathOnly, type Logger } from '../log.ts';
 import type { RouteClass, ServerMetrics } from '../metrics/metrics.ts';
-import { type OidcSignIn, rememberSession } from '../auth/oidc.ts';
+import type { OidcSignIn } from '../auth/oidc.ts';
+import { rememberSession, sessionOfCookie } from './signin.ts';
 import type { createApi } from './api.ts';
 import { handleMetricsRequest } from './metrics-route.ts';
 import { requestId } from './request-id.ts';
 import { clientIp, requestOrigin } from './request.ts';
-import { HttpError, sendError } from './respond.ts';
-import { type IpRateLimiter, applySecurityHeaders, isStateChanging, sameOrigin } from './security.ts';
+import { HttpError, asHttpError, sendError } from './respond.ts';
+import type { IpRateLimiter } from '../shared/rate-limit.ts';
+import { applySecurityHeaders, isStateChanging, sameOrigin } from './security.ts';
 
 export interface RequestGuards {
 	publicOrigin: string | null;
@@ -76,13 +78,14 @@ export function createRequestHandler(api: ReturnType<typeof createApi>, app: Nod
 				}
 			}
 			if (route === 'metrics' && guards.metricsToken) return await handleMetricsRequest(req, res, guards.metrics, guards.metricsToken);
-			if (guards.signIn && (isApi || path.startsWith('/auth/'))) rememberSession(req, await guards.signIn.sessionOf(req));
+			if (guards.signIn && (isApi || path.startsWith('/auth/'))) rememberSession(req, await sessionOfCookie(guards.signIn, req));
 			if (await api(req, res, path)) return;
 		} catch (error) {
-			if (error instanceof HttpError) {
+			const refusal = asHttpError(error);
+			if (refusal) {
 				// The rest of an oversized body is never read: do not reuse the connection.
-				if (error.status === 413) res.setHeader('Connection', 'close');
-				sendError(res, error);
+				if (refusal.status === 413) res.setHeader('Connection', 'close');
+				sendError(res, refusal);
 			} else {
 				log.error({ err: error, path }, 'request failed');
 				sendError(res, new HttpError(500, 'Internal server error'));

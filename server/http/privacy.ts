@@ -5,12 +5,11 @@
  * meetings. On an instance without ORGANISER_SECRET anyone may create meetings, so
  * these requests are refused there: one person's data across all meetings is not open.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { PersonalDataService } from '../ops/personal-data.ts';
-import { personQuery } from '../ops/personal-data.ts';
-import { readJson } from './body.ts';
 import { bearer } from './request.ts';
-import { HttpError, sendJson } from './respond.ts';
+import { HttpError } from './respond.ts';
+import { type Route, readBody, reply, route } from './route.ts';
 import { secretMatches } from './secret.ts';
 
 export interface PrivacyDeps {
@@ -19,40 +18,22 @@ export interface PrivacyDeps {
 	maxBodyBytes: number;
 }
 
-interface Route {
-	method: string;
-	pattern: RegExp;
-	handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
-}
-
 export function privacyRoutes(deps: PrivacyDeps): Route[] {
-	async function authorised(req: IncomingMessage) {
+	function authorised(req: IncomingMessage): PersonalDataService {
 		if (!deps.organiserSecret) throw new HttpError(403, 'Personal data requests need ORGANISER_SECRET to be set on the server');
 		if (!secretMatches(bearer(req), deps.organiserSecret)) throw new HttpError(401, 'Personal data requests need the organiser secret (Authorization: Bearer <secret>)');
-		const body = await readJson(req, deps.maxBodyBytes);
-		try {
-			return { service: deps.service, query: personQuery(body), body: body as Record<string, unknown> };
-		} catch (error) {
-			throw new HttpError(400, (error as Error).message);
-		}
+		return deps.service;
 	}
 	return [
-		{
-			method: 'POST',
-			pattern: /^\/api\/privacy\/export$/,
-			async handle(req, res) {
-				const { service, query } = await authorised(req);
-				sendJson(res, 200, await service.export(query));
-			}
-		},
-		{
-			method: 'POST',
-			pattern: /^\/api\/privacy\/erase$/,
-			async handle(req, res) {
-				const { service, query, body } = await authorised(req);
-				if (body.confirm !== true) throw new HttpError(400, 'Erasure cannot be undone: send confirm: true');
-				sendJson(res, 200, await service.erase(query));
-			}
-		}
+		route('privacyExport', async (req, res) => {
+			const service = authorised(req);
+			const query = await readBody(req, 'privacyExport', deps.maxBodyBytes);
+			reply(res, 'privacyExport', await service.export(query));
+		}),
+		route('privacyErase', async (req, res) => {
+			const service = authorised(req);
+			const { name, email } = await readBody(req, 'privacyErase', deps.maxBodyBytes);
+			reply(res, 'privacyErase', await service.erase({ name, email }));
+		})
 	];
 }

@@ -1,11 +1,9 @@
 /**
- * HTTP hardening shared by the API, the app and the sync upgrade: security headers,
- * per-IP rate limits and the same-origin rule for state-changing requests.
+ * HTTP hardening shared by the API, the app and the sync upgrade: security headers and
+ * the same-origin rule for state-changing requests (per-IP limits: server/shared/rate-limit.ts).
  * What and why: docs/security.md.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { TokenBucket } from '../sync/rate-limit.ts';
-import type { RateLimitConfig } from '../config.ts';
 
 /**
  * Set on every response. The page CSP itself comes from SvelteKit (svelte.config.js,
@@ -37,43 +35,6 @@ export function applySecurityHeaders(res: ServerResponse, kind: 'api' | 'app', h
 	for (const [name, value] of Object.entries(BASE_HEADERS)) res.setHeader(name, value);
 	if (https) res.setHeader('Strict-Transport-Security', HSTS);
 	res.setHeader('Content-Security-Policy', kind === 'api' ? API_CSP : FALLBACK_CSP);
-}
-
-/** One token bucket per client IP; idle buckets are forgotten so the map stays small. */
-export class IpRateLimiter {
-	readonly #config: RateLimitConfig;
-	readonly #buckets = new Map<string, { bucket: TokenBucket; used: number }>();
-	readonly #now: () => number;
-	/** A bucket idle this long is full again anyway, so it can be dropped. */
-	readonly #idleMs: number;
-
-	constructor(config: RateLimitConfig, now: () => number = performance.now.bind(performance)) {
-		this.#config = config;
-		this.#now = now;
-		this.#idleMs = Math.max(1000, (config.burst / config.perSecond) * 1000);
-	}
-
-	/** Takes one token for `ip`; false when its bucket is empty. */
-	take(ip: string): boolean {
-		const now = this.#now();
-		if (this.#buckets.size > 10_000) this.#sweep(now);
-		let entry = this.#buckets.get(ip);
-		if (!entry) {
-			entry = { bucket: new TokenBucket(this.#config.perSecond, this.#config.burst, this.#now), used: now };
-			this.#buckets.set(ip, entry);
-		}
-		entry.used = now;
-		return entry.bucket.take();
-	}
-
-	/** Seconds until one token is back (for Retry-After). */
-	get retryAfterSeconds(): number {
-		return Math.max(1, Math.ceil(1 / this.#config.perSecond));
-	}
-
-	#sweep(now: number): void {
-		for (const [ip, entry] of this.#buckets) if (now - entry.used > this.#idleMs) this.#buckets.delete(ip);
-	}
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -2,7 +2,7 @@
  * The storage with its document writes timed: `appendUpdate` (what an edit waits for
  * before "Sparat") and `compact`, until they resolve. Every other part is the storage's own.
  */
-import type { DocumentStore, MeetingStorage } from '../storage/types.ts';
+import { withDocuments, type DocumentStore, type MeetingStorage } from '../storage/types.ts';
 import type { ServerMetrics } from './metrics.ts';
 
 export function timedStorage(storage: MeetingStorage, metrics: Pick<ServerMetrics, 'storageCommit'>): MeetingStorage {
@@ -19,6 +19,5 @@ export function timedStorage(storage: MeetingStorage, metrics: Pick<ServerMetric
 		appendUpdate: (meetingId, update) => timed('appendUpdate', () => storage.docs.appendUpdate(meetingId, update)),
 		compact: (meetingId) => timed('compact', () => storage.docs.compact(meetingId))
 	};
-	const { engine, meetings, tokens, minutes, notices, groups, sessions } = storage;
-	return { engine, meetings, docs, tokens, minutes, notices, groups, sessions, init: () => storage.init(), close: () => storage.close() };
+	return withDocuments(storage, docs);
 }

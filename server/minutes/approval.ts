@@ -18,14 +18,16 @@
  */
 import * as Y from 'yjs';
 import { readMeeting, type MeetingView } from '../../src/lib/meeting/index.ts';
+import { approversOf } from '../../src/lib/minutes/approvers.ts';
 import { CANONICAL_FORMAT, fingerprint, stateFingerprint } from '../../src/lib/minutes/canonical.ts';
 import { setPreviousVersionId } from '../../src/lib/minutes/versions.ts';
 import type { ApprovalEntry, ApprovalState } from '../../src/lib/minutes/types.ts';
-import { newMeetingId } from '../auth/tokens.ts';
-import { HttpError } from '../http/respond.ts';
+import type { ValidBody, VerifyResult } from '../../src/lib/protocol/api.ts';
+import { DomainError } from '../shared/errors.ts';
+import { loadDocument } from '../storage/document-log.ts';
+import { hashToken, newMeetingId, newToken } from '../auth/tokens.ts';
 import type { ApprovalRecord, MeetingRecord, MeetingStorage, RequiredApprover } from '../storage/types.ts';
 import { type Actor, mayAct } from './roles.ts';
-import { loadDocument } from '../storage/document-log.ts';
 
 export interface ApprovalDeps {
 	storage: MeetingStorage;
@@ -33,16 +35,7 @@ export interface ApprovalDeps {
 	freezeRoom(meetingId: string): Promise<void>;
 }
 
-export interface VerifyResult {
-	ok: boolean;
-	/** The fingerprint sealed at approval (null if not approved). */
-	fingerprint: string | null;
-	/** The fingerprint of the document as stored now. */
-	currentFingerprint: string;
-	approvedAt: string | null;
-	approvers: ApprovalEntry[];
-	reason: 'not-approved' | 'content-changed' | 'document-changed' | null;
-}
+const loadDoc = (storage: MeetingStorage, meetingId: string): Promise<Y.Doc> => loadDocument(storage.docs, meetingId);
 
 function toEntry(record: ApprovalRecord): ApprovalEntry {
 	return {
@@ -53,24 +46,21 @@ function toEntry(record: ApprovalRecord): ApprovalEntry {
 	};
 }
 
-/** Who has to approve according to the document now: the adjusters, and for a protokoll also the chair (first, as signed). */
-function approversOf(view: MeetingView): RequiredApprover[] {
-	return [
-		...(view.header.kind === 'minutes' ? view.participants.filter((p) => p.role === 'chair') : []),
-		...view.participants.filter((p) => p.role === 'adjuster')
-	].map((p) => ({ participantId: p.id, name: p.name, role: p.role as 'adjuster' | 'chair' }));
+/** Who has to approve according to the document now (src/lib/minutes/approvers.ts), as stored. */
+function requiredApprovers(view: MeetingView): RequiredApprover[] {
+	return approversOf(view).map((p) => ({ participantId: p.id, name: p.name, role: p.role as 'adjuster' | 'chair' }));
 }
 
 /** The participant a call acts as: the one named, or the only candidate. */
-function pickParticipant<T extends { id: string }>(candidates: T[], participantId: unknown, what: string): T {
+function pickParticipant<T extends { id: string }>(candidates: T[], participantId: string | null | undefined, what: string): T {
 	if (participantId !== undefined && participantId !== null) {
 		const chosen = candidates.find((p) => p.id === participantId);
-		if (!chosen) throw new HttpError(400, `participantId is not ${what} of this meeting`);
+		if (!chosen) throw new DomainError('invalid', `participantId is not ${what} of this meeting`);
 		return chosen;
 	}
 	if (candidates.length === 1) return candidates[0];
-	if (candidates.length === 0) throw new HttpError(409, `The meeting has no ${what}`);
-	throw new HttpError(400, `participantId is required: the meeting has several ${what}s`);
+	if (candidates.length === 0) throw new DomainError('conflict', `The meeting has no ${what}`);
+	throw new DomainError('invalid', `participantId is required: the meeting has several ${what}s`);
 }
 
 export function createApprovalService(deps: ApprovalDeps) {
@@ -78,12 +68,12 @@ export function createApprovalService(deps: ApprovalDeps) {
 
 	/** Who must approve: as fixed at 'ready'; for minutes marked ready before that was stored, as the document says. */
 	async function requiredFor(meeting: MeetingRecord, view: MeetingView): Promise<RequiredApprover[]> {
-		return (await storage.minutes.getRequiredApprovers(meeting.id)) ?? approversOf(view);
+		return (await storage.minutes.getRequiredApprovers(meeting.id)) ?? requiredApprovers(view);
 	}
 
 	async function state(meeting: MeetingRecord): Promise<ApprovalState> {
 		if (meeting.frozenAt && !(await storage.minutes.getSeal(meeting.id))) await completeSeal(meeting, meeting.frozenAt);
-		const doc = await loadDocument(storage.docs, meeting.id);
+		const doc = await loadDoc(storage, meeting.id);
 		try {
 			return stateOf(meeting, readMeeting(doc));
 		} finally {
@@ -131,7 +121,7 @@ export function createApprovalService(deps: ApprovalDeps) {
 	async function completeSeal(meeting: MeetingRecord, approvedAt: string): Promise<void> {
 		const required = (await storage.minutes.getRequiredApprovers(meeting.id)) ?? [];
 		const records = (await storage.minutes.listApprovals(meeting.id)).filter((r) => r.action === 'approve');
-		const doc = await loadDocument(storage.docs, meeting.id);
+		const doc = await loadDoc(storage, meeting.id);
 		try {
 			await storage.minutes.sealMinutes({
 				meetingId: meeting.id,
@@ -146,13 +136,10 @@ export function createApprovalService(deps: ApprovalDeps) {
 		}
 	}
 
-	async function act(meeting: MeetingRecord, actor: Actor, body: unknown): Promise<ApprovalState> {
-		if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'Body must be a JSON object');
-		const { action, participantId } = body as Record<string, unknown>;
-		if (action !== 'ready' && action !== 'approve') throw new HttpError(400, "action must be 'ready' or 'approve'");
-		if (meeting.frozenAt) throw new HttpError(409, 'The minutes are already approved');
+	async function act(meeting: MeetingRecord, actor: Actor, { action, participantId }: ValidBody<'approve'>): Promise<ApprovalState> {
+		if (meeting.frozenAt) throw new DomainError('conflict', 'The minutes are already approved');
 
-		const doc = await loadDocument(storage.docs, meeting.id);
+		const doc = await loadDoc(storage, meeting.id);
 		let view: MeetingView;
 		try {
 			view = readMeeting(doc);
@@ -161,7 +148,7 @@ export function createApprovalService(deps: ApprovalDeps) {
 		}
 		const at = new Date().toISOString();
 		if (action === 'ready') {
-			if (!mayAct(actor, 'ready')) throw new HttpError(403, 'Only the secretary marks the minutes ready');
+			if (!mayAct(actor, 'ready')) throw new DomainError('forbidden', 'Only the secretary marks the minutes ready');
 			const secretaries = view.participants.filter((p) => p.role === 'secretary');
 			const secretary = secretaries.length > 0 ? pickParticipant(secretaries, participantId, 'secretary') : null;
 			await storage.minutes.addApproval({
@@ -172,21 +159,21 @@ export function createApprovalService(deps: ApprovalDeps) {
 				name: secretary?.name ?? actor.role,
 				at
 			});
-			await storage.minutes.setRequiredApprovers(meeting.id, approversOf(view));
+			await storage.minutes.setRequiredApprovers(meeting.id, requiredApprovers(view));
 			return stateOf(meeting, view);
 		}
 
 		const records = await storage.minutes.listApprovals(meeting.id);
-		if (!records.some((r) => r.action === 'ready')) throw new HttpError(409, 'The minutes are not marked ready for approval yet');
+		if (!records.some((r) => r.action === 'ready')) throw new DomainError('conflict', 'The minutes are not marked ready for approval yet');
 		const approved = new Set(records.filter((r) => r.action === 'approve').map((r) => r.participantId));
 		const required = (await requiredFor(meeting, view)).map((p) => ({ id: p.participantId, name: p.name, role: p.role }));
-		if (required.length === 0) throw new HttpError(409, 'The meeting has no adjuster');
+		if (required.length === 0) throw new DomainError('conflict', 'The meeting has no adjuster');
 		const allowed = required.filter((p) => mayAct(actor, 'approve', p));
-		if (allowed.length === 0) throw new HttpError(403, 'This token may not approve these minutes');
+		if (allowed.length === 0) throw new DomainError('forbidden', 'This token may not approve these minutes');
 		const open = allowed.filter((p) => !approved.has(p.id));
 		// Without a participantId the token approves as the one approver it can still act for.
 		if (typeof participantId === 'string' && required.some((p) => p.id === participantId) && !allowed.some((p) => p.id === participantId)) {
-			throw new HttpError(403, 'This token may not approve as that participant');
+			throw new DomainError('forbidden', 'This token may not approve as that participant');
 		}
 		const approver = pickParticipant(participantId === undefined && open.length > 0 ? open : allowed, participantId, 'approver');
 		await storage.minutes.addApproval({ meetingId: meeting.id, action: 'approve', participantId: approver.id, role: approver.role, name: approver.name, at });
@@ -196,7 +183,7 @@ export function createApprovalService(deps: ApprovalDeps) {
 	}
 
 	async function verify(meeting: MeetingRecord): Promise<VerifyResult> {
-		const [seal, doc] = await Promise.all([storage.minutes.getSeal(meeting.id), loadDocument(storage.docs, meeting.id)]);
+		const [seal, doc] = await Promise.all([storage.minutes.getSeal(meeting.id), loadDoc(storage, meeting.id)]);
 		try {
 			const current = await fingerprint(doc);
 			if (!seal) {
@@ -217,11 +204,14 @@ export function createApprovalService(deps: ApprovalDeps) {
 		}
 	}
 
-	/** A new meeting whose document is a copy of the frozen one, naming it as its previous version. */
-	async function correct(meeting: MeetingRecord, actor: Actor): Promise<MeetingRecord> {
-		if (!mayAct(actor, 'correct')) throw new HttpError(403, 'Only the secretary or the organiser starts a correction');
-		if (!meeting.frozenAt) throw new HttpError(409, 'Only approved minutes are corrected by a new version; these can still be edited');
-		const doc = await loadDocument(storage.docs, meeting.id);
+	/**
+	 * A new meeting whose document is a copy of the frozen one, naming it as its previous
+	 * version, and an organiser token for it (returned once).
+	 */
+	async function correct(meeting: MeetingRecord, actor: Actor): Promise<{ created: MeetingRecord; token: string }> {
+		if (!mayAct(actor, 'correct')) throw new DomainError('forbidden', 'Only the secretary or the organiser starts a correction');
+		if (!meeting.frozenAt) throw new DomainError('conflict', 'Only approved minutes are corrected by a new version; these can still be edited');
+		const doc = await loadDoc(storage, meeting.id);
 		try {
 			setPreviousVersionId(doc, meeting.id);
 			const created = await storage.minutes.createCorrection({
@@ -232,9 +222,11 @@ export function createApprovalService(deps: ApprovalDeps) {
 			});
 			if (!created) {
 				const { nextVersionId } = await storage.minutes.getVersionLinks(meeting.id);
-				throw new HttpError(409, `These minutes already have a corrected version: ${nextVersionId}`);
+				throw new DomainError('conflict', `These minutes already have a corrected version: ${nextVersionId}`);
 			}
-			return created;
+			const token = newToken();
+			await storage.tokens.addToken(hashToken(token), { meetingId: created.id, role: 'organiser', label: '' });
+			return { created, token };
 		} finally {
 			doc.destroy();
 		}

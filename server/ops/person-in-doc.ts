@@ -10,20 +10,11 @@
  * change and compacts, which drops the old values from the stored bytes.
  */
 import * as Y from 'yjs';
+import type { Finding, PersonQuery } from '../../src/lib/protocol/api.ts';
 
 export const ERASED_NAME = 'Borttagen person';
 export const ERASED_MENTION = '[namn borttaget]';
 
-export interface PersonQuery {
-	name: string | null;
-	email: string | null;
-}
-
-/** A place in the document and what it holds there, for the export. */
-export interface Finding {
-	path: string;
-	value: unknown;
-}
 
 export interface DocFindings {
 	/** Participant (meeting) or roster (group) entry ids that are the person. */

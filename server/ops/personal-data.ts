@@ -10,65 +10,17 @@ import type { Logger } from '../log.ts';
 import { loadDocument } from '../storage/document-log.ts';
 import type { MeetingRecord, MeetingStorage } from '../storage/types.ts';
 import type { FanoutMessage } from '../sync/fanout.ts';
-import { type Finding, type PersonQuery, eraseFromGroup, eraseFromMeeting, findInGroup, findInMeeting, isGroupDoc } from './person-in-doc.ts';
-
-export type { PersonQuery } from './person-in-doc.ts';
+import type { DocumentExport, ErasureReport, PersonQuery, PersonalDataExport } from '../../src/lib/protocol/api.ts';
+import { eraseFromGroup, eraseFromMeeting, findInGroup, findInMeeting, isGroupDoc } from './person-in-doc.ts';
 
 export const KEPT_REASON =
 	'Protokollet är justerat och därmed en allmän handling som myndigheten ska bevara (arkivlagen); uppgifterna i det raderas inte. The minutes are approved: a public record the authority must keep.';
-
-export interface DocumentExport {
-	id: string;
-	kind: 'meeting' | 'group';
-	title: string;
-	createdAt: string;
-	approvedAt: string | null;
-	/** Places in the document, each with what it holds (an entry's fields, a reference, an excerpt of free text). */
-	document: Finding[];
-	/** Invitations issued in the person's name or to their participant entry (never the token). */
-	invitations: { id: string; role: string; name: string; createdAt: string; revokedAt: string | null }[];
-	/** Their readiness and approvals of the minutes. */
-	approvals: { action: string; role: string; name: string; at: string }[];
-}
-
-export interface PersonalDataExport {
-	query: PersonQuery;
-	generatedAt: string;
-	documents: DocumentExport[];
-}
-
-export interface ErasureReport {
-	query: PersonQuery;
-	erasedAt: string;
-	erased: { id: string; kind: 'meeting' | 'group'; title: string; places: number; invitations: number }[];
-	kept: { id: string; title: string; approvedAt: string; places: number; reason: string }[];
-}
 
 export interface PersonalDataDeps {
 	storage: MeetingStorage;
 	/** Delivers a stored update to this instance's open rooms (and the other instances'), so open meetings change at once. */
 	deliver(meetingId: string, message: FanoutMessage): void;
 	log: Logger;
-}
-
-const MAX_NAME = 200;
-
-/** Validates a request body: `{ name?, email? }`, at least one. Messages are shown to the organiser as they are. */
-export function personQuery(body: unknown): PersonQuery {
-	if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RangeError('Body must be a JSON object');
-	const { name, email } = body as Record<string, unknown>;
-	const text = (value: unknown, field: string): string | null => {
-		if (value === undefined || value === null || value === '') return null;
-		if (typeof value !== 'string') throw new RangeError(`${field} must be a string`);
-		const trimmed = value.trim().replace(/\s+/g, ' ');
-		if (trimmed.length > MAX_NAME) throw new RangeError(`${field} must be at most ${MAX_NAME} characters`);
-		return trimmed.length === 0 ? null : trimmed;
-	};
-	const query = { name: text(name, 'name'), email: text(email, 'email') };
-	if (query.name === null && query.email === null) throw new RangeError('Give the name or the e-mail address of the person');
-	if (query.name !== null && query.name.length < 3) throw new RangeError('name must be at least 3 characters (a whole name)');
-	if (query.email !== null && !/^[^\s@]+@[^\s@]+$/.test(query.email)) throw new RangeError('email is not an e-mail address');
-	return query;
 }
 
 export function createPersonalDataService(deps: PersonalDataDeps) {

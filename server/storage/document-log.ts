@@ -5,6 +5,7 @@
  * Also the one way the server turns stored updates into a Y.Doc (`loadDocument`).
  */
 import * as Y from 'yjs';
+import { applyUpdates, docFromUpdates } from '../../src/lib/protocol/updates.ts';
 import type { DocumentStore } from './types.ts';
 
 /**
@@ -22,22 +23,9 @@ export function foldUpdates(snapshot: Uint8Array | null, log: readonly Uint8Arra
 	}
 }
 
-/** Applies stored updates in one transaction: one round of observers, not one per update. */
-export function applyUpdates(doc: Y.Doc, updates: readonly Uint8Array[], origin: unknown = null): void {
-	Y.transact(
-		doc,
-		() => {
-			for (const update of updates) Y.applyUpdate(doc, update);
-		},
-		origin
-	);
-}
-
 /** A meeting's stored document as a fresh Y.Doc (the caller destroys it). */
 export async function loadDocument(docs: DocumentStore, meetingId: string): Promise<Y.Doc> {
-	const doc = new Y.Doc();
-	applyUpdates(doc, await docs.loadUpdates(meetingId));
-	return doc;
+	return docFromUpdates(await docs.loadUpdates(meetingId));
 }
 
 /** The append was refused: approved minutes are a public record, and a deleted meeting must not come back. */

@@ -312,6 +312,119 @@ CREATE TABLE auth_logins (
 	expires_at BIGINT NOT NULL
 );
 `
+	},
+	{
+		// Handlingar: which blobs each meeting holds, uploads in progress and
+		// the file cookie's sessions (server/files/*-catalog.ts); in PostgreSQL also the blobs
+		// themselves, in chunks (server/files/postgres-blob-store.ts; SQLite keeps them as files).
+		version: 9,
+		name: 'handlingar: files of meetings, uploads, file sessions, blob chunks',
+		sqlite: `
+CREATE TABLE IF NOT EXISTS file_uploads (
+	id TEXT PRIMARY KEY,
+	meeting_id TEXT NOT NULL,
+	name TEXT NOT NULL,
+	type TEXT NOT NULL,
+	size INTEGER NOT NULL,
+	invitation_id TEXT,
+	created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS file_uploads_meeting ON file_uploads(meeting_id);
+CREATE TABLE IF NOT EXISTS meeting_files (
+	meeting_id TEXT NOT NULL,
+	sha256 TEXT NOT NULL,
+	size INTEGER NOT NULL,
+	type TEXT NOT NULL,
+	created_at TEXT NOT NULL,
+	PRIMARY KEY (meeting_id, sha256)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS meeting_files_sha ON meeting_files(sha256);
+CREATE TABLE IF NOT EXISTS file_sessions (
+	hash TEXT PRIMARY KEY,
+	meeting_id TEXT NOT NULL,
+	token_hash TEXT NOT NULL,
+	expires_at TEXT NOT NULL
+);
+`,
+		postgres: `
+CREATE TABLE file_uploads (
+	id TEXT PRIMARY KEY,
+	meeting_id TEXT NOT NULL,
+	name TEXT NOT NULL,
+	type TEXT NOT NULL,
+	size BIGINT NOT NULL,
+	invitation_id TEXT,
+	created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE INDEX file_uploads_meeting ON file_uploads(meeting_id);
+CREATE TABLE meeting_files (
+	meeting_id TEXT NOT NULL,
+	sha256 TEXT NOT NULL,
+	size BIGINT NOT NULL,
+	type TEXT NOT NULL,
+	created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+	PRIMARY KEY (meeting_id, sha256)
+);
+CREATE INDEX meeting_files_sha ON meeting_files(sha256);
+CREATE TABLE file_sessions (
+	hash TEXT PRIMARY KEY,
+	meeting_id TEXT NOT NULL,
+	token_hash TEXT NOT NULL,
+	expires_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE file_blobs (
+	sha256 TEXT PRIMARY KEY,
+	size BIGINT NOT NULL,
+	created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE TABLE file_chunks (
+	owner TEXT NOT NULL,
+	start_offset BIGINT NOT NULL,
+	data BYTEA NOT NULL,
+	PRIMARY KEY (owner, start_offset)
+);
+`
+	},
+	{
+		version: 10,
+		name: 'secret votes: who has voted, and the count apart',
+		// WITHOUT ROWID: no hidden row number records the order in which voters voted.
+		sqlite: `
+CREATE TABLE secret_vote_counts (
+	meeting_id TEXT NOT NULL REFERENCES meetings(id),
+	round_id TEXT NOT NULL,
+	yes INTEGER NOT NULL DEFAULT 0,
+	no INTEGER NOT NULL DEFAULT 0,
+	abstain INTEGER NOT NULL DEFAULT 0,
+	closed INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (meeting_id, round_id)
+) WITHOUT ROWID;
+CREATE TABLE secret_voters (
+	meeting_id TEXT NOT NULL,
+	round_id TEXT NOT NULL,
+	participant_id TEXT NOT NULL,
+	PRIMARY KEY (meeting_id, round_id, participant_id),
+	FOREIGN KEY (meeting_id, round_id) REFERENCES secret_vote_counts(meeting_id, round_id)
+) WITHOUT ROWID;
+`,
+		postgres: `
+CREATE TABLE secret_vote_counts (
+	meeting_id TEXT NOT NULL REFERENCES meetings(id),
+	round_id TEXT NOT NULL,
+	yes INTEGER NOT NULL DEFAULT 0,
+	no INTEGER NOT NULL DEFAULT 0,
+	abstain INTEGER NOT NULL DEFAULT 0,
+	closed BOOLEAN NOT NULL DEFAULT false,
+	PRIMARY KEY (meeting_id, round_id)
+);
+CREATE TABLE secret_voters (
+	meeting_id TEXT NOT NULL,
+	round_id TEXT NOT NULL,
+	participant_id TEXT NOT NULL,
+	PRIMARY KEY (meeting_id, round_id, participant_id),
+	FOREIGN KEY (meeting_id, round_id) REFERENCES secret_vote_counts(meeting_id, round_id)
+);
+`
 	}
 ];
 

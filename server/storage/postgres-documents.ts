@@ -106,6 +106,24 @@ export function postgresDocuments(pool: () => pg.Pool): DocumentStore {
 			if (inserted.rowCount === 0) throw new FrozenOrDeletedError(meetingId);
 		},
 
+		/** One transaction, so one commit: the engine's limit is commits per second, not rows. */
+		async appendUpdates(entries) {
+			return transaction(pool(), async (client) => {
+				const results: (Error | null)[] = [];
+				for (const { meetingId, update } of entries) {
+					const inserted = await client.query(
+						`INSERT INTO updates (meeting_id, data)
+						 SELECT $1, $2 WHERE NOT EXISTS (
+							SELECT 1 FROM meetings WHERE id = $1 AND (frozen_at IS NOT NULL OR deleted_at IS NOT NULL)
+						 )`,
+						[meetingId, buffer(update)]
+					);
+					results.push(inserted.rowCount === 0 ? new FrozenOrDeletedError(meetingId) : null);
+				}
+				return results;
+			});
+		},
+
 		async countUpdates(meetingId) {
 			const { rows } = await pool().query<{ n: number }>('SELECT count(*)::int AS n FROM updates WHERE meeting_id = $1', [meetingId]);
 			return rows[0].n;

@@ -16,6 +16,7 @@ import { postgresTokens } from './postgres-invitations.ts';
 import { postgresMinutes } from './postgres-minutes.ts';
 import { postgresNotices } from './postgres-notices.ts';
 import { postgresSessions } from './postgres-sessions.ts';
+import { postgresSecretBallots } from './postgres-secret-ballots.ts';
 import type { MeetingStorage } from './types.ts';
 
 /** The URL without its password, for log lines and error messages. */
@@ -48,6 +49,7 @@ export class PostgresStorage implements MeetingStorage {
 	readonly tokens = postgresTokens(this.#db);
 	readonly minutes = postgresMinutes(this.#db);
 	readonly notices = postgresNotices(this.#db);
+	readonly ballots = postgresSecretBallots(this.#db);
 	readonly groups = new PostgresGroups(this.#db);
 	readonly sessions = postgresSessions(this.#db);
 

@@ -98,6 +98,18 @@ export function sqliteDocuments(conn: SqliteConnection): DocumentStore {
 			if (inserted.changes === 0) throw new FrozenOrDeletedError(meetingId);
 		},
 
+		async appendUpdates(entries) {
+			const insert = conn.prepare(
+				`INSERT INTO updates (meeting_id, data)
+				 SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM meetings WHERE id = ? AND (frozen_at IS NOT NULL OR deleted_at IS NOT NULL))`
+			);
+			return conn.db.transaction(() =>
+				entries.map(({ meetingId, update }) =>
+					insert.run(meetingId, Buffer.from(update), meetingId).changes === 0 ? new FrozenOrDeletedError(meetingId) : null
+				)
+			)();
+		},
+
 		async countUpdates(meetingId) {
 			return (conn.prepare('SELECT count(*) AS n FROM updates WHERE meeting_id = ?').get(meetingId) as { n: number }).n;
 		},

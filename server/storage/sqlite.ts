@@ -15,6 +15,7 @@ import { sqliteTokens } from './sqlite-invitations.ts';
 import { sqliteMinutes } from './sqlite-minutes.ts';
 import { sqliteNotices } from './sqlite-notices.ts';
 import { sqliteSessions } from './sqlite-sessions.ts';
+import { sqliteSecretBallots } from './sqlite-secret-ballots.ts';
 import type { MeetingStorage } from './types.ts';
 
 export const SQLITE_FILE_NAME = 'motesrum.db';
@@ -29,6 +30,7 @@ export class SqliteStorage implements MeetingStorage {
 	readonly tokens = sqliteTokens(this.#conn);
 	readonly minutes = sqliteMinutes(this.#conn);
 	readonly notices = sqliteNotices(this.#conn);
+	readonly ballots = sqliteSecretBallots(this.#conn);
 	readonly groups = new SqliteGroups(() => this.#conn.db);
 	readonly sessions = sqliteSessions(this.#conn);
 

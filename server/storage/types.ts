@@ -8,6 +8,7 @@
  */
 import type { GroupStore } from './group-types.ts';
 import type { SessionStore } from './session-types.ts';
+import type { SecretBallotStore } from './secret-ballot-types.ts';
 
 export interface MeetingRecord {
 	id: string;
@@ -125,6 +126,11 @@ export interface MeetingStore {
 	listMeetingRecords(): Promise<MeetingRecord[]>;
 }
 
+export interface AppendEntry {
+	meetingId: string;
+	update: Uint8Array;
+}
+
 /** A meeting's Yjs document: a snapshot plus an append-only log, and who owns which client id. */
 export interface DocumentStore {
 	/** All stored Yjs updates of a meeting (the latest snapshot first, then the log), in order. */
@@ -135,6 +141,13 @@ export interface DocumentStore {
 	 * deleted it: a room still open elsewhere must not change or bring it back.
 	 */
 	appendUpdate(meetingId: string, update: Uint8Array): Promise<void>;
+	/**
+	 * Several appends committed as one transaction, in order; each entry is stored or
+	 * refused on its own exactly as `appendUpdate` would (its result: null, or the error
+	 * that call would have thrown). Rejects only if nothing was stored. The server batches
+	 * the appends of one event-loop turn through it (batched-appends.ts).
+	 */
+	appendUpdates(entries: readonly AppendEntry[]): Promise<(Error | null)[]>;
 	/** Number of log entries since the last snapshot (the server compacts past a threshold). */
 	countUpdates(meetingId: string): Promise<number>;
 	/**
@@ -217,7 +230,14 @@ export interface MeetingStorage {
 	readonly groups: GroupStore;
 	/** Sign-in sessions (OIDC); unused without sign-in. */
 	readonly sessions: SessionStore;
+	/** Secret votes: who has voted, and the count apart (secret-ballot-types.ts). */
+	readonly ballots: SecretBallotStore;
 	/** Opens the database and applies the pending migrations; must be called before anything else. */
 	init(): Promise<void>;
 	close(): Promise<void>;
+}
+
+/** The same storage seen with another document part (batching, timing): every other part, init and close are its own. */
+export function withDocuments(storage: MeetingStorage, docs: DocumentStore): MeetingStorage {
+	return { ...storage, docs, init: () => storage.init(), close: () => storage.close() };
 }

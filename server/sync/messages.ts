@@ -9,13 +9,11 @@ import * as encoding from 'lib0/encoding';
 import {
 	MESSAGE_AWARENESS,
 	MESSAGE_QUERY_AWARENESS,
-	MESSAGE_SYNC
+	MESSAGE_SYNC,
+	SYNC_STEP1,
+	SYNC_STEP2,
+	SYNC_UPDATE
 } from '../../src/lib/protocol/index.ts';
-
-// y-protocols/sync sub-types.
-const SYNC_STEP1 = 0;
-const SYNC_STEP2 = 1;
-const SYNC_UPDATE = 2;
 
 export type ClientMessage =
 	| { type: 'sync-step1'; stateVector: Uint8Array }

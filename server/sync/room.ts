@@ -19,7 +19,7 @@
  *   run one after another through `#tail`, so an async engine keeps the order and
  *   acknowledgements only follow a resolved append. Acknowledgements (SAVED) go out in
  *   the order the connection sent its frames, also when a held update is applied later.
- * - Presence is coalesced: all changes of one tick go out as one frame, states above
+ * - Presence is coalesced: all changes of PRESENCE_INTERVAL_MS go out as one frame, states above
  *   MAX_PRESENCE_STATE_BYTES are dropped, and each connection has a presence rate budget.
  * - A failed load or append drops the room: every client is closed with
  *   CLOSE.UNAVAILABLE, reconnects and sends again what the server lacks.
@@ -36,8 +36,8 @@ import { MEETING_SCHEMA } from '../../src/lib/meeting/schema.ts';
 import { repairDocument, typeRoots, type DocumentSchema } from '../../src/lib/meeting/schema-language.ts';
 import { writesOfTransaction, type Write } from '../../src/lib/meeting/writes.ts';
 import { CLOSE, encodeSaved } from '../../src/lib/protocol/index.ts';
+import { applyUpdates, reachOf } from '../../src/lib/protocol/updates.ts';
 import type { Logger } from '../log.ts';
-import { applyUpdates } from '../storage/document-log.ts';
 import type { MeetingStorage } from '../storage/types.ts';
 import { AwarenessFormatError, MAX_AWARENESS_CLIENTS_PER_CONNECTION, rewriteAwareness } from './awareness-identity.ts';
 import type { Connection } from './connection.ts';
@@ -54,7 +54,8 @@ import {
 	isEmptyUpdate
 } from './messages.ts';
 import { principalOf, type SyncPolicy } from './policy.ts';
-import { TokenBucket } from './rate-limit.ts';
+import { Pacer } from './pacer.ts';
+import { TokenBucket } from '../shared/rate-limit.ts';
 
 export interface RoomDeps {
 	storage: MeetingStorage;
@@ -84,6 +85,12 @@ const MAX_HELD_UPDATES = 64;
 const MAX_HELD_BYTES = 4 * 1024 * 1024;
 /** One presence state (JSON) above this is not a cursor and a name: it is dropped. */
 export const MAX_PRESENCE_STATE_BYTES = 4 * 1024;
+/**
+ * Presence goes out to the meeting at most this often (everything that changed meanwhile in
+ * one frame): at 20 people sending 1 Hz each, every connection gets 4 frames a second instead
+ * of 20, and a cursor still moves within a quarter second.
+ */
+const PRESENCE_INTERVAL_MS = 250;
 /** Presence messages per second (and burst) a connection may send; more are dropped, not answered. */
 const PRESENCE_RATE = { perSecond: 10, burst: 30 };
 
@@ -134,15 +141,6 @@ function strayWrite(analysed: readonly Write[], actual: readonly Write[]): strin
 	return null;
 }
 
-/**
- * The clock each client reaches in an update. Not Y.encodeStateVectorFromUpdate:
- * that one only counts clients whose structs start at clock 0, so it is empty for
- * every incremental update a typing client sends.
- */
-function reachOf(update: Uint8Array): Map<number, number> {
-	return Y.parseUpdateMeta(update).to;
-}
-
 export class Room {
 	readonly meetingId: string;
 	readonly doc = new Y.Doc();
@@ -169,10 +167,10 @@ export class Room {
 	readonly #writers = new Map<Connection, WriterState>();
 	#retrying = false;
 	#retryAgain = false;
-	/** Presence client ids changed this tick, sent as one frame on the next: by this instance's connections, and through the fan-out. */
+	/** Presence client ids changed since the last presence frame, sent together in the next: by this instance's connections, and through the fan-out. */
 	readonly #presenceLocal = new Set<number>();
 	readonly #presenceRemote = new Set<number>();
-	#presenceFlush: NodeJS.Immediate | null = null;
+	readonly #presencePacer = new Pacer(PRESENCE_INTERVAL_MS, () => this.#flushPresence());
 
 	constructor(meetingId: string, deps: RoomDeps) {
 		this.meetingId = meetingId;
@@ -277,7 +275,7 @@ export class Room {
 		// A store that failed meanwhile (e.g. the meeting was deleted) already released everything.
 		if (this.state === 'closed') return;
 		this.#unsubscribe();
-		if (this.#presenceFlush) clearImmediate(this.#presenceFlush);
+		this.#presencePacer.cancel();
 		this.awareness.destroy();
 		this.doc.destroy();
 		this.#state = 'closed';
@@ -614,7 +612,7 @@ export class Room {
 		}
 		const local = origin !== FANOUT_ORIGIN;
 		for (const id of changed) (local ? this.#presenceLocal : this.#presenceRemote).add(id);
-		this.#presenceFlush ??= setImmediate(this.#flushPresence);
+		this.#presencePacer.schedule();
 	};
 
 	/**
@@ -623,8 +621,7 @@ export class Room {
 	 * reconnects after 30 s without any message. While loading, connections are not greeted yet;
 	 * the greeting carries the states.
 	 */
-	#flushPresence = (): void => {
-		this.#presenceFlush = null;
+	#flushPresence(): void {
 		const local = [...this.#presenceLocal];
 		const all = [...new Set([...local, ...this.#presenceRemote])];
 		this.#presenceLocal.clear();
@@ -638,7 +635,7 @@ export class Room {
 		if (local.length > 0) {
 			this.#deps.fanout.publish(this.meetingId, { kind: 'awareness', update: awarenessProtocol.encodeAwarenessUpdate(this.awareness, local) });
 		}
-	};
+	}
 
 	/**
 	 * A presence client id is the client's document id, visible to everyone in the meeting
@@ -791,7 +788,7 @@ export class Room {
 	#fail(): void {
 		if (this.#state === 'closed') return;
 		this.#state = 'closed';
-		if (this.#presenceFlush) clearImmediate(this.#presenceFlush);
+		this.#presencePacer.cancel();
 		for (const connection of [...this.connections]) connection.close(CLOSE.UNAVAILABLE, 'storage unavailable');
 		this.connections.clear();
 		this.#unsubscribe();

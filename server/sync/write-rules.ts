@@ -10,7 +10,8 @@
  * - 'self' (check-in and attendance; a raised hand; a ballot) needs attendance.self and the
  *   participant the invitation names — the participant's own entry, or an entry keyed
  *   `<scope>:<participantId>` —, or record.write. A ballot is cast once, only while its vote
- *   is open and lists the voter;
+ *   is open and lists the voter, and never in a secret (closed) vote: nobody, runners
+ *   included, writes a ballot for one — those are cast through the server (server/votes);
  * - 'any' (the group document) needs document.write;
  * - 'never': deleting from the append-only live flow log.
  */
@@ -35,7 +36,7 @@ function describe(write: Write): string {
 }
 
 /** Whether a guest attends or presents the item (a sub-item counts with its parent). */
-function guestAttends(doc: Y.Doc, participantId: string | null, itemId: string | null): boolean {
+export function guestAttends(doc: Y.Doc, participantId: string | null, itemId: string | null): boolean {
 	if (participantId === null || itemId === null) return false;
 	const items = doc.getMap<Y.Map<unknown>>('items');
 	const participant = doc.getMap<Y.Map<unknown>>('participants').get(participantId);
@@ -73,9 +74,29 @@ function isOwn(doc: Y.Doc, participantId: string | null, write: Write, entity: s
 	return vote?.status === 'open' && Array.isArray(vote.voters) && vote.voters.includes(participantId);
 }
 
-function mayWrite(doc: Y.Doc, writer: Writer, write: Write, place: Place): boolean {
+/** The rounds this update writes as secret votes (a round opened offline may come with ballots in the same update). */
+function secretRoundsWritten(writes: readonly Write[]): Set<string> {
+	const rounds = new Set<string>();
+	for (const write of writes) {
+		if (write.root !== 'votes' || write.kind !== 'insert' || !(write.content instanceof Y.ContentAny)) continue;
+		const roundId = write.path[0];
+		const written = write.content.getContent().some((value) => (value as { method?: unknown } | null)?.method === 'closed');
+		if (typeof roundId === 'string' && written) rounds.add(roundId);
+	}
+	return rounds;
+}
+
+/** Whether a ballot place belongs to a secret vote, as the document holds it or as this update writes it. */
+function isSecretBallot(doc: Y.Doc, entity: string | null, secretRounds: ReadonlySet<string>): boolean {
+	const roundId = entity?.slice(0, entity.indexOf(':')) ?? '';
+	if (secretRounds.has(roundId)) return true;
+	return (doc.getMap('votes').get(roundId) as { method?: unknown } | undefined)?.method === 'closed';
+}
+
+function mayWrite(doc: Y.Doc, writer: Writer, write: Write, place: Place, secretRounds: ReadonlySet<string>): boolean {
 	const deletingFromLog = write.kind === 'delete' && place.at === 'position' && place.node.y === 'log';
 	if (deletingFromLog) return false;
+	if (write.root === 'ballots' && write.kind === 'insert' && isSecretBallot(doc, place.entity, secretRounds)) return false;
 	if (can(writer.role, 'record.write')) return place.write !== 'never';
 	switch (place.write) {
 		case 'notes':
@@ -93,6 +114,7 @@ function mayWrite(doc: Y.Doc, writer: Writer, write: Write, place: Place): boole
 /** Judges every write of one update against `schema` and the writer's role; the first breach decides. */
 export function judgeWrites(schema: DocumentSchema, doc: Y.Doc, writer: Writer, writes: readonly Write[]): Verdict {
 	const added = new Map<string, { length: number; base: number; max: number }>();
+	const secretRounds = secretRoundsWritten(writes);
 	for (const write of writes) {
 		const place = placeOf(schema, write.root, write.path);
 		if ('problem' in place) return invalid(place.problem);
@@ -108,7 +130,7 @@ export function judgeWrites(schema: DocumentSchema, doc: Y.Doc, writer: Writer, 
 				added.set(key, sum);
 			}
 		}
-		if (!mayWrite(doc, writer, write, place)) return forbidden(`${describe(write)}: the role ${writer.role} may not ${write.kind === 'insert' ? 'write' : 'delete'} here`);
+		if (!mayWrite(doc, writer, write, place, secretRounds)) return forbidden(`${describe(write)}: the role ${writer.role} may not ${write.kind === 'insert' ? 'write' : 'delete'} here`);
 	}
 	return { ok: true };
 }

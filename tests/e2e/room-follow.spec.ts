@@ -72,7 +72,6 @@ test('the chair advances while a phone user types: no character lands in the wro
 	await tab(chair, 'Punkt').click();
 	await chair.getByRole('button', { name: 'Öppna mötet' }).click();
 	await chair.getByRole('button', { name: 'Nästa punkt' }).click();
-	await chair.getByRole('button', { name: 'Nästa punkt' }).click();
 	await expect(chair.getByTestId('current-item')).toContainText('2. Budget 2027');
 	await tab(phone, 'Punkt').click();
 	await expect(phone.getByRole('heading', { level: 2, name: '2. Budget 2027' })).toBeVisible();
@@ -129,7 +128,6 @@ test('"Gå dit" follows the chair at once, and a second meeting link opens in th
 	await expectReady(laptop);
 	await tab(laptop, 'Punkt').click();
 	await laptop.getByRole('button', { name: 'Öppna mötet' }).click();
-	await laptop.getByRole('button', { name: 'Nästa punkt' }).click();
 
 	await page.goto(`/m/${first.id}#token=${first.organiserToken}`);
 	await expectReady(page);

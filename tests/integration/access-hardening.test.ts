@@ -192,7 +192,7 @@ describe('meeting creation', () => {
 	it('needs the organiser secret when the instance says so, and tells the start page', async () => {
 		const secret = 'kommunens-hemlighet-2024';
 		const { origin } = await start({ createMeetings: 'secret', organiserSecret: secret });
-		expect(await (await fetch(`${origin}/api/instance`)).json()).toEqual({ createMeetings: 'secret' });
+		expect(await (await fetch(`${origin}/api/instance`)).json()).toMatchObject({ createMeetings: 'secret' });
 		expect((await post(origin)).status).toBe(401);
 		expect((await post(origin, { authorization: 'Bearer fel-hemlighet-som-ar-lang' })).status).toBe(401);
 		const created = await post(origin, { authorization: `Bearer ${secret}` });
@@ -204,6 +204,6 @@ describe('meeting creation', () => {
 
 	it('is open by default', async () => {
 		const { origin } = await start();
-		expect(await (await fetch(`${origin}/api/instance`)).json()).toEqual({ createMeetings: 'open' });
+		expect(await (await fetch(`${origin}/api/instance`)).json()).toEqual({ createMeetings: 'open', files: { maxFileBytes: 25_000_000, maxMeetingBytes: 200_000_000 } });
 	});
 });

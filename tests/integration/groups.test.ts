@@ -8,6 +8,7 @@ import * as Y from 'yjs';
 import {
 	addAssignment,
 	addItem,
+	addParticipant,
 	closeOutstanding,
 	readMeeting,
 	readOutstanding,
@@ -229,5 +230,31 @@ describe('meeting groups through the server', () => {
 		expect((await api(srv.origin, '/api/groups', null, { name: ' ' })).status).toBe(400);
 		expect((await api(srv.origin, `/api/groups/${group.id}/meetings`, group.token, { after: other.id })).status).toBe(400);
 		expect((await api(srv.origin, `/api/groups/${group.id}/meetings`, group.token, { after: meeting.id, date: '9 juni' })).status).toBe(400);
+	});
+
+	it("people-sources: a meeting's runner takes the group's roster and the previous meeting's participants; others are refused", async () => {
+		const srv = await server();
+		const group = await createGroup(srv.origin);
+		const { body: first } = await api<GroupMeetingJson>(srv.origin, `/api/groups/${group.id}/meetings`, group.token, { after: null });
+		await edit(srv.origin, first.id, group.token, (doc) => addParticipant(doc, { name: 'Eva Lund', role: 'presenter', email: 'eva.lund@vision.se' }));
+		const { body: second } = await api<GroupMeetingJson>(srv.origin, `/api/groups/${group.id}/meetings`, group.token, { after: first.id });
+
+		type Sources = { group: { name: string; role: string }[]; previous: { name: string; role: string; email: string | null }[] };
+		const { status, body } = await api<Sources>(srv.origin, `/api/meetings/${second.id}/people-sources`, group.token);
+		expect(status).toBe(200);
+		expect(body.group.map((p) => [p.name, p.role])).toEqual([
+			['Magnus Gyllestad', 'chair'],
+			['Camilla Broo', 'member'],
+			['Helene Olofsson', 'secretary']
+		]);
+		expect(body.previous.find((p) => p.name === 'Eva Lund')).toEqual({ name: 'Eva Lund', organisation: null, role: 'presenter', email: 'eva.lund@vision.se' });
+		// The first meeting has no previous one.
+		expect((await api<Sources>(srv.origin, `/api/meetings/${first.id}/people-sources`, group.token)).body.previous).toEqual([]);
+
+		const member = await api<{ token: string }>(srv.origin, `/api/meetings/${second.id}/invitations`, group.token, { name: 'Camilla Broo', role: 'member' });
+		expect((await api(srv.origin, `/api/meetings/${second.id}/people-sources`, member.body.token)).status).toBe(403);
+		expect((await api(srv.origin, `/api/meetings/${second.id}/people-sources`, null)).status).toBe(401);
+		const alone = await createMeeting(srv.origin, 'Utan grupp');
+		expect((await api(srv.origin, `/api/meetings/${alone.id}/people-sources`, alone.token)).body).toEqual({ group: [], previous: [] });
 	});
 });

@@ -1,10 +1,9 @@
 /**
  * Helpers for the integration tests: the real server as a child process, real
- * y-websocket providers from Node, and polling.
+ * y-websocket providers from Node (testkit/clients.ts), and polling.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,33 +12,20 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import * as syncProtocol from 'y-protocols/sync';
-import { WebsocketProvider } from 'y-websocket';
-import { sampleMeeting, sampleNotes } from '../../src/lib/meeting/sample.ts';
-import { MESSAGE_NOTICE, MESSAGE_SAVED, MESSAGE_SYNC, type Notice, readNotice, readSaved } from '../../src/lib/protocol/index.ts';
+import { sampleNotes } from '../../src/lib/meeting/sample.ts';
+import { MESSAGE_NOTICE, MESSAGE_SYNC, type Notice, readNotice } from '../../src/lib/protocol/index.ts';
+
+import { type Client, connectClient, createMeeting } from '../../testkit/clients.ts';
+import { onLines } from '../../testkit/lines.ts';
+import { freePort, waitFor } from '../../testkit/wait.ts';
+
+// Shared with bench/ (testkit/README.md); the tests import them from here as before.
+export { type Client, connectClient, createMeeting, freePort, waitFor };
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export function tempDir(): string {
 	return fs.mkdtempSync(path.join(os.tmpdir(), 'motesrum-it-'));
-}
-
-export async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const probe = net.createServer();
-		probe.once('error', reject);
-		probe.listen(0, '127.0.0.1', () => {
-			const { port } = probe.address() as net.AddressInfo;
-			probe.close(() => resolve(port));
-		});
-	});
-}
-
-export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!(await check())) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 20));
-	}
 }
 
 export interface ServerProcess {
@@ -69,24 +55,15 @@ export async function startServerProcess(options: { dataDir: string; port?: numb
 	const output: string[] = [];
 	const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 	const port = await new Promise<number>((resolve, reject) => {
-		let buffered = '';
-		const onData = (chunk: Buffer) => {
-			buffered += chunk.toString('utf8');
-			let newline;
-			while ((newline = buffered.indexOf('\n')) !== -1) {
-				const line = buffered.slice(0, newline);
-				buffered = buffered.slice(newline + 1);
-				output.push(line);
-				try {
-					const entry = JSON.parse(line) as { msg?: string; port?: number };
-					if (entry.msg === 'listening' && entry.port) resolve(entry.port);
-				} catch {
-					// not a log line (e.g. a stack trace on stderr)
-				}
+		onLines(child, (line) => {
+			output.push(line);
+			try {
+				const entry = JSON.parse(line) as { msg?: string; port?: number };
+				if (entry.msg === 'listening' && entry.port) resolve(entry.port);
+			} catch {
+				// not a log line (e.g. a stack trace on stderr)
 			}
-		};
-		child.stdout!.on('data', onData);
-		child.stderr!.on('data', onData);
+		});
 		exited.then((code) => reject(new Error(`server exited with ${code} before listening:\n${output.join('\n')}`)));
 	});
 	return {
@@ -100,39 +77,6 @@ export async function startServerProcess(options: { dataDir: string; port?: numb
 			return exited;
 		}
 	};
-}
-
-/**
- * Creates a meeting through the API. With `sample` (the default) its organiser then writes the
- * sample meeting (src/lib/meeting/sample.ts): one item whose notes every test client types into,
- * since the server refuses writes outside the meeting's schema.
- */
-export async function createMeeting(
-	origin: string,
-	title = 'Ledningsgrupp',
-	options: { sample?: boolean } = {}
-): Promise<{ id: string; token: string; url: string }> {
-	const res = await fetch(`${origin}/api/meetings`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ title })
-	});
-	if (res.status !== 201) throw new Error(`createMeeting: ${res.status} ${await res.text()}`);
-	const meeting = (await res.json()) as { id: string; token: string; url: string };
-	if (options.sample ?? true) {
-		const organiser = connectClient(origin, meeting.id, meeting.token);
-		try {
-			await organiser.synced();
-			const sample = sampleMeeting(title);
-			Y.applyUpdate(organiser.doc, sample);
-			// The sample was written by a client of its own: wait for the server to store that client's clocks.
-			const reached = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(sample));
-			await waitFor(() => [...reached].every(([client, clock]) => (organiser.saved.get(client) ?? 0) >= clock), 'sample meeting saved');
-		} finally {
-			organiser.destroy();
-		}
-	}
-	return meeting;
 }
 
 /** The notes of the sample meeting's item in `doc`; throws until the sample meeting has arrived. */
@@ -150,52 +94,6 @@ export function sampleArrived(doc: Y.Doc): boolean {
 /** The sample notes as text, '' until they have arrived. */
 export function notesText(doc: Y.Doc): string {
 	return sampleNotes(doc)?.toString() ?? '';
-}
-
-export interface Client {
-	doc: Y.Doc;
-	provider: WebsocketProvider;
-	/** The highest saved clock per client id the server acknowledged (MESSAGE_SAVED). */
-	saved: Map<number, number>;
-	/** Close events the provider saw. */
-	closes: number[];
-	synced(): Promise<void>;
-	/** True when every clock of this doc's own client is acknowledged as saved. */
-	allSaved(): boolean;
-	destroy(): void;
-}
-
-export function connectClient(origin: string, meetingId: string, token: string): Client {
-	const doc = new Y.Doc();
-	const provider = new WebsocketProvider(origin.replace(/^http/, 'ws') + '/sync', meetingId, doc, {
-		params: { token },
-		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-		disableBc: true,
-		connect: false
-	});
-	const saved = new Map<number, number>();
-	const closes: number[] = [];
-	provider.messageHandlers[MESSAGE_SAVED] = (_encoder: unknown, decoder: decoding.Decoder) => {
-		for (const [client, clock] of Y.decodeStateVector(readSaved(decoder))) {
-			if (clock > (saved.get(client) ?? 0)) saved.set(client, clock);
-		}
-	};
-	provider.on('connection-close', (event) => {
-		if (event) closes.push(event.code);
-	});
-	provider.connect();
-	return {
-		doc,
-		provider,
-		saved,
-		closes,
-		synced: () => waitFor(() => provider.synced, 'provider synced'),
-		allSaved: () => (saved.get(doc.clientID) ?? 0) >= (Y.decodeStateVector(Y.encodeStateVector(doc)).get(doc.clientID) ?? 0),
-		destroy() {
-			provider.destroy();
-			doc.destroy();
-		}
-	};
 }
 
 /** Opens a raw websocket and resolves with the HTTP status if the upgrade was refused, or 101. */

@@ -38,11 +38,12 @@ class GatedStorage implements MeetingStorage {
 	readonly notices: MeetingStorage['notices'];
 	readonly groups: MeetingStorage['groups'];
 	readonly sessions: MeetingStorage['sessions'];
+	readonly ballots: MeetingStorage['ballots'];
 	readonly docs: DocumentStore;
 
 	constructor(file: string) {
 		const real = (this.#real = new SqliteStorage(file));
-		({ meetings: this.meetings, tokens: this.tokens, minutes: this.minutes, notices: this.notices, groups: this.groups, sessions: this.sessions } = real);
+		({ meetings: this.meetings, tokens: this.tokens, minutes: this.minutes, notices: this.notices, groups: this.groups, ballots: this.ballots, sessions: this.sessions } = real);
 		this.docs = {
 			...real.docs,
 			loadUpdates: async (meetingId) => {
@@ -53,6 +54,12 @@ class GatedStorage implements MeetingStorage {
 				if (this.appendGate) await this.appendGate;
 				if (this.failAppends) throw new Error('disk unavailable (test)');
 				return real.docs.appendUpdate(meetingId, update);
+			},
+			// What the server calls: it commits the appends of one event-loop turn together.
+			appendUpdates: async (entries) => {
+				if (this.appendGate) await this.appendGate;
+				if (this.failAppends) throw new Error('disk unavailable (test)');
+				return real.docs.appendUpdates(entries);
 			}
 		};
 	}

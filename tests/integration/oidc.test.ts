@@ -81,7 +81,7 @@ describe.each(engines)('sign-in with OIDC ($name)', (engine) => {
 		if (engine.name === 'PostgreSQL' && !postgres) skip();
 		const { origin } = await setup(engine);
 		// Not signed in: refused, and the instance says that signing in decides.
-		expect(await (await fetch(`${origin}/api/instance`)).json()).toEqual({ createMeetings: 'signed-in', signIn: true });
+		expect(await (await fetch(`${origin}/api/instance`)).json()).toMatchObject({ createMeetings: 'signed-in', signIn: true });
 		const anonymous = await fetch(`${origin}/api/meetings`, { method: 'POST', body: JSON.stringify({ title: 'x' }) });
 		expect(anonymous.status).toBe(401);
 		expect((await fetch(`${origin}/api/groups`, { method: 'POST', body: JSON.stringify({ name: 'x' }) })).status).toBe(401);
@@ -119,6 +119,13 @@ describe.each(engines)('sign-in with OIDC ($name)', (engine) => {
 		expect(await info.json()).toMatchObject({ role: 'member', participantId: meeting.memberId, name: member.name, invitationId: null });
 		const chairSession = await signIn(origin, chair.email);
 		expect(await (await request(chairSession.jar, `${origin}/api/meetings/${meeting.id}`)).json()).toMatchObject({ role: 'chair', participantId: meeting.chairId });
+
+		// Handlingar open with the sign-in cookie too: no file session is made (nor needed) without a link.
+		const fileSession = await request(memberSession.jar, `${origin}/api/meetings/${meeting.id}/files/session`, { method: 'POST' });
+		expect(fileSession.status).toBe(204);
+		expect(fileSession.headers.getSetCookie()).toEqual([]);
+		expect((await request(memberSession.jar, `${origin}/api/meetings/${meeting.id}/files/NoSuchFile000000`)).status).toBe(404);
+		expect((await fetch(`${origin}/api/meetings/${meeting.id}/files/NoSuchFile000000`)).status).toBe(401);
 
 		// The organiser is signed in but not on the roster: no way in without a link.
 		expect((await request(organiserSession.jar, `${origin}/api/meetings/${meeting.id}`)).status).toBe(401);
@@ -182,7 +189,9 @@ describe('without OIDC settings', () => {
 			cleanup.push(() => s.close());
 			return s;
 		});
-		expect(await (await fetch(`${origin}/api/instance`)).json()).toEqual({ createMeetings: 'open' });
+		const instance = await (await fetch(`${origin}/api/instance`)).json();
+		expect(instance).toMatchObject({ createMeetings: 'open' });
+		expect(instance).not.toHaveProperty('signIn');
 		expect((await fetch(`${origin}/auth/login`, { redirect: 'manual' })).status).toBe(503);
 		expect((await fetch(`${origin}/api/session`)).status).toBe(404);
 		expect((await createMeeting(origin, 'Öppet', { sample: false })).id).toBeTruthy();

@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { hashToken, newMeetingId, newToken } from '../../server/auth/tokens.ts';
+import { batchedDocuments } from '../../server/storage/batched-appends.ts';
 import type { MeetingStorage } from '../../server/storage/types.ts';
 
 export interface StorageFactory {
@@ -106,6 +107,35 @@ export function storageContract(name: string, factory: StorageFactory): void {
 			expect(textOf(loaded)).toBe(text);
 			expect(await storage.docs.countUpdates(id)).toBe(30);
 			expect(await storage.docs.loadUpdates(newMeetingId())).toEqual([]);
+		});
+
+		it('appends several updates in one transaction, each stored or refused on its own, through the batching wrapper too', async () => {
+			const storage = await open();
+			const id = await meeting(storage);
+			const other = await meeting(storage);
+			const deleted = await meeting(storage);
+			await storage.meetings.deleteMeeting(deleted);
+			const { updates, text } = typing(6);
+			const otherUpdate = typing(1, 2).updates[0];
+			const results = await storage.docs.appendUpdates([
+				{ meetingId: id, update: updates[0] },
+				{ meetingId: deleted, update: updates[1] },
+				{ meetingId: other, update: otherUpdate },
+				{ meetingId: id, update: updates[1] }
+			]);
+			expect(results.map((result) => result?.message ?? null)).toEqual([null, expect.stringMatching(/deleted/), null, null]);
+			expect(await storage.docs.countUpdates(id)).toBe(2);
+			expect(await storage.docs.loadUpdates(deleted)).toEqual([]);
+
+			// Calls of one event-loop turn share a batch; each promise settles as a lone append would.
+			const batched = batchedDocuments(storage.docs);
+			const settled = await Promise.allSettled([
+				...updates.slice(2).map((update) => batched.appendUpdate(id, update)),
+				batched.appendUpdate(deleted, updates[2])
+			]);
+			expect(settled.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+			expect(textOf(await storage.docs.loadUpdates(id))).toBe(text);
+			expect(await storage.docs.loadUpdates(other)).toHaveLength(1);
 		});
 
 		it('compaction keeps the content and empties the log', async () => {

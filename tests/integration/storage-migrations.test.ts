@@ -24,7 +24,7 @@ afterAll(async () => {
 const released = MIGRATIONS.map(({ version, name }) => ({ version, name }));
 /** A later release's migration, to see the runner apply only what is new. */
 const next: Migration = {
-	version: MIGRATIONS.length + 1,
+	version: MIGRATIONS[MIGRATIONS.length - 1].version + 1,
 	name: 'a later release',
 	sqlite: 'CREATE TABLE later (id TEXT PRIMARY KEY)',
 	postgres: 'CREATE TABLE later (id TEXT PRIMARY KEY)'

@@ -17,6 +17,11 @@ import { personalDataStorageContract } from './storage-contract-personal-data.ts
 import { minutesStorageContract } from './storage-contract-minutes.ts';
 import { noticeStorageContract } from './storage-contract-notices.ts';
 import { sessionStorageContract } from './storage-contract-sessions.ts';
+import { fileStoreContract } from './file-store-contract.ts';
+import { FileService } from '../../server/files/service.ts';
+import { PostgresBlobStore } from '../../server/files/postgres-blob-store.ts';
+import { PostgresFileCatalog } from '../../server/files/postgres-catalog.ts';
+import { secretBallotStorageContract } from './storage-contract-secret-ballots.ts';
 import { MIGRATIONS } from '../../server/storage/migrations.ts';
 
 const available = await servicesAvailable('storage-postgres.test.ts', 'postgres');
@@ -72,7 +77,37 @@ if (available) {
 	invitationStorageContract('postgres', sharedSchema);
 	noticeStorageContract('postgres', sharedSchema);
 	sessionStorageContract('postgres', sharedSchema);
+	secretBallotStorageContract('postgres', sharedSchema);
 	personalDataStorageContract('postgres', sharedSchema);
+
+	{
+		// The storage runs migration 9 (the file tables); each service gets a pool of its own, as each instance does.
+		const opened: { storage: PostgresStorage; pool: pg.Pool }[] = [];
+		let filesUrl = '';
+		let limitsUsed = { maxFileBytes: 0, maxMeetingBytes: 0 };
+		const service = async (url: string) => {
+			const storage = await openAt(url);
+			const pool = new pg.Pool({ connectionString: url, max: 4 });
+			opened.push({ storage, pool });
+			const files = new FileService(new PostgresFileCatalog(() => pool), new PostgresBlobStore(() => pool), limitsUsed);
+			await files.catalog.init();
+			return files;
+		};
+		fileStoreContract('postgres', {
+			async create(limits) {
+				limitsUsed = limits;
+				filesUrl = (await schema()).url;
+				return service(filesUrl);
+			},
+			second: () => service(filesUrl),
+			async cleanup() {
+				for (const { storage, pool } of opened.splice(0)) {
+					await pool.end();
+					await storage.close();
+				}
+			}
+		});
+	}
 
 	describe('PostgresStorage specifics', () => {
 		it('runs its migrations once, also when two instances start at the same time', async () => {

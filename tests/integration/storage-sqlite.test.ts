@@ -9,7 +9,12 @@ import { minutesStorageContract } from './storage-contract-minutes.ts';
 import { invitationStorageContract } from './storage-contract-invitations.ts';
 import { noticeStorageContract } from './storage-contract-notices.ts';
 import { sessionStorageContract } from './storage-contract-sessions.ts';
+import { secretBallotStorageContract } from './storage-contract-secret-ballots.ts';
 import { personalDataStorageContract } from './storage-contract-personal-data.ts';
+import { fileStoreContract } from './file-store-contract.ts';
+import { FsBlobStore } from '../../server/files/fs-blob-store.ts';
+import { FileService } from '../../server/files/service.ts';
+import { SqliteFileCatalog } from '../../server/files/sqlite-catalog.ts';
 
 const dirs: string[] = [];
 let lastFile = '';
@@ -38,6 +43,7 @@ storageContract('sqlite (memory)', { create: () => openAt(':memory:') });
 minutesStorageContract('sqlite (memory)', { create: () => openAt(':memory:') });
 noticeStorageContract('sqlite (memory)', { create: () => openAt(':memory:') });
 sessionStorageContract('sqlite (memory)', { create: () => openAt(':memory:') });
+secretBallotStorageContract('sqlite (memory)', { create: () => openAt(':memory:') });
 groupStorageContract('sqlite (memory)', { create: () => openAt(':memory:') });
 groupStorageContract('sqlite (file)', {
 	async create() {
@@ -86,3 +92,22 @@ describe('SqliteStorage specifics', () => {
 		await storage.close();
 	});
 });
+
+{
+	const open: SqliteFileCatalog[] = [];
+	fileStoreContract('sqlite + data directory', {
+		async create(limits) {
+			const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motesrum-files-'));
+			dirs.push(dir);
+			const catalog = new SqliteFileCatalog(path.join(dir, 'motesrum.db'));
+			const files = new FileService(catalog, FsBlobStore.inDataDir(dir), limits);
+			await catalog.init();
+			await files.blobs.init();
+			open.push(catalog);
+			return files;
+		},
+		async cleanup() {
+			for (const catalog of open.splice(0)) await catalog.close();
+		}
+	});
+}

@@ -1,53 +1,15 @@
-/** The browser's calls to the group endpoints (docs/groups.md). Errors carry the server's message. */
-import type { GroupMatter, SearchHit } from '$lib/groups';
-import type { ParticipantRole } from '$lib/meeting';
-import { ApiError } from './meetings';
+/** The browser's calls to the group endpoints (docs/groups.md). Errors are ApiErrors. */
+import type { CreatedGroup, GroupInfo, NextMeetingResult, Reply } from '$lib/protocol/api';
+import { callApi } from '$lib/protocol/client';
 
-export interface CreatedGroup {
-	id: string;
-	name: string;
-	token: string;
-	url: string;
-}
-
-export interface GroupMeetingInfo {
-	id: string;
-	sequence: number;
-	title: string;
-	date: string | null;
-	createdAt: string;
-	path: string;
-	/** Only in the answer to createNextMeeting: false when someone else created it first. */
-	created?: boolean;
-}
-
-export interface GroupInfo {
-	id: string;
-	name: string;
-	role: string;
-	meetings: GroupMeetingInfo[];
-}
-
-async function call<T>(path: string, token: string | null, body?: unknown): Promise<T> {
-	const response = await fetch(path, {
-		method: body === undefined ? 'GET' : 'POST',
-		headers: {
-			...(body === undefined ? {} : { 'content-type': 'application/json' }),
-			...(token ? { authorization: `Bearer ${token}` } : {})
-		},
-		body: body === undefined ? undefined : JSON.stringify(body)
-	});
-	const json = (await response.json().catch(() => null)) as ({ error?: string } & T) | null;
-	if (!response.ok) throw new ApiError(response.status, json?.error ?? response.statusText);
-	return json as T;
-}
+export type { CreatedGroup, GroupInfo, GroupMeetingInfo, NextMeetingResult, SourcePerson } from '$lib/protocol/api';
 
 export function createGroup(name: string): Promise<CreatedGroup> {
-	return call('/api/groups', null, { name });
+	return callApi('createGroup', { body: { name } });
 }
 
 export function fetchGroup(groupId: string, token: string): Promise<GroupInfo> {
-	return call(`/api/groups/${encodeURIComponent(groupId)}`, token);
+	return callApi('group', { params: { id: groupId }, token });
 }
 
 /**
@@ -60,27 +22,19 @@ export function createNextMeeting(
 	token: string,
 	after: string | null,
 	details: { title?: string; date?: string; startTime?: string; place?: string } = {}
-): Promise<GroupMeetingInfo> {
-	return call(`/api/groups/${encodeURIComponent(groupId)}/meetings`, token, { after, ...details });
+): Promise<NextMeetingResult> {
+	return callApi('nextMeeting', { params: { id: groupId }, token, body: { after, ...details } });
 }
 
-export function fetchMatters(groupId: string, token: string): Promise<{ matters: GroupMatter[] }> {
-	return call(`/api/groups/${encodeURIComponent(groupId)}/matters`, token);
+export function fetchMatters(groupId: string, token: string): Promise<Reply<'matters'>> {
+	return callApi('matters', { params: { id: groupId }, token });
 }
 
-export function searchGroup(groupId: string, token: string, query: string): Promise<{ hits: SearchHit[] }> {
-	return call(`/api/groups/${encodeURIComponent(groupId)}/search?q=${encodeURIComponent(query)}`, token);
-}
-
-/** A person the meeting's roster can take in one step (people-sources). */
-export interface SourcePerson {
-	name: string;
-	organisation: string | null;
-	role: ParticipantRole;
-	email?: string | null;
+export function searchGroup(groupId: string, token: string, query: string): Promise<Reply<'search'>> {
+	return callApi('search', { params: { id: groupId }, token, query: { q: query } });
 }
 
 /** The group's roster and the previous meeting's participants, for a meeting of a group (empty lists otherwise). */
-export function peopleSources(meetingId: string, token: string | null): Promise<{ group: SourcePerson[]; previous: SourcePerson[] }> {
-	return call(`/api/meetings/${encodeURIComponent(meetingId)}/people-sources`, token);
+export function peopleSources(meetingId: string, token: string | null): Promise<Reply<'peopleSources'>> {
+	return callApi('peopleSources', { params: { id: meetingId }, token });
 }

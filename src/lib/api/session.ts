@@ -1,26 +1,21 @@
 /** Sign-in (OIDC) from the browser: who is signed in, and the server's sign-in addresses. */
+import type { SignedInUser } from '$lib/protocol/api';
+import { callApi } from '$lib/protocol/client';
 
-export interface SignedInUser {
-	name: string;
-	email: string | null;
-	/** May create meetings and groups. */
-	organiser: boolean;
-}
+export type { SignedInUser };
 
 /** The signed-in user, or null (not signed in, no sign-in on this instance, or offline). */
 export async function currentUser(): Promise<SignedInUser | null> {
 	try {
-		const response = await fetch('/api/session', { cache: 'no-store' });
-		if (!response.ok) return null;
-		return ((await response.json()) as { user: SignedInUser | null }).user;
+		return (await callApi('session', {})).user;
 	} catch {
 		return null;
 	}
 }
 
 /**
- * Ends the session on the server (its open meeting connections close too). A fetch rather
- * than a form: pages send `Referrer-Policy: no-referrer`, under which a form's POST carries
+ * Ends the session on the server (its open meeting connections close too). Not through
+ * callApi: the answer is a redirect to the start page, not JSON. A fetch rather than a form: pages send `Referrer-Policy: no-referrer`, under which a form's POST carries
  * `Origin: null`, which the same-origin rule refuses.
  */
 export async function signOut(): Promise<void> {

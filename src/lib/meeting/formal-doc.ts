@@ -26,6 +26,10 @@ export interface FormalRoots {
 	readonly ballots: Y.Map<unknown>;
 	/** `<itemId>:<participantId>` → `{ note, at } | null`: jäv for a whole item. */
 	readonly itemConflicts: Y.Map<unknown>;
+	/** `<voteId>:<participantId>` → true: has voted in a secret vote. Written only by the server. */
+	readonly secretVoted: Y.Map<unknown>;
+	/** `<voteId>` → `{ yes, no, abstain }`: a secret vote's count, written by the server when it closes. */
+	readonly secretTallies: Y.Map<unknown>;
 }
 
 export function formalRoots(doc: Y.Doc): FormalRoots {
@@ -36,7 +40,9 @@ export function formalRoots(doc: Y.Doc): FormalRoots {
 		propositions: doc.getMap('propositions'),
 		votes: doc.getMap('votes'),
 		ballots: doc.getMap('ballots'),
-		itemConflicts: doc.getMap('itemConflicts')
+		itemConflicts: doc.getMap('itemConflicts'),
+		secretVoted: doc.getMap('secretVoted'),
+		secretTallies: doc.getMap('secretTallies')
 	};
 }
 

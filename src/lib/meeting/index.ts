@@ -110,13 +110,16 @@ export {
 	addProposition,
 	breakTie,
 	castBallot,
+	closeSecretVote,
 	closeVote,
 	decideByAcclamation,
+	markSecretVoted,
 	openVote,
 	readDecisionRounds,
 	readPropositions,
 	recordRoundDecision,
 	removeProposition,
+	secretBallotRefusal,
 	updateProposition,
 	type BallotChoice,
 	type BallotView,
@@ -124,6 +127,7 @@ export {
 	type PropositionInput,
 	type PropositionKind,
 	type PropositionView,
+	type SecretTally,
 	type VoteCounts,
 	type VoteMethod
 } from './votes.js';
@@ -164,3 +168,15 @@ export {
 export { MEETING_SCHEMA } from './schema.js';
 export { auditDocument, repairDocument, type DocumentSchema, type Violation } from './schema-language.js';
 export { schemaProblem, watchOwnWrites, writesOfTransaction, type Write } from './writes.js';
+export {
+	addAttachment,
+	findAttachment,
+	moveAttachment,
+	readAllAttachments,
+	readAttachments,
+	removeAttachment,
+	renameAttachment,
+	replaceAttachment,
+	type AttachmentInput,
+	type AttachmentView
+} from './attachments.js';

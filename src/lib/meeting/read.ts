@@ -16,6 +16,7 @@ import {
 	type EntityMap
 } from './doc.js';
 import { resolveAnchor } from './anchors.js';
+import { readAttachments } from './attachments.js';
 import { readLiveState } from './live.js';
 import { readItemFormal, type ItemFormalView } from './formal-read.js';
 import { plain, plainString, personResolver, readParticipant, type Plain, type Resolve } from './read-people.js';
@@ -189,6 +190,7 @@ function readItem(
 	const documents: DocumentLinkView[] = plainEntries(childMap(map, 'documents'))
 		.sort((a, b) => byTimeThenId(a, b, 'order'))
 		.map(([id, record]) => ({ id, title: plainString(record, 'title') ?? '', url: linkable(plainString(record, 'url')) }));
+	const attachments = readAttachments(doc, flat.id);
 	const extractRecipients = plainEntries(childMap(map, 'extractRecipients'))
 		.sort((a, b) => byTimeThenId(a, b, 'addedAt'))
 		.map(([key, record]) => plainString(record, 'name') ?? key);
@@ -205,6 +207,8 @@ function readItem(
 		presenters: people(map.get('presenters'), resolve),
 		guests: people(map.get('guests'), resolve),
 		documents,
+		// Only when there are some: older meetings' views (and fingerprints) stay as they were.
+		...(attachments.length > 0 ? { attachments } : {}),
 		status,
 		timeSpentMs,
 		notes: readText(map, 'notes'),

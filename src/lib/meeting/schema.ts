@@ -18,6 +18,7 @@ import {
 	SEATS
 } from './types.js';
 import { LIMITS } from './validate.js';
+import { MAX_ATTACHMENT_BYTES, MEDIA_TYPE, SHA256_HEX } from './attachments.js';
 
 /** Entity ids: 16 URL-safe characters (ids.ts). */
 export const ENTITY_ID: KeySpec = { name: 'an entity id', pattern: /^[A-Za-z0-9_-]{16}$/ };
@@ -246,6 +247,7 @@ const outstandingOrigin: ValueSpec = {
 };
 
 const speechKind: ValueSpec = { t: 'enum', values: ['speak', 'reply'] };
+const tallyCount: ValueSpec = { t: 'int', min: 0, max: LIMITS.list };
 
 /** Formal procedure (speakers.ts, votes.ts, quorum.ts): flat top-level roots of plain values. */
 const formalRoots: Record<string, NodeSpec> = {
@@ -312,14 +314,26 @@ const formalRoots: Record<string, NodeSpec> = {
 			}
 		}
 	},
-	// Keyed `<roundId>:<participantId>`: a voter casts their own ballot, once, while the vote is open (write-rules.ts).
+	// Keyed `<roundId>:<participantId>`: a voter casts their own ballot, once, while the (open, named) vote is open
+	// (write-rules.ts). A secret vote's ballots never come here: see secretVoted.
 	ballots: {
 		y: 'values',
 		key: PAIR_KEY,
 		write: 'self',
 		of: { t: 'object', fields: { choice: { t: 'enum', values: ['yes', 'no', 'abstain'] }, at: time, recordedBy: idOrNull } }
 	},
-	itemConflicts: { y: 'values', key: PAIR_KEY, of: { t: 'object', nullable: true, fields: { note: textOrNull, at: time } } }
+	itemConflicts: { y: 'values', key: PAIR_KEY, of: { t: 'object', nullable: true, fields: { note: textOrNull, at: time } } },
+	// Secret (sluten) votes are cast through the server (server/votes), which stores only who has voted
+	// and the running count: no client writes here, the server does.
+	// `<roundId>:<participantId>` → true: this voter has voted (never how).
+	secretVoted: { y: 'values', key: PAIR_KEY, write: 'never', of: { t: 'boolean' } },
+	// `<roundId>` → the count, written when the vote is closed.
+	secretTallies: {
+		y: 'values',
+		key: ENTITY_ID,
+		write: 'never',
+		of: { t: 'object', fields: { yes: tallyCount, no: tallyCount, abstain: tallyCount } }
+	}
 };
 
 export const MEETING_SCHEMA: DocumentSchema = {
@@ -377,6 +391,26 @@ export const MEETING_SCHEMA: DocumentSchema = {
 				}
 			}
 		},
-		...formalRoots
+		...formalRoots,
+		// Handlingar (attachments.ts): what describes each uploaded file, never its bytes; written by those who run the meeting.
+		attachments: {
+			y: 'values',
+			key: ENTITY_ID,
+			write: 'run',
+			of: {
+				t: 'object',
+				fields: {
+					itemId: id,
+					name: title,
+					sha256: { t: 'key', key: { name: 'a SHA-256 in hex', pattern: SHA256_HEX } },
+					size: { t: 'int', min: 0, max: MAX_ATTACHMENT_BYTES },
+					type: { t: 'key', key: { name: 'a media type', pattern: MEDIA_TYPE } },
+					order,
+					uploadedAt: time,
+					replacedBy: idOrNull,
+					deletedAt: timeOrNull
+				}
+			}
+		}
 	}
 };

@@ -2,6 +2,7 @@
  * Value types of the meeting model: the enumerations, the inputs operations take and the
  * immutable views reads return. Nothing here touches Yjs.
  */
+import type { AttachmentView } from './attachments.js';
 import type { ItemFormalView } from './formal-read.js';
 
 export const MEETING_KINDS = ['notes', 'minutes'] as const;
@@ -343,6 +344,8 @@ export interface AgendaItemView {
 	readonly presenters: readonly PersonView[];
 	readonly guests: readonly PersonView[];
 	readonly documents: readonly DocumentLinkView[];
+	/** Handlingar: uploaded files, current versions in order, each followed by those it replaced; left out when none. */
+	readonly attachments?: readonly AttachmentView[];
 	readonly status: ItemStatus;
 	/** Time the item was current while the meeting ran (breaks excluded). */
 	readonly timeSpentMs: number;

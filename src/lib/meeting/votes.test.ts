@@ -7,12 +7,15 @@ import {
 	addReservation,
 	breakTie,
 	castBallot,
+	closeSecretVote,
 	closeVote,
 	decideByAcclamation,
+	markSecretVoted,
 	openVote,
 	readDecisionRounds,
 	readMeeting,
 	recordRoundDecision,
+	secretBallotRefusal,
 	setItemConflict,
 	updateParticipant
 } from './index.js';
@@ -73,7 +76,7 @@ describe('propositions and votes', () => {
 	});
 
 	it('a closed vote is counted without names, and a tie waits for the lot', () => {
-		const { doc, items, original, motion, members } = withMotion();
+		const { doc, items, original, motion, members, deputies } = withMotion();
 		const item = items.detaljplan;
 		const acclamation = decideByAcclamation(doc, item, { propositionIds: [original, motion], winnerId: original, now: at('09:20') });
 		const round = openVote(doc, item, {
@@ -84,12 +87,26 @@ describe('propositions and votes', () => {
 			now: at('09:21')
 		});
 		expect(round).toBe(acclamation);
-		members.slice(0, 8).forEach((voter, i) => castBallot(doc, round, voter, i % 2 === 0 ? 'yes' : 'no'));
-		closeVote(doc, round);
+		// A secret ballot never goes into the document: the server keeps the count.
+		expectMeetingError(() => castBallot(doc, round, members[0], 'yes'), 'INVALID_STATE');
+		expectMeetingError(() => closeVote(doc, round), 'INVALID_STATE');
+		expect(secretBallotRefusal(doc, round, deputies[0])).toBe('not-a-voter');
+		expect(secretBallotRefusal(doc, 'NoSuchRound00000', members[0])).toBe('no-round');
+		for (const voter of members.slice(0, 8)) {
+			expect(secretBallotRefusal(doc, round, voter)).toBeNull();
+			markSecretVoted(doc, round, voter);
+		}
+		markSecretVoted(doc, round, members[0]);
+		const [open] = readDecisionRounds(doc, item);
+		expect(open.voted).toEqual(members.slice(0, 8));
+		expect(open.counts).toEqual({ yes: 0, no: 0, abstain: 0, absent: 1 });
+		closeSecretVote(doc, round, { yes: 4, no: 4, abstain: 0 });
+		expect(secretBallotRefusal(doc, round, members[0])).toBe('not-open');
 		const [tied] = readDecisionRounds(doc, item);
 		expect(tied).toMatchObject({ method: 'closed', tied: true, winnerPropositionId: null, acclamationWinnerId: original });
 		expect(tied.ballots).toEqual([]);
 		expect(tied.counts).toEqual({ yes: 4, no: 4, abstain: 0, absent: 1 });
+		expect(doc.getMap('ballots').size).toBe(0);
 		expectMeetingError(() => recordRoundDecision(doc, round), 'INVALID_STATE');
 		breakTie(doc, round, motion);
 		expect(readDecisionRounds(doc, item)[0]).toMatchObject({ winnerPropositionId: motion, tieBreak: 'lot', tied: false });

@@ -10,9 +10,12 @@
  * one given by voice. A tie is broken by the chair's casting vote (open) or by lot (closed).
  * The winning proposition's text becomes a decision of the item, where reservations attach.
  *
- * Ballots are keyed `<roundId>:<participantId>` and written once. A closed vote's ballots
- * still name their voter in the document (that is how one vote per person is checked);
- * reads, the UI and the minutes give only counts for it.
+ * An open vote's ballots are keyed `<roundId>:<participantId>` and written once. A closed
+ * (secret) vote never puts a ballot in the document: voters cast it through the server,
+ * which stores who has voted apart from the running count, so no record links a name to a
+ * choice. The server writes here only `secretVoted/<roundId>:<participantId>` (has voted) and,
+ * when it closes the vote, `secretTallies/<roundId>` (the count) with the round's result
+ * (`markSecretVoted`, `closeSecretVote`; server/votes).
  */
 import * as Y from 'yjs';
 import { invalid, invalidState, notFound } from './errors.js';
@@ -288,6 +291,7 @@ export function castBallot(
 	const value = oneOf(choice, BALLOT_CHOICES, 'choice');
 	if (record.status !== 'open') throw invalidState('the vote is not open');
 	if (!stringList(record.voters).includes(voter)) throw invalidState('this participant has no vote in this round');
+	if (record.method === 'closed') throw invalidState('a secret vote is cast through the server');
 	const recordedBy = options.recordedBy == null ? null : idArg(options.recordedBy, 'recordedBy');
 	const key = pairKey(roundId, voter);
 	const { ballots } = formalRoots(doc);
@@ -320,19 +324,86 @@ function countOf(ballots: Map<string, Plain>, voters: readonly string[]): VoteCo
 	return { yes, no, abstain, absent: voters.length - ballots.size };
 }
 
+function winnerOf(record: Plain, counts: Pick<VoteCounts, 'yes' | 'no'>): string | null {
+	return counts.yes > counts.no ? str(record, 'yesPropositionId') : counts.no > counts.yes ? str(record, 'noPropositionId') : null;
+}
+
 /** Closes the vote and counts it: more Ja than Nej wins for the Ja proposition, and so on; a tie waits for `breakTie`. */
 export function closeVote(doc: Y.Doc, roundId: string, options: { now?: TimeInput } = {}): void {
 	requireWritable(doc);
 	const record = round(doc, roundId);
 	if (record.status !== 'open') throw invalidState('the vote is not open');
+	if (record.method === 'closed') throw invalidState('a secret vote is closed and counted by the server');
 	const voters = stringList(record.voters);
 	const counts = countOf(ballotsOf(doc, roundId, voters), voters);
-	const winner =
-		counts.yes > counts.no ? str(record, 'yesPropositionId') : counts.no > counts.yes ? str(record, 'noPropositionId') : null;
 	const at = timestamp(options.now);
 	doc.transact(() =>
-		formalRoots(doc).votes.set(roundId, { ...record, status: 'closed', closedAt: at, winnerPropositionId: winner })
+		formalRoots(doc).votes.set(roundId, { ...record, status: 'closed', closedAt: at, winnerPropositionId: winnerOf(record, counts) })
 	);
+}
+
+/** Why a participant may not vote in a secret vote now (no such round, not secret, not open, not listed), or null if they may. */
+export function secretBallotRefusal(doc: Y.Doc, roundId: string, participantId: string): 'no-round' | 'not-secret' | 'not-open' | 'not-a-voter' | null {
+	const record = plainRecord(formalRoots(doc).votes.get(roundId));
+	if (!record || str(record, 'deletedAt') !== null) return 'no-round';
+	if (record.method !== 'closed') return 'not-secret';
+	if (record.status !== 'open') return 'not-open';
+	return stringList(record.voters).includes(participantId) ? null : 'not-a-voter';
+}
+
+/** The server's record that a voter has voted in a secret vote (never how); idempotent. */
+export function markSecretVoted(doc: Y.Doc, roundId: string, participantId: string): void {
+	requireWritable(doc);
+	const key = pairKey(idArg(roundId, 'roundId'), idArg(participantId, 'participantId'));
+	const { secretVoted } = formalRoots(doc);
+	if (secretVoted.get(key) === true) return;
+	doc.transact(() => secretVoted.set(key, true));
+}
+
+export interface SecretTally {
+	readonly yes: number;
+	readonly no: number;
+	readonly abstain: number;
+}
+
+/**
+ * The server closes a secret vote with the count it kept: the count, and the round closed with
+ * its winner (a tie waits for the lot, `breakTie`), in one transaction. A round already closed
+ * keeps its result; only a missing count is written.
+ */
+export function closeSecretVote(doc: Y.Doc, roundId: string, tally: SecretTally, options: { now?: TimeInput } = {}): void {
+	requireWritable(doc);
+	const record = round(doc, roundId);
+	if (record.method !== 'closed') throw invalidState('the vote is not a secret vote');
+	const counts = { yes: tally.yes, no: tally.no, abstain: tally.abstain };
+	for (const [field, count] of Object.entries(counts)) {
+		if (!Number.isInteger(count) || count < 0 || count > LIMITS.list) throw invalid(field, 'must be a count');
+	}
+	const at = timestamp(options.now);
+	const { votes, secretTallies } = formalRoots(doc);
+	doc.transact(() => {
+		if (secretTallies.get(roundId) == null) secretTallies.set(roundId, counts);
+		if (record.status === 'open') votes.set(roundId, { ...record, status: 'closed', closedAt: at, winnerPropositionId: winnerOf(record, counts) });
+	});
+}
+
+/** Who has voted in a secret vote, as the server recorded it. */
+function secretVotersOf(doc: Y.Doc, roundId: string, voters: readonly string[]): string[] {
+	const allowed = new Set(voters);
+	const found: string[] = [];
+	formalRoots(doc).secretVoted.forEach((value, key) => {
+		const pair = splitPairKey(key);
+		if (pair && pair[0] === roundId && allowed.has(pair[1]) && value === true) found.push(pair[1]);
+	});
+	return found;
+}
+
+/** A secret vote's count once the server closed it; before that only how many have voted is known. */
+function secretCountOf(doc: Y.Doc, roundId: string, voters: readonly string[], voted: number): VoteCounts {
+	const tally = plainRecord(formalRoots(doc).secretTallies.get(roundId));
+	const count = (key: string) => (typeof tally?.[key] === 'number' ? (tally[key] as number) : 0);
+	const cast = tally ? count('yes') + count('no') + count('abstain') : voted;
+	return { yes: count('yes'), no: count('no'), abstain: count('abstain'), absent: Math.max(0, voters.length - cast) };
 }
 
 /** A tied count: the chair's casting vote (utslagsröst) in an open vote, lot in a closed one. */
@@ -413,7 +484,8 @@ export function readDecisionRounds(doc: Y.Doc, itemId: string): DecisionRoundVie
 		if (!record || record.itemId !== itemId || str(record, 'deletedAt') !== null) return;
 		const method = (VOTE_METHODS as readonly unknown[]).includes(record.method) ? (record.method as VoteMethod) : 'acclamation';
 		const voters = stringList(record.voters);
-		const ballots = method === 'acclamation' ? new Map<string, Plain>() : ballotsOf(doc, id, voters);
+		const ballots = method === 'open' ? ballotsOf(doc, id, voters) : new Map<string, Plain>();
+		const voted = method === 'closed' ? secretVotersOf(doc, id, voters) : [...ballots.keys()];
 		const status = record.status === 'open' ? 'open' : 'closed';
 		const winner = str(record, 'winnerPropositionId');
 		list.push({
@@ -426,7 +498,7 @@ export function readDecisionRounds(doc: Y.Doc, itemId: string): DecisionRoundVie
 			noPropositionId: str(record, 'noPropositionId'),
 			status,
 			voters,
-			voted: [...ballots.keys()].sort((a, b) => position(a) - position(b)),
+			voted: voted.sort((a, b) => position(a) - position(b)),
 			ballots:
 				method === 'open'
 					? [...ballots.entries()]
@@ -438,7 +510,7 @@ export function readDecisionRounds(doc: Y.Doc, itemId: string): DecisionRoundVie
 								at: str(b, 'at')
 							}))
 					: [],
-			counts: countOf(ballots, voters),
+			counts: method === 'closed' ? secretCountOf(doc, id, voters, voted.length) : countOf(ballots, voters),
 			winnerPropositionId: winner,
 			tieBreak: record.tieBreak === 'casting' || record.tieBreak === 'lot' ? record.tieBreak : null,
 			tied: status === 'closed' && method !== 'acclamation' && winner === null,

@@ -20,6 +20,7 @@ import type {
 	ParkingLotEntryView,
 	ParticipantView
 } from '../meeting/index.js';
+import { approversOf } from './approvers.js';
 import { isoDate, joinList, longDate, dateTime, timeSpan, weekdayDate } from './format.js';
 import { confidentialBlocks, formalItemBlocks, noticeBlock, seatDetails, votingListAppendices, votingListNumbers } from './formal.js';
 import { placedNotesBlocks, simpleList } from './notes.js';
@@ -55,10 +56,12 @@ interface Context {
 	readonly publicVersion: boolean;
 	/** Appendix number of each named vote's voting list. */
 	readonly appendices: ReadonlyMap<string, number>;
+	readonly fileUrl?: (attachmentId: string) => string;
 }
 
-function contextOf(view: MeetingView, locale: MinutesLocale, publicVersion = false): Context {
+function contextOf(view: MeetingView, locale: MinutesLocale, publicVersion = false, fileUrl?: (attachmentId: string) => string): Context {
 	return {
+		fileUrl,
 		view,
 		locale,
 		items: new Map(view.agenda.map((item) => [item.id, item])),
@@ -381,9 +384,16 @@ function itemContent(context: Context, item: AgendaItemView, starts: readonly nu
 	const next = isNextMeetingItem(item) ? nextMeetingLine(context) : null;
 	// Where the secretary wrote the next meeting in the item's notes, those words stand alone.
 	if (next && item.notes.trim() === '') first.push({ type: 'paragraph', lines: [next] });
-	if (item.documents.length > 0) {
+	// Handlingar: the uploaded files (current versions) after the linked documents, by name, linked when the caller gives addresses.
+	const files = (item.attachments ?? []).filter((f) => f.replacedBy === null);
+	if (item.documents.length > 0 || files.length > 0) {
 		first.push({ type: 'label', text: m.minutes_doc_documents({}, { locale }) });
-		first.push(simpleList(item.documents.map((d) => ({ text: d.title, url: d.url }))));
+		first.push(
+			simpleList([
+				...item.documents.map((d) => ({ text: d.title, url: d.url })),
+				...files.map((f) => ({ text: f.name, url: context.fileUrl?.(f.id) ?? null }))
+			])
+		);
 	}
 	first.push(...formalItemBlocks(context.view, item, context.appendices, locale));
 
@@ -574,10 +584,7 @@ function signatureColumns(context: Context, approval: ApprovalState | null | und
 	const { locale, view } = context;
 	const formal = view.header.kind === 'minutes';
 	const secretaries = view.participants.filter((p) => p.role === 'secretary');
-	const approvers = [
-		...(formal ? view.participants.filter((p) => p.role === 'chair') : []),
-		...view.participants.filter((p) => p.role === 'adjuster')
-	];
+	const approvers = approversOf(view);
 	const roleWord = (p: ParticipantView) =>
 		!formal ? null : p.role === 'chair' ? m.minutes_doc_role_chair({}, { locale }) : m.minutes_doc_role_adjuster({}, { locale });
 	return [
@@ -673,7 +680,7 @@ function looseQuestions(context: Context): MinutesBlock | null {
 /** The full minutes of a meeting. */
 export function buildMinutes(view: MeetingView, options: MinutesOptions = {}): Minutes {
 	const locale = options.locale ?? 'sv';
-	const context = contextOf(view, locale, options.publicVersion);
+	const context = contextOf(view, locale, options.publicVersion, options.fileUrl);
 	const { body, closing } = itemSections(context, { includeRecipients: true });
 	const extra = [looseQuestions(context), nextMeetingSection(context, body)].filter((b): b is MinutesBlock => b !== null);
 	const kindLine =
@@ -714,7 +721,7 @@ function noticeOf(context: Context, options: MinutesOptions): Minutes['notice'] 
  */
 export function buildExtract(view: MeetingView, itemId: string, options: MinutesOptions = {}): Minutes {
 	const locale = options.locale ?? 'sv';
-	const context = contextOf(view, locale, options.publicVersion);
+	const context = contextOf(view, locale, options.publicVersion, options.fileUrl);
 	const item = context.items.get(itemId);
 	if (!item) throw new Error(`No agenda item ${itemId} in this meeting`);
 	const { body } = itemSections(context, { includeRecipients: false });

@@ -152,4 +152,6 @@ export interface MinutesOptions {
 	publicVersion?: boolean;
 	/** The recorded notice of the approved minutes (anslag), from GET /api/meetings/:id/minutes/notice. */
 	notice?: NoticeRecord | null;
+	/** The address of an uploaded file (handlingar), for links in print, Markdown and DOCX; names only without it. */
+	fileUrl?: (attachmentId: string) => string;
 }

@@ -1,7 +1,7 @@
 /**
  * The wire contract between the browser and the sync server, beside the standard
  * y-websocket messages (0 sync, 1 awareness, 2 auth, 3 query awareness).
- * Imported by both sides; imports nothing but lib0.
+ * Imported by both sides; imports nothing but lib0 (the rest of the contract: README.md).
  */
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
@@ -10,6 +10,11 @@ export const MESSAGE_SYNC = 0;
 export const MESSAGE_AWARENESS = 1;
 export const MESSAGE_AUTH = 2;
 export const MESSAGE_QUERY_AWARENESS = 3;
+
+/** The sub-types of a MESSAGE_SYNC frame (y-protocols/sync): step 1 carries a state vector, step 2 and update a Yjs update. */
+export const SYNC_STEP1 = 0;
+export const SYNC_STEP2 = 1;
+export const SYNC_UPDATE = 2;
 
 /**
  * Server → client: a state vector of what is durably stored for this meeting.

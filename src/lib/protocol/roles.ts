@@ -25,6 +25,11 @@ export const ACTIONS = [
 	/** Check oneself in and set one's own attendance (room, remote, absent). */
 	'attendance.self',
 	/**
+	 * Cast one's own ballot in a secret (sluten) vote, through the server, which keeps the count
+	 * apart from who has voted (server/votes). Only voters the round lists may; closing it is record.write.
+	 */
+	'ballot.secret',
+	/**
 	 * The record: header, agenda items and their order, decisions, assignments, parking lot,
 	 * roster and everyone's attendance, the live flow, meta.
 	 */
@@ -35,8 +40,14 @@ export const ACTIONS = [
 	'minutes.approve',
 	/** Start a correction (a new version) of approved minutes. */
 	'minutes.correct',
+	/** Record the notice of the approved minutes (anslag: posted, taken down, kept at). */
+	'minutes.notice',
 	/** Issue, list and revoke invitations. */
-	'invitations.manage'
+	'invitations.manage',
+	/** Upload handlingar (files) to agenda items; listing them in the document is `record.write`. */
+	'documents.upload',
+	/** Open the files of confidential items (sekretess); a guest only those of items they attend. */
+	'documents.confidential'
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -50,12 +61,17 @@ const TABLE: Record<Action, readonly Role[]> = {
 	'document.write': WRITERS,
 	'notes.write': WRITERS,
 	'attendance.self': WRITERS,
+	'ballot.secret': WRITERS,
 	'record.write': RUNNERS,
 	'minutes.ready': ['organiser', 'secretary'],
 	// The secretary wrote the minutes and does not approve them: justering is someone else's check.
 	'minutes.approve': ['organiser', 'chair', 'adjuster'],
 	'minutes.correct': ['organiser', 'secretary'],
-	'invitations.manage': ['organiser']
+	'minutes.notice': ['organiser'],
+	'invitations.manage': ['organiser'],
+	'documents.upload': RUNNERS,
+	// Observers follow the meeting from outside it: a confidential item's files are not theirs to read.
+	'documents.confidential': WRITERS
 };
 
 export function isRole(value: unknown): value is Role {

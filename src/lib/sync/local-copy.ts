@@ -38,6 +38,8 @@ export class LocalCopy {
 	#store: LocalStore | null = null;
 	#meeting: LocalMeeting | undefined;
 	#appendsSinceCompaction = 0;
+	/** Updates that arrived before the meeting was listed on the device (the socket opens beside the check), written once it is. */
+	readonly #unlisted: [Uint8Array, PendingSnapshot | undefined][] = [];
 
 	constructor(options: LocalCopyOptions) {
 		this.#options = options;
@@ -89,6 +91,7 @@ export class LocalCopy {
 				frozenAt: info.frozenAt
 			};
 			this.#track(store.putMeeting(this.#meeting));
+			for (const [update, changes] of this.#unlisted.splice(0)) this.append(update, changes);
 		} else {
 			this.#track(
 				store.updateMeeting(this.#options.meetingId, { title: info.title, role: info.role, frozenAt: info.frozenAt, token, lastOpened: Date.now() })
@@ -99,6 +102,10 @@ export class LocalCopy {
 	append(update: Uint8Array, changes: PendingSnapshot | undefined): void {
 		const store = this.#store;
 		if (!store) return;
+		if (!this.#meeting) {
+			this.#unlisted.push([update, changes]);
+			return;
+		}
 		this.#track(store.appendUpdate(this.#options.meetingId, update, changes));
 		if (++this.#appendsSinceCompaction >= this.#options.compactAfter) {
 			this.#appendsSinceCompaction = 0;

@@ -140,3 +140,27 @@ describe('LocalStore', () => {
 		}
 	});
 });
+
+describe('LocalStore: handlingar on the device', () => {
+	const file = (meetingId: string, attachmentId: string, sha: string) => ({ meetingId, attachmentId, sha256: sha.repeat(64), name: `${attachmentId}.pdf`, type: 'application/pdf', size: 3 });
+
+	it('keeps bytes once for every meeting that lists them, and removes them with the last', async () => {
+		await store.putMeeting(meeting('a'));
+		await store.putMeeting(meeting('b'));
+		await store.putFile(file('a', 'A1', 'x'), new Blob(['pdf']));
+		await store.putFile(file('b', 'B1', 'x'));
+		await store.putFile(file('a', 'A2', 'y'), new Blob(['two']));
+		expect((await store.readFile('a', 'A1'))?.file.name).toBe('A1.pdf');
+		await store.deleteMeeting('a');
+		expect(await store.listFiles('a')).toEqual([]);
+		expect(await store.hasBlob('x'.repeat(64))).toBe(true);
+		expect(await store.hasBlob('y'.repeat(64))).toBe(false);
+		await store.keepOnlyFiles('b', new Set());
+		expect(await store.hasBlob('x'.repeat(64))).toBe(false);
+		expect(await store.readFile('b', 'B1')).toBeNull();
+	});
+
+	it('refuses to list a file whose bytes are not on the device', async () => {
+		await expect(store.putFile(file('a', 'A1', 'z'))).rejects.toThrow(/not on this device/);
+	});
+});

@@ -9,10 +9,12 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import * as Y from 'yjs';
+import { docFromUpdates } from '../protocol/updates.ts';
 import type { PendingClientState, PendingSnapshot } from './pending.ts';
 
 export const DATABASE_NAME = 'motesrum';
-const DATABASE_VERSION = 1;
+/** 2 added the device's copies of handlingar ('files', 'blobs'). */
+const DATABASE_VERSION = 2;
 
 /** One meeting in the device's list, with what is needed to reopen it. */
 export interface LocalMeeting {
@@ -57,10 +59,31 @@ interface StoredSyncState {
 	pending: [number, PendingClientState][];
 }
 
+/**
+ * A handling (file) of a meeting kept on this device: what names it, keyed by meeting and
+ * attachment; its bytes are in 'blobs' under their SHA-256, shared by every meeting that lists
+ * the same bytes. The service worker reads both to open the file without a network.
+ */
+export interface DeviceFile {
+	meetingId: string;
+	attachmentId: string;
+	sha256: string;
+	name: string;
+	type: string;
+	size: number;
+}
+
+interface StoredBlob {
+	sha256: string;
+	blob: Blob;
+}
+
 interface MotesrumDB extends DBSchema {
 	meetings: { key: string; value: LocalMeeting };
 	updates: { key: number; value: StoredUpdate; indexes: { byMeeting: string } };
 	sync: { key: string; value: StoredSyncState };
+	files: { key: [string, string]; value: DeviceFile; indexes: { byMeeting: string; bySha: string } };
+	blobs: { key: string; value: StoredBlob };
 }
 
 export class LocalStore {
@@ -75,11 +98,19 @@ export class LocalStore {
 		if (typeof indexedDB === 'undefined') return null;
 		try {
 			const db = await openDB<MotesrumDB>(name, DATABASE_VERSION, {
-				upgrade(db) {
-					db.createObjectStore('meetings', { keyPath: 'id' });
-					const updates = db.createObjectStore('updates', { autoIncrement: true });
-					updates.createIndex('byMeeting', 'meetingId');
-					db.createObjectStore('sync', { keyPath: 'meetingId' });
+				upgrade(db, oldVersion) {
+					if (oldVersion < 1) {
+						db.createObjectStore('meetings', { keyPath: 'id' });
+						const updates = db.createObjectStore('updates', { autoIncrement: true });
+						updates.createIndex('byMeeting', 'meetingId');
+						db.createObjectStore('sync', { keyPath: 'meetingId' });
+					}
+					if (oldVersion < 2) {
+						const files = db.createObjectStore('files', { keyPath: ['meetingId', 'attachmentId'] });
+						files.createIndex('byMeeting', 'meetingId');
+						files.createIndex('bySha', 'sha256');
+						db.createObjectStore('blobs', { keyPath: 'sha256' });
+					}
 				},
 				// A newer version in another tab wants to upgrade: let it, this tab reloads later.
 				blocking() {
@@ -136,10 +167,7 @@ export class LocalStore {
 			return records[0]?.update.byteLength ?? 0;
 		}
 		// Applying into a document is linear; Y.mergeUpdates over many updates is not.
-		const doc = new Y.Doc();
-		Y.transact(doc, () => {
-			for (const record of records) Y.applyUpdate(doc, record.update);
-		});
+		const doc = docFromUpdates(records.map((record) => record.update));
 		const snapshot = Y.encodeStateAsUpdate(doc);
 		doc.destroy();
 		const meetings = tx.objectStore('meetings');
@@ -189,16 +217,59 @@ export class LocalStore {
 		return meetings.sort((a, b) => b.lastOpened - a.lastOpened);
 	}
 
-	/** "Ta bort från enheten": the list entry, the document and the sync state, in one transaction. */
+	/**
+	 * "Ta bort från enheten": the list entry, the document, the sync state and the meeting's
+	 * files (each file's bytes too, unless another meeting on the device lists them), in one transaction.
+	 */
 	async deleteMeeting(id: string): Promise<void> {
-		const tx = this.#db.transaction(['meetings', 'updates', 'sync'], 'readwrite');
-		const keys = await tx.objectStore('updates').index('byMeeting').getAllKeys(id);
+		const tx = this.#db.transaction(['meetings', 'updates', 'sync', 'files', 'blobs'], 'readwrite');
+		const [keys, files] = await Promise.all([tx.objectStore('updates').index('byMeeting').getAllKeys(id), tx.objectStore('files').index('byMeeting').getAll(id)]);
 		await Promise.all([
 			tx.objectStore('meetings').delete(id),
 			tx.objectStore('sync').delete(id),
 			...keys.map((key) => tx.objectStore('updates').delete(key)),
-			tx.done
+			...files.map((file) => tx.objectStore('files').delete([file.meetingId, file.attachmentId]))
 		]);
+		await dropUnlisted(tx.objectStore('files'), tx.objectStore('blobs'), files.map((file) => file.sha256));
+		await tx.done;
+	}
+
+	// ---- handlingar on this device (device-files.ts downloads them; the service worker serves them)
+
+	/** The meeting's files on this device whose bytes are here. */
+	async listFiles(meetingId: string): Promise<DeviceFile[]> {
+		return this.#db.getAllFromIndex('files', 'byMeeting', meetingId);
+	}
+
+	async hasBlob(sha256: string): Promise<boolean> {
+		return (await this.#db.getKey('blobs', sha256)) !== undefined;
+	}
+
+	/** Keeps a file on the device; `blob` may be left out when the bytes are here already (hasBlob). */
+	async putFile(file: DeviceFile, blob?: Blob): Promise<void> {
+		const tx = this.#db.transaction(['files', 'blobs'], 'readwrite');
+		if (blob) await tx.objectStore('blobs').put({ sha256: file.sha256, blob });
+		else if ((await tx.objectStore('blobs').getKey(file.sha256)) === undefined) throw new Error(`the bytes of ${file.sha256} are not on this device`);
+		await tx.objectStore('files').put(file);
+		await tx.done;
+	}
+
+	/** Forgets the meeting's files not in `keep` (attachment ids), and bytes no file lists any more. */
+	async keepOnlyFiles(meetingId: string, keep: ReadonlySet<string>): Promise<void> {
+		const tx = this.#db.transaction(['files', 'blobs'], 'readwrite');
+		const doomed = (await tx.objectStore('files').index('byMeeting').getAll(meetingId)).filter((file) => !keep.has(file.attachmentId));
+		await Promise.all(doomed.map((file) => tx.objectStore('files').delete([file.meetingId, file.attachmentId])));
+		await dropUnlisted(tx.objectStore('files'), tx.objectStore('blobs'), doomed.map((file) => file.sha256));
+		await tx.done;
+	}
+
+	/** A file of the meeting with its bytes, or null (what the service worker answers with). */
+	async readFile(meetingId: string, attachmentId: string): Promise<{ file: DeviceFile; blob: Blob } | null> {
+		const tx = this.#db.transaction(['files', 'blobs'], 'readonly');
+		const file = await tx.objectStore('files').get([meetingId, attachmentId]);
+		const stored = file ? await tx.objectStore('blobs').get(file.sha256) : undefined;
+		await tx.done;
+		return file && stored ? { file, blob: stored.blob } : null;
 	}
 
 	/**
@@ -265,4 +336,14 @@ async function mergeSyncState(
 		saved: mergedSaved ? [...mergedSaved] : null,
 		pending: [...mergedPending]
 	});
+}
+
+type FilesIndexStore = { index(name: 'bySha'): { count(key: string): Promise<number> } };
+type BlobObjectStore = { delete(key: string): Promise<void> };
+
+/** Deletes the bytes of each hash that no file record lists any more. */
+async function dropUnlisted(files: FilesIndexStore, blobs: BlobObjectStore, hashes: readonly string[]): Promise<void> {
+	for (const sha256 of new Set(hashes)) {
+		if ((await files.index('bySha').count(sha256)) === 0) await blobs.delete(sha256);
+	}
 }

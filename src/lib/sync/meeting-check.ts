@@ -2,16 +2,11 @@
  * Asks the server whether this token still opens this meeting, and which epoch the
  * meeting has, before a local copy is sent anywhere.
  */
+import type { MeetingAccess } from '../protocol/api.ts';
+import { ApiError, createApiClient } from '../protocol/client.ts';
 
-export interface MeetingInfo {
-	id: string;
-	title: string;
-	epoch: number;
-	frozenAt: string | null;
-	role: string;
-	/** The participant a personal invitation is for (absent for shared links and older servers). */
-	participantId?: string | null;
-}
+/** What the session keeps of GET /api/meetings/:id (the local copy stores the same). */
+export type MeetingInfo = Pick<MeetingAccess, 'id' | 'title' | 'epoch' | 'frozenAt' | 'role'> & Partial<Pick<MeetingAccess, 'participantId'>>;
 
 export type MeetingCheck =
 	| { kind: 'ok'; info: MeetingInfo }
@@ -25,25 +20,16 @@ export type MeetingCheck =
 export async function checkMeeting(
 	origin: string,
 	meetingId: string,
+	/** Null for a signed-in participant without a link: the session cookie speaks for them. */
 	token: string | null,
 	fetchImpl: typeof fetch = globalThis.fetch
 ): Promise<MeetingCheck> {
-	let response: Response;
 	try {
-		response = await fetchImpl(`${origin}/api/meetings/${encodeURIComponent(meetingId)}`, {
-			// Without a token the browser's session cookie (same origin) speaks for a signed-in participant.
-			headers: token === null ? {} : { authorization: `Bearer ${token}` },
-			cache: 'no-store'
-		});
-	} catch {
-		return { kind: 'unreachable' };
-	}
-	if (response.status === 401 || response.status === 403) return { kind: 'access-lost' };
-	if (response.status === 404 || response.status === 400) return { kind: 'not-found' };
-	if (!response.ok) return { kind: 'unreachable' };
-	try {
-		return { kind: 'ok', info: (await response.json()) as MeetingInfo };
-	} catch {
+		return { kind: 'ok', info: await createApiClient({ origin, fetch: fetchImpl })('meeting', { params: { id: meetingId }, token }) };
+	} catch (error) {
+		if (!(error instanceof ApiError)) return { kind: 'unreachable' };
+		if (error.status === 401 || error.status === 403) return { kind: 'access-lost' };
+		if (error.status === 404 || error.status === 400) return { kind: 'not-found' };
 		return { kind: 'unreachable' };
 	}
 }

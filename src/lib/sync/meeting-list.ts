@@ -13,6 +13,9 @@ export interface DeviceMeeting extends LocalMeeting {
 	size: number;
 	/** Edits made on this device that the server has not confirmed as stored. */
 	unsaved: number;
+	/** Handlingar of the meeting kept on this device, and the bytes they take. */
+	files: number;
+	filesSize: number;
 }
 
 /** The meetings on this device, most recently opened first; empty where there is no IndexedDB. */
@@ -37,11 +40,11 @@ export async function deviceCopy(meetingId: string, store?: LocalStore | null): 
 }
 
 async function describeCopy(store: LocalStore, meeting: LocalMeeting): Promise<DeviceMeeting> {
-	const [size, sync] = await Promise.all([store.estimateSize(meeting.id), store.loadSyncState(meeting.id)]);
+	const [size, sync, files] = await Promise.all([store.estimateSize(meeting.id), store.loadSyncState(meeting.id), store.listFiles(meeting.id)]);
 	// The same reading as a session's count after a reload: entries the saved vector covers do not count.
 	const pending = new PendingEdits();
 	pending.restore(sync.saved, sync.pending);
-	return { ...meeting, size, unsaved: pending.count };
+	return { ...meeting, size, unsaved: pending.count, files: files.length, filesSize: files.reduce((sum, f) => sum + f.size, 0) };
 }
 
 /** "Ta bort från enheten". Close the meeting's sessions first: an open session keeps writing. */

@@ -9,7 +9,7 @@
  * acknowledgements arrived on its connection as update frames had been sent up to
  * and including the one that carried it. See docs/offline.md.
  */
-import * as Y from 'yjs';
+import { reachOf } from '../protocol/updates.ts';
 
 /** What the store keeps per client id so the count survives a reload. */
 export interface PendingClientState {
@@ -82,7 +82,7 @@ export class PendingEdits {
 	 * on an open connection right away, or null when it waits for the next connection.
 	 */
 	addLocal(update: Uint8Array, client: number, frame: { counter: FrameCounter; seq: number } | null): void {
-		const reach = Y.parseUpdateMeta(update).to;
+		const reach = reachOf(update);
 		if (reach.size === 0) {
 			this.#deletes.push({ client, frame });
 			this.#changed.add(client);

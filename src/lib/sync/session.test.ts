@@ -200,6 +200,33 @@ describe('MeetingSession', () => {
 		expect(session.status.pending).toBe(0);
 	});
 
+	it('without a copy on the device, opens the socket beside the meeting check and lists the meeting once the check answers', async () => {
+		const server = await startServer();
+		server.doc.getText('notes').insert(0, 'Dagordning');
+		const store = await freshStore();
+		let answer: () => void = () => {};
+		const answered = new Promise<void>((resolve) => (answer = resolve));
+		const slowCheck: typeof fetch = async (...args) => {
+			await answered;
+			return fetch(...args);
+		};
+		const session = open(server, store, { fetch: slowCheck });
+		await until(session, (s) => s.serverSynced, 'synced while the check still waits');
+		expect(session.doc.getText('notes').toString()).toBe('Dagordning');
+		// Not on the device before the check listed it: a refused check leaves nothing behind.
+		expect(await store.getMeeting(MEETING_ID)).toBeUndefined();
+		expect(await store.loadUpdates(MEETING_ID)).toHaveLength(0);
+
+		answer();
+		await until(session, (s) => s.meeting !== null, 'checked');
+		await waitFor(() => session.status.meeting?.epoch === 1, 'epoch known');
+		await session.destroy();
+		expect((await store.getMeeting(MEETING_ID))?.epoch).toBe(1);
+		const copy = new Y.Doc();
+		for (const update of await store.loadUpdates(MEETING_ID)) Y.applyUpdate(copy, update);
+		expect(copy.getText('notes').toString()).toBe('Dagordning');
+	});
+
 	it('records when the server last confirmed everything, in the status and at once in the list entry', async () => {
 		const server = await startServer();
 		const store = await freshStore();

@@ -7,7 +7,10 @@
  * Order of work: the local copy loads first (the meeting shows at once, offline too);
  * then the server is asked for the meeting's epoch, and only if it is still the
  * epoch of the local copy does the provider connect, so a copy of a deleted or
- * recreated meeting is never pushed into the server. See docs/offline.md.
+ * recreated meeting is never pushed into the server. A device without a copy has
+ * nothing to push: it opens the socket beside that check (one round trip less on a
+ * phone link), and what arrives is written to the device once the check listed the
+ * meeting there (local-copy.ts). See docs/offline.md.
  */
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
@@ -125,6 +128,8 @@ export class MeetingSession {
 	};
 	#provider: WebsocketProvider | null = null;
 	#destroyed = false;
+	/** The provider was created before the epoch was known: it joins the other tabs once the check names it. */
+	#tabsUnjoined = false;
 	#syncStateTimer: ReturnType<typeof setTimeout> | null = null;
 	#failedAttempts = 0;
 	#socketOpened = false;
@@ -208,6 +213,7 @@ export class MeetingSession {
 		// Other tabs of the same meeting keep in step through the BroadcastChannel even before
 		// the server answers; a refused copy stays out of it, or another tab would send it.
 		if (local && !refused) this.#createProvider(local.epoch).connectBc();
+		else if (!local && !this.#status.error) this.#createProvider(null).connect();
 	}
 
 	/**
@@ -231,7 +237,8 @@ export class MeetingSession {
 				return this.#fail('meeting-deleted');
 			case 'unreachable':
 				if (!this.#provider?.wsconnected) this.#set({ connection: 'offline' });
-				if (!this.#provider?.shouldConnect) this.#server.retryLater();
+				// A socket opened early still needs the check to list the meeting on the device.
+				if (!this.#provider?.shouldConnect || !this.#copy.meeting) this.#server.retryLater();
 				return;
 			case 'ok':
 				return this.#accept(result.info);
@@ -246,10 +253,17 @@ export class MeetingSession {
 		// Before connecting, so what the server sends lands in a listed meeting.
 		this.#copy.remember(info, this.#options.token);
 		const provider = this.#provider ?? this.#createProvider(info.epoch);
+		if (this.#tabsUnjoined) {
+			this.#tabsUnjoined = false;
+			provider.bcChannel = `${provider.bcChannel}#epoch=${info.epoch}`;
+			provider.disableBc = this.#options.disableBc ?? false;
+			provider.connectBc();
+		}
 		if (!provider.shouldConnect) provider.connect();
 	}
 
-	#createProvider(epoch: number): WebsocketProvider {
+	/** `epoch` null: not known yet; the provider stays out of the other tabs until `#accept`. */
+	#createProvider(epoch: number | null): WebsocketProvider {
 		const Base = this.#options.WebSocketPolyfill ?? globalThis.WebSocket;
 		const provider = new WebsocketProvider(this.#options.origin.replace(/^http/, 'ws') + '/sync', this.meetingId, this.doc, {
 			connect: false,
@@ -259,7 +273,12 @@ export class MeetingSession {
 			disableBc: this.#options.disableBc
 		});
 		// Tabs holding copies of different epochs of one meeting id must never merge.
-		provider.bcChannel = `${provider.bcChannel}#epoch=${epoch}`;
+		if (epoch === null) {
+			provider.disableBc = true;
+			this.#tabsUnjoined = true;
+		} else {
+			provider.bcChannel = `${provider.bcChannel}#epoch=${epoch}`;
+		}
 		provider.messageHandlers[MESSAGE_SAVED] = (_encoder, decoder) => this.#onSaved(provider, decoder);
 		provider.messageHandlers[MESSAGE_NOTICE] = (_encoder, decoder) => this.#onNotice(provider, decoder);
 		provider.on('status', ({ status }) => {

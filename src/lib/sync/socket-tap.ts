@@ -4,11 +4,7 @@
  * reimplementing the client.
  */
 import * as decoding from 'lib0/decoding';
-import { MESSAGE_SYNC } from '../protocol/index.ts';
-
-/** y-protocols/sync sub-types. */
-const SYNC_STEP2 = 1;
-const SYNC_UPDATE = 2;
+import { MESSAGE_SYNC, SYNC_STEP2, SYNC_UPDATE } from '../protocol/index.ts';
 
 export type UpdateFrameKind = 'sync-step2' | 'update';
 

@@ -18,7 +18,7 @@ import {
 } from '$lib/meeting';
 import { can, type Action } from '$lib/protocol/roles';
 import { m } from '$lib/paraglide/messages.js';
-import type { MeetingSession, SessionStatus } from '$lib/sync';
+import { DeviceFiles, deviceStore, type DeviceFilesStatus, type MeetingSession, type SessionStatus, type WantedFile } from '$lib/sync';
 import { itemLabel } from './format';
 
 const TYPING_TIMEOUT_MS = 3_000;
@@ -141,6 +141,10 @@ export class MeetingState {
 	readonly notesCaret = new Map<string, number>();
 	/** What this person changed that the server has not stored yet, in their terms. */
 	pendingWork = $state.raw<PendingWork>({ notes: 0, decisions: 0, other: 0 });
+	/** The meeting's handlingar on this device (null until the device's store is open, or where there is none). */
+	files = $state.raw<DeviceFilesStatus | null>(null);
+	/** Downloads the handlingar in the background and keeps the file cookie fresh. */
+	deviceFiles: DeviceFiles | null = null;
 
 	#unsubscribe: (() => void)[] = [];
 	#typingTimer: ReturnType<typeof setTimeout> | null = null;
@@ -148,6 +152,7 @@ export class MeetingState {
 	#pending = { notes: new Set<string>(), decisions: new Set<string>(), other: 0 };
 	#tick: ReturnType<typeof setInterval> | null = null;
 	#tickEvery = 0;
+	#destroyed = false;
 	/** The live flow as last announced; null until the meeting's state is known (loading announces nothing). */
 	#liveSeen: MeetingView['live'] | null = null;
 
@@ -175,6 +180,7 @@ export class MeetingState {
 			observeMeeting(this.doc, (view) => {
 				if (view.live.currentItemId) this.lastCurrentItemId = view.live.currentItemId;
 				this.view = view;
+				this.deviceFiles?.setFiles(this.#wantedFiles());
 				this.#announceLive(view);
 				// After the transaction that delivered the hand, not inside its observer.
 				queueMicrotask(() => this.#admitHands());
@@ -191,6 +197,36 @@ export class MeetingState {
 		this.#unsubscribe.push(() => session.awareness.off('change', onAwareness));
 		this.publishPresence();
 		this.#updateTicking();
+		void this.#keepFiles();
+	}
+
+	/** Files this link may open, for the device's copy: a confidential item's only with documents.confidential. */
+	#wantedFiles(): WantedFile[] {
+		const mayConfidential = this.role !== null && can(this.role, 'documents.confidential');
+		return this.view.agenda.flatMap((item) =>
+			(item.attachments ?? []).map((file) => ({
+				attachmentId: file.id,
+				sha256: file.sha256,
+				name: file.name,
+				type: file.type,
+				size: file.size,
+				forbidden: Boolean(item.confidentialGround) && !mayConfidential
+			}))
+		);
+	}
+
+	async #keepFiles(): Promise<void> {
+		const store = await deviceStore();
+		if (!store || this.#destroyed) return;
+		const files = new DeviceFiles({ meetingId: this.session.meetingId, token: this.token, store });
+		this.deviceFiles = files;
+		this.#unsubscribe.push(
+			files.subscribe((status) => (this.files = status)),
+			() => files.destroy(),
+			// The role arrives with the server's answer (the files with the document: see the constructor).
+			this.session.subscribe((status) => status.meeting && files.setFiles(this.#wantedFiles()))
+		);
+		files.setFiles(this.#wantedFiles());
 	}
 
 	get role(): string | null {
@@ -445,6 +481,7 @@ export class MeetingState {
 	tickSeconds = true;
 
 	destroy(): void {
+		this.#destroyed = true;
 		for (const off of this.#unsubscribe) off();
 		this.#unsubscribe = [];
 		if (this.#typingTimer) clearTimeout(this.#typingTimer);
@@ -514,7 +551,8 @@ export class MeetingState {
 	}
 
 	#updateTicking(): void {
-		const running = this.view.live.status === 'open' && this.view.live.currentItemId !== null;
+		// A break ticks too: its countdown is shown to everyone.
+		const running = (this.view.live.status === 'open' && this.view.live.currentItemId !== null) || this.view.live.status === 'paused';
 		const every = running ? (this.tickSeconds ? 1_000 : 30_000) : 0;
 		if (every === this.#tickEvery) return;
 		if (this.#tick) clearInterval(this.#tick);

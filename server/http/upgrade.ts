@@ -1,6 +1,6 @@
 /**
  * The HTTP upgrade to `/sync/<meetingId>?token=<token>` (or, signed in, with the session
- * cookie instead of a token: server/auth/oidc.ts). Access is decided here,
+ * cookie instead of a token: server/http/signin.ts). Access is decided here,
  * before any websocket exists, so a refused client gets a plain HTTP status
  * (400 malformed id, 404 unknown meeting, 401 missing or wrong token, 503 while
  * shutting down) and never a half-open connection.
@@ -13,14 +13,16 @@ import { CLOSE } from '../../src/lib/protocol/index.ts';
 import { resolveAccess } from '../auth/access.ts';
 import type { OidcSignIn } from '../auth/oidc.ts';
 import type { RateLimitConfig } from '../config.ts';
-import { clientIp } from '../http/request.ts';
-import { BASE_HEADERS, type IpRateLimiter, sameOrigin } from '../http/security.ts';
 import { pathOnly, type Logger } from '../log.ts';
 import type { SyncMetrics } from '../metrics/metrics.ts';
+import type { IpRateLimiter } from '../shared/rate-limit.ts';
 import type { MeetingStorage } from '../storage/types.ts';
-import { Connection } from './connection.ts';
-import type { SyncPolicy } from './policy.ts';
-import type { RoomManager } from './rooms.ts';
+import { Connection } from '../sync/connection.ts';
+import type { SyncPolicy } from '../sync/policy.ts';
+import type { RoomManager } from '../sync/rooms.ts';
+import { clientIp } from './request.ts';
+import { BASE_HEADERS, sameOrigin } from './security.ts';
+import { sessionOfCookie } from './signin.ts';
 
 export const SYNC_PREFIX = '/sync/';
 
@@ -80,7 +82,7 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
 		const meetingId = path.slice(SYNC_PREFIX.length);
 		let access;
 		try {
-			const session = deps.signIn ? await deps.signIn.sessionOf(req) : null;
+			const session = deps.signIn ? await sessionOfCookie(deps.signIn, req) : null;
 			access = await resolveAccess(deps.storage, meetingId, url.searchParams.get('token'), session);
 		} catch (error) {
 			log.error({ err: error }, 'access check failed');

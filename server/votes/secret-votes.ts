@@ -1,0 +1,100 @@
+/**
+ * Secret (sluten) votes. A voter casts their ballot here, never into the document:
+ *
+ * 1. the round is read from the stored document: it must be a secret vote, open, and list the
+ *    voter (fixed when it opened: ledamöter and serving ersättare present for the item, without jäv);
+ * 2. storage records that the voter has voted and adds one to the choice's count, in one
+ *    transaction, once per voter (the primary key holds across instances); a closed round counts
+ *    nothing more;
+ * 3. the document gets `secretVoted/<roundId>:<participantId>` — who has voted, never how.
+ *
+ * Closing (a runner): storage closes the round and returns the count; the document gets the count
+ * and the round's result in one change. The count is never in the document while the vote is
+ * open, so the order in which voters appear cannot be matched against it. Choices are never
+ * logged.
+ */
+import { BALLOT_CHOICES, closeSecretVote, markSecretVoted, secretBallotRefusal, type BallotChoice } from '../../src/lib/meeting/index.ts';
+import { can } from '../../src/lib/protocol/roles.ts';
+import { HttpError } from '../http/respond.ts';
+import type { Logger } from '../log.ts';
+import type { SecretVoteCount } from '../storage/secret-ballot-types.ts';
+import type { MeetingRecord } from '../storage/types.ts';
+import { commitServerChange, loadStoredDoc, type ServerChangeDeps } from './server-change.ts';
+
+export interface SecretVoteDeps extends ServerChangeDeps {
+	log: Logger;
+}
+
+export interface Voter {
+	role: string;
+	participantId: string | null;
+}
+
+function choiceOf(body: unknown): BallotChoice {
+	const choice = (body as { choice?: unknown } | null)?.choice;
+	if (typeof choice !== 'string' || !(BALLOT_CHOICES as readonly string[]).includes(choice)) {
+		throw new HttpError(400, `choice must be one of ${BALLOT_CHOICES.join(', ')}`);
+	}
+	return choice as BallotChoice;
+}
+
+const REFUSALS: Record<NonNullable<ReturnType<typeof secretBallotRefusal>>, [number, string]> = {
+	'no-round': [404, 'No such vote'],
+	'not-secret': [409, 'The vote is not a secret vote'],
+	'not-open': [409, 'The vote is closed'],
+	'not-a-voter': [403, 'You have no vote in this round']
+};
+
+function refuse(reason: keyof typeof REFUSALS): never {
+	const [status, message] = REFUSALS[reason];
+	throw new HttpError(status, message);
+}
+
+export function createSecretVotes(deps: SecretVoteDeps) {
+	const storage = deps.storage;
+	const writable = (meeting: MeetingRecord) => {
+		if (meeting.frozenAt) throw new HttpError(409, 'The minutes are approved: the meeting is read-only');
+	};
+
+	return {
+		async cast(meeting: MeetingRecord, voter: Voter, roundId: string, body: unknown): Promise<{ voted: true }> {
+			if (!can(voter.role, 'ballot.secret')) throw new HttpError(403, `Your role (${voter.role}) may not vote`);
+			if (voter.participantId === null) throw new HttpError(403, 'Only a personal link names a voter');
+			const choice = choiceOf(body);
+			writable(meeting);
+			const doc = await loadStoredDoc(storage, meeting.id);
+			try {
+				const refused = secretBallotRefusal(doc, roundId, voter.participantId);
+				if (refused) refuse(refused);
+				const outcome = await storage.ballots.castSecretBallot(meeting.id, roundId, voter.participantId, choice);
+				if (outcome === 'closed') throw new HttpError(409, 'The vote is closed');
+				// Also after 'already-voted': an earlier call may have counted and failed before the document said so.
+				await commitServerChange(deps, meeting.id, doc, (d) => markSecretVoted(d, roundId, voter.participantId as string));
+				if (outcome === 'already-voted') throw new HttpError(409, 'You have already voted');
+				deps.log.info({ meetingId: meeting.id, roundId }, 'secret ballot counted');
+				return { voted: true };
+			} finally {
+				doc.destroy();
+			}
+		},
+
+		async close(meeting: MeetingRecord, runner: Voter, roundId: string): Promise<{ counts: SecretVoteCount }> {
+			if (!can(runner.role, 'record.write')) throw new HttpError(403, `Your role (${runner.role}) may not close a vote`);
+			writable(meeting);
+			const doc = await loadStoredDoc(storage, meeting.id);
+			try {
+				// A round already closed in the document is closed again: only a count that is missing gets written.
+				const refused = secretBallotRefusal(doc, roundId, '');
+				if (refused === 'no-round' || refused === 'not-secret') refuse(refused);
+				const counts = await storage.ballots.closeSecretVote(meeting.id, roundId);
+				await commitServerChange(deps, meeting.id, doc, (d) => closeSecretVote(d, roundId, counts));
+				deps.log.info({ meetingId: meeting.id, roundId }, 'secret vote closed');
+				return { counts };
+			} finally {
+				doc.destroy();
+			}
+		}
+	};
+}
+
+export type SecretVotes = ReturnType<typeof createSecretVotes>;
