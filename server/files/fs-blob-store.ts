@@ -30,13 +30,22 @@ export class FsBlobStore implements BlobStore {
 	readonly #staging: string;
 
 	constructor(root: string) {
-		this.#blobs = path.join(root, 'blobs');
+		this.#blobs = FsBlobStore.blobsIn(root);
 		this.#staging = path.join(root, 'staging');
 	}
 
 	/** The store under a data directory, beside the SQLite file. */
 	static inDataDir(dataDir: string): FsBlobStore {
-		return new FsBlobStore(path.join(dataDir, 'files'));
+		return new FsBlobStore(FsBlobStore.rootIn(dataDir));
+	}
+
+	static rootIn(dataDir: string): string {
+		return path.join(dataDir, 'files');
+	}
+
+	/** Where the finished blobs are: immutable files named by their SHA-256 (what a backup copies). */
+	static blobsIn(root: string): string {
+		return path.join(root, 'blobs');
 	}
 
 	async init(): Promise<void> {

@@ -21,8 +21,8 @@ async function main(args: string[]): Promise<number> {
 		return 2;
 	}
 	if (restore) {
-		const { meetings, previous } = restoreSqlite(file, config.dataDir);
-		console.log(JSON.stringify({ restored: file, dataDir: config.dataDir, meetings, previous }));
+		const { meetings, files, previous } = restoreSqlite(file, config.dataDir);
+		console.log(JSON.stringify({ restored: file, dataDir: config.dataDir, meetings, files, previous }));
 	} else {
 		console.log(JSON.stringify(await backupSqlite(config.dataDir, file)));
 	}

@@ -2,11 +2,16 @@
  * Backups of the SQLite database while the server runs (SQLite's online backup API
  * through better-sqlite3: pages are copied in steps, writers are not blocked, and the copy
  * is one consistent state) and their restore into a stopped server's data directory.
- * PostgreSQL is backed up with its own tools: `pgDumpCommand` prints the line.
+ * The handlingar's bytes live beside the database as immutable files named by their
+ * SHA-256 (server/files/fs-blob-store.ts): they are copied after the database, into
+ * `<file>.files/`, so every file the copied database lists is in the copy (a blob is
+ * finished before any meeting lists it). PostgreSQL keeps the bytes in the database and is
+ * backed up with its own tools: `pgDumpCommand` prints the line.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { FsBlobStore } from '../files/fs-blob-store.ts';
 import { SQLITE_FILE_NAME } from '../storage/sqlite.ts';
 
 /** Tables a Mötesrum database has; a restore refuses a file without them. */
@@ -16,7 +21,32 @@ export interface BackupResult {
 	file: string;
 	bytes: number;
 	meetings: number;
+	/** The handlingar copied beside it (`<file>.files/`), and their bytes. */
+	files: number;
+	fileBytes: number;
 	ms: number;
+}
+
+/** Where a backup keeps the handlingar's bytes. */
+export function filesOfBackup(file: string): string {
+	return `${file}.files`;
+}
+
+/** Copies every blob under `from` to `to`, keeping what is there (same name, same bytes); returns how many and their bytes. */
+function copyBlobs(from: string, to: string): { files: number; fileBytes: number } {
+	let files = 0;
+	let fileBytes = 0;
+	if (!fs.existsSync(from)) return { files, fileBytes };
+	for (const entry of fs.readdirSync(from, { recursive: true, withFileTypes: true })) {
+		if (!entry.isFile()) continue;
+		const source = path.join(entry.parentPath, entry.name);
+		const target = path.join(to, path.relative(from, source));
+		fs.mkdirSync(path.dirname(target), { recursive: true });
+		if (!fs.existsSync(target)) fs.copyFileSync(source, target);
+		files++;
+		fileBytes += fs.statSync(source).size;
+	}
+	return { files, fileBytes };
 }
 
 /** Copies the database in `dataDir` to `target` (which must not exist yet), online. */
@@ -34,7 +64,8 @@ export async function backupSqlite(dataDir: string, target: string): Promise<Bac
 		db.close();
 	}
 	const { meetings } = verify(target);
-	return { file: target, bytes: fs.statSync(target).size, meetings, ms: Math.round(performance.now() - started) };
+	const copied = copyBlobs(FsBlobStore.blobsIn(FsBlobStore.rootIn(dataDir)), filesOfBackup(target));
+	return { file: target, bytes: fs.statSync(target).size, meetings, ...copied, ms: Math.round(performance.now() - started) };
 }
 
 /** Checks that `file` is an intact Mötesrum database; returns how many meetings it holds. */
@@ -58,7 +89,7 @@ export function verify(file: string): { meetings: number } {
  * stopped: the old database (and its WAL) are replaced, not merged. The previous file
  * is kept beside it as `motesrum.db.before-restore-<time>`.
  */
-export function restoreSqlite(file: string, dataDir: string): { meetings: number; previous: string | null } {
+export function restoreSqlite(file: string, dataDir: string): { meetings: number; files: number; previous: string | null } {
 	const { meetings } = verify(file);
 	fs.mkdirSync(dataDir, { recursive: true });
 	const target = path.join(dataDir, SQLITE_FILE_NAME);
@@ -78,7 +109,8 @@ export function restoreSqlite(file: string, dataDir: string): { meetings: number
 	const staging = `${target}.restoring`;
 	fs.copyFileSync(file, staging);
 	fs.renameSync(staging, target);
-	return { meetings, previous };
+	const { files } = copyBlobs(filesOfBackup(file), FsBlobStore.blobsIn(FsBlobStore.rootIn(dataDir)));
+	return { meetings, files, previous };
 }
 
 /** The pg_dump line for a PostgreSQL deployment (custom format, restorable with pg_restore). */

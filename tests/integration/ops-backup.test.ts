@@ -12,7 +12,24 @@ import { type RunningServer, startServer } from '../../server/index.ts';
 import { defaultConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/log.ts';
 import { backupSqlite, restoreSqlite } from '../../server/ops/backup.ts';
+import { pdfBytes } from './file-store-contract.ts';
 import { connectClient, createMeeting, notesOf, notesText, tempDir, waitFor } from './helpers.ts';
+
+/** Uploads a handling's bytes through the API; returns its SHA-256 (the blob's name in the data directory). */
+async function upload(origin: string, meeting: { id: string; token: string }, bytes: Buffer): Promise<string> {
+	const call = async (method: string, url: string, body?: BodyInit, headers: Record<string, string> = {}) => {
+		const res = await fetch(`${origin}/api/meetings/${meeting.id}${url}`, { method, body, headers: { authorization: `Bearer ${meeting.token}`, ...headers } });
+		expect(res.ok, `${method} ${url}`).toBe(true);
+		return res.json() as Promise<{ uploadId: string; sha256: string }>;
+	};
+	const { uploadId } = await call('POST', '/uploads', JSON.stringify({ name: 'Budget.pdf', type: 'application/pdf', size: bytes.length }), {
+		'content-type': 'application/json'
+	});
+	await call('PATCH', `/uploads/${uploadId}`, new Blob([new Uint8Array(bytes)]), { 'upload-offset': '0' });
+	return (await call('POST', `/uploads/${uploadId}/finish`)).sha256;
+}
+
+const blobIn = (dataDir: string, sha256: string) => path.join(dataDir, 'files', 'blobs', sha256.slice(0, 2), sha256);
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
@@ -66,17 +83,20 @@ describe('backup and restore (SQLite)', () => {
 		const { server, origin } = await start(live);
 		const meeting = await createMeeting(origin, 'Ledningsgrupp 9 juni');
 		await type(origin, meeting, 'Före säkerhetskopian.');
+		const handling = pdfBytes(300_000);
+		const sha256 = await upload(origin, meeting, handling);
 
 		const file = path.join(dir(), 'backups', 'motesrum-backup.db');
 		const { stdout } = await backupCli([file], { DATA_DIR: live });
-		expect(JSON.parse(stdout)).toMatchObject({ file, meetings: 1 });
+		expect(JSON.parse(stdout)).toMatchObject({ file, meetings: 1, files: 1, fileBytes: handling.length });
 		await type(origin, meeting, ' Efter.');
 		expect(await read(origin, meeting)).toBe('Före säkerhetskopian. Efter.');
 		await server.close();
 
 		const restored = dir();
 		const restore = await backupCli(['--restore', file], { DATA_DIR: restored });
-		expect(JSON.parse(restore.stdout)).toMatchObject({ restored: file, meetings: 1, previous: null });
+		expect(JSON.parse(restore.stdout)).toMatchObject({ restored: file, meetings: 1, files: 1, previous: null });
+		expect(fs.readFileSync(blobIn(restored, sha256)).equals(handling), 'the handling restored byte for byte').toBe(true);
 		const again = await start(restored);
 		expect(await read(again.origin, meeting)).toBe('Före säkerhetskopian.');
 		const res = await fetch(`${again.origin}/api/meetings/${meeting.id}`, { headers: { authorization: `Bearer ${meeting.token}` } });

@@ -7,7 +7,8 @@
  * and a failed one reports through `onFailure` (the session shows "the device could not
  * save"), never as an exception in an event handler.
  */
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
+import { applyUpdates } from '../protocol/updates.ts';
 import type { MeetingInfo } from './meeting-check.ts';
 import type { PendingSnapshot } from './pending.ts';
 import { deviceStore, type LocalMeeting, type LocalStore, type SyncState } from './local-store.ts';
@@ -60,13 +61,7 @@ export class LocalCopy {
 			this.#meeting = await store.getMeeting(meetingId);
 			if (!this.#meeting) return { state: 'ok', meeting: undefined, syncState: null };
 			const [updates, syncState] = await Promise.all([store.loadUpdates(meetingId), store.loadSyncState(meetingId)]);
-			Y.transact(
-				doc,
-				() => {
-					for (const update of updates) Y.applyUpdate(doc, update);
-				},
-				origin
-			);
+			applyUpdates(doc, updates, origin);
 			if (updates.length > this.#options.compactAfter / 5) this.#track(store.compact(meetingId));
 			return { state: 'ok', meeting: this.#meeting, syncState };
 		} catch {
