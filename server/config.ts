@@ -43,9 +43,15 @@ export interface ServerConfig {
 	apiRateLimit: RateLimitConfig;
 	/** Websocket connection attempts per client IP (token bucket). */
 	connectRateLimit: RateLimitConfig;
-	/** 'open': anyone may create meetings; 'secret': POST /api/meetings needs `Authorization: Bearer <organiserSecret>`. */
-	createMeetings: 'open' | 'secret';
+	/**
+	 * 'open': anyone may create meetings; 'secret': POST /api/meetings needs `Authorization: Bearer <organiserSecret>`;
+	 * 'signed-in' (the default with OIDC): a signed-in organiser (OIDC_ORGANISER_GROUP) creates meetings and groups,
+	 * and the organiser secret, when set, still works for scripts.
+	 */
+	createMeetings: CreateMeetings;
 	organiserSecret: string | null;
+	/** Sign-in with the organisation's OpenID Connect provider, or null (links only). */
+	oidc: OidcConfig | null;
 	/** Behind a reverse proxy: take the client IP from the last X-Forwarded-For entry and the scheme from X-Forwarded-Proto. */
 	trustProxy: boolean;
 	// ---- operations (docs/deploy.md)
@@ -62,6 +68,22 @@ export interface ServerConfig {
 	maxFileBytes: number;
 	/** Most bytes of files one meeting may hold (every version counts). */
 	maxMeetingFileBytes: number;
+}
+
+export type CreateMeetings = 'open' | 'secret' | 'signed-in';
+
+export interface OidcConfig {
+	/** The provider's issuer URL (discovery at `<issuer>/.well-known/openid-configuration`). */
+	issuer: string;
+	clientId: string;
+	/** Null for a public client (PKCE only). */
+	clientSecret: string | null;
+	/** The value of `groupsClaim` that makes a user an organiser; null: every signed-in user is one. */
+	organiserGroup: string | null;
+	/** The claim (ID token or userinfo) listing the user's groups or roles, e.g. `groups` or `roles` (Entra ID). */
+	groupsClaim: string;
+	/** How long a session lasts after sign-in. */
+	sessionHours: number;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -89,6 +111,7 @@ export const defaultConfig: ServerConfig = {
 	connectRateLimit: { perSecond: 5, burst: 60 },
 	createMeetings: 'open',
 	organiserSecret: null,
+	oidc: null,
 	trustProxy: false,
 	metricsPort: null,
 	metricsHost: '0.0.0.0',
@@ -111,16 +134,48 @@ function metrics(env: NodeJS.ProcessEnv): Pick<ServerConfig, 'metricsPort' | 'me
 /** The organiser secret must be long enough that guessing it through the rate limit is hopeless. */
 export const ORGANISER_SECRET_MIN_LENGTH = 16;
 
-function meetingCreation(env: NodeJS.ProcessEnv): Pick<ServerConfig, 'createMeetings' | 'organiserSecret'> {
+function meetingCreation(env: NodeJS.ProcessEnv, oidc: OidcConfig | null): Pick<ServerConfig, 'createMeetings' | 'organiserSecret'> {
 	const secret = env.ORGANISER_SECRET || null;
-	const mode = env.CREATE_MEETINGS || (secret ? 'secret' : 'open');
-	if (mode !== 'open' && mode !== 'secret') throw new Error(`CREATE_MEETINGS must be "open" or "secret", got "${mode}"`);
+	const mode = env.CREATE_MEETINGS || (oidc ? 'signed-in' : secret ? 'secret' : 'open');
+	if (mode !== 'open' && mode !== 'secret' && mode !== 'signed-in') {
+		throw new Error(`CREATE_MEETINGS must be "open", "secret" or "signed-in", got "${mode}"`);
+	}
+	if (mode === 'signed-in' && !oidc) throw new Error('CREATE_MEETINGS=signed-in needs OIDC_ISSUER');
 	if (mode === 'secret' && !secret) throw new Error('CREATE_MEETINGS=secret needs ORGANISER_SECRET');
 	if (mode === 'open' && secret) throw new Error('ORGANISER_SECRET is set but CREATE_MEETINGS=open: remove one of them');
 	if (secret && secret.length < ORGANISER_SECRET_MIN_LENGTH) {
 		throw new Error(`ORGANISER_SECRET must be at least ${ORGANISER_SECRET_MIN_LENGTH} characters`);
 	}
 	return { createMeetings: mode, organiserSecret: secret };
+}
+
+/** Loopback issuers may speak plain http (a provider on the same host, tests); any other must be https. */
+export function isLoopbackIssuer(issuer: string): boolean {
+	const host = new URL(issuer).hostname;
+	return host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
+}
+
+function oidc(env: NodeJS.ProcessEnv): OidcConfig | null {
+	const issuer = env.OIDC_ISSUER || null;
+	if (!issuer) {
+		for (const name of ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_ORGANISER_GROUP']) {
+			if (env[name]) throw new Error(`${name} is set but OIDC_ISSUER is not`);
+		}
+		return null;
+	}
+	const url = URL.parse(issuer);
+	if (!url || (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackIssuer(issuer)))) {
+		throw new Error(`OIDC_ISSUER must be an https URL (http only on localhost), got "${issuer}"`);
+	}
+	if (!env.OIDC_CLIENT_ID) throw new Error('OIDC_ISSUER is set but OIDC_CLIENT_ID is not');
+	return {
+		issuer,
+		clientId: env.OIDC_CLIENT_ID,
+		clientSecret: env.OIDC_CLIENT_SECRET || null,
+		organiserGroup: env.OIDC_ORGANISER_GROUP || null,
+		groupsClaim: env.OIDC_GROUPS_CLAIM || 'groups',
+		sessionHours: integer(env, 'OIDC_SESSION_HOURS', 8, 1)
+	};
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
@@ -158,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
 	if (!LOG_LEVELS.includes(logLevel)) {
 		throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
 	}
+	const signIn = oidc(env);
 	return {
 		...defaultConfig,
 		port: integer(env, 'PORT', defaultConfig.port, 0),
@@ -182,7 +238,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
 			perSecond: integer(env, 'CONNECT_RATE_PER_SECOND', defaultConfig.connectRateLimit.perSecond, 1),
 			burst: integer(env, 'CONNECT_RATE_BURST', defaultConfig.connectRateLimit.burst, 1)
 		},
-		...meetingCreation(env),
+		...meetingCreation(env, signIn),
+		oidc: signIn,
 		trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
 		...metrics(env),
 		shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', defaultConfig.shutdownGraceMs, 0),

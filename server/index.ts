@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { REVOKED_CLOSE } from './auth/invitations.ts';
 import { type ServerConfig, loadConfig } from './config.ts';
+import { CLOSE } from '../src/lib/protocol/index.ts';
+import { OidcSignIn } from './auth/oidc.ts';
 import { createApi } from './http/api.ts';
 import { createRequestHandler, loadAppHandler } from './http/app.ts';
 import { createMetricsServer } from './http/metrics-route.ts';
@@ -43,6 +45,7 @@ export { loadConfig } from './config.ts';
  */
 const REQUEST_HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 300_000;
+const SESSION_PURGE_MS = 3_600_000;
 
 export interface ServerParts {
 	logger?: Logger;
@@ -74,7 +77,7 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 		metrics
 	);
 	// Wrapped so the server can hand its own stored changes (an erasure) to its open rooms.
-	const fanout = new LocalDelivery(parts.fanout ?? (config.redisUrl ? new RedisFanout(config.redisUrl, { log }) : singleInstance));
+	const fanout = new LocalDelivery(parts.fanout ?? (config.redisUrl ? new RedisFanout(config.redisUrl, { log, metrics }) : singleInstance));
 	const policy = parts.policy ?? rolePolicy;
 	try {
 		await storage.init();
@@ -97,14 +100,35 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 		.then((swept) => (swept.meetings > 0 || swept.uploads > 0) && log.info(swept, 'files swept'))
 		.catch((error: unknown) => log.warn({ err: error }, 'sweeping files failed'));
 
+	const sessions = config.oidc ? storage.sessions : null;
+	// Expired sessions and abandoned logins are deleted now and then; a lookup never returns one anyway.
+	const purge = sessions
+		? setInterval(() => void sessions.purgeExpired(Date.now()).catch((error: unknown) => log.warn({ err: error }, 'purging sessions failed')), SESSION_PURGE_MS).unref()
+		: null;
+
 	const rooms = new RoomManager({
 		storage,
 		fanout,
 		policy,
 		log,
+		metrics,
 		compactAfterUpdates: config.compactAfterUpdates,
 		maxDocumentBytes: config.maxDocumentBytes
 	});
+	const signIn =
+		config.oidc && sessions
+			? new OidcSignIn({
+					config: config.oidc,
+					sessions,
+					log,
+					// This instance's connections opened with the session close at once; on other instances the
+					// session is gone from the store, so their next reconnect is refused.
+					onLogout: (ended) => {
+						const closed = rooms.disconnectAll((connection) => connection.access.session?.id === ended.id, CLOSE.UNAUTHORIZED, 'signed out');
+						if (closed > 0) log.info({ session: ended.id, closed }, 'connections of a signed-out session closed');
+					}
+				})
+			: null;
 	const api = createApi({
 		storage,
 		fanout,
@@ -114,6 +138,7 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 		freezeRoom: (meetingId) => rooms.freeze(meetingId),
 		createMeetings: config.createMeetings,
 		organiserSecret: config.organiserSecret,
+		signIn,
 		maxMeetings: config.maxMeetings,
 		trustProxy: config.trustProxy,
 		disconnect: (meetingId, invitationIds) => {
@@ -144,7 +169,8 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 			trustProxy: config.trustProxy,
 			apiLimiter: new IpRateLimiter(config.apiRateLimit),
 			metrics,
-			metricsToken: config.metricsToken
+			metricsToken: config.metricsToken,
+			signIn
 		})
 	);
 
@@ -161,7 +187,9 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 			isClosing: () => closing,
 			connectLimiter: new IpRateLimiter(config.connectRateLimit),
 			publicOrigin: config.publicOrigin,
-			trustProxy: config.trustProxy
+			trustProxy: config.trustProxy,
+			signIn,
+			metrics
 	});
 	// The upgrade's log lines carry a request id like those of plain requests.
 	server.on('upgrade', (req, socket, head) => logContext.run({ reqId: requestId(req, config.trustProxy) }, () => upgrade(req, socket, head)));
@@ -177,7 +205,8 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 			...(storage.engine === 'sqlite' ? { dataDir: path.resolve(config.dataDir) } : {}),
 			fanout: fanout.inner instanceof RedisFanout ? `redis (instance ${fanout.inner.instanceId})` : fanout.inner === singleInstance ? 'none' : 'custom',
 			app: app !== null,
-			metrics: metricsPort !== null ? `port ${metricsPort}` : config.metricsToken ? '/metrics with token' : 'off'
+			metrics: metricsPort !== null ? `port ${metricsPort}` : config.metricsToken ? '/metrics with token' : 'off',
+			signIn: config.oidc ? config.oidc.issuer : 'off'
 		},
 		'listening'
 	);
@@ -189,6 +218,7 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 		close() {
 			closed ??= (async () => {
 				closing = true;
+				if (purge) clearInterval(purge);
 				// Each step's duration is logged: docs/deploy.md quotes them for the orchestrator's grace period.
 				const started = performance.now();
 				const since = (from: number) => Math.round(performance.now() - from);

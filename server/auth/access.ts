@@ -3,8 +3,12 @@
  * both refuse the same way. Role enforcement (observers read-only, chair-only
  * commands) builds on the role returned here.
  */
+import { participantByEmail } from '../../src/lib/meeting/index.ts';
 import { isMeetingId } from '../../src/lib/protocol/index.ts';
+import { roleOfParticipant } from '../../src/lib/protocol/roles.ts';
+import { loadDocument } from '../storage/document-log.ts';
 import type { MeetingRecord, MeetingStorage } from '../storage/types.ts';
+import type { SessionRecord } from '../storage/session-types.ts';
 import { hashToken, isTokenShaped } from './tokens.ts';
 
 export type Access =
@@ -15,23 +19,55 @@ export type Access =
 			/** The invitation the token belongs to (null only for tokens stored without an id). */
 			invitationId: string | null;
 			participantId: string | null;
-			/** The invitee's name from the invitation ('' if none was given). */
+			/** The invitee's name from the invitation ('' if none was given); the participant's for a signed-in user. */
 			name: string;
+			/** Set when access comes from a signed-in session (roster e-mail) rather than a link. */
+			session: Pick<SessionRecord, 'id' | 'subject'> | null;
 	  }
 	| { status: 'malformed-id' }
 	| { status: 'not-found' }
 	| { status: 'unauthorized' };
 
+/**
+ * A link's token decides when it is valid; otherwise a signed-in user whose e-mail is on
+ * the meeting's roster gets that participant's role (roles.ts `roleOfParticipant`).
+ */
 export async function resolveAccess(
 	storage: MeetingStorage,
 	meetingId: string,
-	token: string | null | undefined
+	token: string | null | undefined,
+	session: SessionRecord | null = null
 ): Promise<Access> {
 	if (!isMeetingId(meetingId)) return { status: 'malformed-id' };
 	const meeting = await storage.meetings.getMeeting(meetingId);
 	if (!meeting || meeting.deletedAt) return { status: 'not-found' };
-	if (!isTokenShaped(token)) return { status: 'unauthorized' };
-	return accessOfTokenHash(storage, meeting, hashToken(token));
+	const byToken = isTokenShaped(token) ? await accessOfTokenHash(storage, meeting, hashToken(token)) : null;
+	if (byToken?.status === 'ok') return byToken;
+	if (session?.email) {
+		const participant = await rosterEntry(storage, meetingId, session.email);
+		if (participant) {
+			return {
+				status: 'ok',
+				meeting,
+				role: roleOfParticipant(participant.role),
+				invitationId: null,
+				participantId: participant.id,
+				name: participant.name,
+				session: { id: session.id, subject: session.subject }
+			};
+		}
+	}
+	return { status: 'unauthorized' };
+}
+
+/** Reads the stored document (what every acknowledged update reached) for its roster. */
+async function rosterEntry(storage: MeetingStorage, meetingId: string, email: string) {
+	const doc = await loadDocument(storage.docs, meetingId);
+	try {
+		return participantByEmail(doc, email);
+	} finally {
+		doc.destroy();
+	}
 }
 
 /**
@@ -51,7 +87,8 @@ export async function accessOfTokenHash(storage: MeetingStorage, meeting: Meetin
 		role: record.role,
 		invitationId: record.id ?? null,
 		participantId: record.participantId ?? null,
-		name: record.label
+		name: record.label,
+		session: null
 	};
 }
 

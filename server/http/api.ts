@@ -6,6 +6,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { permissionsOf } from '../../src/lib/protocol/roles.ts';
 import { createInvitationService } from '../auth/invitations.ts';
 import { hashToken, newMeetingId, newToken } from '../auth/tokens.ts';
+import type { OidcSignIn } from '../auth/oidc.ts';
+import type { CreateMeetings } from '../config.ts';
 import { newInvitationId } from '../storage/invitation-ids.ts';
 import { createGroupService } from '../groups/service.ts';
 import { createApprovalService } from '../minutes/approval.ts';
@@ -27,6 +29,7 @@ import { bearer, requestOrigin } from './request.ts';
 import { HttpError } from './respond.ts';
 import { type Route, readBody, reply, route } from './route.ts';
 import { secretMatches } from './secret.ts';
+import { sessionOfRequest, signInRoutes } from './signin.ts';
 
 export interface ApiDeps {
 	storage: MeetingStorage;
@@ -36,7 +39,9 @@ export interface ApiDeps {
 	stats(): RoomStats;
 	/** Makes a meeting read-only in the sync rooms once its minutes are approved. */
 	freezeRoom(meetingId: string): Promise<void>;
-	createMeetings: 'open' | 'secret';
+	createMeetings: CreateMeetings;
+	/** Sign-in with OIDC (its routes and the signed-in organiser's right to create), or null. */
+	signIn: OidcSignIn | null;
 	organiserSecret: string | null;
 	maxMeetings: number;
 	trustProxy: boolean;
@@ -53,17 +58,32 @@ export interface ApiDeps {
 	log: Logger;
 }
 
+/**
+ * Whether the request may create a meeting or a group; throws the answer otherwise. In
+ * 'signed-in' mode a signed-in organiser may, and so may the organiser secret's bearer (scripts).
+ */
+function requireCreator(req: IncomingMessage, deps: Pick<ApiDeps, 'createMeetings' | 'organiserSecret'>, what: string): void {
+	if (deps.createMeetings === 'open') return;
+	if (deps.organiserSecret !== null && secretMatches(bearer(req), deps.organiserSecret)) return;
+	if (deps.createMeetings === 'secret') throw new HttpError(401, `Creating ${what} needs the organiser secret (Authorization: Bearer <secret>)`);
+	const session = sessionOfRequest(req);
+	if (!session) throw new HttpError(401, `Creating ${what} needs signing in`);
+	if (!session.organiser) throw new HttpError(403, `Creating ${what} is for organisers (OIDC_ORGANISER_GROUP)`);
+}
+
 export function createApi(deps: ApiDeps) {
 	const origin = (req: IncomingMessage) => deps.publicOrigin ?? requestOrigin(req, deps.trustProxy);
 	const routes: Route[] = [
 		route('instance', async (_req, res) => {
-			// The start page asks for the organiser secret only when the instance needs one.
+			// The start page asks for the organiser secret only when the instance needs one, and offers sign-in when there is one.
 			reply(res, 'instance', {
 				createMeetings: deps.createMeetings,
+				...(deps.signIn && { signIn: true as const }),
 				// The upload form states the limits before anyone picks a file.
 				files: { maxFileBytes: deps.files.limits.maxFileBytes, maxMeetingBytes: deps.files.limits.maxMeetingBytes }
 			});
 		}),
+		...(deps.signIn ? signInRoutes({ signIn: deps.signIn, publicOrigin: deps.publicOrigin, origin }) : []),
 		route('health', async (_req, res) => {
 			const [storage, fanout] = await Promise.all([
 				// Any cheap read proves the storage answers.
@@ -77,9 +97,7 @@ export function createApi(deps: ApiDeps) {
 			reply(res, 'health', { ok, storage, fanout, ...deps.stats() }, ok ? 200 : 503);
 		}),
 		route('createMeeting', async (req, res) => {
-			if (deps.createMeetings === 'secret' && !secretMatches(bearer(req), deps.organiserSecret ?? '')) {
-				throw new HttpError(401, 'Creating meetings needs the organiser secret (Authorization: Bearer <secret>)');
-			}
+			requireCreator(req, deps, 'meetings');
 			const { title } = await readBody(req, 'createMeeting', deps.maxBodyBytes);
 			if ((await deps.storage.meetings.countMeetings()) >= deps.maxMeetings) {
 				throw new HttpError(507, 'This instance holds its maximum number of meetings');
@@ -126,7 +144,16 @@ export function createApi(deps: ApiDeps) {
 			res.end();
 		}),
 		// Meeting groups (docs/groups.md).
-		...groupRoutes({ storage: deps.storage, groups: createGroupService(deps.storage), maxBodyBytes: deps.maxBodyBytes, origin }),
+		...groupRoutes({
+			storage: deps.storage,
+			groups: createGroupService(deps.storage),
+			maxBodyBytes: deps.maxBodyBytes,
+			origin,
+			// Groups stay open to anyone except where signing in decides who creates.
+			requireCreator: (req) => {
+				if (deps.createMeetings === 'signed-in') requireCreator(req, deps, 'groups');
+			}
+		}),
 		// One person's data: export and erasure (docs/security.md).
 		...privacyRoutes({ service: deps.personalData, organiserSecret: deps.organiserSecret, maxBodyBytes: deps.maxBodyBytes }),
 		// Minutes approval, verification, corrections and the notice (docs/minutes.md).

@@ -7,6 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { logContext, pathOnly, type Logger } from '../log.ts';
 import type { RouteClass, ServerMetrics } from '../metrics/metrics.ts';
+import type { OidcSignIn } from '../auth/oidc.ts';
+import { rememberSession, sessionOfCookie } from './signin.ts';
 import type { createApi } from './api.ts';
 import { handleMetricsRequest } from './metrics-route.ts';
 import { requestId } from './request-id.ts';
@@ -23,6 +25,8 @@ export interface RequestGuards {
 	metrics: ServerMetrics;
 	/** /metrics on this port for the bearer of this token; not served here when null. */
 	metricsToken: string | null;
+	/** With OIDC: the session cookie of API and sign-in requests is resolved before routing. */
+	signIn: OidcSignIn | null;
 }
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
@@ -74,6 +78,7 @@ export function createRequestHandler(api: ReturnType<typeof createApi>, app: Nod
 				}
 			}
 			if (route === 'metrics' && guards.metricsToken) return await handleMetricsRequest(req, res, guards.metrics, guards.metricsToken);
+			if (guards.signIn && (isApi || path.startsWith('/auth/'))) rememberSession(req, await sessionOfCookie(guards.signIn, req));
 			if (await api(req, res, path)) return;
 		} catch (error) {
 			const refusal = asHttpError(error);

@@ -25,6 +25,8 @@ import { can } from '../../src/lib/protocol/roles.ts';
 import { type Access, accessOfTokenHash } from '../auth/access.ts';
 import { readJson } from './body.ts';
 import { requireAccess } from './access.ts';
+import { bearer } from './request.ts';
+import { sessionOfRequest } from './signin.ts';
 import type { Route } from './route.ts';
 import { HttpError, sendJson } from './respond.ts';
 import { loadDocument } from '../storage/document-log.ts';
@@ -75,7 +77,7 @@ const sessionHash = (value: string) => createHash('sha256').update(value, 'utf8'
 
 type Granted = Extract<Access, { status: 'ok' }>;
 
-/** Access from the Authorization header, else from the file cookie's session. */
+/** Access from the Authorization header, else from the file cookie's session, else from a signed-in user's session (http/signin.ts). */
 async function fileAccess(deps: FileRouteDeps, req: IncomingMessage, meetingId: string): Promise<Granted> {
 	if (req.headers.authorization) return requireAccess(deps.storage, req, meetingId);
 	if (!isMeetingId(meetingId)) throw new HttpError(400, 'Malformed meeting id');
@@ -83,7 +85,10 @@ async function fileAccess(deps: FileRouteDeps, req: IncomingMessage, meetingId: 
 	const session = value && /^[A-Za-z0-9_-]{43}$/.test(value) ? await deps.files.catalog.findSession(sessionHash(value)) : null;
 	const meeting = await deps.storage.meetings.getMeeting(meetingId);
 	if (!meeting || meeting.deletedAt) throw new HttpError(404, 'Meeting not found');
-	if (!session || session.meetingId !== meetingId) throw new HttpError(401, 'Missing or expired file session');
+	if (!session || session.meetingId !== meetingId) {
+		if (sessionOfRequest(req)) return requireAccess(deps.storage, req, meetingId);
+		throw new HttpError(401, 'Missing or expired file session');
+	}
 	const access = await accessOfTokenHash(deps.storage, meeting, session.tokenHash);
 	if (access.status !== 'ok') throw new HttpError(401, 'Missing or wrong token');
 	return access;
@@ -172,8 +177,14 @@ export function fileRoutes(deps: FileRouteDeps): Route[] {
 			pattern: new RegExp(`^/api/meetings/${MEETING}/files/session$`),
 			async handle(req, res, [id]) {
 				await requireAccess(deps.storage, req, id, 'document.read');
+				const token = bearer(req);
+				if (token === null) {
+					// A signed-in participant without a link: the sign-in cookie already opens the files.
+					res.writeHead(204, { 'Cache-Control': 'no-store' });
+					res.end();
+					return;
+				}
 				const value = randomBytes(32).toString('base64url');
-				const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')![1];
 				await files.catalog.addSession(sessionHash(value), {
 					meetingId: id,
 					tokenHash: createHash('sha256').update(token, 'utf8').digest('hex'),

@@ -19,6 +19,8 @@ export interface GroupRouteDeps {
 	maxBodyBytes: number;
 	/** The app's origin for links (the configured public origin or the request's). */
 	origin(req: IncomingMessage): string;
+	/** Throws the answer when the request may not create a group (signing in may decide who creates). */
+	requireCreator(req: IncomingMessage): void;
 }
 
 function meetingJson(record: GroupMeetingRecord, origin: string): GroupMeetingInfo {
@@ -37,6 +39,7 @@ export function groupRoutes(deps: GroupRouteDeps): Route[] {
 	const { groups, origin } = deps;
 	return [
 		route('createGroup', async (req, res) => {
+			deps.requireCreator(req);
 			// The group's own rules check name, roster and template (src/lib/groups).
 			const { id, name, token } = await groups.create(await readBody(req, 'createGroup', deps.maxBodyBytes));
 			reply(res, 'createGroup', { id, name, token, url: `${origin(req)}/g/${id}#token=${token}` }, 201, { Location: `/api/groups/${id}` });

@@ -1,5 +1,6 @@
 /**
- * The HTTP upgrade to `/sync/<meetingId>?token=<token>`. Access is decided here,
+ * The HTTP upgrade to `/sync/<meetingId>?token=<token>` (or, signed in, with the session
+ * cookie instead of a token: server/http/signin.ts). Access is decided here,
  * before any websocket exists, so a refused client gets a plain HTTP status
  * (400 malformed id, 404 unknown meeting, 401 missing or wrong token, 503 while
  * shutting down) and never a half-open connection.
@@ -10,8 +11,10 @@ import { STATUS_CODES } from 'node:http';
 import type { WebSocketServer } from 'ws';
 import { CLOSE } from '../../src/lib/protocol/index.ts';
 import { resolveAccess } from '../auth/access.ts';
+import type { OidcSignIn } from '../auth/oidc.ts';
 import type { RateLimitConfig } from '../config.ts';
 import { pathOnly, type Logger } from '../log.ts';
+import type { SyncMetrics } from '../metrics/metrics.ts';
 import type { IpRateLimiter } from '../shared/rate-limit.ts';
 import type { MeetingStorage } from '../storage/types.ts';
 import { Connection } from '../sync/connection.ts';
@@ -19,6 +22,7 @@ import type { SyncPolicy } from '../sync/policy.ts';
 import type { RoomManager } from '../sync/rooms.ts';
 import { clientIp } from './request.ts';
 import { BASE_HEADERS, sameOrigin } from './security.ts';
+import { sessionOfCookie } from './signin.ts';
 
 export const SYNC_PREFIX = '/sync/';
 
@@ -34,6 +38,9 @@ export interface UpgradeDeps {
 	connectLimiter: IpRateLimiter;
 	publicOrigin: string | null;
 	trustProxy: boolean;
+	metrics: SyncMetrics;
+	/** With OIDC: a signed-in participant's session cookie opens the meeting too (roster e-mail). */
+	signIn: OidcSignIn | null;
 }
 
 /** The same headers as every HTTP answer, also on a refused upgrade. */
@@ -75,7 +82,8 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
 		const meetingId = path.slice(SYNC_PREFIX.length);
 		let access;
 		try {
-			access = await resolveAccess(deps.storage, meetingId, url.searchParams.get('token'));
+			const session = deps.signIn ? await sessionOfCookie(deps.signIn, req) : null;
+			access = await resolveAccess(deps.storage, meetingId, url.searchParams.get('token'), session);
 		} catch (error) {
 			log.error({ err: error }, 'access check failed');
 			return refuse(socket, 503, 'Storage unavailable');
@@ -86,7 +94,7 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
 			case 'not-found':
 				return refuse(socket, 404, 'Meeting not found');
 			case 'unauthorized':
-				log.info('sync refused: missing or wrong token');
+				log.info('sync refused: missing or wrong token, and no signed-in participant');
 				return refuse(socket, 401, 'Missing or wrong token');
 		}
 		if (socket.destroyed) return;
@@ -95,7 +103,8 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
 			role: access.role,
 			invitationId: access.invitationId,
 			participantId: access.participantId,
-			name: access.name
+			name: access.name,
+			session: access.session
 		};
 		deps.wss.handleUpgrade(req, socket, head, (ws) => {
 			const connection = new Connection(ws, {
@@ -103,7 +112,8 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
 				access: context,
 				canWrite: deps.policy.canWrite(context),
 				rateLimit: deps.rateLimit,
-				log: deps.log
+				log: deps.log,
+				metrics: deps.metrics
 			});
 			connection.log.info({ role: access.role, canWrite: connection.canWrite }, 'sync connected');
 			connection.onClose(() => connection.log.info('sync disconnected'));

@@ -23,16 +23,6 @@ export interface SyncMetrics {
 	fanoutLag(seconds: number): void;
 }
 
-/** For code run without a server (tests of a room alone). */
-export const noSyncMetrics: SyncMetrics = {
-	updateReceived() {},
-	updatesSent() {},
-	writeRefused() {},
-	presenceBytes() {},
-	savedAck() {},
-	fanoutLag() {}
-};
-
 export interface MetricSources {
 	/** Meetings in memory and sync connections joined to them. */
 	rooms(): { rooms: number; connections: number };

@@ -267,7 +267,54 @@ CREATE TABLE minutes_notices (
 `
 	},
 	{
-		// 8 is sign-in's (its branch lands after this one; each engine applies the versions it lacks, in order). Handlingar: which blobs each meeting holds, uploads in progress and
+		version: 8,
+		name: 'sign-in sessions and logins in progress (OIDC)',
+		// Times are milliseconds since the epoch: compared with the caller's clock, the same in both engines.
+		sqlite: `
+CREATE TABLE auth_sessions (
+	hash TEXT PRIMARY KEY,
+	id TEXT NOT NULL,
+	subject TEXT NOT NULL,
+	email TEXT,
+	name TEXT NOT NULL,
+	organiser INTEGER NOT NULL,
+	created_at INTEGER NOT NULL,
+	expires_at INTEGER NOT NULL
+);
+CREATE INDEX auth_sessions_expires ON auth_sessions (expires_at);
+CREATE TABLE auth_logins (
+	hash TEXT PRIMARY KEY,
+	state TEXT NOT NULL,
+	nonce TEXT NOT NULL,
+	code_verifier TEXT NOT NULL,
+	return_to TEXT NOT NULL,
+	expires_at INTEGER NOT NULL
+);
+`,
+		postgres: `
+CREATE TABLE auth_sessions (
+	hash TEXT PRIMARY KEY,
+	id TEXT NOT NULL,
+	subject TEXT NOT NULL,
+	email TEXT,
+	name TEXT NOT NULL,
+	organiser BOOLEAN NOT NULL,
+	created_at BIGINT NOT NULL,
+	expires_at BIGINT NOT NULL
+);
+CREATE INDEX auth_sessions_expires ON auth_sessions (expires_at);
+CREATE TABLE auth_logins (
+	hash TEXT PRIMARY KEY,
+	state TEXT NOT NULL,
+	nonce TEXT NOT NULL,
+	code_verifier TEXT NOT NULL,
+	return_to TEXT NOT NULL,
+	expires_at BIGINT NOT NULL
+);
+`
+	},
+	{
+		// Handlingar: which blobs each meeting holds, uploads in progress and
 		// the file cookie's sessions (server/files/*-catalog.ts); in PostgreSQL also the blobs
 		// themselves, in chunks (server/files/postgres-blob-store.ts; SQLite keeps them as files).
 		version: 9,

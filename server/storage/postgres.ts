@@ -15,6 +15,7 @@ import { PostgresGroups } from './postgres-groups.ts';
 import { postgresTokens } from './postgres-invitations.ts';
 import { postgresMinutes } from './postgres-minutes.ts';
 import { postgresNotices } from './postgres-notices.ts';
+import { postgresSessions } from './postgres-sessions.ts';
 import { postgresSecretBallots } from './postgres-secret-ballots.ts';
 import type { MeetingStorage } from './types.ts';
 
@@ -50,6 +51,7 @@ export class PostgresStorage implements MeetingStorage {
 	readonly notices = postgresNotices(this.#db);
 	readonly ballots = postgresSecretBallots(this.#db);
 	readonly groups = new PostgresGroups(this.#db);
+	readonly sessions = postgresSessions(this.#db);
 
 	constructor(url: string, options: PostgresStorageOptions = {}) {
 		this.#url = url;

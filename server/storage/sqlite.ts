@@ -14,6 +14,7 @@ import { SqliteGroups } from './sqlite-groups.ts';
 import { sqliteTokens } from './sqlite-invitations.ts';
 import { sqliteMinutes } from './sqlite-minutes.ts';
 import { sqliteNotices } from './sqlite-notices.ts';
+import { sqliteSessions } from './sqlite-sessions.ts';
 import { sqliteSecretBallots } from './sqlite-secret-ballots.ts';
 import type { MeetingStorage } from './types.ts';
 
@@ -31,6 +32,7 @@ export class SqliteStorage implements MeetingStorage {
 	readonly notices = sqliteNotices(this.#conn);
 	readonly ballots = sqliteSecretBallots(this.#conn);
 	readonly groups = new SqliteGroups(() => this.#conn.db);
+	readonly sessions = sqliteSessions(this.#conn);
 
 	/** `file` is a path, or ':memory:' for tests that need no file. */
 	constructor(file: string, options: { log?: Logger } = {}) {

@@ -7,6 +7,7 @@
  * Schema changes are numbered migrations, one list for both engines: migrations.ts.
  */
 import type { GroupStore } from './group-types.ts';
+import type { SessionStore } from './session-types.ts';
 import type { SecretBallotStore } from './secret-ballot-types.ts';
 
 export interface MeetingRecord {
@@ -227,6 +228,8 @@ export interface MeetingStorage {
 	readonly minutes: MinutesStore;
 	readonly notices: NoticeStore;
 	readonly groups: GroupStore;
+	/** Sign-in sessions (OIDC); unused without sign-in. */
+	readonly sessions: SessionStore;
 	/** Secret votes: who has voted, and the count apart (secret-ballot-types.ts). */
 	readonly ballots: SecretBallotStore;
 	/** Opens the database and applies the pending migrations; must be called before anything else. */

@@ -9,6 +9,7 @@ import { CLOSE, type Notice, encodeNotice } from '../../src/lib/protocol/index.t
 import type { RateLimitConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { AccessContext } from './policy.ts';
+import type { SyncMetrics } from '../metrics/metrics.ts';
 import { TokenBucket } from '../shared/rate-limit.ts';
 
 /** Frames queued while the room loads; beyond this the client is asked to come back later. */
@@ -23,6 +24,8 @@ export interface ConnectionOptions {
 	canWrite: boolean;
 	rateLimit: RateLimitConfig;
 	log: Logger;
+	/** Refusals this connection makes itself (read-only, rate limit, bad frames) are counted here. */
+	metrics: SyncMetrics;
 }
 
 type FrameHandler = (connection: Connection, frame: Uint8Array) => void;
@@ -69,6 +72,7 @@ export class Connection {
 	#readOnlyNoticeSent = false;
 
 	readonly #ws: WebSocket;
+	readonly #metrics: SyncMetrics;
 	readonly #bucket: TokenBucket;
 	#handler: FrameHandler | null = null;
 	#queue: Uint8Array[] = [];
@@ -82,6 +86,7 @@ export class Connection {
 		this.meetingId = options.meetingId;
 		this.access = options.access;
 		this.#canWrite = options.canWrite;
+		this.#metrics = options.metrics;
 		this.log = options.log.child({ meetingId: options.meetingId, connection: this.id });
 		this.#bucket = new TokenBucket(options.rateLimit.perSecond, options.rateLimit.burst);
 
@@ -134,6 +139,7 @@ export class Connection {
 
 	/** Tells a read-only connection once that its edits are not kept. */
 	refuseWrite(): void {
+		this.#metrics.writeRefused(this.access.meeting.frozenAt ? 'frozen' : 'read-only');
 		if (this.#readOnlyNoticeSent) return;
 		this.#readOnlyNoticeSent = true;
 		this.notice({ code: this.access.meeting.frozenAt ? 'frozen' : 'read-only', message: 'Edits are not saved for this connection.' });
@@ -162,6 +168,7 @@ export class Connection {
 		if (this.#closed) return;
 		if (!this.#bucket.take()) {
 			this.log.warn('rate limit exceeded, closing');
+			this.#metrics.writeRefused('rate-limited');
 			this.close(CLOSE.RATE_LIMITED, 'too many messages');
 			return;
 		}
@@ -185,6 +192,7 @@ export class Connection {
 	/** Drops this connection for an undecodable frame: one log line, no stack trace. */
 	badMessage(reason: string): void {
 		this.log.warn({ reason }, 'bad message, closing connection');
+		this.#metrics.writeRefused('bad-message');
 		this.close(CLOSE.BAD_MESSAGE, 'bad message');
 	}
 

@@ -18,6 +18,8 @@ export interface AccessContext {
 	participantId: string | null;
 	/** The invitee's name from the invitation ('' if none). */
 	name: string;
+	/** The signed-in session this connection was opened with (roster e-mail), or null for a link. */
+	session: { id: string; subject: string } | null;
 }
 
 export interface WriteContext extends AccessContext {
@@ -35,7 +37,11 @@ export interface SyncPolicy {
 	judge(context: WriteContext): Verdict;
 }
 
-/** Who wrote under a Yjs client id: the invitation, or for tokens without one a name for the role. */
-export function principalOf(access: Pick<AccessContext, 'invitationId' | 'role'>): string {
-	return access.invitationId ?? `token-without-invitation:${access.role}`;
+/**
+ * Who wrote under a Yjs client id: the invitation; for a signed-in participant the person
+ * at the identity provider (all their sessions); for tokens without an invitation a name for the role.
+ */
+export function principalOf(access: Pick<AccessContext, 'invitationId' | 'role' | 'session'>): string {
+	if (access.invitationId !== null) return access.invitationId;
+	return access.session ? `signed-in:${access.session.subject}` : `token-without-invitation:${access.role}`;
 }

@@ -19,10 +19,13 @@
 import { randomBytes } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../log.ts';
+import type { SyncMetrics } from '../metrics/metrics.ts';
 import type { Fanout, FanoutMessage } from './fanout.ts';
 
 export interface RedisFanoutOptions {
 	log: Logger;
+	/** Receives the lag of every update from another instance (its stream entry id holds Redis's time of the publish). */
+	metrics: Pick<SyncMetrics, 'fanoutLag'>;
 	/** Prepended to every key and channel (default `motesrum:`). */
 	keyPrefix?: string;
 	/** Approximate entries kept per meeting stream (default 1000). */
@@ -87,6 +90,7 @@ export class RedisFanout implements Fanout {
 	readonly instanceId = randomBytes(8).toString('hex');
 	readonly #instanceBytes = Buffer.from(this.instanceId, 'latin1');
 	readonly #log: Logger;
+	readonly #metrics: Pick<SyncMetrics, 'fanoutLag'>;
 	readonly #prefix: string;
 	readonly #maxStreamLength: number;
 	readonly #ttlSeconds: number;
@@ -108,6 +112,7 @@ export class RedisFanout implements Fanout {
 
 	constructor(url: string, options: RedisFanoutOptions) {
 		this.#log = options.log.child({ component: 'fanout', instance: this.instanceId });
+		this.#metrics = options.metrics;
 		this.#prefix = options.keyPrefix ?? 'motesrum:';
 		this.#maxStreamLength = options.maxStreamLength ?? 1000;
 		this.#ttlSeconds = options.streamTtlSeconds ?? 24 * 60 * 60;
@@ -306,7 +311,10 @@ export class RedisFanout implements Fanout {
 				if (fields.get('i')?.toString('latin1') === this.instanceId) continue;
 				const kind = fields.get('k')?.toString('latin1');
 				const data = fields.get('d');
-				if (kind === 'u' && data) this.#deliver(sub, { kind: 'update', update: bytes(data) });
+				if (kind === 'u' && data) {
+					this.#metrics.fanoutLag((Date.now() - Number.parseInt(sub.lastId, 10)) / 1000);
+					this.#deliver(sub, { kind: 'update', update: bytes(data) });
+				}
 				else if (kind === 'r') this.#deliver(sub, { kind: 'resync' });
 				else if (kind === 'g') this.#deliver(sub, { kind: 'deleted' });
 				else if (kind === 'x' && data) this.#deliver(sub, { kind: 'revoked', invitationIds: revokedIds(data) });

@@ -42,6 +42,7 @@ import type { MeetingStorage } from '../storage/types.ts';
 import { AwarenessFormatError, MAX_AWARENESS_CLIENTS_PER_CONNECTION, rewriteAwareness } from './awareness-identity.ts';
 import type { Connection } from './connection.ts';
 import { analyseUpdate } from './effective-writes.ts';
+import type { SyncMetrics } from '../metrics/metrics.ts';
 import type { Fanout, FanoutMessage } from './fanout.ts';
 import {
 	BadMessageError,
@@ -61,6 +62,7 @@ export interface RoomDeps {
 	fanout: Fanout;
 	policy: SyncPolicy;
 	log: Logger;
+	metrics: SyncMetrics;
 	/** Called when the last connection left (the manager unloads the room). */
 	onEmpty(room: Room): void;
 	/** Called when the room failed and dropped its connections (the manager forgets it). */
@@ -95,6 +97,8 @@ const PRESENCE_RATE = { perSecond: 10, burst: 30 };
 /** Where one of a connection's update frames stands; SAVED answers go out in frame order. */
 interface AckSlot {
 	saved: Uint8Array | null;
+	/** performance.now() when the frame arrived, for the saved-ack latency. */
+	arrived: number;
 }
 
 interface Pending {
@@ -284,7 +288,9 @@ export class Room {
 		connection.send(encodeSaved(this.#storedVector()));
 		const others = [...this.awareness.getStates().keys()];
 		if (others.length > 0) {
-			connection.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, others)));
+			const presence = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, others));
+			connection.send(presence);
+			this.#deps.metrics.presenceBytes('out', presence.byteLength);
 		}
 		connection.attach(this.#receive);
 	}
@@ -303,13 +309,12 @@ export class Room {
 				case 'awareness':
 					this.#receivePresence(connection, message.update);
 					break;
-				case 'query-awareness':
-					connection.send(
-						encodeAwareness(
-							awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])
-						)
-					);
+				case 'query-awareness': {
+					const presence = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()]));
+					connection.send(presence);
+					this.#deps.metrics.presenceBytes('out', presence.byteLength);
 					break;
+				}
 			}
 		} catch (error) {
 			connection.badMessage(error instanceof BadMessageError || error instanceof AwarenessFormatError ? error.message : `undecodable content: ${(error as Error).message}`);
@@ -319,6 +324,7 @@ export class Room {
 	#receivePresence(connection: Connection, update: Uint8Array): void {
 		const writer = this.#writers.get(connection);
 		if (!writer) return;
+		this.#deps.metrics.presenceBytes('in', update.byteLength);
 		const rewritten = rewriteAwareness(update, connection.access, (id) => this.#mayClaim(connection, id), MAX_PRESENCE_STATE_BYTES);
 		if (!rewritten) return;
 		if (writer.presence.take()) {
@@ -351,6 +357,7 @@ export class Room {
 	#receiveUpdate(connection: Connection, update: Uint8Array): void {
 		const writer = this.#writers.get(connection);
 		if (!writer) return;
+		this.#deps.metrics.updateReceived(update.byteLength);
 		if (isEmptyUpdate(update)) {
 			// Nothing to store; still confirm, after whatever this client sent earlier is stored.
 			const slot = this.#slot(writer);
@@ -367,7 +374,7 @@ export class Room {
 	}
 
 	#slot(writer: WriterState): AckSlot {
-		const slot: AckSlot = { saved: null };
+		const slot: AckSlot = { saved: null, arrived: performance.now() };
 		writer.slots.push(slot);
 		return slot;
 	}
@@ -377,7 +384,11 @@ export class Room {
 		slot.saved = encodeSaved(stateVector);
 		const writer = this.#writers.get(connection);
 		if (!writer) return;
-		while (writer.slots.length > 0 && writer.slots[0].saved) connection.send(writer.slots.shift()!.saved!);
+		while (writer.slots.length > 0 && writer.slots[0].saved) {
+			const due = writer.slots.shift()!;
+			connection.send(due.saved!);
+			this.#deps.metrics.savedAck((performance.now() - due.arrived) / 1000);
+		}
 	}
 
 	/**
@@ -422,6 +433,7 @@ export class Room {
 		const max = this.#deps.maxDocumentBytes;
 		if (max !== undefined && this.#storedBytes + pending.update.byteLength > max) {
 			connection.log.warn({ storedBytes: this.#storedBytes, updateBytes: pending.update.byteLength, max }, 'document size limit reached, closing');
+			this.#deps.metrics.writeRefused('too-large');
 			connection.notice({ code: 'too-large', message: 'The meeting has reached its size limit; this edit was not saved.' });
 			connection.close(CLOSE.TOO_LARGE, 'document too large');
 			return 'refused';
@@ -431,6 +443,7 @@ export class Room {
 	}
 
 	#refuse(connection: Connection, code: 'forbidden' | 'invalid', rule: string): 'refused' {
+		this.#deps.metrics.writeRefused(code);
 		connection.log.warn({ role: connection.access.role, code, rule }, 'update refused, closing');
 		connection.notice({
 			code,
@@ -520,6 +533,7 @@ export class Room {
 			if (effective) {
 				const frame = encodeUpdate(effective);
 				for (const other of this.connections) if (other !== connection) other.send(frame);
+				this.#deps.metrics.updatesSent(this.connections.size - (this.connections.has(connection) ? 1 : 0));
 				this.#deps.fanout.publish(this.meetingId, { kind: 'update', update: effective });
 			}
 			this.#confirm(connection, pending.slot, Y.encodeStateVector(reached));
@@ -614,7 +628,10 @@ export class Room {
 		this.#presenceRemote.clear();
 		if (all.length === 0 || this.#state === 'closed') return;
 		const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, all));
-		if (this.#state === 'ready') for (const connection of this.connections) connection.send(frame);
+		if (this.#state === 'ready') {
+			for (const connection of this.connections) connection.send(frame);
+			this.#deps.metrics.presenceBytes('out', frame.byteLength * this.connections.size);
+		}
 		if (local.length > 0) {
 			this.#deps.fanout.publish(this.meetingId, { kind: 'awareness', update: awarenessProtocol.encodeAwarenessUpdate(this.awareness, local) });
 		}
@@ -671,6 +688,7 @@ export class Room {
 			if (effective && this.#state === 'ready') {
 				const frame = encodeUpdate(effective);
 				for (const connection of this.connections) connection.send(frame);
+				this.#deps.metrics.updatesSent(this.connections.size);
 				this.#retryHeld();
 			}
 		} catch (error) {
@@ -705,6 +723,7 @@ export class Room {
 				if (effective) {
 					const frame = encodeUpdate(effective);
 					for (const connection of this.connections) connection.send(frame);
+					this.#deps.metrics.updatesSent(this.connections.size);
 					this.#log.info({ bytes: effective.byteLength }, 'resync found updates the fan-out had not delivered');
 					this.#retryHeld();
 				}

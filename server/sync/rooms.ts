@@ -6,6 +6,7 @@
  */
 import { CLOSE } from '../../src/lib/protocol/index.ts';
 import type { Logger } from '../log.ts';
+import type { SyncMetrics } from '../metrics/metrics.ts';
 import type { MeetingStorage } from '../storage/types.ts';
 import type { Connection } from './connection.ts';
 import type { Fanout } from './fanout.ts';
@@ -17,6 +18,8 @@ export interface RoomManagerOptions {
 	fanout: Fanout;
 	policy: SyncPolicy;
 	log: Logger;
+	/** Updates in and out, refusals, presence bytes, saved-ack latency (server/metrics). */
+	metrics: SyncMetrics;
 	compactAfterUpdates: number;
 	/** See RoomDeps.maxDocumentBytes. */
 	maxDocumentBytes?: number;
@@ -53,6 +56,13 @@ export class RoomManager {
 		const matching = [...room.connections].filter(match);
 		for (const connection of matching) connection.close(code, reason);
 		return matching.length;
+	}
+
+	/** Like `disconnect`, in every room of this instance (a signed-out session's connections). */
+	disconnectAll(match: (connection: Connection) => boolean, code: number, reason: string): number {
+		let closed = 0;
+		for (const meetingId of this.#rooms.keys()) closed += this.disconnect(meetingId, match, code, reason);
+		return closed;
 	}
 
 	async join(connection: Connection): Promise<void> {

@@ -37,12 +37,13 @@ class GatedStorage implements MeetingStorage {
 	readonly minutes: MeetingStorage['minutes'];
 	readonly notices: MeetingStorage['notices'];
 	readonly groups: MeetingStorage['groups'];
+	readonly sessions: MeetingStorage['sessions'];
 	readonly ballots: MeetingStorage['ballots'];
 	readonly docs: DocumentStore;
 
 	constructor(file: string) {
 		const real = (this.#real = new SqliteStorage(file));
-		({ meetings: this.meetings, tokens: this.tokens, minutes: this.minutes, notices: this.notices, groups: this.groups, ballots: this.ballots } = real);
+		({ meetings: this.meetings, tokens: this.tokens, minutes: this.minutes, notices: this.notices, groups: this.groups, ballots: this.ballots, sessions: this.sessions } = real);
 		this.docs = {
 			...real.docs,
 			loadUpdates: async (meetingId) => {

@@ -17,7 +17,7 @@ import { connectClient, createMeeting, notesOf, notesText, tempDir, waitFor } fr
 
 /** Uploads a handling's bytes through the API; returns its SHA-256 (the blob's name in the data directory). */
 async function upload(origin: string, meeting: { id: string; token: string }, bytes: Buffer): Promise<string> {
-	const call = async (method: string, url: string, body?: BodyInit, headers: Record<string, string> = {}) => {
+	const call = async (method: string, url: string, body?: RequestInit['body'], headers: Record<string, string> = {}) => {
 		const res = await fetch(`${origin}/api/meetings/${meeting.id}${url}`, { method, body, headers: { authorization: `Bearer ${meeting.token}`, ...headers } });
 		expect(res.ok, `${method} ${url}`).toBe(true);
 		return res.json() as Promise<{ uploadId: string; sha256: string }>;

@@ -88,6 +88,44 @@ describe('/metrics', () => {
 		}, 'room unloaded in the metrics');
 	});
 
+	it('counts a real edit: updates in and out, saved acknowledgements, presence, refused writes by reason', async () => {
+		const { server, origin } = await start({ metricsPort: 0, metricsHost: '127.0.0.1' });
+		const scrape = async () => (await fetch(`http://127.0.0.1:${server.metricsPort}/metrics`)).text();
+		const meeting = await createMeeting(origin);
+		const invited = await fetch(`${origin}/api/meetings/${meeting.id}/invitations`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', authorization: `Bearer ${meeting.token}` },
+			body: JSON.stringify({ name: 'Åhörare', role: 'observer' })
+		});
+		const observerToken = ((await invited.json()) as { token: string }).token;
+		const writer = connectClient(origin, meeting.id, meeting.token);
+		const observer = connectClient(origin, meeting.id, observerToken);
+		cleanup.push(() => writer.destroy(), () => observer.destroy());
+		await writer.synced();
+		await observer.synced();
+		const before = await scrape();
+
+		notesOf(writer.doc).insert(0, 'Beslut: budgeten antas.');
+		// Where the writer is (a presence change: the first state a client announces carries clock 0 and changes nothing).
+		writer.provider.awareness.setLocalStateField('focus', { itemId: 'item-1' });
+		await waitFor(() => writer.allSaved() && notesOf(observer.doc).toString().startsWith('Beslut'), 'edit saved and delivered');
+		await waitFor(() => [...observer.provider.awareness.getStates().values()].some((state) => 'focus' in state), 'presence delivered');
+		// The observer's link may not write: its edit is refused as read-only.
+		notesOf(observer.doc).insert(0, 'x');
+		await waitFor(async () => (await scrape()).includes('motesrum_sync_writes_refused_total{reason="read-only"} 1'), 'refusal counted');
+		const after = await scrape();
+		const delta = (name: string) => sample(after, name) - (before.includes(`\n${name} `) ? sample(before, name) : 0);
+		expect(delta('motesrum_sync_updates_received_total')).toBeGreaterThanOrEqual(2);
+		expect(delta('motesrum_sync_update_bytes_received_total')).toBeGreaterThan(0);
+		// The writer's edit went to the observer.
+		expect(delta('motesrum_sync_updates_sent_total')).toBeGreaterThanOrEqual(1);
+		expect(delta('motesrum_sync_saved_ack_seconds_count')).toBeGreaterThanOrEqual(1);
+		expect(sample(after, 'motesrum_sync_presence_bytes_total{direction="in"}')).toBeGreaterThan(0);
+		expect(sample(after, 'motesrum_sync_presence_bytes_total{direction="out"}')).toBeGreaterThan(0);
+		expect(sample(after, 'motesrum_storage_commit_seconds_count{operation="appendUpdate"}')).toBeGreaterThanOrEqual(2);
+		expect(sample(after, 'motesrum_sync_connections')).toBe(2);
+	});
+
 	it('on a port of its own answers without a token, and the main port does not serve it', async () => {
 		const { server, origin } = await start({ metricsPort: 0, metricsHost: '127.0.0.1' });
 		expect(server.metricsPort).not.toBeNull();

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { createLogger } from '../../server/log.ts';
+import { ServerMetrics } from '../../server/metrics/metrics.ts';
 import type { FanoutMessage } from '../../server/sync/fanout.ts';
 import { RedisFanout } from '../../server/sync/redis-fanout.ts';
 import { freePort, waitFor } from './helpers.ts';
@@ -22,11 +23,21 @@ afterEach(async () => {
 
 const log = createLogger('silent');
 
+/** The receiving instances' metrics, read back by the tests. */
+const metricsOf = new WeakMap<RedisFanout, ServerMetrics>();
+
+function fanout(url: string, options: { keyPrefix?: string } = {}): RedisFanout {
+	const metrics = new ServerMetrics();
+	const created = new RedisFanout(url, { log, metrics, ...options });
+	metricsOf.set(created, metrics);
+	return created;
+}
+
 /** Two fan-outs on the same keys, as two instances would be. */
 function pair(urlA = TEST_REDIS_URL, urlB = TEST_REDIS_URL): [RedisFanout, RedisFanout] {
 	const keyPrefix = `motesrum-test-${randomBytes(4).toString('hex')}:`;
-	const a = new RedisFanout(urlA, { log, keyPrefix });
-	const b = new RedisFanout(urlB, { log, keyPrefix });
+	const a = fanout(urlA, { keyPrefix });
+	const b = fanout(urlB, { keyPrefix });
 	cleanup.push(() => a.close(), () => b.close());
 	return [a, b];
 }
@@ -56,6 +67,11 @@ describe.skipIf(!available)('RedisFanout', () => {
 		);
 		await waitFor(() => atB.some((m) => m.kind === 'awareness'), 'awareness');
 		expect(kinds(atA).every((kind) => kind === 'resync')).toBe(true);
+		// Every update received from the other instance had its lag measured, and none of its own.
+		const lag = (fanout: RedisFanout) =>
+			metricsOf.get(fanout)!.registry.getSingleMetricAsString('motesrum_sync_fanout_lag_seconds').then((text) => /_count (\d+)/.exec(text)?.[1]);
+		expect(await lag(b)).toBe('50');
+		expect(await lag(a)).toBe('0');
 	});
 
 	it('delivers nothing for another meeting or after unsubscribing', async () => {
@@ -73,7 +89,7 @@ describe.skipIf(!available)('RedisFanout', () => {
 
 	it('says resync when a read comes back full: entries may have been trimmed before it', async () => {
 		const keyPrefix = `motesrum-test-${randomBytes(4).toString('hex')}:`;
-		const b = new RedisFanout(TEST_REDIS_URL, { log, keyPrefix });
+		const b = fanout(TEST_REDIS_URL, { keyPrefix });
 		cleanup.push(() => b.close());
 		const atB = record(b, 'meeting-4');
 		await waitFor(async () => atB.length > 0 && (await b.health()) === 'ok', 'subscribed');
@@ -109,7 +125,7 @@ describe.skipIf(!available)('RedisFanout', () => {
 	});
 
 	it('reports unavailable while Redis cannot be reached', async () => {
-		const unreachable = new RedisFanout(`redis://127.0.0.1:${await freePort()}`, { log });
+		const unreachable = fanout(`redis://127.0.0.1:${await freePort()}`);
 		cleanup.push(() => unreachable.close());
 		await new Promise((resolve) => setTimeout(resolve, 100));
 		expect(await unreachable.health()).toBe('unavailable');

@@ -16,6 +16,7 @@ import { invitationStorageContract } from './storage-contract-invitations.ts';
 import { personalDataStorageContract } from './storage-contract-personal-data.ts';
 import { minutesStorageContract } from './storage-contract-minutes.ts';
 import { noticeStorageContract } from './storage-contract-notices.ts';
+import { sessionStorageContract } from './storage-contract-sessions.ts';
 import { fileStoreContract } from './file-store-contract.ts';
 import { FileService } from '../../server/files/service.ts';
 import { PostgresBlobStore } from '../../server/files/postgres-blob-store.ts';
@@ -75,6 +76,7 @@ if (available) {
 	groupStorageContract('postgres', sharedSchema);
 	invitationStorageContract('postgres', sharedSchema);
 	noticeStorageContract('postgres', sharedSchema);
+	sessionStorageContract('postgres', sharedSchema);
 	secretBallotStorageContract('postgres', sharedSchema);
 	personalDataStorageContract('postgres', sharedSchema);
 

@@ -8,6 +8,7 @@ import { groupStorageContract } from './storage-contract-groups.ts';
 import { minutesStorageContract } from './storage-contract-minutes.ts';
 import { invitationStorageContract } from './storage-contract-invitations.ts';
 import { noticeStorageContract } from './storage-contract-notices.ts';
+import { sessionStorageContract } from './storage-contract-sessions.ts';
 import { secretBallotStorageContract } from './storage-contract-secret-ballots.ts';
 import { personalDataStorageContract } from './storage-contract-personal-data.ts';
 import { fileStoreContract } from './file-store-contract.ts';
@@ -41,6 +42,7 @@ storageContract('sqlite (file)', {
 storageContract('sqlite (memory)', { create: () => openAt(':memory:') });
 minutesStorageContract('sqlite (memory)', { create: () => openAt(':memory:') });
 noticeStorageContract('sqlite (memory)', { create: () => openAt(':memory:') });
+sessionStorageContract('sqlite (memory)', { create: () => openAt(':memory:') });
 secretBallotStorageContract('sqlite (memory)', { create: () => openAt(':memory:') });
 groupStorageContract('sqlite (memory)', { create: () => openAt(':memory:') });
 groupStorageContract('sqlite (file)', {

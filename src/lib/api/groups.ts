@@ -35,6 +35,6 @@ export function searchGroup(groupId: string, token: string, query: string): Prom
 }
 
 /** The group's roster and the previous meeting's participants, for a meeting of a group (empty lists otherwise). */
-export function peopleSources(meetingId: string, token: string): Promise<Reply<'peopleSources'>> {
+export function peopleSources(meetingId: string, token: string | null): Promise<Reply<'peopleSources'>> {
 	return callApi('peopleSources', { params: { id: meetingId }, token });
 }

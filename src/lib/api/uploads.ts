@@ -33,7 +33,8 @@ export interface UploadedFile {
 
 export interface UploadOptions {
 	meetingId: string;
-	token: string;
+	/** Null for a signed-in participant without a link: the session cookie speaks. */
+	token: string | null;
 	onProgress?: (progress: UploadProgress) => void;
 	signal?: AbortSignal;
 	/** Tries in a row that move nothing before giving up. */
@@ -54,11 +55,11 @@ function failure(status: number, body: Record<string, unknown>): UploadFailed {
 }
 
 /** One PATCH of the bytes from `offset`, with progress; resolves with the server's offset, rejects 'network' when cut. */
-function send(url: string, token: string, file: Blob, offset: number, onSent: (sent: number) => void, signal?: AbortSignal): Promise<number> {
+function send(url: string, token: string | null, file: Blob, offset: number, onSent: (sent: number) => void, signal?: AbortSignal): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const xhr = new XMLHttpRequest();
 		xhr.open('PATCH', url);
-		xhr.setRequestHeader('authorization', `Bearer ${token}`);
+		if (token) xhr.setRequestHeader('authorization', `Bearer ${token}`);
 		xhr.setRequestHeader(UPLOAD_OFFSET_HEADER, String(offset));
 		xhr.setRequestHeader('content-type', 'application/octet-stream');
 		xhr.upload.onprogress = (event) => onSent(offset + event.loaded);
@@ -112,7 +113,7 @@ export async function uploadFile(file: File, options: UploadOptions): Promise<Up
 	const type = typeOfFile(file.name, file.type);
 	if (!type) throw new UploadFailed('type-not-accepted');
 	const base = uploadsPath(meetingId);
-	const headers = { authorization: `Bearer ${token}` };
+	const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
 	const report = (sent: number, state: UploadProgress['state']) => options.onProgress?.({ sent, total: file.size, state });
 
 	let started: Response;

@@ -6,10 +6,10 @@
 import type { Reply, RequestBody } from '$lib/protocol/api';
 import { callApi } from '$lib/protocol/client';
 
-export function castSecretBallot(meetingId: string, token: string, roundId: string, choice: RequestBody<'secretBallot'>['choice']): Promise<Reply<'secretBallot'>> {
+export function castSecretBallot(meetingId: string, token: string | null, roundId: string, choice: RequestBody<'secretBallot'>['choice']): Promise<Reply<'secretBallot'>> {
 	return callApi('secretBallot', { params: { id: meetingId, roundId }, body: { choice }, token });
 }
 
-export function closeSecretVote(meetingId: string, token: string, roundId: string): Promise<Reply<'closeSecretVote'>> {
+export function closeSecretVote(meetingId: string, token: string | null, roundId: string): Promise<Reply<'closeSecretVote'>> {
 	return callApi('closeSecretVote', { params: { id: meetingId, roundId }, token });
 }

@@ -84,7 +84,7 @@ export {
 	type LiveState
 } from './live.js';
 export { findItem, observeMeeting, readMeeting } from './read.js';
-export { readRoster } from './read-people.js';
+export { participantByEmail, readRoster } from './read-people.js';
 export {
 	SPEECH_KINDS,
 	admitHands,

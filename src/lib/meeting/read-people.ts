@@ -77,3 +77,15 @@ export function resolvePerson(doc: Y.Doc, value: unknown): PersonView | null {
 	return personResolver(roots(doc).participants)(value);
 }
 
+
+/**
+ * The roster entry whose e-mail is `email` (compared ignoring case), for signing in without a
+ * personal link. Null when none is, or when several are: an address shared by two entries
+ * cannot say which role its holder has.
+ */
+export function participantByEmail(doc: Y.Doc, email: string): ParticipantView | null {
+	const wanted = email.trim().toLowerCase();
+	if (wanted === '') return null;
+	const matches = readRoster(doc).filter((p) => p.email?.trim().toLowerCase() === wanted);
+	return matches.length === 1 ? matches[0] : null;
+}

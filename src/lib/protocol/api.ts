@@ -135,10 +135,20 @@ export type PersonQuery = v.InferOutput<typeof PersonQueryBody>;
 // ---- Answers ----
 
 export interface InstanceSettings {
-	/** Whether creating a meeting needs the organiser secret. */
-	createMeetings: 'open' | 'secret';
+	/** Whether creating a meeting needs the organiser secret, or signing in as an organiser. */
+	createMeetings: 'open' | 'secret' | 'signed-in';
+	/** Present when the instance offers sign-in with OpenID Connect (the start page shows the button). */
+	signIn?: true;
 	/** The upload limits for handlingar, in bytes. */
 	files: { maxFileBytes: number; maxMeetingBytes: number };
+}
+
+/** The signed-in user (OIDC), as the browser sees it. */
+export interface SignedInUser {
+	name: string;
+	email: string | null;
+	/** May create meetings and groups. */
+	organiser: boolean;
 }
 
 export interface Health {
@@ -305,6 +315,8 @@ export type NoContent = undefined;
 export const ROUTES = {
 	instance: { method: 'GET', path: '/api/instance', auth: 'none' },
 	health: { method: 'GET', path: '/healthz', auth: 'none' },
+	/** Who is signed in (the session cookie); only on an instance with sign-in. */
+	session: { method: 'GET', path: '/api/session', auth: 'none' },
 	createMeeting: { method: 'POST', path: '/api/meetings', body: CreateMeetingBody, auth: 'secret' },
 	meeting: { method: 'GET', path: '/api/meetings/:id', auth: 'token' },
 	deleteMeeting: { method: 'DELETE', path: '/api/meetings/:id', auth: 'token' },
@@ -336,6 +348,7 @@ export type RouteName = keyof typeof ROUTES;
 export interface Replies {
 	instance: InstanceSettings;
 	health: Health;
+	session: { user: SignedInUser | null };
 	createMeeting: CreatedMeeting;
 	meeting: MeetingAccess;
 	deleteMeeting: NoContent;

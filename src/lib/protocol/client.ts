@@ -21,7 +21,7 @@ type BodyOption<R extends RouteName> = RequestBody<R> extends undefined ? { body
 
 export type CallOptions<R extends RouteName> = ParamsOption<R> &
 	BodyOption<R> & {
-		/** The meeting's or group's token, or the organiser secret (sent as a bearer token). */
+		/** The meeting's or group's token, or the organiser secret (sent as a bearer token); without it a signed-in user's session cookie speaks. */
 		token?: string | null;
 		/** Query string parameters (e.g. the search's `q`). */
 		query?: Record<string, string>;
@@ -49,6 +49,8 @@ export function createApiClient(options: ApiClientOptions = {}) {
 			headers,
 			body: call.body === undefined ? undefined : JSON.stringify(call.body),
 			cache: 'no-store',
+			// The session cookie of a signed-in user (OIDC) speaks where no token is given; never sent to another origin.
+			credentials: 'same-origin',
 			signal: call.signal
 		});
 		if (response.status === 204) return undefined as Reply<R>;

@@ -87,3 +87,13 @@ export function can(role: string, action: Action): boolean {
 export function permissionsOf(role: string): Action[] {
 	return ACTIONS.filter((action) => can(role, action));
 }
+
+/**
+ * The access role of a roster entry's role (the meeting document's `ParticipantRole`), for a
+ * signed-in participant matched by e-mail: the same role an invitation for them would
+ * carry. A presenter (föredragande) writes like a guest, in the items they present.
+ */
+export function roleOfParticipant(participantRole: string): Role {
+	if (participantRole === 'presenter') return 'guest';
+	return isRole(participantRole) && participantRole !== 'organiser' ? participantRole : 'observer';
+}

@@ -72,7 +72,8 @@ const EMPTY: DeviceFilesStatus = { total: 0, stored: 0, storedBytes: 0, skipped:
 
 export interface DeviceFilesOptions {
 	meetingId: string;
-	token: string;
+	/** Null for a signed-in participant without a link: the session cookie speaks. */
+	token: string | null;
 	/** The server's origin ('' for the page's own). */
 	origin?: string;
 	store: LocalStore;
@@ -157,7 +158,7 @@ export class DeviceFiles {
 		const { meetingId, token, origin = '' } = this.#options;
 		const response = await this.#fetch(`${origin}/api/meetings/${encodeURIComponent(meetingId)}/files/session`, {
 			method: 'POST',
-			headers: { authorization: `Bearer ${token}` },
+			headers: token ? { authorization: `Bearer ${token}` } : {},
 			credentials: 'same-origin'
 		});
 		if (response.ok) this.#sessionAt = Date.now();
@@ -199,7 +200,7 @@ export class DeviceFiles {
 		const { meetingId, token, origin = '' } = this.#options;
 		let response: Response;
 		try {
-			response = await this.#fetch(`${origin}${filePath(meetingId, file.attachmentId)}`, { headers: { authorization: `Bearer ${token}` }, cache: 'no-store' });
+			response = await this.#fetch(`${origin}${filePath(meetingId, file.attachmentId)}`, { headers: token ? { authorization: `Bearer ${token}` } : {}, cache: 'no-store' });
 		} catch {
 			return 'offline';
 		}

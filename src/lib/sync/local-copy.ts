@@ -70,7 +70,7 @@ export class LocalCopy {
 	}
 
 	/** Records what the server said; the first time, this lists the meeting on the device before anything arrives. */
-	remember(info: MeetingInfo, token: string): void {
+	remember(info: MeetingInfo, token: string | null): void {
 		const store = this.#store;
 		if (!store) return;
 		if (!this.#meeting) {

@@ -28,7 +28,8 @@ export interface LocalMeeting {
 	epoch: number;
 	/** Bytes of document data stored, as of the last compaction or close. */
 	byteSize: number;
-	token: string;
+	/** The link's token; null when it was opened as a signed-in participant (the session cookie opens it). */
+	token: string | null;
 	role: string;
 	frozenAt: string | null;
 	/**

@@ -20,7 +20,8 @@ export type MeetingCheck =
 export async function checkMeeting(
 	origin: string,
 	meetingId: string,
-	token: string,
+	/** Null for a signed-in participant without a link: the session cookie speaks for them. */
+	token: string | null,
 	fetchImpl: typeof fetch = globalThis.fetch
 ): Promise<MeetingCheck> {
 	try {

@@ -55,7 +55,8 @@ export async function removeFromDevice(meetingId: string, store?: LocalStore | n
 
 /** The app link that opens the meeting with its token (the token stays in the fragment, never sent to servers). */
 export function meetingPath(meeting: Pick<LocalMeeting, 'id' | 'token'>): string {
-	return `/m/${encodeURIComponent(meeting.id)}#token=${encodeURIComponent(meeting.token)}`;
+	const path = `/m/${encodeURIComponent(meeting.id)}`;
+	return meeting.token === null ? path : `${path}#token=${encodeURIComponent(meeting.token)}`;
 }
 
 /** The token in a meeting link's fragment (`#token=…`), or null. */

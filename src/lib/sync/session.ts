@@ -64,7 +64,8 @@ export interface SessionStatus {
 
 export interface MeetingSessionOptions {
 	meetingId: string;
-	token: string;
+	/** The link's token; null for a signed-in participant, whom the session cookie identifies (same origin). */
+	token: string | null;
 	/** The server's origin, `http(s)://host[:port]`. */
 	origin: string;
 	/** The device's store; by default the page's shared one (deviceStore()). null: no local copy. */
@@ -267,7 +268,7 @@ export class MeetingSession {
 		const provider = new WebsocketProvider(this.#options.origin.replace(/^http/, 'ws') + '/sync', this.meetingId, this.doc, {
 			connect: false,
 			awareness: this.awareness,
-			params: { token: this.#options.token },
+			params: this.#options.token === null ? {} : { token: this.#options.token },
 			WebSocketPolyfill: tapWebSocket(Base, this.#onSend),
 			disableBc: this.#options.disableBc
 		});

@@ -156,10 +156,10 @@ export class MeetingState {
 	/** The live flow as last announced; null until the meeting's state is known (loading announces nothing). */
 	#liveSeen: MeetingView['live'] | null = null;
 
-	/** The link's token, for calls to the HTTP API made from the room. */
-	readonly token: string;
+	/** The link's token, for calls to the HTTP API made from the room; null for a signed-in participant (cookie). */
+	readonly token: string | null;
 
-	constructor(session: MeetingSession, token: string) {
+	constructor(session: MeetingSession, token: string | null) {
 		this.session = session;
 		this.token = token;
 		this.doc = session.doc;

@@ -1,0 +1,76 @@
+/**
+ * The sessions part on SQLite (session-types.ts; tables: migration 8). Same semantics as
+ * postgres-sessions.ts, checked by tests/integration/storage-contract-sessions.ts.
+ */
+import type { SqliteConnection } from './sqlite-connection.ts';
+import type { LoginAttempt, SessionRecord, SessionStore } from './session-types.ts';
+
+interface SessionRow {
+	id: string;
+	subject: string;
+	email: string | null;
+	name: string;
+	organiser: number;
+	created_at: number;
+	expires_at: number;
+}
+
+interface LoginRow {
+	state: string;
+	nonce: string;
+	code_verifier: string;
+	return_to: string;
+	expires_at: number;
+}
+
+function toSession(row: SessionRow): SessionRecord {
+	return {
+		id: row.id,
+		subject: row.subject,
+		email: row.email,
+		name: row.name,
+		organiser: row.organiser === 1,
+		createdAt: row.created_at,
+		expiresAt: row.expires_at
+	};
+}
+
+export function sqliteSessions(conn: SqliteConnection): SessionStore {
+	return {
+		async createSession(hash: string, s: SessionRecord): Promise<void> {
+			conn
+				.prepare('INSERT INTO auth_sessions (hash, id, subject, email, name, organiser, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+				.run(hash, s.id, s.subject, s.email, s.name, s.organiser ? 1 : 0, s.createdAt, s.expiresAt);
+		},
+
+		async getSession(hash: string, now: number): Promise<SessionRecord | null> {
+			const row = conn.prepare('SELECT * FROM auth_sessions WHERE hash = ? AND expires_at > ?').get(hash, now) as SessionRow | undefined;
+			return row ? toSession(row) : null;
+		},
+
+		async deleteSession(hash: string): Promise<SessionRecord | null> {
+			const row = conn.prepare('DELETE FROM auth_sessions WHERE hash = ? RETURNING *').get(hash) as SessionRow | undefined;
+			return row ? toSession(row) : null;
+		},
+
+		async saveLogin(hash: string, a: LoginAttempt): Promise<void> {
+			conn
+				.prepare('INSERT INTO auth_logins (hash, state, nonce, code_verifier, return_to, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
+				.run(hash, a.state, a.nonce, a.codeVerifier, a.returnTo, a.expiresAt);
+		},
+
+		async takeLogin(hash: string, now: number): Promise<LoginAttempt | null> {
+			const row = conn.prepare('DELETE FROM auth_logins WHERE hash = ? RETURNING *').get(hash) as LoginRow | undefined;
+			if (!row || row.expires_at <= now) return null;
+			return { state: row.state, nonce: row.nonce, codeVerifier: row.code_verifier, returnTo: row.return_to, expiresAt: row.expires_at };
+		},
+
+		async purgeExpired(now: number): Promise<number> {
+			return conn.db.transaction(
+				() =>
+					conn.prepare('DELETE FROM auth_sessions WHERE expires_at <= ?').run(now).changes +
+					conn.prepare('DELETE FROM auth_logins WHERE expires_at <= ?').run(now).changes
+			)();
+		}
+	};
+}
