@@ -16,6 +16,7 @@ import {
 	type EntityMap
 } from './doc.js';
 import { resolveAnchor } from './anchors.js';
+import { itemContentOf } from './confidential.js';
 import { readAttachments } from './attachments.js';
 import { readLiveState } from './live.js';
 import { readItemFormal, type ItemFormalView } from './formal-read.js';
@@ -166,6 +167,9 @@ function formalOf(doc: Y.Doc, itemId: string): { formal?: ItemFormalView } {
 	return formal ? { formal } : {};
 }
 
+/** What a confidential item reads as where its content is not held: an empty map in a document of its own. */
+const NO_CONTENT: Y.Map<unknown> = new Y.Doc().getMap('content');
+
 function readItem(
 	doc: Y.Doc,
 	flat: FlatItem,
@@ -174,8 +178,11 @@ function readItem(
 	timeSpentMs: number
 ): AgendaItemView {
 	const { map } = flat;
-	const decisionEntities = sortedEntities(childMap(map, 'decisions') ?? new Y.Map());
-	const notes = map.get('notes');
+	// A confidential item's content is in the confidential part, when this device has it.
+	const content = itemContentOf(doc, flat.id);
+	const held = content ?? NO_CONTENT;
+	const decisionEntities = sortedEntities(childMap(held, 'decisions') ?? (NO_CONTENT as Y.Map<EntityMap>));
+	const notes = held.get('notes');
 	const notesText = notes instanceof Y.Text ? notes : null;
 	let number = 0;
 	const decisions: DecisionView[] = [];
@@ -184,10 +191,10 @@ function readItem(
 		if (d.deleted) removedDecisions.push(readDecision(d.id, d.map, 0, resolve, notesText));
 		else decisions.push(readDecision(d.id, d.map, ++number, resolve, notesText));
 	}
-	const assignments = sortedEntities(childMap(map, 'assignments') ?? new Y.Map())
+	const assignments = sortedEntities(childMap(held, 'assignments') ?? (NO_CONTENT as Y.Map<EntityMap>))
 		.filter((a) => !a.deleted)
 		.map((a) => readAssignment(a.id, a.map, resolve));
-	const documents: DocumentLinkView[] = plainEntries(childMap(map, 'documents'))
+	const documents: DocumentLinkView[] = plainEntries(childMap(held, 'documents'))
 		.sort((a, b) => byTimeThenId(a, b, 'order'))
 		.map(([id, record]) => ({ id, title: plainString(record, 'title') ?? '', url: linkable(plainString(record, 'url')) }));
 	const attachments = readAttachments(doc, flat.id);
@@ -211,13 +218,14 @@ function readItem(
 		...(attachments.length > 0 ? { attachments } : {}),
 		status,
 		timeSpentMs,
-		notes: readText(map, 'notes'),
+		notes: readText(held, 'notes'),
 		decisions,
 		removedDecisions,
 		assignments,
 		extractRecipients,
 		...formalOf(doc, flat.id),
 		...(readString(map, 'confidentialGround') ? { confidentialGround: readString(map, 'confidentialGround') as string } : {}),
+		...(content === null ? { contentUnavailable: true as const } : {}),
 		createdAt: readString(map, 'createdAt'),
 		deletedAt: readString(map, 'deletedAt')
 	};
