@@ -16,7 +16,7 @@ import {
 	type EntityMap
 } from './doc.js';
 import { resolveAnchor } from './anchors.js';
-import { itemContentOf } from './confidential.js';
+import { confidentialPartOf, itemContentOf } from './confidential.js';
 import { readAttachments } from './attachments.js';
 import { readLiveState } from './live.js';
 import { readItemFormal, type ItemFormalView } from './formal-read.js';
@@ -328,15 +328,19 @@ export function readMeeting(doc: Y.Doc, options: { now?: TimeInput } = {}): Meet
 
 /**
  * Calls `callback` with a fresh snapshot after every transaction that changed the
- * document, local or remote. Returns the unsubscribe function.
+ * document, local or remote — or its confidential part, if one is attached when this is
+ * called. Returns the unsubscribe function.
  */
 export function observeMeeting(doc: Y.Doc, callback: (view: MeetingView) => void): () => void {
 	const handler = (transaction: Y.Transaction) => {
 		if (transaction.changed.size === 0 && transaction.deleteSet.clients.size === 0) return;
 		callback(readMeeting(doc));
 	};
-	doc.on('afterTransaction', handler);
-	return () => doc.off('afterTransaction', handler);
+	const watched = [doc, confidentialPartOf(doc)].filter((d): d is Y.Doc => d !== null);
+	for (const d of watched) d.on('afterTransaction', handler);
+	return () => {
+		for (const d of watched) d.off('afterTransaction', handler);
+	};
 }
 
 /** Looks an item up in a snapshot by id (removed items included). */

@@ -12,6 +12,7 @@ import {
 	readLiveState,
 	readMeeting,
 	observeMeeting,
+	attachConfidentialPart,
 	watchOwnWrites,
 	type MeetingView,
 	type AgendaItemView
@@ -163,6 +164,8 @@ export class MeetingState {
 		this.session = session;
 		this.token = token;
 		this.doc = session.doc;
+		// Before the first reading: a confidential item's content is read (and written) through the part.
+		this.#unsubscribe.push(attachConfidentialPart(this.doc, session.confidential.doc));
 		this.view = readMeeting(this.doc);
 		this.lastCurrentItemId = this.view.live.currentItemId;
 		this.status = session.status;

@@ -1,0 +1,137 @@
+/**
+ * A meeting's confidential part in the browser: the second Y.Doc that holds the content of
+ * the meeting's confidential items (src/lib/meeting/confidential.ts), which the server sends
+ * only to roles with `confidential.read` (docs/security.md). The session opens it for such a
+ * role only.
+ *
+ * It has its own websocket (`/sync/<meetingId>/confidential`): y-websocket speaks for one
+ * document per socket, and the server decides access per upgrade, so a second connection
+ * keeps both the stock client and the server's one-document rooms as they are; the cost is
+ * one more socket per reader. Its own copy on the device is kept in the same IndexedDB
+ * store under `<meetingId>/confidential` (local-store.ts), so a member reads the content
+ * offline after a reload too, and it is removed with the meeting's copy.
+ *
+ * What it does not do (yet): its edits are not counted in the session's "not saved yet"
+ * (the offline copy keeps them and the next connection sends them).
+ */
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { CLOSE, MESSAGE_NOTICE, MESSAGE_SAVED } from '../protocol/index.ts';
+import { confidentialCopyId, type LocalStore } from './local-store.ts';
+import { applyUpdates } from '../protocol/updates.ts';
+import type { WebSocketClass } from './socket-tap.ts';
+
+const LOCAL_LOAD = Symbol('confidential-local-load');
+/** Closes after which reconnecting cannot help (access, a refused edit, a deleted meeting). */
+const PERMANENT = new Set<number>([CLOSE.UNAUTHORIZED, CLOSE.FORBIDDEN, CLOSE.NOT_FOUND, CLOSE.TOO_LARGE, CLOSE.INVALID]);
+const COMPACT_AFTER = 200;
+
+export interface ConfidentialPartOptions {
+	meetingId: string;
+	origin: string;
+	token: string | null;
+	WebSocketPolyfill?: WebSocketClass;
+	disableBc?: boolean;
+}
+
+export class ConfidentialPart {
+	readonly doc = new Y.Doc();
+	readonly #options: ConfidentialPartOptions;
+	#store: LocalStore | null = null;
+	#provider: WebsocketProvider | null = null;
+	#appends = 0;
+	#loaded: Promise<void> | null = null;
+	#destroyed = false;
+	readonly #writes = new Set<Promise<unknown>>();
+
+	constructor(options: ConfidentialPartOptions) {
+		this.#options = options;
+		this.doc.on('update', this.#onUpdate);
+	}
+
+	/** Reads the device's copy (once); later updates are appended to it. */
+	load(store: LocalStore | null): Promise<void> {
+		this.#loaded ??= (async () => {
+			this.#store = store;
+			if (!store) return;
+			try {
+				const updates = await store.loadUpdates(confidentialCopyId(this.#options.meetingId));
+				if (this.#destroyed) return;
+				applyUpdates(this.doc, updates, LOCAL_LOAD);
+				if (updates.length > COMPACT_AFTER / 5) this.#track(store.compact(confidentialCopyId(this.#options.meetingId)));
+			} catch {
+				// Unreadable: the server sends it again.
+			}
+		})();
+		return this.#loaded;
+	}
+
+	/** Connects to the server (after the meeting's epoch was checked), joining the other tabs of that epoch. */
+	connect(epoch: number): void {
+		if (this.#provider || this.#destroyed) return;
+		const { origin, meetingId, token } = this.#options;
+		const provider = new WebsocketProvider(origin.replace(/^http/, 'ws') + '/sync', `${meetingId}/confidential`, this.doc, {
+			connect: false,
+			params: token === null ? {} : { token },
+			WebSocketPolyfill: this.#options.WebSocketPolyfill ?? globalThis.WebSocket,
+			disableBc: this.#options.disableBc
+		});
+		provider.bcChannel = `${provider.bcChannel}#epoch=${epoch}`;
+		// The server's confirmations and notices are the meeting session's business; here they are only read past.
+		provider.messageHandlers[MESSAGE_SAVED] = () => {};
+		provider.messageHandlers[MESSAGE_NOTICE] = () => {};
+		provider.on('connection-close', (event) => {
+			if (event && PERMANENT.has(event.code)) this.disconnect();
+		});
+		this.#provider = provider;
+		provider.connect();
+	}
+
+	/** Stops talking to the server; the device's copy stays. */
+	disconnect(): void {
+		this.#provider?.destroy();
+		this.#provider = null;
+	}
+
+	/** The role may no longer read it: the device's copy is deleted, and nothing more is kept. */
+	async discard(): Promise<void> {
+		this.disconnect();
+		await this.#loaded;
+		this.doc.off('update', this.#onUpdate);
+		await this.#flush();
+		await this.#store?.clearDocument(confidentialCopyId(this.#options.meetingId)).catch(() => {});
+	}
+
+	async destroy(): Promise<void> {
+		if (this.#destroyed) return;
+		this.#destroyed = true;
+		this.disconnect();
+		this.doc.off('update', this.#onUpdate);
+		await this.#flush();
+		this.doc.destroy();
+	}
+
+	#onUpdate = (update: Uint8Array, origin: unknown): void => {
+		const store = this.#store;
+		if (origin === LOCAL_LOAD || !store) return;
+		const copy = confidentialCopyId(this.#options.meetingId);
+		this.#track(store.appendUpdate(copy, update));
+		if (++this.#appends >= COMPACT_AFTER) {
+			this.#appends = 0;
+			this.#track(store.compact(copy));
+		}
+	};
+
+	#track(write: Promise<unknown>): void {
+		const tracked = write.then(
+			() => {},
+			() => {}
+		);
+		this.#writes.add(tracked);
+		void tracked.finally(() => this.#writes.delete(tracked));
+	}
+
+	async #flush(): Promise<void> {
+		while (this.#writes.size > 0) await Promise.allSettled([...this.#writes]);
+	}
+}
