@@ -167,21 +167,23 @@ function formalOf(doc: Y.Doc, itemId: string): { formal?: ItemFormalView } {
 	return formal ? { formal } : {};
 }
 
-/** What a confidential item reads as where its content is not held: an empty map in a document of its own. */
-const NO_CONTENT: Y.Map<unknown> = new Y.Doc().getMap('content');
+/** An empty map in a document of its own, for an item without its containers. */
+const NO_ENTITIES: Y.Map<EntityMap> = new Y.Doc().getMap('none');
 
 function readItem(
 	doc: Y.Doc,
+	mainOnly: boolean,
 	flat: FlatItem,
 	resolve: Resolve,
 	status: AgendaItemView['status'],
 	timeSpentMs: number
 ): AgendaItemView {
 	const { map } = flat;
-	// A confidential item's content is in the confidential part, when this device has it.
-	const content = itemContentOf(doc, flat.id);
-	const held = content ?? NO_CONTENT;
-	const decisionEntities = sortedEntities(childMap(held, 'decisions') ?? (NO_CONTENT as Y.Map<EntityMap>));
+	// A confidential item's content is in the confidential part, when this device has it. Without it
+	// the item's own (empty) containers are read: the meeting document as the server holds it.
+	const content = mainOnly ? map : itemContentOf(doc, flat.id);
+	const held = content ?? map;
+	const decisionEntities = sortedEntities(childMap(held, 'decisions') ?? NO_ENTITIES);
 	const notes = held.get('notes');
 	const notesText = notes instanceof Y.Text ? notes : null;
 	let number = 0;
@@ -191,7 +193,7 @@ function readItem(
 		if (d.deleted) removedDecisions.push(readDecision(d.id, d.map, 0, resolve, notesText));
 		else decisions.push(readDecision(d.id, d.map, ++number, resolve, notesText));
 	}
-	const assignments = sortedEntities(childMap(held, 'assignments') ?? (NO_CONTENT as Y.Map<EntityMap>))
+	const assignments = sortedEntities(childMap(held, 'assignments') ?? NO_ENTITIES)
 		.filter((a) => !a.deleted)
 		.map((a) => readAssignment(a.id, a.map, resolve));
 	const documents: DocumentLinkView[] = plainEntries(childMap(held, 'documents'))
@@ -287,8 +289,10 @@ function deepFreeze<T>(value: T): T {
 /**
  * The whole meeting as a frozen plain object. `now` adds the running item's time since its
  * last event to its timeSpentMs (omit it for a stable reading of recorded time only).
+ * `mainDocumentOnly` reads confidential items as the meeting document holds them, without
+ * the confidential part (the canonical export, whose fingerprint the server computes too).
  */
-export function readMeeting(doc: Y.Doc, options: { now?: TimeInput } = {}): MeetingView {
+export function readMeeting(doc: Y.Doc, options: { now?: TimeInput; mainDocumentOnly?: boolean } = {}): MeetingView {
 	const r = roots(doc);
 	const live = readLiveState(doc, options.now === undefined ? undefined : timestamp(options.now));
 	const resolve = personResolver(r.participants);
@@ -300,7 +304,7 @@ export function readMeeting(doc: Y.Doc, options: { now?: TimeInput } = {}): Meet
 	const agenda: AgendaItemView[] = [];
 	const removedItems: AgendaItemView[] = [];
 	for (const flat of flattenAgenda(r.items)) {
-		const view = readItem(doc, flat, resolve, live.itemStatus.get(flat.id) ?? 'pending', live.timeSpentMs.get(flat.id) ?? 0);
+		const view = readItem(doc, options.mainDocumentOnly ?? false, flat, resolve, live.itemStatus.get(flat.id) ?? 'pending', live.timeSpentMs.get(flat.id) ?? 0);
 		(flat.removed ? removedItems : agenda).push(view);
 	}
 	return deepFreeze({
