@@ -5,7 +5,7 @@ import { replicaOf, syncDocs } from '../../../tests/fixtures/yjs-sync.ts';
 import { expectMeetingError } from '../../../tests/fixtures/meeting-assertions.ts';
 import { addAssignment } from './assignments.js';
 import { addDocument, getItemNotes, setItemNotes } from './agenda.js';
-import { attachConfidentialPart } from './confidential.js';
+import { adoptConfidentialItems, attachConfidentialPart } from './confidential.js';
 import { addDecision } from './decisions.js';
 import { setItemConfidential } from './quorum.js';
 import { findItem, readMeeting } from './read.js';
@@ -79,5 +79,18 @@ describe('confidential items', () => {
 		expect(findItem(readMeeting(doc), items.justerare)?.confidentialGround).toBe('OSL 39 kap. 3 §');
 		expectMeetingError(() => setItemConfidential(doc, items.personal, 'OSL 39 kap. 3 §'), 'INVALID_STATE');
 		expect(findItem(readMeeting(doc), items.personal)?.notes).toBe(NOTES);
+	});
+
+	it('adopts an item marked before the part existed: its content moves there once', () => {
+		const { doc, items } = meetingWithContent();
+		// Marked by an earlier version: the ground set, the content left where it was.
+		doc.transact(() => doc.getMap<Y.Map<unknown>>('items').get(items.personal)?.set('confidentialGround', 'OSL 39 kap. 3 §'));
+		const part = new Y.Doc();
+		attachConfidentialPart(doc, part);
+		expect(findItem(readMeeting(doc), items.personal)?.contentUnavailable).toBe(true);
+		expect(adoptConfidentialItems(doc)).toEqual([items.personal]);
+		expect(adoptConfidentialItems(doc)).toEqual([]);
+		expect(findItem(readMeeting(doc), items.personal)).toMatchObject({ notes: NOTES, decisions: [{ notesOffset: 'Ärendet gäller'.length }] });
+		expect(Buffer.from(Y.encodeStateAsUpdate(doc)).includes(Buffer.from('enskild anställds'))).toBe(false);
 	});
 });

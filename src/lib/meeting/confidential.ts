@@ -156,3 +156,27 @@ export function moveItemContent(doc: Y.Doc, item: EntityMap, itemId: string, val
 	}
 	doc.transact(() => item.set('confidentialGround', value));
 }
+
+/**
+ * Items marked confidential whose content is not in the part yet — marked before the part
+ * existed (their content still in the meeting document), or on a device without it — get
+ * their entry there, with that content moved. Run by those who run the meeting once both
+ * documents hold the server's state, so an entry another device made is not replaced.
+ * Returns the ids it adopted.
+ */
+export function adoptConfidentialItems(doc: Y.Doc): string[] {
+	const part = parts.get(doc);
+	if (!part) return [];
+	const adopted: string[] = [];
+	roots(doc).items.forEach((item, itemId) => {
+		if (!(item instanceof Y.Map) || !isConfidentialItem(item) || partItems(part).has(itemId)) return;
+		part.transact(() => {
+			const entry: EntityMap = new Y.Map();
+			partItems(part).set(itemId, entry);
+			copyContent(item, entry);
+		});
+		if (hasContent(item)) doc.transact(() => clearContent(item));
+		adopted.push(itemId);
+	});
+	return adopted;
+}

@@ -166,7 +166,7 @@ export {
 	type OutstandingStatus
 } from './outstanding.js';
 export { CONFIDENTIAL_SCHEMA, MEETING_SCHEMA } from './schema.js';
-export { attachConfidentialPart, confidentialPartOf, itemContentOf } from './confidential.js';
+export { adoptConfidentialItems, attachConfidentialPart, confidentialPartOf, itemContentOf } from './confidential.js';
 export { auditDocument, repairDocument, type DocumentSchema, type Violation } from './schema-language.js';
 export { schemaProblem, watchOwnWrites, writesOfTransaction, type Write } from './writes.js';
 export {

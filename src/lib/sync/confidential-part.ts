@@ -42,11 +42,24 @@ export class ConfidentialPart {
 	#appends = 0;
 	#loaded: Promise<void> | null = null;
 	#destroyed = false;
+	#synced = false;
+	readonly #syncListeners = new Set<() => void>();
 	readonly #writes = new Set<Promise<unknown>>();
 
 	constructor(options: ConfidentialPartOptions) {
 		this.#options = options;
 		this.doc.on('update', this.#onUpdate);
+	}
+
+	/** The current connection has received the server's state of the part. */
+	get synced(): boolean {
+		return this.#synced;
+	}
+
+	/** Calls `listener` whenever a connection has received the server's state; returns the unsubscribe. */
+	onSynced(listener: () => void): () => void {
+		this.#syncListeners.add(listener);
+		return () => this.#syncListeners.delete(listener);
 	}
 
 	/** Reads the device's copy (once); later updates are appended to it. */
@@ -80,6 +93,13 @@ export class ConfidentialPart {
 		// The server's confirmations and notices are the meeting session's business; here they are only read past.
 		provider.messageHandlers[MESSAGE_SAVED] = () => {};
 		provider.messageHandlers[MESSAGE_NOTICE] = () => {};
+		provider.on('sync', (synced: boolean) => {
+			this.#synced = synced;
+			if (synced) for (const listener of this.#syncListeners) listener();
+		});
+		provider.on('status', ({ status }: { status: string }) => {
+			if (status === 'disconnected') this.#synced = false;
+		});
 		provider.on('connection-close', (event) => {
 			if (event && PERMANENT.has(event.code)) this.disconnect();
 		});

@@ -12,6 +12,7 @@ import {
 	readLiveState,
 	readMeeting,
 	observeMeeting,
+	adoptConfidentialItems,
 	attachConfidentialPart,
 	watchOwnWrites,
 	type MeetingView,
@@ -171,8 +172,10 @@ export class MeetingState {
 		this.status = session.status;
 		this.myParticipantId = globalThis.localStorage?.getItem(identityKey(session.meetingId)) ?? null;
 		this.#unsubscribe.push(
+			session.confidential.onSynced(() => this.#adoptConfidential()),
 			session.subscribe((status) => {
 				this.status = status;
+				if (status.serverSynced) this.#adoptConfidential();
 				if (status.pending === 0) this.#clearPendingWork();
 				if (this.#liveSeen === null && (status.serverSynced || (status.localLoaded && status.connection === 'offline'))) {
 					this.#liveSeen = this.view.live;
@@ -230,6 +233,16 @@ export class MeetingState {
 			this.session.subscribe((status) => status.meeting && files.setFiles(this.#wantedFiles()))
 		);
 		files.setFiles(this.#wantedFiles());
+	}
+
+	/**
+	 * A confidential item whose content is not in the confidential part yet (marked before the
+	 * part existed, or on a device without it) is moved there by a device that runs the
+	 * meeting, once both documents hold the server's state.
+	 */
+	#adoptConfidential(): void {
+		if (!this.canRun || !this.status.serverSynced || !this.session.confidential.synced) return;
+		this.act(() => adoptConfidentialItems(this.doc));
 	}
 
 	get role(): string | null {
