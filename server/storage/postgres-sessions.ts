@@ -51,6 +51,12 @@ export function postgresSessions(db: () => pg.Pool): SessionStore {
 			return rows[0] ? toSession(rows[0]) : null;
 		},
 
+		async liveSessionIds(ids: readonly string[], now: number): Promise<Set<string>> {
+			if (ids.length === 0) return new Set();
+			const { rows } = await db().query<{ id: string }>('SELECT id FROM auth_sessions WHERE expires_at > $1 AND id = ANY($2::text[])', [now, ids]);
+			return new Set(rows.map((r) => r.id));
+		},
+
 		async deleteSession(hash: string): Promise<SessionRecord | null> {
 			const { rows } = await db().query<SessionRow>('DELETE FROM auth_sessions WHERE hash = $1 RETURNING *', [hash]);
 			return rows[0] ? toSession(rows[0]) : null;

@@ -48,6 +48,14 @@ export function sqliteSessions(conn: SqliteConnection): SessionStore {
 			return row ? toSession(row) : null;
 		},
 
+		async liveSessionIds(ids: readonly string[], now: number): Promise<Set<string>> {
+			if (ids.length === 0) return new Set();
+			const rows = conn
+				.prepare(`SELECT id FROM auth_sessions WHERE expires_at > ? AND id IN (SELECT value FROM json_each(?))`)
+				.all(now, JSON.stringify(ids)) as { id: string }[];
+			return new Set(rows.map((r) => r.id));
+		},
+
 		async deleteSession(hash: string): Promise<SessionRecord | null> {
 			const row = conn.prepare('DELETE FROM auth_sessions WHERE hash = ? RETURNING *').get(hash) as SessionRow | undefined;
 			return row ? toSession(row) : null;
