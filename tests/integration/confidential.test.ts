@@ -5,7 +5,9 @@
  * open the confidential part; a member reads and writes them through the part; a hand-made
  * update writing them into the meeting document is refused; the part survives a restart.
  */
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
+import path from 'node:path';
 import WebSocket from 'ws';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
@@ -144,6 +146,19 @@ describe('confidential items (SQLite)', () => {
 		server = await startServerProcess({ dataDir });
 		const reader = await openBoth(server.origin, meeting.id, member.token, (c) => clients.push(c));
 		expect(getItemNotes(reader.main.doc, itemId).toString()).toBe(`Sekretessbelagt tillägg. ${BEFORE}. ${AFTER}`);
+
+		// Approved (frozen here directly), then corrected: the new version has its own copy of the part.
+		for (const c of clients.splice(0)) c.destroy();
+		await server.stop();
+		const db = new Database(path.join(dataDir, 'motesrum.db'));
+		db.prepare('UPDATE meetings SET frozen_at = ? WHERE id = ?').run(new Date().toISOString(), meeting.id);
+		db.close();
+		server = await startServerProcess({ dataDir });
+		const response = await fetch(`${server.origin}/api/meetings/${meeting.id}/correction`, { method: 'POST', headers: { authorization: `Bearer ${meeting.token}` } });
+		expect(response.status).toBe(201);
+		const next = (await response.json()) as { id: string; token: string };
+		const corrected = await openBoth(server.origin, next.id, next.token, (c) => clients.push(c));
+		expect(getItemNotes(corrected.main.doc, itemId).toString()).toBe(`Sekretessbelagt tillägg. ${BEFORE}. ${AFTER}`);
 	});
 });
 
