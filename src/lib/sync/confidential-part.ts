@@ -11,12 +11,14 @@
  * store under `<meetingId>/confidential` (local-store.ts), so a member reads the content
  * offline after a reload too, and it is removed with the meeting's copy.
  *
- * What it does not do (yet): its edits are not counted in the session's "not saved yet"
- * (the offline copy keeps them and the next connection sends them).
+ * Its edits count in the session's "not saved yet" until the server confirms them (SAVED):
+ * those of this page's document client; edits left unconfirmed by an earlier page are in the
+ * device's copy and sent by the next connection, but not counted.
  */
+import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { CLOSE, MESSAGE_NOTICE, MESSAGE_SAVED } from '../protocol/index.ts';
+import { CLOSE, MESSAGE_NOTICE, MESSAGE_SAVED, readSaved } from '../protocol/index.ts';
 import { confidentialCopyId, type LocalStore } from './local-store.ts';
 import { applyUpdates } from '../protocol/updates.ts';
 import type { WebSocketClass } from './socket-tap.ts';
@@ -44,6 +46,9 @@ export class ConfidentialPart {
 	#destroyed = false;
 	#synced = false;
 	readonly #syncListeners = new Set<() => void>();
+	/** The highest clock of this document's own client the server confirmed as stored. */
+	#savedClock = 0;
+	readonly #changeListeners = new Set<() => void>();
 	readonly #writes = new Set<Promise<unknown>>();
 
 	constructor(options: ConfidentialPartOptions) {
@@ -60,6 +65,17 @@ export class ConfidentialPart {
 	onSynced(listener: () => void): () => void {
 		this.#syncListeners.add(listener);
 		return () => this.#syncListeners.delete(listener);
+	}
+
+	/** This page's edits of the part that the server has not confirmed as stored. */
+	get unsaved(): boolean {
+		return Y.getState(this.doc.store, this.doc.clientID) > this.#savedClock;
+	}
+
+	/** Calls `listener` whenever `unsaved` may have changed; returns the unsubscribe. */
+	onChange(listener: () => void): () => void {
+		this.#changeListeners.add(listener);
+		return () => this.#changeListeners.delete(listener);
 	}
 
 	/** Reads the device's copy (once); later updates are appended to it. */
@@ -90,8 +106,13 @@ export class ConfidentialPart {
 			disableBc: this.#options.disableBc
 		});
 		provider.bcChannel = `${provider.bcChannel}#epoch=${epoch}`;
-		// The server's confirmations and notices are the meeting session's business; here they are only read past.
-		provider.messageHandlers[MESSAGE_SAVED] = () => {};
+		provider.messageHandlers[MESSAGE_SAVED] = (_encoder, decoder: decoding.Decoder) => {
+			const saved = Y.decodeStateVector(readSaved(decoder)).get(this.doc.clientID) ?? 0;
+			if (saved <= this.#savedClock) return;
+			this.#savedClock = saved;
+			this.#changed();
+		};
+		// Notices (read-only, frozen) are the meeting session's to show.
 		provider.messageHandlers[MESSAGE_NOTICE] = () => {};
 		provider.on('sync', (synced: boolean) => {
 			this.#synced = synced;
@@ -131,7 +152,12 @@ export class ConfidentialPart {
 		this.doc.destroy();
 	}
 
-	#onUpdate = (update: Uint8Array, origin: unknown): void => {
+	#changed(): void {
+		for (const listener of this.#changeListeners) listener();
+	}
+
+	#onUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
+		if (transaction.local) this.#changed();
 		const store = this.#store;
 		if (origin === LOCAL_LOAD || !store) return;
 		const copy = confidentialCopyId(this.#options.meetingId);

@@ -156,6 +156,7 @@ export class MeetingSession {
 			WebSocketPolyfill: options.WebSocketPolyfill,
 			disableBc: options.disableBc
 		});
+		this.confidential.onChange(() => this.#set(this.#pendingStatus()));
 		this.#copy = new LocalCopy({
 			meetingId: options.meetingId,
 			store: options.store,
@@ -442,7 +443,8 @@ export class MeetingSession {
 	}
 
 	#pendingStatus(): Pick<SessionStatus, 'pending' | 'saved'> {
-		const pending = this.#pending.count;
+		// The confidential part's unconfirmed edits count as one.
+		const pending = this.#pending.count + (this.confidential.unsaved ? 1 : 0);
 		return { pending, saved: pending === 0 && this.#pending.acknowledged };
 	}
 
