@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import { buildFormalMeeting } from '../../../tests/fixtures/formal-meeting.ts';
 import { replicaOf, syncDocs } from '../../../tests/fixtures/yjs-sync.ts';
 import { expectMeetingError } from '../../../tests/fixtures/meeting-assertions.ts';
+import { buildMinutes, renderText } from '../minutes/index.js';
 import { addAssignment } from './assignments.js';
 import { addDocument, getItemNotes, setItemNotes } from './agenda.js';
 import { adoptConfidentialItems, attachConfidentialPart } from './confidential.js';
@@ -64,6 +65,8 @@ describe('confidential items', () => {
 		const item = findItem(readMeeting(observer), items.personal)!;
 		expect(item).toMatchObject({ title: 'Personalärende', confidentialGround: 'OSL 39 kap. 3 §', contentUnavailable: true, notes: '', decisions: [], assignments: [], documents: [] });
 		expectMeetingError(() => addDecision(observer, items.personal, { text: 'x' }), 'INVALID_STATE');
+		// Their minutes print the ground where the content would be, as the public version does.
+		expect(renderText(buildMinutes(readMeeting(observer)))).toContain('Sekretess enligt OSL 39 kap. 3 §');
 
 		// A member's replica with the part reads it once both documents arrived.
 		const member = replicaOf(doc);
