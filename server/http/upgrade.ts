@@ -104,9 +104,14 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
 				return refuse(socket, 401, 'Missing or wrong token');
 		}
 		if (socket.destroyed) return;
-		if (part === 'confidential' && !can(access.role, 'confidential.read')) {
-			log.info({ role: access.role }, 'sync refused: the role may not read confidential items');
-			return refuse(socket, 403, 'Your role may not read confidential items');
+		if (part === 'confidential') {
+			if (!can(access.role, 'confidential.read')) {
+				log.info({ role: access.role }, 'sync refused: the role may not read confidential items');
+				return refuse(socket, 403, 'Your role may not read confidential items');
+			}
+			// A group's document has no agenda items, so no confidential part either.
+			if (await deps.storage.groups.getGroup(meetingId)) return refuse(socket, 404, 'Not found');
+			if (socket.destroyed) return;
 		}
 		const context = {
 			meeting: access.meeting,

@@ -141,6 +141,15 @@ describe('confidential items (SQLite)', () => {
 
 	it('never sends an observer their content, refuses it in the meeting document, and keeps the part across a restart', async () => {
 		const { meeting, itemId, member } = await scenario(server.origin, server.origin, (c) => clients.push(c));
+		// A group's document has no confidential part.
+		const group = await fetch(`${server.origin}/api/groups`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ name: 'Ledningsgruppen', roster: [{ name: 'Anna Andersson', role: 'chair' }] })
+		});
+		expect(group.status).toBe(201);
+		const created = (await group.json()) as { id: string; token: string };
+		expect(await upgradeStatus(`${server.origin.replace(/^http/, 'ws')}/sync/${PART(created.id)}?token=${created.token}`)).toBe(404);
 		for (const c of clients.splice(0)) c.destroy();
 		await server.stop();
 		server = await startServerProcess({ dataDir });
