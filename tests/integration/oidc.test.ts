@@ -157,6 +157,43 @@ describe.each(engines)('sign-in with OIDC ($name)', (engine) => {
 		expect((await fetch(`${origin}/api/meetings/${meeting.id}`, { headers: { authorization: `Bearer ${meeting.token}` } })).status).toBe(200);
 	});
 
+	it('answers a signed-in organiser’s personal-data request without the secret, and nobody else’s', async ({ skip }) => {
+		if (engine.name === 'PostgreSQL' && !postgres) skip();
+		const { origin } = await setup(engine);
+		expect(await (await fetch(`${origin}/api/instance`)).json()).toMatchObject({ personalData: { secret: false, signedIn: true } });
+		const organiserSession = await signIn(origin, organiser.email);
+		const meeting = await meetingWithRoster(origin, organiserSession.jar.header(origin));
+		const ask = (jar: typeof organiserSession.jar | null, path: string, body: unknown) =>
+			(jar ? (url: string, init: RequestInit) => request(jar, url, init) : fetch)(`${origin}${path}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(body)
+			});
+
+		const exported = await ask(organiserSession.jar, '/api/privacy/export', { email: member.email });
+		expect(exported.status).toBe(200);
+		expect(((await exported.json()) as { documents: { id: string }[] }).documents.map((d) => d.id)).toEqual([meeting.id]);
+
+		const anonymous = await ask(null, '/api/privacy/export', { email: member.email });
+		expect(anonymous.status).toBe(401);
+		// A signed-in person outside OIDC_ORGANISER_GROUP, even one on the roster, is refused.
+		const memberSession = await signIn(origin, member.email);
+		const refused = await ask(memberSession.jar, '/api/privacy/erase', { email: member.email, confirm: true });
+		expect(refused.status).toBe(403);
+		expect(((await refused.json()) as { error: string }).error).toMatch(/OIDC_ORGANISER_GROUP/);
+		// A made-up secret does not fall back to the session.
+		const forged = await request(organiserSession.jar, `${origin}/api/privacy/export`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', authorization: 'Bearer made-up-secret-made-up-secret' },
+			body: JSON.stringify({ email: member.email })
+		});
+		expect(forged.status).toBe(401);
+
+		const erased = await ask(organiserSession.jar, '/api/privacy/erase', { email: member.email, confirm: true });
+		expect(erased.status).toBe(200);
+		expect(((await erased.json()) as { erased: { id: string }[] }).erased.map((e) => e.id)).toEqual([meeting.id]);
+	});
+
 	it('refuses a callback without its pending login, and never returns elsewhere', async ({ skip }) => {
 		if (engine.name === 'PostgreSQL' && !postgres) skip();
 		const { origin } = await setup(engine);
