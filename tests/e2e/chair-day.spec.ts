@@ -2,8 +2,10 @@
  * The secretary's and the chair's day (issue 14): a 19-person meeting prepared in a counted
  * number of actions (one paste, "endast punkt" in the same paste, invitations for everyone
  * from the room with the .ics parsed back), the chair running the meeting by keyboard alone
- * with focus asserted after each action while a second person hears each change, and the
- * room in dark mode and at 320 px checked with axe.
+ * with focus asserted after each action while a second person hears each change (and a
+ * member on a phone landing on the current item), the room's time in whole minutes under a
+ * fake clock (overtime in words, the planned end against the agenda, the break counted
+ * down), and the room in dark mode and at 320 px checked with axe.
  */
 import { readFileSync } from 'node:fs';
 import { expect, test, type Locator, type Page } from '@playwright/test';

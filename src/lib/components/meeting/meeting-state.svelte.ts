@@ -33,6 +33,7 @@ import { itemLabel } from './format';
 const TYPING_TIMEOUT_MS = 3_000;
 /** The room shows whole minutes: a tick every few seconds turns the minute over on time. */
 const TICK_MS = 5_000;
+const PLANNED_TICK_MS = 30_000;
 /** How long after the last keystroke the view still stays on the item typed in when the chair moves on. */
 export const FOLLOW_IDLE_MS = 4_000;
 /** Distinct colours with at least 4.5:1 contrast against white text. */
@@ -135,7 +136,7 @@ export class MeetingState {
 	announcement = $state('');
 	/** The last operation that failed, shown as an alert. */
 	error = $state<string | null>(null);
-	/** Wall clock for the running timer; ticks only while an item is current. */
+	/** Wall clock for the running timer and the time plan; ticks while the meeting runs or is still to start. */
 	now = $state(Date.now());
 	/** The item whose editor has the focus on this device (notes, a decision's wording), if any. */
 	editingItemId = $state<string | null>(null);
@@ -591,7 +592,8 @@ export class MeetingState {
 	#updateTicking(): void {
 		// A break ticks too: its countdown is shown to everyone.
 		const running = (this.view.live.status === 'open' && this.view.live.currentItemId !== null) || this.view.live.status === 'paused';
-		const every = running ? TICK_MS : 0;
+		// Before the meeting the forecast ("dagordningen räcker till") moves with the clock once the start time has passed.
+		const every = running ? TICK_MS : this.view.live.status === 'planned' ? PLANNED_TICK_MS : 0;
 		if (every === this.#tickEvery) return;
 		if (this.#tick) clearInterval(this.#tick);
 		this.#tick = null;
