@@ -34,7 +34,7 @@ test.beforeAll(async () => {
 		dataDir,
 		logLevel: 'warn',
 		createMeetings: 'signed-in',
-		oidc: { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, organiserGroup: ORGANISER_GROUP, groupsClaim: 'groups', sessionHours: 8 }
+		oidc: { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, organiserGroup: ORGANISER_GROUP, groupsClaim: 'groups', sessionHours: 8, sessionCheckMs: 30_000 }
 	});
 });
 

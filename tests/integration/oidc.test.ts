@@ -11,7 +11,8 @@ import { CLOSE } from '../../src/lib/protocol/index.ts';
 import { PostgresStorage } from '../../server/storage/postgres.ts';
 import type { MeetingStorage } from '../../server/storage/types.ts';
 import { TEST_USERS } from '../fixtures/identity-provider.ts';
-import { connectClient, createMeeting, notesOf, waitFor } from './helpers.ts';
+import { startServer } from '../../server/index.ts';
+import { connectClient, createMeeting, freePort, notesOf, tempDir, waitFor } from './helpers.ts';
 import { connectWithCookie, request, signIn, startWithIdentityProvider, upgradeWithCookie } from './oidc-helpers.ts';
 import { freshSchema, servicesAvailable } from './services.ts';
 
@@ -203,6 +204,35 @@ describe.each(engines)('sign-in with OIDC ($name)', (engine) => {
 		// returnTo never leaves the server.
 		expect((await signIn(origin, member.email, '//evil.example/x')).landedOn).toBe('/');
 		expect((await fetch(`${origin}/api/meetings`, { method: 'POST', headers: { cookie: 'motesrum_session=not-a-session-value-at-all' } })).status).toBe(401);
+	});
+});
+
+describe('two instances sharing PostgreSQL', () => {
+	it('a logout on one closes the session’s connections on the other within one session check', async ({ skip }) => {
+		if (!postgres) skip();
+		const schema = await freshSchema();
+		cleanup.push(() => schema.drop());
+		const first = await startWithIdentityProvider({ storage: new PostgresStorage(schema.url) });
+		cleanup.push(() => first.close());
+		const port = await freePort();
+		const second = await startServer({ ...first.config, port, dataDir: tempDir() }, { storage: new PostgresStorage(schema.url) });
+		cleanup.push(() => second.close());
+		const secondOrigin = `http://127.0.0.1:${port}`;
+
+		const organiserSession = await signIn(first.origin, organiser.email);
+		const meeting = await meetingWithRoster(first.origin, organiserSession.jar.header(first.origin));
+		const memberSession = await signIn(first.origin, member.email);
+		const cookie = memberSession.jar.header(first.origin);
+		const onSecond = connectWithCookie(secondOrigin, meeting.id, cookie);
+		cleanup.push(() => onSecond.destroy());
+		await waitFor(() => onSecond.provider.synced, 'member synced on the second instance');
+		// A session that is still signed in is left alone by the checks.
+		await new Promise((resolve) => setTimeout(resolve, 3 * first.config.oidc!.sessionCheckMs));
+		expect(onSecond.closes).toEqual([]);
+
+		expect((await request(memberSession.jar, `${first.origin}/auth/logout`, { method: 'POST' })).status).toBe(303);
+		await waitFor(() => onSecond.closes.includes(CLOSE.UNAUTHORIZED), 'the second instance closed the signed-out session');
+		expect(await upgradeWithCookie(secondOrigin, meeting.id, cookie)).toBe(401);
 	});
 });
 
