@@ -162,7 +162,7 @@ export class MeetingState {
 
 	#unsubscribe: (() => void)[] = [];
 	/** This person's undo history per item's notes; kept while the room is open, so it survives switching items or tabs. */
-	#notesUndo = new Map<string, TextUndo>();
+	#notesUndo = new Map<string, { text: Y.Text; undo: TextUndo }>();
 	#typingTimer: ReturnType<typeof setTimeout> | null = null;
 	#idleTimer: ReturnType<typeof setTimeout> | null = null;
 	#pending = { notes: new Set<string>(), decisions: new Set<string>(), other: 0 };
@@ -525,17 +525,19 @@ export class MeetingState {
 
 	/** Undo and redo of this person's own edits of an item's notes (Ctrl+Z takes back a word or phrase, never others' text). */
 	notesUndo(itemId: string): TextUndo {
-		let undo = this.#notesUndo.get(itemId);
-		if (!undo) {
-			undo = createTextUndo(getItemNotes(this.doc, itemId));
-			this.#notesUndo.set(itemId, undo);
-		}
+		// Marking an item confidential (or public again) moves its notes to another text: a new history.
+		const text = getItemNotes(this.doc, itemId);
+		const held = this.#notesUndo.get(itemId);
+		if (held?.text === text) return held.undo;
+		held?.undo.destroy();
+		const undo = createTextUndo(text);
+		this.#notesUndo.set(itemId, { text, undo });
 		return undo;
 	}
 
 	destroy(): void {
 		this.#destroyed = true;
-		for (const undo of this.#notesUndo.values()) undo.destroy();
+		for (const { undo } of this.#notesUndo.values()) undo.destroy();
 		this.#notesUndo.clear();
 		for (const off of this.#unsubscribe) off();
 		this.#unsubscribe = [];
