@@ -96,4 +96,18 @@ describe('confidential items', () => {
 		expect(findItem(readMeeting(doc), items.personal)).toMatchObject({ notes: NOTES, decisions: [{ notesOffset: 'Ärendet gäller'.length }] });
 		expect(Buffer.from(Y.encodeStateAsUpdate(doc)).includes(Buffer.from('enskild anställds'))).toBe(false);
 	});
+
+	it('does not make an item public again before the part has arrived (its content would stay behind)', () => {
+		const { doc, items } = meetingWithContent();
+		const part = new Y.Doc();
+		let arrived = true;
+		attachConfidentialPart(doc, part, () => arrived);
+		setItemConfidential(doc, items.personal, 'OSL 39 kap. 3 §');
+		arrived = false;
+		expectMeetingError(() => setItemConfidential(doc, items.personal, null), 'INVALID_STATE');
+		expect(findItem(readMeeting(doc), items.personal)?.confidentialGround).toBe('OSL 39 kap. 3 §');
+		arrived = true;
+		setItemConfidential(doc, items.personal, null);
+		expect(findItem(readMeeting(doc), items.personal)?.notes).toBe(NOTES);
+	});
 });

@@ -17,19 +17,33 @@ import { anchorAt, resolveAnchor } from './anchors.js';
 import { childMap, roots, type EntityMap } from './doc.js';
 import { ITEM_CONTENT_KEYS } from './schema.js';
 
-const parts = new WeakMap<Y.Doc, Y.Doc>();
+interface Attached {
+	part: Y.Doc;
+	/** Whether the part holds the server's state (or the device's copy of it): content can be moved out of it. */
+	ready: () => boolean;
+}
 
-/** Makes `part` the confidential part of `doc` (for this page); returns the detach function. */
-export function attachConfidentialPart(doc: Y.Doc, part: Y.Doc): () => void {
-	parts.set(doc, part);
+const attached = new WeakMap<Y.Doc, Attached>();
+function partOf(doc: Y.Doc): Y.Doc | undefined {
+	return attached.get(doc)?.part;
+}
+
+/**
+ * Makes `part` the confidential part of `doc` (for this page); returns the detach function.
+ * `ready`: whether the part has arrived (from the server or the device), so that making an
+ * item public again finds its content there.
+ */
+export function attachConfidentialPart(doc: Y.Doc, part: Y.Doc, ready: () => boolean = () => true): () => void {
+	const entry = { part, ready };
+	attached.set(doc, entry);
 	return () => {
-		if (parts.get(doc) === part) parts.delete(doc);
+		if (attached.get(doc) === entry) attached.delete(doc);
 	};
 }
 
 /** The confidential part attached to `doc`, or null (an observer, a guest, a test without one). */
 export function confidentialPartOf(doc: Y.Doc): Y.Doc | null {
-	return parts.get(doc) ?? null;
+	return partOf(doc) ?? null;
 }
 
 function partItems(part: Y.Doc): Y.Map<EntityMap> {
@@ -49,7 +63,7 @@ export function itemContentOf(doc: Y.Doc, itemId: string): EntityMap | null {
 	const item = roots(doc).items.get(itemId);
 	if (!(item instanceof Y.Map)) return null;
 	if (!isConfidentialItem(item)) return item;
-	const part = parts.get(doc);
+	const part = partOf(doc);
 	const entry = part ? partItems(part).get(itemId) : undefined;
 	return entry instanceof Y.Map ? entry : null;
 }
@@ -126,7 +140,7 @@ function clearContent(map: EntityMap): void {
  */
 export function moveItemContent(doc: Y.Doc, item: EntityMap, itemId: string, value: string | null): void {
 	const wasConfidential = isConfidentialItem(item);
-	const part = parts.get(doc) ?? null;
+	const part = partOf(doc) ?? null;
 	if (value !== null && !wasConfidential) {
 		if (!part) {
 			if (hasContent(item)) throw invalidState('the confidential part is not open on this device: the content cannot be moved');
@@ -145,8 +159,8 @@ export function moveItemContent(doc: Y.Doc, item: EntityMap, itemId: string, val
 		return;
 	}
 	if (value === null && wasConfidential) {
-		const entry = part ? partItems(part).get(itemId) : undefined;
-		if (!part) throw invalidState('the confidential part is not open on this device: the content cannot be moved back');
+		if (!part || !attached.get(doc)?.ready()) throw invalidState('the confidential part has not arrived on this device: the content cannot be moved back');
+		const entry = partItems(part).get(itemId);
 		doc.transact(() => {
 			item.set('confidentialGround', null);
 			if (entry instanceof Y.Map) copyContent(entry, item);
@@ -165,7 +179,7 @@ export function moveItemContent(doc: Y.Doc, item: EntityMap, itemId: string, val
  * Returns the ids it adopted.
  */
 export function adoptConfidentialItems(doc: Y.Doc): string[] {
-	const part = parts.get(doc);
+	const part = partOf(doc);
 	if (!part) return [];
 	const adopted: string[] = [];
 	roots(doc).items.forEach((item, itemId) => {

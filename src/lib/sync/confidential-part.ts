@@ -45,6 +45,8 @@ export class ConfidentialPart {
 	#loaded: Promise<void> | null = null;
 	#destroyed = false;
 	#synced = false;
+	/** The server's state arrived once, or the device had a copy. */
+	#hasState = false;
 	readonly #syncListeners = new Set<() => void>();
 	/** The highest clock of this document's own client the server confirmed as stored. */
 	#savedClock = 0;
@@ -67,6 +69,11 @@ export class ConfidentialPart {
 		return () => this.#syncListeners.delete(listener);
 	}
 
+	/** The part holds the server's state, or the device's copy of it (as far as it goes offline). */
+	get ready(): boolean {
+		return this.#hasState;
+	}
+
 	/** This page's edits of the part that the server has not confirmed as stored. */
 	get unsaved(): boolean {
 		return Y.getState(this.doc.store, this.doc.clientID) > this.#savedClock;
@@ -87,6 +94,7 @@ export class ConfidentialPart {
 				const updates = await store.loadUpdates(confidentialCopyId(this.#options.meetingId));
 				if (this.#destroyed) return;
 				applyUpdates(this.doc, updates, LOCAL_LOAD);
+				if (updates.length > 0) this.#hasState = true;
 				if (updates.length > COMPACT_AFTER / 5) this.#track(store.compact(confidentialCopyId(this.#options.meetingId)));
 			} catch {
 				// Unreadable: the server sends it again.
@@ -116,6 +124,7 @@ export class ConfidentialPart {
 		provider.messageHandlers[MESSAGE_NOTICE] = () => {};
 		provider.on('sync', (synced: boolean) => {
 			this.#synced = synced;
+			if (synced) this.#hasState = true;
 			if (synced) for (const listener of this.#syncListeners) listener();
 		});
 		provider.on('status', ({ status }: { status: string }) => {

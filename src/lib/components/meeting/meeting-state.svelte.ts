@@ -180,7 +180,7 @@ export class MeetingState {
 		this.token = token;
 		this.doc = session.doc;
 		// Before the first reading: a confidential item's content is read (and written) through the part.
-		this.#unsubscribe.push(attachConfidentialPart(this.doc, session.confidential.doc));
+		this.#unsubscribe.push(attachConfidentialPart(this.doc, session.confidential.doc, () => session.confidential.ready));
 		this.view = readMeeting(this.doc);
 		this.lastCurrentItemId = this.view.live.currentItemId;
 		this.status = session.status;
