@@ -13,6 +13,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { build } from 'vite';
+import * as Y from 'yjs';
 import { buildEditHistory, createAgendaMeeting, ITEM_TITLES, MARKER } from './meetings.ts';
 import { ensureBuild, root, startServer, type BenchServer } from './server.ts';
 import type { LoadTiming, Probe } from './probe.ts';
@@ -248,9 +249,18 @@ async function measureLongMeeting(browser: Browser, server: BenchServer) {
 		epoch: number;
 	};
 	const local = { id, title: 'Långt möte (mätning)', date: null, lastOpened: Date.now(), epoch: info.epoch, byteSize: history.updateBytes, token, role: 'organiser', frozenAt: null };
-	const all = Buffer.concat(history.updates.map((update) => Buffer.from(update.buffer, update.byteOffset, update.byteLength)));
-	const lengths = history.updates.map((update) => update.byteLength);
-	const base64 = all.toString('base64');
+	const packed = (updates: Uint8Array[]) => ({
+		base64: Buffer.concat(updates.map((update) => Buffer.from(update.buffer, update.byteOffset, update.byteLength))).toString('base64'),
+		lengths: updates.map((update) => update.byteLength)
+	});
+	const uncompacted = packed(history.updates);
+	// The most the app lets a copy hold (src/lib/sync/local-copy.ts compacts at 500 records, when
+	// idle): the history compacted but for its last 499 edits, one record each.
+	const tail = Math.min(BOUND - 1, history.updates.length - 1);
+	const baseDoc = new Y.Doc();
+	Y.transact(baseDoc, () => history.updates.slice(0, history.updates.length - tail).forEach((update) => Y.applyUpdate(baseDoc, update)));
+	const bounded = packed([Y.encodeStateAsUpdate(baseDoc), ...history.updates.slice(history.updates.length - tail)]);
+	baseDoc.destroy();
 	const url = `${server.origin}/m/${id}#token=${token}`;
 
 	const context = await newContext(browser, { probe: true });
@@ -262,7 +272,8 @@ async function measureLongMeeting(browser: Browser, server: BenchServer) {
 	await context.setOffline(true);
 
 	type Window = { __benchProbe: Probe };
-	const seed = () => probePage.evaluate(([meeting, data, sizes]) => (window as unknown as Window).__benchProbe.seed(meeting, data, sizes), [local, base64, lengths] as const);
+	const seed = (copy: { base64: string; lengths: number[] }) =>
+		probePage.evaluate(([meeting, data, sizes]) => (window as unknown as Window).__benchProbe.seed(meeting, data, sizes), [local, copy.base64, copy.lengths] as const);
 	const loadAndApply = () => probePage.evaluate((meetingId) => (window as unknown as Window).__benchProbe.loadAndApply(meetingId), id);
 	const count = () => probePage.evaluate((meetingId) => (window as unknown as Window).__benchProbe.count(meetingId), id);
 	const openOffline = async (profileAs?: string) => {
@@ -277,23 +288,25 @@ async function measureLongMeeting(browser: Browser, server: BenchServer) {
 	};
 	const profiles: Record<string, ProfileSummary> = {};
 
-	const result = {} as Record<'uncompacted' | 'compacted', { stored: number; load: Stats; loadParts: LoadTiming[]; open: Stats; openTimings: Waterfall[] }>;
-	for (const compacted of [false, true]) {
+	const result = {} as Record<LongCopy, { stored: number; load: Stats; loadParts: LoadTiming[]; open: Stats; openTimings: Waterfall[] }>;
+	for (const kind of LONG_COPIES) {
+		const compacted = kind === 'compacted';
+		const copy = kind === 'bounded' ? bounded : uncompacted;
 		const loads: LoadTiming[] = [];
 		const opens: number[] = [];
 		const openTimings: Waterfall[] = [];
-		await seed();
+		await seed(copy);
 		if (compacted) await probePage.evaluate((meetingId) => (window as unknown as Window).__benchProbe.compact(meetingId), id);
 		const stored = await count();
 		for (let run = 0; run < runs; run++) loads.push(await loadAndApply());
 		for (let run = 0; run < runs; run++) {
-			// The app compacts a copy of more than 100 updates when it opens it: store the uncompacted list again each time.
-			if (!compacted && run > 0) await seed();
-			const open = await openOffline(profile && run === 0 ? (compacted ? 'compacted' : 'uncompacted') : undefined);
+			// The app compacts a copy of more than 100 updates after opening it: store the list again each time.
+			if (!compacted && run > 0) await seed(copy);
+			const open = await openOffline(profile && run === 0 ? kind : undefined);
 			opens.push(open.ms);
 			openTimings.push(open.timing);
 		}
-		result[compacted ? 'compacted' : 'uncompacted'] = {
+		result[kind] = {
 			stored,
 			load: stats(loads.map((timing) => timing.loadMs + timing.applyMs)),
 			loadParts: loads,
@@ -304,6 +317,11 @@ async function measureLongMeeting(browser: Browser, server: BenchServer) {
 	await context.close();
 	return { edits: history.updates.length, updateBytes: history.updateBytes, compactedBytes: history.compactedBytes, mix: history.mix, ...result, profiles };
 }
+
+/** Records the app lets a copy reach before it compacts it (LocalCopy's compactAfter in src/lib/sync/session.ts). */
+const BOUND = 500;
+const LONG_COPIES = ['uncompacted', 'bounded', 'compacted'] as const;
+type LongCopy = (typeof LONG_COPIES)[number];
 
 interface ProfileSummary {
 	totalMs: number;
@@ -399,7 +417,7 @@ function printSummary(report: {
 	}
 	const long = report.longMeeting;
 	console.log(`long meeting: ${long.edits} edits, ${kb(long.updateBytes)} as updates, ${kb(long.compactedBytes)} compacted, mix ${JSON.stringify(long.mix)}`);
-	for (const key of ['uncompacted', 'compacted'] as const) {
+	for (const key of LONG_COPIES) {
 		const part = long[key];
 		console.log(`  ${key} (${part.stored} records): loadUpdates+apply ${ms(part.load)}; offline open to visible ${ms(part.open)}`);
 		console.log(`    marks of the first open (ms): ${JSON.stringify(part.openTimings[0]?.marks ?? {})}`);
