@@ -1,8 +1,8 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { LocalCopy } from './local-copy.ts';
-import { LocalStore, type LocalMeeting } from './local-store.ts';
+import { LocalCopy, readCopyEarly } from './local-copy.ts';
+import { deviceStore, LocalStore, type LocalMeeting } from './local-store.ts';
 
 const MEETING = 'long';
 let store: LocalStore;
@@ -121,5 +121,35 @@ describe('LocalCopy compaction in the background', () => {
 		await copy.close();
 		// The compaction was due but dropped at close: the records are as appended.
 		expect(await records()).toBe(5);
+	});
+});
+
+describe('readCopyEarly', () => {
+	it('hands the copy read at the entry to the first load of that meeting, and only to it', async () => {
+		const shared = (await deviceStore())!;
+		await shared.putMeeting(meeting());
+		const source = new Y.Doc();
+		source.getText('notes').insert(0, 'Dagordningen godkänns');
+		await shared.appendUpdate(MEETING, Y.encodeStateAsUpdate(source));
+
+		readCopyEarly(MEETING);
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		// Written after the early read finished (the copy discarded and refilled, as "Läs in mötet från servern igen" does).
+		await shared.clearDocument(MEETING);
+		source.getText('notes').insert(0, 'Ny: ');
+		await shared.appendUpdate(MEETING, Y.encodeStateAsUpdate(source));
+
+		const first = new Y.Doc();
+		const firstCopy = new LocalCopy({ meetingId: MEETING, store: undefined, compactAfter: 500, onFailure: () => {} });
+		expect((await firstCopy.load(first, 'load')).state).toBe('ok');
+		expect(first.getText('notes').toString()).toBe('Dagordningen godkänns');
+
+		const second = new Y.Doc();
+		const secondCopy = new LocalCopy({ meetingId: MEETING, store: undefined, compactAfter: 500, onFailure: () => {} });
+		await secondCopy.load(second, 'load');
+		expect(second.getText('notes').toString()).toBe('Ny: Dagordningen godkänns');
+		await firstCopy.close();
+		await secondCopy.close();
+		await shared.deleteMeeting(MEETING);
 	});
 });
