@@ -79,7 +79,7 @@ export interface MeetingSessionOptions {
 	WebSocketPolyfill?: WebSocketClass;
 	disableBc?: boolean;
 	fetch?: typeof fetch;
-	/** Compact the stored updates after this many appends (and on open when more are stored). */
+	/** Compact the stored updates (when the page is idle) once this many records are stored, and on open above a fifth of it. */
 	compactAfter?: number;
 }
 
