@@ -29,7 +29,7 @@ import { SqliteStorage } from './storage/sqlite.ts';
 import type { MeetingStorage } from './storage/types.ts';
 import { type Fanout, singleInstance } from './sync/fanout.ts';
 import { RedisFanout } from './sync/redis-fanout.ts';
-import type { SyncPolicy } from './sync/policy.ts';
+import { roomKey, type SyncPolicy } from './sync/policy.ts';
 import { rolePolicy } from './sync/role-policy.ts';
 import { RoomManager } from './sync/rooms.ts';
 import { openFiles } from './files/open.ts';
@@ -164,10 +164,10 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 				REVOKED_CLOSE.reason
 			);
 			if (closed > 0) log.info({ meetingId, closed }, 'connections of revoked invitations closed');
-			fanout.publish(meetingId, { kind: 'revoked', invitationIds: [...invitationIds] });
+			for (const part of ['main', 'confidential'] as const) fanout.publish(roomKey(meetingId, part), { kind: 'revoked', invitationIds: [...invitationIds] });
 		},
 		closeDeletedRoom: (meetingId) => {
-			fanout.publish(meetingId, { kind: 'deleted' });
+			for (const part of ['main', 'confidential'] as const) fanout.publish(roomKey(meetingId, part), { kind: 'deleted' });
 			return rooms.remove(meetingId);
 		},
 		files,

@@ -425,6 +425,36 @@ CREATE TABLE secret_voters (
 	FOREIGN KEY (meeting_id, round_id) REFERENCES secret_vote_counts(meeting_id, round_id)
 );
 `
+	},
+	{
+		version: 11,
+		name: 'confidential parts: the content of confidential items, a log of its own',
+		sqlite: `
+CREATE TABLE confidential_snapshots (
+	meeting_id TEXT PRIMARY KEY REFERENCES meetings(id),
+	data BLOB NOT NULL,
+	updated_at TEXT NOT NULL
+);
+CREATE TABLE confidential_updates (
+	seq INTEGER PRIMARY KEY AUTOINCREMENT,
+	meeting_id TEXT NOT NULL REFERENCES meetings(id),
+	data BLOB NOT NULL
+);
+CREATE INDEX confidential_updates_meeting_seq ON confidential_updates(meeting_id, seq);
+`,
+		postgres: `
+CREATE TABLE confidential_snapshots (
+	meeting_id TEXT PRIMARY KEY REFERENCES meetings(id),
+	data BYTEA NOT NULL,
+	updated_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE confidential_updates (
+	seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	meeting_id TEXT NOT NULL REFERENCES meetings(id),
+	data BYTEA NOT NULL
+);
+CREATE INDEX confidential_updates_meeting_seq ON confidential_updates(meeting_id, seq);
+`
 	}
 ];
 
