@@ -3,7 +3,8 @@
  * against the real server process on both engines (SQLite with the data directory, and
  * PostgreSQL): a meeting filled near its limit takes a new upload once files are removed in
  * its document; a removed file's blob goes unless another meeting holds the same bytes; a
- * finished upload nobody listed keeps counting.
+ * finished upload nobody listed keeps counting; a removed file listed again after its bytes
+ * went answers 404 until its bytes are uploaded again.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -160,6 +161,31 @@ for (const [name, open, available] of engines) {
 			expect(refused.status).toBe(413);
 			expect(refused.json).toMatchObject({ code: 'meeting-full', used: 250_000 + 200_000 });
 			expect(await engine.blobSize(sha(unlisted))).toBe(unlisted.length);
+		});
+
+		it('answers 404 for a removed file listed again after its bytes went, until someone uploads them again', async () => {
+			const a = await meetingWithItem();
+			const bytes = pdfBytes(100_000);
+			await upload(a.meeting, bytes);
+			const entry = await a.list(bytes);
+			removeAttachment(a.writer.doc, entry);
+			await waitFor(() => a.writer.allSaved(), 'the removal stored');
+			expect((await start(a.meeting, 1000)).status).toBe(201);
+			expect(await engine.blobSize(sha(bytes))).toBeNull();
+
+			// An edit from a device that was offline at the removal wins over it and lists the file again.
+			const attachments = a.writer.doc.getMap('attachments');
+			attachments.set(entry, { ...(attachments.get(entry) as Record<string, unknown>), deletedAt: null });
+			await waitFor(() => a.writer.allSaved(), 'the listing stored');
+			const missing = await file(a.meeting, entry);
+			expect(missing.status).toBe(404);
+			expect(await missing.text()).toMatch(/holds no such file/);
+
+			await upload(a.meeting, bytes);
+			expect((await start(a.meeting, 1000)).status).toBe(201);
+			const back = await file(a.meeting, entry);
+			expect(back.status).toBe(200);
+			expect(sha(new Uint8Array(await back.arrayBuffer()))).toBe(sha(bytes));
 		});
 	});
 }
