@@ -455,6 +455,15 @@ CREATE TABLE confidential_updates (
 );
 CREATE INDEX confidential_updates_meeting_seq ON confidential_updates(meeting_id, seq);
 `
+	},
+	{
+		// A meeting lets go of the bytes its document names only in removed entries
+		// (server/files/service.ts reclaim): the entries naming them when they were last
+		// uploaded tell an upload not listed yet (keeps counting) from a listing since removed.
+		version: 12,
+		name: 'handlingar: entries naming a file when it was last uploaded',
+		sqlite: 'ALTER TABLE meeting_files ADD COLUMN entries_at_upload INTEGER NOT NULL DEFAULT 0;',
+		postgres: 'ALTER TABLE meeting_files ADD COLUMN entries_at_upload INTEGER NOT NULL DEFAULT 0;'
 	}
 ];
 
