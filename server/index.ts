@@ -113,6 +113,7 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 		log,
 		metrics,
 		compactAfterUpdates: config.compactAfterUpdates,
+		idleAfterMs: config.idleRoomMs,
 		maxDocumentBytes: config.maxDocumentBytes
 	});
 	const signIn =
