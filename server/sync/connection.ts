@@ -26,6 +26,8 @@ export interface ConnectionOptions {
 	log: Logger;
 	/** Refusals this connection makes itself (read-only, rate limit, bad frames) are counted here. */
 	metrics: SyncMetrics;
+	/** False when the client shows nobody's presence (`?presence=off`): it is sent none. */
+	wantsPresence?: boolean;
 }
 
 type FrameHandler = (connection: Connection, frame: Uint8Array) => void;
@@ -67,6 +69,9 @@ export class Connection {
 	readonly log: Logger;
 	/** Awareness client ids this connection announced; removed for everyone when it closes. */
 	readonly awarenessClients = new Set<number>();
+	/** Whether others' presence is sent to this client at all (it may still announce its own). */
+	readonly wantsPresence: boolean;
+	#lastSentAt = performance.now();
 	#closed = false;
 	#canWrite: boolean;
 	#readOnlyNoticeSent = false;
@@ -86,6 +91,7 @@ export class Connection {
 		this.meetingId = options.meetingId;
 		this.access = options.access;
 		this.#canWrite = options.canWrite;
+		this.wantsPresence = options.wantsPresence ?? true;
 		this.#metrics = options.metrics;
 		this.log = options.log.child({ meetingId: options.meetingId, connection: this.id });
 		this.#bucket = new TokenBucket(options.rateLimit.perSecond, options.rateLimit.burst);
@@ -111,6 +117,11 @@ export class Connection {
 		return this.#closed;
 	}
 
+	/** performance.now() of the last frame sent: the stock client reconnects after 30 s without one. */
+	get lastSentAt(): number {
+		return this.#lastSentAt;
+	}
+
 	/** Starts delivering frames to `handler`, first the ones queued so far. */
 	attach(handler: FrameHandler): void {
 		this.#handler = handler;
@@ -131,6 +142,7 @@ export class Connection {
 		}
 		cork(this.#ws);
 		this.#ws.send(frame);
+		this.#lastSentAt = performance.now();
 	}
 
 	notice(notice: Notice): void {

@@ -19,7 +19,9 @@
  *   run one after another through `#tail`, so an async engine keeps the order and
  *   acknowledgements only follow a resolved append. Acknowledgements (SAVED) go out in
  *   the order the connection sent its frames, also when a held update is applied later.
- * - Presence is coalesced: all changes of PRESENCE_INTERVAL_MS go out as one frame, states above
+ * - Presence is coalesced: all changes of PRESENCE_INTERVAL_MS (500 ms in a crowded meeting) go out
+ *   together, to each connection only what changed besides its own states and nothing to one
+ *   that opted out (`?presence=off`); states above
  *   MAX_PRESENCE_STATE_BYTES are dropped, and each connection has a presence rate budget.
  * - A failed load or append drops the room: every client is closed with
  *   CLOSE.UNAVAILABLE, reconnects and sends again what the server lacks.
@@ -61,6 +63,7 @@ import {
 } from './messages.ts';
 import { principalOf, type SyncPolicy } from './policy.ts';
 import { Pacer } from './pacer.ts';
+import { presenceFrames } from './presence-frames.ts';
 import { TokenBucket } from '../shared/rate-limit.ts';
 
 export interface RoomDeps {
@@ -95,10 +98,14 @@ const MAX_HELD_BYTES = 4 * 1024 * 1024;
 export const MAX_PRESENCE_STATE_BYTES = 4 * 1024;
 /**
  * Presence goes out to the meeting at most this often (everything that changed meanwhile in
- * one frame): at 20 people sending 1 Hz each, every connection gets 4 frames a second instead
- * of 20, and a cursor still moves within a quarter second.
+ * one frame): at 20 people sending 1 Hz each, every connection gets 2 frames a second instead
+ * of 20. A small meeting gets a quarter second, a crowded one half a second: its frames grow
+ * with its size while a cursor half a second late is still where the person looks.
  */
 const PRESENCE_INTERVAL_MS = 250;
+const PRESENCE_INTERVAL_CROWDED_MS = 500;
+/** Connections above which a meeting counts as crowded for presence pacing. */
+const PRESENCE_CROWD = 10;
 /** Presence messages per second (and burst) a connection may send; more are dropped, not answered. */
 const PRESENCE_RATE = { perSecond: 10, burst: 30 };
 
@@ -189,7 +196,10 @@ export class Room {
 	/** Presence client ids changed since the last presence frame, sent together in the next: by this instance's connections, and through the fan-out. */
 	readonly #presenceLocal = new Set<number>();
 	readonly #presenceRemote = new Set<number>();
-	readonly #presencePacer = new Pacer(PRESENCE_INTERVAL_MS, () => this.#flushPresence());
+	readonly #presencePacer = new Pacer(
+		() => (this.connections.size > PRESENCE_CROWD ? PRESENCE_INTERVAL_CROWDED_MS : PRESENCE_INTERVAL_MS),
+		() => this.#flushPresence()
+	);
 
 	constructor(meetingId: string, deps: RoomDeps) {
 		this.meetingId = meetingId;
@@ -366,7 +376,7 @@ export class Room {
 		connection.send(encodeSyncStep1(this.#stateVector()));
 		connection.send(encodeSaved(this.#storedVector()));
 		const others = [...this.awareness.getStates().keys()];
-		if (others.length > 0) {
+		if (others.length > 0 && connection.wantsPresence) {
 			const presence = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, others));
 			connection.send(presence);
 			this.#deps.metrics.presenceBytes('out', presence.byteLength);
@@ -700,10 +710,11 @@ export class Room {
 	};
 
 	/**
-	 * Sends the presence changes of the last tick as one frame: a sender cannot turn many small
-	 * messages into as many frames to every observer. Echoed to the sender too: the stock client
-	 * reconnects after 30 s without any message. While loading, connections are not greeted yet;
-	 * the greeting carries the states.
+	 * Sends the presence changes of the last interval, one frame per connection: a sender
+	 * cannot turn many small messages into as many frames to every observer. Each connection
+	 * gets only the states that changed other than its own, nothing if it opted out, and its
+	 * own echo only as a keep-alive (presence-frames.ts). While loading, connections are not
+	 * greeted yet; the greeting carries the states.
 	 */
 	#flushPresence(): void {
 		const local = [...this.#presenceLocal];
@@ -711,10 +722,16 @@ export class Room {
 		this.#presenceLocal.clear();
 		this.#presenceRemote.clear();
 		if (all.length === 0 || this.#state === 'closed') return;
-		const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, all));
 		if (this.#state === 'ready') {
-			for (const connection of this.connections) connection.send(frame);
-			this.#deps.metrics.presenceBytes('out', frame.byteLength * this.connections.size);
+			const frames = presenceFrames(this.connections, all, performance.now(), (ids) =>
+				encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids))
+			);
+			let bytes = 0;
+			for (const [connection, frame] of frames) {
+				connection.send(frame);
+				bytes += frame.byteLength;
+			}
+			this.#deps.metrics.presenceBytes('out', bytes);
 		}
 		if (local.length > 0) {
 			this.#deps.fanout.publish(this.meetingId, { kind: 'awareness', update: awarenessProtocol.encodeAwarenessUpdate(this.awareness, local) });
