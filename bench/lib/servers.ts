@@ -83,7 +83,8 @@ export async function startServer(kind: ServerKind, options: StartOptions = {}):
 	const flags = ['--expose-gc', '--import', 'tsx', '--import', probe, ...(options.nodeFlags ?? [])];
 	const script = kind === 'ours' ? 'server/index.ts' : referenceBin;
 	const child = spawn(process.execPath, [...flags, script], {
-		cwd: root,
+		// BENCH_OURS_ROOT: run "ours" from another checkout (e.g. `git archive <commit>` with node_modules linked) for a before/after.
+		cwd: kind === 'ours' ? (process.env.BENCH_OURS_ROOT ?? root) : root,
 		env: {
 			...process.env,
 			HOST: '127.0.0.1',

@@ -228,7 +228,8 @@ export class Room {
 		if (this.#doc) return this.#doc;
 		const doc = new Y.Doc();
 		if (this.#encoded) Y.applyUpdate(doc, this.#encoded);
-		typeRoots(this.#schema, doc);
+		// While loading, the schema (meeting or group) is not known yet: the load types the roots.
+		if (this.#state !== 'loading') typeRoots(this.#schema, doc);
 		doc.on('update', (update: Uint8Array) => {
 			this.#applied = update;
 		});
@@ -297,6 +298,7 @@ export class Room {
 			const doc = this.#live();
 			this.#applied = null;
 			applyUpdates(doc, updates);
+			typeRoots(this.#schema, doc);
 			this.#dropPending('load');
 			// The doc holds only stored updates so far: the loaded ones and those the fan-out delivered meanwhile.
 			this.#markStored(Y.decodeStateVector(Y.encodeStateVector(doc)));
