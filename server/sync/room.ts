@@ -63,7 +63,7 @@ import {
 } from './messages.ts';
 import { principalOf, type SyncPolicy } from './policy.ts';
 import { Pacer } from './pacer.ts';
-import { presenceFrames } from './presence-frames.ts';
+import { awarenessEntry, presenceFrames } from './presence-frames.ts';
 import { TokenBucket } from '../shared/rate-limit.ts';
 
 export interface RoomDeps {
@@ -725,9 +725,8 @@ export class Room {
 		this.#presenceRemote.clear();
 		if (all.length === 0 || this.#state === 'closed') return;
 		if (this.#state === 'ready') {
-			const frames = presenceFrames(this.connections, all, performance.now(), (ids) =>
-				encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids))
-			);
+			const { states, meta } = this.awareness;
+			const frames = presenceFrames(this.connections, all, performance.now(), (id) => awarenessEntry(id, meta.get(id)?.clock ?? 0, states.get(id)));
 			let bytes = 0;
 			for (const [connection, frame] of frames) {
 				connection.send(frame);
