@@ -13,6 +13,8 @@ const serverLayers = [
 	['groups', 'server/(http|sync|ops|minutes)/'],
 	['sync', 'server/(http|minutes|groups|ops)/'],
 	['ops', 'server/(http|minutes|groups)/'],
+	['votes', 'server/(http|minutes|groups|ops)/'],
+	['files', 'server/(http|sync|minutes|groups|ops|votes)/'],
 	['metrics', 'server/(http|minutes|groups|ops|sync/(?!fanout))']
 ];
 

@@ -20,6 +20,26 @@ describe('loadConfig', () => {
 		expect(() => loadConfig({ DATABASE_URL: 'mysql://app:hemligt@db/x' })).not.toThrow(/hemligt/);
 	});
 
+	it('reads sign-in (OIDC) and refuses its settings without an issuer', () => {
+		const env = { OIDC_ISSUER: 'https://login.kommun.example/tenant', OIDC_CLIENT_ID: 'motesrum' };
+		expect(loadConfig(env).oidc).toEqual({
+			issuer: 'https://login.kommun.example/tenant',
+			clientId: 'motesrum',
+			clientSecret: null,
+			organiserGroup: null,
+			groupsClaim: 'groups',
+			sessionHours: 8,
+			sessionCheckMs: 30_000
+		});
+		expect(loadConfig({ ...env, OIDC_ORGANISER_GROUP: 'motesarrangorer', OIDC_SESSION_CHECK_SECONDS: '5' }).oidc).toMatchObject({
+			organiserGroup: 'motesarrangorer',
+			sessionCheckMs: 5_000
+		});
+		expect(() => loadConfig({ ...env, OIDC_SESSION_CHECK_SECONDS: '0' })).toThrow(/OIDC_SESSION_CHECK_SECONDS must be an integer >= 1/);
+		expect(() => loadConfig({ ...env, OIDC_ISSUER: 'http://login.kommun.example' })).toThrow(/must be an https URL/);
+		expect(() => loadConfig({ OIDC_CLIENT_ID: 'motesrum' })).toThrow(/OIDC_CLIENT_ID is set but OIDC_ISSUER is not/);
+	});
+
 	it('reads the environment', () => {
 		const config = loadConfig({
 			PORT: '0',

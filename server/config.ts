@@ -86,6 +86,11 @@ export interface OidcConfig {
 	groupsClaim: string;
 	/** How long a session lasts after sign-in. */
 	sessionHours: number;
+	/**
+	 * How often an instance checks that the sessions its connections were opened with still
+	 * exist: a logout on another instance, or an expiry, closes them within this time.
+	 */
+	sessionCheckMs: number;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -179,7 +184,8 @@ function oidc(env: NodeJS.ProcessEnv): OidcConfig | null {
 		clientSecret: env.OIDC_CLIENT_SECRET || null,
 		organiserGroup: env.OIDC_ORGANISER_GROUP || null,
 		groupsClaim: env.OIDC_GROUPS_CLAIM || 'groups',
-		sessionHours: integer(env, 'OIDC_SESSION_HOURS', 8, 1)
+		sessionHours: integer(env, 'OIDC_SESSION_HOURS', 8, 1),
+		sessionCheckMs: integer(env, 'OIDC_SESSION_CHECK_SECONDS', 30, 1) * 1000
 	};
 }
 

@@ -122,14 +122,29 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 					config: config.oidc,
 					sessions,
 					log,
-					// This instance's connections opened with the session close at once; on other instances the
-					// session is gone from the store, so their next reconnect is refused.
+					// This instance's connections opened with the session close at once; other instances find the
+					// session gone from the store at their next session check (below).
 					onLogout: (ended) => {
 						const closed = rooms.disconnectAll((connection) => connection.access.session?.id === ended.id, CLOSE.UNAUTHORIZED, 'signed out');
 						if (closed > 0) log.info({ session: ended.id, closed }, 'connections of a signed-out session closed');
 					}
 				})
 			: null;
+	// A logout on another instance, or an expiry, closes this instance's connections of that session
+	// within one check (the logging-out instance closes its own at once, in onLogout).
+	const sessionCheck =
+		config.oidc && sessions
+			? setInterval(() => void closeEndedSessions(sessions).catch((error: unknown) => log.warn({ err: error }, 'checking sessions failed')), config.oidc.sessionCheckMs).unref()
+			: null;
+	async function closeEndedSessions(store: NonNullable<typeof sessions>): Promise<void> {
+		const open = rooms.sessionIds();
+		if (open.size === 0) return;
+		const live = await store.liveSessionIds([...open], Date.now());
+		const ended = new Set([...open].filter((id) => !live.has(id)));
+		if (ended.size === 0) return;
+		const closed = rooms.disconnectAll((connection) => ended.has(connection.access.session?.id ?? ''), CLOSE.UNAUTHORIZED, 'signed out');
+		log.info({ sessions: ended.size, closed }, 'connections of ended sessions closed');
+	}
 	const api = createApi({
 		storage,
 		fanout,
@@ -220,6 +235,7 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 			closed ??= (async () => {
 				closing = true;
 				if (purge) clearInterval(purge);
+				if (sessionCheck) clearInterval(sessionCheck);
 				// Each step's duration is logged: docs/deploy.md quotes them for the orchestrator's grace period.
 				const started = performance.now();
 				const since = (from: number) => Math.round(performance.now() - from);

@@ -77,6 +77,11 @@ export class OidcSignIn {
 		return this.#deps.config.sessionHours;
 	}
 
+	/** Whether an organiser group is configured: without one every signed-in person counts as an organiser. */
+	get namesOrganisers(): boolean {
+		return this.#deps.config.organiserGroup !== null;
+	}
+
 	#now(): number {
 		return this.#deps.now?.() ?? Date.now();
 	}

@@ -80,7 +80,8 @@ export function createApi(deps: ApiDeps) {
 				createMeetings: deps.createMeetings,
 				...(deps.signIn && { signIn: true as const }),
 				// The upload form states the limits before anyone picks a file.
-				files: { maxFileBytes: deps.files.limits.maxFileBytes, maxMeetingBytes: deps.files.limits.maxMeetingBytes }
+				files: { maxFileBytes: deps.files.limits.maxFileBytes, maxMeetingBytes: deps.files.limits.maxMeetingBytes },
+				personalData: { secret: deps.organiserSecret !== null, signedIn: deps.signIn?.namesOrganisers ?? false }
 			});
 		}),
 		...(deps.signIn ? signInRoutes({ signIn: deps.signIn, publicOrigin: deps.publicOrigin, origin }) : []),
@@ -155,7 +156,12 @@ export function createApi(deps: ApiDeps) {
 			}
 		}),
 		// One person's data: export and erasure (docs/security.md).
-		...privacyRoutes({ service: deps.personalData, organiserSecret: deps.organiserSecret, maxBodyBytes: deps.maxBodyBytes }),
+		...privacyRoutes({
+			service: deps.personalData,
+			organiserSecret: deps.organiserSecret,
+			signedInOrganisers: deps.signIn?.namesOrganisers ?? false,
+			maxBodyBytes: deps.maxBodyBytes
+		}),
 		// Minutes approval, verification, corrections and the notice (docs/minutes.md).
 		...minutesRoutes({
 			storage: deps.storage,

@@ -24,7 +24,7 @@ export function secretVoteRoutes(deps: { storage: MeetingStorage; votes: SecretV
 		route('secretBallot', async (req, res, [id, roundId]) => {
 			const { meeting, role, participantId } = await requireAccess(deps.storage, req, id);
 			const body = await readBody(req, 'secretBallot', deps.maxBodyBytes);
-			reply(res, 'secretBallot', await deps.votes.cast(meeting, { role, participantId }, roundIdOf(roundId), body));
+			reply(res, 'secretBallot', await deps.votes.cast(meeting, { role, participantId }, roundIdOf(roundId), body.choice));
 		}),
 		route('closeSecretVote', async (req, res, [id, roundId]) => {
 			const { meeting, role, participantId } = await requireAccess(deps.storage, req, id);

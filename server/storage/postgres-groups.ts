@@ -10,34 +10,8 @@
  */
 import type pg from 'pg';
 import type { GroupMeetingRecord, GroupRecord, GroupStore, NewGroupMeeting } from './group-types.ts';
+import { type GroupMeetingRow, type GroupRow, toGroup, toGroupMeeting } from './rows.ts';
 import { buffer, isUniqueViolation, transaction } from './postgres-common.ts';
-
-interface GroupRow {
-	id: string;
-	name: string;
-	created_at: Date;
-	deleted_at: Date | null;
-}
-
-interface GroupMeetingRow {
-	meeting_id: string;
-	group_id: string;
-	sequence: number;
-	title: string;
-	date: string | null;
-	created_at: Date;
-}
-
-function toGroupMeeting(row: GroupMeetingRow): GroupMeetingRecord {
-	return {
-		groupId: row.group_id,
-		meetingId: row.meeting_id,
-		sequence: row.sequence,
-		title: row.title,
-		date: row.date,
-		createdAt: row.created_at.toISOString()
-	};
-}
 
 export class PostgresGroups implements GroupStore {
 	readonly #db: () => pg.Pool;
@@ -60,7 +34,7 @@ export class PostgresGroups implements GroupStore {
 		const { rows } = await this.#db().query<GroupRow>('SELECT * FROM groups WHERE id = $1', [id]);
 		if (rows.length === 0) return null;
 		const row = rows[0];
-		return { id: row.id, name: row.name, createdAt: row.created_at.toISOString(), deletedAt: row.deleted_at?.toISOString() ?? null };
+		return toGroup(row);
 	}
 
 	async createGroupMeeting(meeting: NewGroupMeeting): Promise<{ meeting: GroupMeetingRecord; created: boolean }> {

@@ -13,16 +13,8 @@
  */
 import type pg from 'pg';
 import { buffer, isUniqueViolation, transaction } from './postgres-common.ts';
+import { type ApprovalRow, toApproval } from './rows.ts';
 import type { ApprovalRecord, MeetingRecord, MinutesSeal, MinutesStore, RequiredApprover, VersionLinks } from './types.ts';
-
-interface ApprovalRow {
-	meeting_id: string;
-	action: 'ready' | 'approve';
-	participant_id: string;
-	role: string;
-	name: string;
-	at: Date;
-}
 
 interface SealRow {
 	meeting_id: string;
@@ -31,17 +23,6 @@ interface SealRow {
 	state_hash: string;
 	approved_at: Date;
 	approvers: ApprovalRecord[];
-}
-
-function toApproval(row: ApprovalRow): ApprovalRecord {
-	return {
-		meetingId: row.meeting_id,
-		action: row.action,
-		participantId: row.participant_id === '' ? null : row.participant_id,
-		role: row.role,
-		name: row.name,
-		at: row.at.toISOString()
-	};
 }
 
 function storeSeal(db: pg.Pool, seal: MinutesSeal): Promise<boolean> {

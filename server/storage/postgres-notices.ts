@@ -3,16 +3,8 @@
  * migration 7). Same semantics as sqlite-notices.ts.
  */
 import type pg from 'pg';
+import { type NoticeRow, toNotice } from './rows.ts';
 import type { NoticeRecord, NoticeStore } from './types.ts';
-
-interface NoticeRow {
-	meeting_id: string;
-	posted_on: string;
-	take_down_on: string;
-	kept_at: string;
-	recorded_by: string;
-	recorded_at: Date;
-}
 
 export function postgresNotices(pool: () => pg.Pool): NoticeStore {
 	return {
@@ -35,16 +27,7 @@ export function postgresNotices(pool: () => pg.Pool): NoticeStore {
 				[meetingId]
 			);
 			const row = rows[0];
-			return row
-				? {
-						meetingId: row.meeting_id,
-						postedOn: row.posted_on,
-						takeDownOn: row.take_down_on,
-						keptAt: row.kept_at,
-						recordedBy: row.recorded_by,
-						recordedAt: row.recorded_at.toISOString()
-					}
-				: null;
+			return row ? toNotice(row) : null;
 		}
 	};
 }

@@ -3,38 +3,8 @@
  * as sqlite-sessions.ts, checked by tests/integration/storage-contract-sessions.ts.
  */
 import type pg from 'pg';
+import { type LoginRow, type SessionRow, toLogin, toSession } from './rows.ts';
 import type { LoginAttempt, SessionRecord, SessionStore } from './session-types.ts';
-
-interface SessionRow {
-	id: string;
-	subject: string;
-	email: string | null;
-	name: string;
-	organiser: boolean;
-	// BIGINT arrives as a string from pg.
-	created_at: string;
-	expires_at: string;
-}
-
-interface LoginRow {
-	state: string;
-	nonce: string;
-	code_verifier: string;
-	return_to: string;
-	expires_at: string;
-}
-
-function toSession(row: SessionRow): SessionRecord {
-	return {
-		id: row.id,
-		subject: row.subject,
-		email: row.email,
-		name: row.name,
-		organiser: row.organiser,
-		createdAt: Number(row.created_at),
-		expiresAt: Number(row.expires_at)
-	};
-}
 
 /** `db` gives the storage's pool (it exists only between init and close). */
 export function postgresSessions(db: () => pg.Pool): SessionStore {
@@ -49,6 +19,12 @@ export function postgresSessions(db: () => pg.Pool): SessionStore {
 		async getSession(hash: string, now: number): Promise<SessionRecord | null> {
 			const { rows } = await db().query<SessionRow>('SELECT * FROM auth_sessions WHERE hash = $1 AND expires_at > $2', [hash, now]);
 			return rows[0] ? toSession(rows[0]) : null;
+		},
+
+		async liveSessionIds(ids: readonly string[], now: number): Promise<Set<string>> {
+			if (ids.length === 0) return new Set();
+			const { rows } = await db().query<{ id: string }>('SELECT id FROM auth_sessions WHERE expires_at > $1 AND id = ANY($2::text[])', [now, ids]);
+			return new Set(rows.map((r) => r.id));
 		},
 
 		async deleteSession(hash: string): Promise<SessionRecord | null> {
@@ -66,8 +42,9 @@ export function postgresSessions(db: () => pg.Pool): SessionStore {
 		async takeLogin(hash: string, now: number): Promise<LoginAttempt | null> {
 			const { rows } = await db().query<LoginRow>('DELETE FROM auth_logins WHERE hash = $1 RETURNING *', [hash]);
 			const row = rows[0];
-			if (!row || Number(row.expires_at) <= now) return null;
-			return { state: row.state, nonce: row.nonce, codeVerifier: row.code_verifier, returnTo: row.return_to, expiresAt: Number(row.expires_at) };
+			if (!row) return null;
+			const attempt = toLogin(row);
+			return attempt.expiresAt > now ? attempt : null;
 		},
 
 		async purgeExpired(now: number): Promise<number> {

@@ -44,6 +44,8 @@ export interface SessionStore {
 	saveLogin(hash: string, attempt: LoginAttempt): Promise<void>;
 	/** Returns the attempt and deletes it in one step: a callback can use it once. */
 	takeLogin(hash: string, now: number): Promise<LoginAttempt | null>;
+	/** Which of these session ids still name a session that has not expired at `now`. */
+	liveSessionIds(ids: readonly string[], now: number): Promise<Set<string>>;
 	/** Deletes expired sessions and logins; returns how many. */
 	purgeExpired(now: number): Promise<number>;
 }

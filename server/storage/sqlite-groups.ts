@@ -4,33 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { GroupMeetingRecord, GroupRecord, GroupStore, NewGroupMeeting } from './group-types.ts';
-
-interface GroupRow {
-	id: string;
-	name: string;
-	created_at: string;
-	deleted_at: string | null;
-}
-
-interface GroupMeetingRow {
-	meeting_id: string;
-	group_id: string;
-	sequence: number;
-	title: string;
-	date: string | null;
-	created_at: string;
-}
-
-function toGroupMeeting(row: GroupMeetingRow): GroupMeetingRecord {
-	return {
-		groupId: row.group_id,
-		meetingId: row.meeting_id,
-		sequence: row.sequence,
-		title: row.title,
-		date: row.date,
-		createdAt: row.created_at
-	};
-}
+import { type GroupMeetingRow, type GroupRow, toGroup, toGroupMeeting } from './rows.ts';
 
 function isUniqueViolation(error: unknown): boolean {
 	const code = (error as { code?: unknown }).code;
@@ -57,7 +31,7 @@ export class SqliteGroups implements GroupStore {
 
 	async getGroup(id: string): Promise<GroupRecord | null> {
 		const row = this.#db().prepare('SELECT * FROM groups WHERE id = ?').get(id) as GroupRow | undefined;
-		return row ? { id: row.id, name: row.name, createdAt: row.created_at, deletedAt: row.deleted_at } : null;
+		return row ? toGroup(row) : null;
 	}
 
 	async createGroupMeeting(meeting: NewGroupMeeting): Promise<{ meeting: GroupMeetingRecord; created: boolean }> {

@@ -4,16 +4,8 @@
  * by tests/integration/storage-contract-minutes.ts.
  */
 import type { SqliteConnection } from './sqlite-connection.ts';
+import { type ApprovalRow, toApproval } from './rows.ts';
 import type { ApprovalRecord, MeetingRecord, MinutesSeal, MinutesStore, RequiredApprover, VersionLinks } from './types.ts';
-
-interface ApprovalRow {
-	meeting_id: string;
-	action: 'ready' | 'approve';
-	participant_id: string;
-	role: string;
-	name: string;
-	at: string;
-}
 
 interface SealRow {
 	meeting_id: string;
@@ -22,17 +14,6 @@ interface SealRow {
 	state_hash: string;
 	approved_at: string;
 	approvers: string;
-}
-
-function toApproval(row: ApprovalRow): ApprovalRecord {
-	return {
-		meetingId: row.meeting_id,
-		action: row.action,
-		participantId: row.participant_id === '' ? null : row.participant_id,
-		role: row.role,
-		name: row.name,
-		at: row.at
-	};
 }
 
 export function sqliteMinutes(conn: SqliteConnection): MinutesStore {

@@ -3,16 +3,8 @@
  * Same semantics as postgres-notices.ts, checked by tests/integration/storage-contract-notices.ts.
  */
 import type { SqliteConnection } from './sqlite-connection.ts';
+import { type NoticeRow, toNotice } from './rows.ts';
 import type { NoticeRecord, NoticeStore } from './types.ts';
-
-interface NoticeRow {
-	meeting_id: string;
-	posted_on: string;
-	take_down_on: string;
-	kept_at: string;
-	recorded_by: string;
-	recorded_at: string;
-}
 
 export function sqliteNotices(conn: SqliteConnection): NoticeStore {
 	return {
@@ -28,16 +20,7 @@ export function sqliteNotices(conn: SqliteConnection): NoticeStore {
 		async getNotice(meetingId: string): Promise<NoticeRecord | null> {
 			const db = conn.db;
 			const row = db.prepare('SELECT * FROM minutes_notices WHERE meeting_id = ?').get(meetingId) as NoticeRow | undefined;
-			return row
-				? {
-						meetingId: row.meeting_id,
-						postedOn: row.posted_on,
-						takeDownOn: row.take_down_on,
-						keptAt: row.kept_at,
-						recordedBy: row.recorded_by,
-						recordedAt: row.recorded_at
-					}
-				: null;
+			return row ? toNotice(row) : null;
 		}
 	};
 }

@@ -3,37 +3,8 @@
  * postgres-sessions.ts, checked by tests/integration/storage-contract-sessions.ts.
  */
 import type { SqliteConnection } from './sqlite-connection.ts';
+import { type LoginRow, type SessionRow, toLogin, toSession } from './rows.ts';
 import type { LoginAttempt, SessionRecord, SessionStore } from './session-types.ts';
-
-interface SessionRow {
-	id: string;
-	subject: string;
-	email: string | null;
-	name: string;
-	organiser: number;
-	created_at: number;
-	expires_at: number;
-}
-
-interface LoginRow {
-	state: string;
-	nonce: string;
-	code_verifier: string;
-	return_to: string;
-	expires_at: number;
-}
-
-function toSession(row: SessionRow): SessionRecord {
-	return {
-		id: row.id,
-		subject: row.subject,
-		email: row.email,
-		name: row.name,
-		organiser: row.organiser === 1,
-		createdAt: row.created_at,
-		expiresAt: row.expires_at
-	};
-}
 
 export function sqliteSessions(conn: SqliteConnection): SessionStore {
 	return {
@@ -46,6 +17,14 @@ export function sqliteSessions(conn: SqliteConnection): SessionStore {
 		async getSession(hash: string, now: number): Promise<SessionRecord | null> {
 			const row = conn.prepare('SELECT * FROM auth_sessions WHERE hash = ? AND expires_at > ?').get(hash, now) as SessionRow | undefined;
 			return row ? toSession(row) : null;
+		},
+
+		async liveSessionIds(ids: readonly string[], now: number): Promise<Set<string>> {
+			if (ids.length === 0) return new Set();
+			const rows = conn
+				.prepare(`SELECT id FROM auth_sessions WHERE expires_at > ? AND id IN (SELECT value FROM json_each(?))`)
+				.all(now, JSON.stringify(ids)) as { id: string }[];
+			return new Set(rows.map((r) => r.id));
 		},
 
 		async deleteSession(hash: string): Promise<SessionRecord | null> {
@@ -61,8 +40,9 @@ export function sqliteSessions(conn: SqliteConnection): SessionStore {
 
 		async takeLogin(hash: string, now: number): Promise<LoginAttempt | null> {
 			const row = conn.prepare('DELETE FROM auth_logins WHERE hash = ? RETURNING *').get(hash) as LoginRow | undefined;
-			if (!row || row.expires_at <= now) return null;
-			return { state: row.state, nonce: row.nonce, codeVerifier: row.code_verifier, returnTo: row.return_to, expiresAt: row.expires_at };
+			if (!row) return null;
+			const attempt = toLogin(row);
+			return attempt.expiresAt > now ? attempt : null;
 		},
 
 		async purgeExpired(now: number): Promise<number> {

@@ -57,6 +57,15 @@ export class RoomManager {
 		return { rooms: this.#rooms.size + this.#unloading.size, connections, idleRooms };
 	}
 
+	/** The sign-in sessions this instance's connections were opened with. */
+	sessionIds(): Set<string> {
+		const ids = new Set<string>();
+		for (const room of this.#rooms.values()) {
+			for (const connection of room.connections) if (connection.access.session) ids.add(connection.access.session.id);
+		}
+		return ids;
+	}
+
 	/** Closes this instance's connections to a meeting that `match` selects (e.g. a revoked invitation); returns how many. */
 	disconnect(meetingId: string, match: (connection: Connection) => boolean, code: number, reason: string): number {
 		const room = this.#rooms.get(meetingId);

@@ -13,10 +13,10 @@
  * open, so the order in which voters appear cannot be matched against it. Choices are never
  * logged.
  */
-import { BALLOT_CHOICES, closeSecretVote, markSecretVoted, secretBallotRefusal, type BallotChoice } from '../../src/lib/meeting/index.ts';
+import { closeSecretVote, markSecretVoted, secretBallotRefusal, type BallotChoice } from '../../src/lib/meeting/index.ts';
 import { can } from '../../src/lib/protocol/roles.ts';
-import { HttpError } from '../http/respond.ts';
 import type { Logger } from '../log.ts';
+import { DomainError, type DomainErrorKind } from '../shared/errors.ts';
 import type { SecretVoteCount } from '../storage/secret-ballot-types.ts';
 import type { MeetingRecord } from '../storage/types.ts';
 import { commitServerChange, loadStoredDoc, type ServerChangeDeps } from './server-change.ts';
@@ -30,47 +30,38 @@ export interface Voter {
 	participantId: string | null;
 }
 
-function choiceOf(body: unknown): BallotChoice {
-	const choice = (body as { choice?: unknown } | null)?.choice;
-	if (typeof choice !== 'string' || !(BALLOT_CHOICES as readonly string[]).includes(choice)) {
-		throw new HttpError(400, `choice must be one of ${BALLOT_CHOICES.join(', ')}`);
-	}
-	return choice as BallotChoice;
-}
-
-const REFUSALS: Record<NonNullable<ReturnType<typeof secretBallotRefusal>>, [number, string]> = {
-	'no-round': [404, 'No such vote'],
-	'not-secret': [409, 'The vote is not a secret vote'],
-	'not-open': [409, 'The vote is closed'],
-	'not-a-voter': [403, 'You have no vote in this round']
+const REFUSALS: Record<NonNullable<ReturnType<typeof secretBallotRefusal>>, [DomainErrorKind, string]> = {
+	'no-round': ['not-found', 'No such vote'],
+	'not-secret': ['conflict', 'The vote is not a secret vote'],
+	'not-open': ['conflict', 'The vote is closed'],
+	'not-a-voter': ['forbidden', 'You have no vote in this round']
 };
 
 function refuse(reason: keyof typeof REFUSALS): never {
-	const [status, message] = REFUSALS[reason];
-	throw new HttpError(status, message);
+	const [kind, message] = REFUSALS[reason];
+	throw new DomainError(kind, message);
 }
 
 export function createSecretVotes(deps: SecretVoteDeps) {
 	const storage = deps.storage;
 	const writable = (meeting: MeetingRecord) => {
-		if (meeting.frozenAt) throw new HttpError(409, 'The minutes are approved: the meeting is read-only');
+		if (meeting.frozenAt) throw new DomainError('conflict', 'The minutes are approved: the meeting is read-only');
 	};
 
 	return {
-		async cast(meeting: MeetingRecord, voter: Voter, roundId: string, body: unknown): Promise<{ voted: true }> {
-			if (!can(voter.role, 'ballot.secret')) throw new HttpError(403, `Your role (${voter.role}) may not vote`);
-			if (voter.participantId === null) throw new HttpError(403, 'Only a personal link names a voter');
-			const choice = choiceOf(body);
+		async cast(meeting: MeetingRecord, voter: Voter, roundId: string, choice: BallotChoice): Promise<{ voted: true }> {
+			if (!can(voter.role, 'ballot.secret')) throw new DomainError('forbidden', `Your role (${voter.role}) may not vote`);
+			if (voter.participantId === null) throw new DomainError('forbidden', 'Only a personal link names a voter');
 			writable(meeting);
 			const doc = await loadStoredDoc(storage, meeting.id);
 			try {
 				const refused = secretBallotRefusal(doc, roundId, voter.participantId);
 				if (refused) refuse(refused);
 				const outcome = await storage.ballots.castSecretBallot(meeting.id, roundId, voter.participantId, choice);
-				if (outcome === 'closed') throw new HttpError(409, 'The vote is closed');
+				if (outcome === 'closed') throw new DomainError('conflict', 'The vote is closed');
 				// Also after 'already-voted': an earlier call may have counted and failed before the document said so.
 				await commitServerChange(deps, meeting.id, doc, (d) => markSecretVoted(d, roundId, voter.participantId as string));
-				if (outcome === 'already-voted') throw new HttpError(409, 'You have already voted');
+				if (outcome === 'already-voted') throw new DomainError('conflict', 'You have already voted');
 				deps.log.info({ meetingId: meeting.id, roundId }, 'secret ballot counted');
 				return { voted: true };
 			} finally {
@@ -79,7 +70,7 @@ export function createSecretVotes(deps: SecretVoteDeps) {
 		},
 
 		async close(meeting: MeetingRecord, runner: Voter, roundId: string): Promise<{ counts: SecretVoteCount }> {
-			if (!can(runner.role, 'record.write')) throw new HttpError(403, `Your role (${runner.role}) may not close a vote`);
+			if (!can(runner.role, 'record.write')) throw new DomainError('forbidden', `Your role (${runner.role}) may not close a vote`);
 			writable(meeting);
 			const doc = await loadStoredDoc(storage, meeting.id);
 			try {

@@ -34,7 +34,7 @@ test.beforeAll(async () => {
 		dataDir,
 		logLevel: 'warn',
 		createMeetings: 'signed-in',
-		oidc: { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, organiserGroup: ORGANISER_GROUP, groupsClaim: 'groups', sessionHours: 8 }
+		oidc: { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, organiserGroup: ORGANISER_GROUP, groupsClaim: 'groups', sessionHours: 8, sessionCheckMs: 30_000 }
 	});
 });
 
@@ -100,6 +100,17 @@ test('sign in, create a meeting, open another by roster e-mail, sign out: the we
 	} finally {
 		runner.destroy();
 	}
+
+	// The signed-in organiser asks for the member's data without the organiser secret.
+	await page.goto(`${origin}/personuppgifter`);
+	await expect(page.getByText(`Du är inloggad som ${organiser.name} i arrangörsgruppen`)).toBeVisible();
+	await expect(page.getByLabel('Arrangörslösen')).toHaveCount(0);
+	await expectNoAxeViolations(page, 'personal data, signed in as an organiser');
+	await page.getByLabel('E-postadress (valfritt)').fill(member.email);
+	const download = page.waitForEvent('download');
+	await page.getByRole('button', { name: 'Exportera uppgifter (JSON)' }).click();
+	await download;
+	await expect(page.locator('main [role="status"]')).toContainText('Personen finns i 1 dokument');
 
 	// The member has no link: the meeting offers sign-in, and after it opens with the member's role.
 	const memberContext = await newContext(browser);

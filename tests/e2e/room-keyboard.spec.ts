@@ -1,6 +1,9 @@
-/** The agenda can be reordered with the keyboard alone, and the move is announced. */
+/**
+ * The agenda can be reordered with the keyboard alone, and the move is announced. Ctrl+Z
+ * in the notes takes back this person's last phrase, never what someone else wrote.
+ */
 import { expect, test } from '@playwright/test';
-import { createMeetingViaStartPage, expectReady, expectSaved, newContext } from './room/helpers';
+import { createMeetingViaStartPage, expectReady, expectSaved, newContext, openMeeting, tab } from './room/helpers';
 
 test('reorder an agenda item with the keyboard only', async ({ browser }) => {
 	const context = await newContext(browser);
@@ -60,4 +63,54 @@ test('reorder an agenda item by dragging it', async ({ browser }) => {
 	await expect(titles).toHaveText(['1. Övriga frågor', '2. Välkommen', '3. Val av justerare']);
 	await expectSaved(page);
 	await context.close();
+});
+
+test('Ctrl+Z in the notes takes back the last phrase, keeps another person’s concurrent edit, and redo puts it back', async ({ browser }) => {
+	const context = await newContext(browser);
+	const page = await context.newPage();
+	const meeting = await createMeetingViaStartPage(page, 'Ledningsgrupp ångra');
+	await expectReady(page);
+	await page.getByLabel('Ny punkt').fill('Budget');
+	await page.getByLabel('Ny punkt').press('Enter');
+	await tab(page, 'Punkt').click();
+	const otherContext = await newContext(browser);
+	const other = await otherContext.newPage();
+	await openMeeting(other, meeting);
+	await tab(other, 'Punkt').click();
+
+	const notes = page.getByTestId('item-pane').getByRole('textbox', { name: 'Anteckningar' });
+	const theirNotes = other.getByTestId('item-pane').getByRole('textbox', { name: 'Anteckningar' });
+	await notes.click();
+	await page.keyboard.type('Förslaget presenteras.');
+	// A pause longer than the undo step (500 ms) ends the first phrase.
+	await page.waitForTimeout(900);
+	await page.keyboard.type(' Beslut fattas nu');
+	await expect(theirNotes).toHaveValue('Förslaget presenteras. Beslut fattas nu');
+
+	// Someone else writes at the start meanwhile.
+	await theirNotes.click();
+	await other.keyboard.press('Control+Home');
+	await other.keyboard.type('Per: ');
+	await expect(notes).toHaveValue('Per: Förslaget presenteras. Beslut fattas nu');
+
+	// Undo takes back the whole last phrase, not one character, and not their text.
+	await notes.press('Control+z');
+	await expect(notes).toHaveValue('Per: Förslaget presenteras.');
+	await expect(theirNotes).toHaveValue('Per: Förslaget presenteras.');
+	await expect(notes).toBeFocused();
+	// Redo, both ways of asking for it.
+	await notes.press('Control+Shift+z');
+	await expect(notes).toHaveValue('Per: Förslaget presenteras. Beslut fattas nu');
+	await notes.press('Control+z');
+	await notes.press('Control+z');
+	// Their "Per: " stays: only this person's steps are on the stack.
+	await expect(notes).toHaveValue('Per: ');
+	await notes.press('Control+z');
+	await expect(notes).toHaveValue('Per: ');
+	await notes.press('Control+y');
+	await expect(notes).toHaveValue('Per: Förslaget presenteras.');
+	await expect(theirNotes).toHaveValue('Per: Förslaget presenteras.');
+	await expectSaved(page);
+	await context.close();
+	await otherContext.close();
 });

@@ -145,8 +145,8 @@ test('three devices run the 2023-06-09 ledningsgrupp meeting and end with the sa
 	await tab(chair, 'Punkt').click();
 	await chair.getByRole('button', { name: 'Öppna mötet' }).click();
 	await expectCurrent(member, 1);
-	// The running item's timer ticks.
-	await expect(chair.getByTestId('current-timer')).not.toHaveText('0:00');
+	// The running item's time, in the room's one format (whole minutes against the plan).
+	await expect(chair.getByTestId('current-timer')).toHaveText(/^\d+ (av \d+ )?min$/);
 	await tab(member, 'Punkt').click();
 	await expect(member.getByRole('heading', { name: '1. Välkommen', level: 2 })).toBeVisible();
 	await followChair(secretary);

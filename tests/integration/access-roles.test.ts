@@ -11,6 +11,7 @@ import * as Y from 'yjs';
 import { CLOSE } from '../../src/lib/protocol/index.ts';
 import type { ApprovalState } from '../../src/lib/minutes/types.ts';
 import {
+	addAttachment,
 	addItem,
 	addParticipant,
 	closeMeeting,
@@ -92,6 +93,12 @@ const OPERATIONS: Operation[] = [
 	{ name: 'open meeting', planned: true, run: (doc) => openMeeting(doc), probe: (doc) => readLiveState(doc).status },
 	{ name: 'start break', run: (doc) => startBreak(doc, { note: 'Kort paus' }), probe: (doc) => readLiveState(doc).status },
 	{ name: 'close meeting', run: (doc) => closeMeeting(doc), probe: (doc) => readLiveState(doc).status },
+	{
+		// The listing of a handling: it names bytes the server serves to everyone who may read the item.
+		name: 'list a file',
+		run: (doc, m) => void addAttachment(doc, m.item1, { name: 'Bilaga.pdf', sha256: 'a'.repeat(64), size: 1200, type: 'application/pdf' }),
+		probe: (doc) => doc.getMap('attachments').size
+	},
 	{ name: 'delete an event', run: (doc) => doc.getArray('events').delete(0, 1), probe: (doc) => doc.getArray('events').length },
 	{ name: 'change document kind', run: (doc) => setHeader(doc, { kind: 'minutes' }), probe: (doc) => doc.getMap('header').get('kind') },
 	{
@@ -103,7 +110,7 @@ const OPERATIONS: Operation[] = [
 ];
 
 /** The record: written only by those who run the meeting. */
-const RECORD = ['add item', 'check in', 'move current item', 'open meeting', 'start break', 'close meeting', 'change document kind', 'change a participant role'];
+const RECORD = ['add item', 'list a file', 'check in', 'move current item', 'open meeting', 'start break', 'close meeting', 'change document kind', 'change a participant role'];
 /**
  * Written out here, independently of src/lib/protocol/roles.ts, as docs/security.md states it.
  * The member is invited as the participant being checked in, so checking in is their own;

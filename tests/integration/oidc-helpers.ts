@@ -18,6 +18,8 @@ export interface SignInSetup {
 	app: RunningServer;
 	origin: string;
 	idp: IdentityProvider;
+	/** What the app runs with: another instance of the same deployment starts from it. */
+	config: ServerConfig;
 	close(): Promise<void>;
 }
 
@@ -35,7 +37,7 @@ export async function startWithIdentityProvider(options: { storage?: MeetingStor
 		logLevel: 'silent',
 		appHandlerPath: path.join(dataDir, 'no-build', 'handler.js'),
 		createMeetings: 'signed-in',
-		oidc: { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, organiserGroup: ORGANISER_GROUP, groupsClaim: 'groups', sessionHours: 8 },
+		oidc: { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, organiserGroup: ORGANISER_GROUP, groupsClaim: 'groups', sessionHours: 8, sessionCheckMs: 250 },
 		...options.config
 	};
 	const app = await startServer(config, { storage: options.storage });
@@ -43,6 +45,7 @@ export async function startWithIdentityProvider(options: { storage?: MeetingStor
 		app,
 		origin,
 		idp,
+		config,
 		async close() {
 			await app.close();
 			await idp.close();

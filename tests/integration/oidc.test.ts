@@ -11,7 +11,8 @@ import { CLOSE } from '../../src/lib/protocol/index.ts';
 import { PostgresStorage } from '../../server/storage/postgres.ts';
 import type { MeetingStorage } from '../../server/storage/types.ts';
 import { TEST_USERS } from '../fixtures/identity-provider.ts';
-import { connectClient, createMeeting, notesOf, waitFor } from './helpers.ts';
+import { startServer } from '../../server/index.ts';
+import { connectClient, createMeeting, freePort, notesOf, tempDir, waitFor } from './helpers.ts';
 import { connectWithCookie, request, signIn, startWithIdentityProvider, upgradeWithCookie } from './oidc-helpers.ts';
 import { freshSchema, servicesAvailable } from './services.ts';
 
@@ -157,6 +158,43 @@ describe.each(engines)('sign-in with OIDC ($name)', (engine) => {
 		expect((await fetch(`${origin}/api/meetings/${meeting.id}`, { headers: { authorization: `Bearer ${meeting.token}` } })).status).toBe(200);
 	});
 
+	it('answers a signed-in organiser’s personal-data request without the secret, and nobody else’s', async ({ skip }) => {
+		if (engine.name === 'PostgreSQL' && !postgres) skip();
+		const { origin } = await setup(engine);
+		expect(await (await fetch(`${origin}/api/instance`)).json()).toMatchObject({ personalData: { secret: false, signedIn: true } });
+		const organiserSession = await signIn(origin, organiser.email);
+		const meeting = await meetingWithRoster(origin, organiserSession.jar.header(origin));
+		const ask = (jar: typeof organiserSession.jar | null, path: string, body: unknown) =>
+			(jar ? (url: string, init: RequestInit) => request(jar, url, init) : fetch)(`${origin}${path}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(body)
+			});
+
+		const exported = await ask(organiserSession.jar, '/api/privacy/export', { email: member.email });
+		expect(exported.status).toBe(200);
+		expect(((await exported.json()) as { documents: { id: string }[] }).documents.map((d) => d.id)).toEqual([meeting.id]);
+
+		const anonymous = await ask(null, '/api/privacy/export', { email: member.email });
+		expect(anonymous.status).toBe(401);
+		// A signed-in person outside OIDC_ORGANISER_GROUP, even one on the roster, is refused.
+		const memberSession = await signIn(origin, member.email);
+		const refused = await ask(memberSession.jar, '/api/privacy/erase', { email: member.email, confirm: true });
+		expect(refused.status).toBe(403);
+		expect(((await refused.json()) as { error: string }).error).toMatch(/OIDC_ORGANISER_GROUP/);
+		// A made-up secret does not fall back to the session.
+		const forged = await request(organiserSession.jar, `${origin}/api/privacy/export`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', authorization: 'Bearer made-up-secret-made-up-secret' },
+			body: JSON.stringify({ email: member.email })
+		});
+		expect(forged.status).toBe(401);
+
+		const erased = await ask(organiserSession.jar, '/api/privacy/erase', { email: member.email, confirm: true });
+		expect(erased.status).toBe(200);
+		expect(((await erased.json()) as { erased: { id: string }[] }).erased.map((e) => e.id)).toEqual([meeting.id]);
+	});
+
 	it('refuses a callback without its pending login, and never returns elsewhere', async ({ skip }) => {
 		if (engine.name === 'PostgreSQL' && !postgres) skip();
 		const { origin } = await setup(engine);
@@ -166,6 +204,35 @@ describe.each(engines)('sign-in with OIDC ($name)', (engine) => {
 		// returnTo never leaves the server.
 		expect((await signIn(origin, member.email, '//evil.example/x')).landedOn).toBe('/');
 		expect((await fetch(`${origin}/api/meetings`, { method: 'POST', headers: { cookie: 'motesrum_session=not-a-session-value-at-all' } })).status).toBe(401);
+	});
+});
+
+describe('two instances sharing PostgreSQL', () => {
+	it('a logout on one closes the session’s connections on the other within one session check', async ({ skip }) => {
+		if (!postgres) skip();
+		const schema = await freshSchema();
+		cleanup.push(() => schema.drop());
+		const first = await startWithIdentityProvider({ storage: new PostgresStorage(schema.url) });
+		cleanup.push(() => first.close());
+		const port = await freePort();
+		const second = await startServer({ ...first.config, port, dataDir: tempDir() }, { storage: new PostgresStorage(schema.url) });
+		cleanup.push(() => second.close());
+		const secondOrigin = `http://127.0.0.1:${port}`;
+
+		const organiserSession = await signIn(first.origin, organiser.email);
+		const meeting = await meetingWithRoster(first.origin, organiserSession.jar.header(first.origin));
+		const memberSession = await signIn(first.origin, member.email);
+		const cookie = memberSession.jar.header(first.origin);
+		const onSecond = connectWithCookie(secondOrigin, meeting.id, cookie);
+		cleanup.push(() => onSecond.destroy());
+		await waitFor(() => onSecond.provider.synced, 'member synced on the second instance');
+		// A session that is still signed in is left alone by the checks.
+		await new Promise((resolve) => setTimeout(resolve, 3 * first.config.oidc!.sessionCheckMs));
+		expect(onSecond.closes).toEqual([]);
+
+		expect((await request(memberSession.jar, `${first.origin}/auth/logout`, { method: 'POST' })).status).toBe(303);
+		await waitFor(() => onSecond.closes.includes(CLOSE.UNAUTHORIZED), 'the second instance closed the signed-out session');
+		expect(await upgradeWithCookie(secondOrigin, meeting.id, cookie)).toBe(401);
 	});
 });
 

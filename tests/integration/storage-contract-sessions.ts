@@ -40,6 +40,21 @@ export function sessionStorageContract(name: string, factory: StorageFactory): v
 			await storage.close();
 		});
 
+		it('tells which of a set of session ids are still signed in', async () => {
+			const storage = await factory.create();
+			const now = 1_800_000_000_000;
+			const base = { subject: 's', email: null, name: 'N', organiser: false, createdAt: now };
+			const [kept, ended] = [hash(), hash()];
+			await storage.sessions.createSession(kept, { ...base, id: 'kept', expiresAt: now + 60_000 });
+			await storage.sessions.createSession(ended, { ...base, id: 'ended', expiresAt: now + 60_000 });
+			await storage.sessions.createSession(hash(), { ...base, id: 'expires', expiresAt: now + 1_000 });
+			await storage.sessions.deleteSession(ended);
+			expect(await storage.sessions.liveSessionIds(['kept', 'ended', 'expires', 'never'], now)).toEqual(new Set(['kept', 'expires']));
+			expect(await storage.sessions.liveSessionIds(['kept', 'expires'], now + 1_000)).toEqual(new Set(['kept']));
+			expect(await storage.sessions.liveSessionIds([], now)).toEqual(new Set());
+			await storage.close();
+		});
+
 		it('hands out a login in progress once, and never after it expired', async () => {
 			const storage = await factory.create();
 			const now = 1_800_000_000_000;

@@ -15,6 +15,10 @@ describe('interface language', () => {
 		expect(m.status_pending_other({ count: 1 }, { locale: 'en' })).toBe('1 other change');
 		expect(m.here_unsaved({ count: 1 })).toBe('1 ändring väntar på att sparas på servern');
 		expect(m.device_unsaved({ count: 2 })).toBe('2 ändringar är inte sparade på servern');
+		expect(m.room_connected_count({ count: 1 })).toBe('1 ansluten');
+		expect(m.room_connected_count({ count: 2 })).toBe('2 anslutna');
+		expect(m.day_plan_unplanned({ count: 1 })).toBe('1 punkt utan planerad tid är inte medräknad.');
+		expect(m.day_plan_unplanned({ count: 3 })).toBe('3 punkter utan planerad tid är inte medräknade.');
 	});
 
 	it('has every Swedish message in English too', async () => {

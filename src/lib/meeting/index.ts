@@ -180,3 +180,5 @@ export {
 	type AttachmentInput,
 	type AttachmentView
 } from './attachments.js';
+export { createTextUndo, UNDO_CAPTURE_MS, type TextUndo, type TextUndoOptions } from './text-undo.js';
+export { breakTime, itemTime, timePlan, type BreakTime, type ItemTime, type TimePlan } from './schedule.js';

@@ -19,9 +19,8 @@ function isCalendarDate(date: string): boolean {
 	return /^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(Date.parse(`${date}T00:00:00Z`));
 }
 
-/** "Fredag den 9 juni 2023" / "Friday 9 June 2023"; an unparsable date is returned as written. */
-export function longDate(date: string, locale: MinutesLocale, withWeekday = true): string {
-	if (!isCalendarDate(date)) return date;
+/** The named parts of a calendar date in the locale (noon UTC, so no time zone moves the day). */
+function dateParts(date: string, locale: MinutesLocale): (type: Intl.DateTimeFormatPartTypes) => string {
 	const parts = new Intl.DateTimeFormat(INTL_LOCALE[locale], {
 		weekday: 'long',
 		day: 'numeric',
@@ -29,7 +28,13 @@ export function longDate(date: string, locale: MinutesLocale, withWeekday = true
 		year: 'numeric',
 		timeZone: 'UTC'
 	}).formatToParts(new Date(`${date}T12:00:00Z`));
-	const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+	return (type) => parts.find((p) => p.type === type)?.value ?? '';
+}
+
+/** "Fredag den 9 juni 2023" / "Friday 9 June 2023"; an unparsable date is returned as written. */
+export function longDate(date: string, locale: MinutesLocale, withWeekday = true): string {
+	if (!isCalendarDate(date)) return date;
+	const part = dateParts(date, locale);
 	const text = m.minutes_doc_date(
 		{ weekday: part('weekday'), day: part('day'), month: part('month'), year: part('year') },
 		{ locale }
@@ -42,14 +47,7 @@ export function longDate(date: string, locale: MinutesLocale, withWeekday = true
 /** "torsdagen den 3 december 2026" / "Thursday 3 December 2026": a meeting day named in a sentence. */
 export function weekdayDate(date: string, locale: MinutesLocale): string {
 	if (!isCalendarDate(date)) return date;
-	const parts = new Intl.DateTimeFormat(INTL_LOCALE[locale], {
-		weekday: 'long',
-		day: 'numeric',
-		month: 'long',
-		year: 'numeric',
-		timeZone: 'UTC'
-	}).formatToParts(new Date(`${date}T12:00:00Z`));
-	const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+	const part = dateParts(date, locale);
 	return m.minutes_doc_weekday_date({ weekday: part('weekday'), day: part('day'), month: part('month'), year: part('year') }, { locale });
 }
 

@@ -141,6 +141,8 @@ export interface InstanceSettings {
 	signIn?: true;
 	/** The upload limits for handlingar, in bytes. */
 	files: { maxFileBytes: number; maxMeetingBytes: number };
+	/** Who may ask for one person's data: the organiser secret's bearer, a signed-in member of the organiser group. */
+	personalData: { secret: boolean; signedIn: boolean };
 }
 
 /** The signed-in user (OIDC), as the browser sees it. */

@@ -2,6 +2,8 @@
 import { m } from '$lib/paraglide/messages.js';
 import type {
 	AgendaItemView,
+	BreakTime,
+	ItemTime,
 	Attendance,
 	ItemKind,
 	ItemStatus,
@@ -12,17 +14,33 @@ import type {
 	PersonView
 } from '$lib/meeting';
 
-export function minutes(ms: number): number {
-	return Math.floor(ms / 60_000);
+/*
+ * The room's one time format: whole minutes ("11 av 3 min", "8 min över tiden", "4 min kvar").
+ * Planned times are whole minutes, so spent and planned read in the same unit, and the text
+ * stays still between minutes (nothing ticks for screen magnifiers or readers).
+ */
+
+/** "11 av 3 min", or "11 min" when nothing is planned. */
+export function spentText(time: ItemTime): string {
+	return time.plannedMinutes === null
+		? m.day_time_spent({ spent: String(time.spentMinutes) })
+		: m.room_time_spent_of_planned({ spent: String(time.spentMinutes), planned: String(time.plannedMinutes) });
 }
 
-/** "12:05" (minutes:seconds) or, without seconds, "12 min". */
-export function clock(ms: number, seconds = true): string {
-	const total = Math.max(0, Math.floor(ms / 1000));
-	if (!seconds) return m.room_minutes_short({ minutes: String(Math.floor(total / 60)) });
-	const mm = Math.floor(total / 60);
-	const ss = String(total % 60).padStart(2, '0');
-	return `${mm}:${ss}`;
+/** "8 min över tiden", or null while within the planned time. */
+export function overText(time: ItemTime): string | null {
+	return time.overMinutes > 0 ? m.day_time_over({ minutes: String(time.overMinutes) }) : null;
+}
+
+export function breakText(time: BreakTime): string {
+	switch (time.kind) {
+		case 'left':
+			return m.day_break_left({ left: String(time.minutes) });
+		case 'ended':
+			return m.day_break_ended();
+		case 'over':
+			return m.day_break_over({ over: String(time.minutes) });
+	}
 }
 
 export function itemLabel(item: Pick<AgendaItemView, 'number' | 'title'>): string {

@@ -9,12 +9,21 @@ import {
 	MEETING_SCHEMA,
 	MeetingError,
 	admitHands,
+	breakTime,
+	createTextUndo,
+	getItemNotes,
+	itemTime,
 	readLiveState,
+	timePlan,
 	readMeeting,
 	observeMeeting,
 	watchOwnWrites,
 	type MeetingView,
-	type AgendaItemView
+	type AgendaItemView,
+	type BreakTime,
+	type ItemTime,
+	type TextUndo,
+	type TimePlan
 } from '$lib/meeting';
 import { can, type Action } from '$lib/protocol/roles';
 import { m } from '$lib/paraglide/messages.js';
@@ -22,6 +31,9 @@ import { DeviceFiles, deviceStore, type DeviceFilesStatus, type MeetingSession, 
 import { itemLabel } from './format';
 
 const TYPING_TIMEOUT_MS = 3_000;
+/** The room shows whole minutes: a tick every few seconds turns the minute over on time. */
+const TICK_MS = 5_000;
+const PLANNED_TICK_MS = 30_000;
 /** How long after the last keystroke the view still stays on the item typed in when the chair moves on. */
 export const FOLLOW_IDLE_MS = 4_000;
 /** Distinct colours with at least 4.5:1 contrast against white text. */
@@ -124,7 +136,7 @@ export class MeetingState {
 	announcement = $state('');
 	/** The last operation that failed, shown as an alert. */
 	error = $state<string | null>(null);
-	/** Wall clock for the running timer; ticks only while an item is current. */
+	/** Wall clock for the running timer and the time plan; ticks while the meeting runs or is still to start. */
 	now = $state(Date.now());
 	/** The item whose editor has the focus on this device (notes, a decision's wording), if any. */
 	editingItemId = $state<string | null>(null);
@@ -147,6 +159,8 @@ export class MeetingState {
 	deviceFiles: DeviceFiles | null = null;
 
 	#unsubscribe: (() => void)[] = [];
+	/** This person's undo history per item's notes; kept while the room is open, so it survives switching items or tabs. */
+	#notesUndo = new Map<string, TextUndo>();
 	#typingTimer: ReturnType<typeof setTimeout> | null = null;
 	#idleTimer: ReturnType<typeof setTimeout> | null = null;
 	#pending = { notes: new Set<string>(), decisions: new Set<string>(), other: 0 };
@@ -337,6 +351,22 @@ export class MeetingState {
 		return readLiveState(this.doc, new Date(this.now)).timeSpentMs.get(itemId) ?? 0;
 	}
 
+	/** Spent against planned minutes of an item, in the room's one format (whole minutes). */
+	itemTime(item: Pick<AgendaItemView, 'id' | 'plannedMinutes'>): ItemTime {
+		return itemTime(this.spentMs(item.id), item.plannedMinutes);
+	}
+
+	/** The meeting's planned end against the planned minutes of the agenda still ahead. */
+	get timePlan(): TimePlan {
+		return timePlan(this.view, (itemId) => this.spentMs(itemId), new Date(this.now));
+	}
+
+	/** A running break's countdown, or null. */
+	get breakTime(): BreakTime | null {
+		const pause = this.view.live.onBreak ? this.view.live.breaks.at(-1) : undefined;
+		return pause ? breakTime(pause, new Date(this.now)) : null;
+	}
+
 	announce(message: string): void {
 		// Re-setting the same text would not be read again.
 		this.announcement = this.announcement === message ? `${message}\u00a0` : message;
@@ -477,11 +507,20 @@ export class MeetingState {
 		if (message) this.announce(message);
 	}
 
-	/** Whether the timer should show seconds and tick each second (not with reduced motion). */
-	tickSeconds = true;
+	/** Undo and redo of this person's own edits of an item's notes (Ctrl+Z takes back a word or phrase, never others' text). */
+	notesUndo(itemId: string): TextUndo {
+		let undo = this.#notesUndo.get(itemId);
+		if (!undo) {
+			undo = createTextUndo(getItemNotes(this.doc, itemId));
+			this.#notesUndo.set(itemId, undo);
+		}
+		return undo;
+	}
 
 	destroy(): void {
 		this.#destroyed = true;
+		for (const undo of this.#notesUndo.values()) undo.destroy();
+		this.#notesUndo.clear();
 		for (const off of this.#unsubscribe) off();
 		this.#unsubscribe = [];
 		if (this.#typingTimer) clearTimeout(this.#typingTimer);
@@ -553,19 +592,13 @@ export class MeetingState {
 	#updateTicking(): void {
 		// A break ticks too: its countdown is shown to everyone.
 		const running = (this.view.live.status === 'open' && this.view.live.currentItemId !== null) || this.view.live.status === 'paused';
-		const every = running ? (this.tickSeconds ? 1_000 : 30_000) : 0;
+		// Before the meeting the forecast ("dagordningen räcker till") moves with the clock once the start time has passed.
+		const every = running ? TICK_MS : this.view.live.status === 'planned' ? PLANNED_TICK_MS : 0;
 		if (every === this.#tickEvery) return;
 		if (this.#tick) clearInterval(this.#tick);
 		this.#tick = null;
 		this.#tickEvery = every;
 		this.now = Date.now();
 		if (every > 0) this.#tick = setInterval(() => (this.now = Date.now()), every);
-	}
-
-	/** Called once with the user's motion preference. */
-	setReducedMotion(reduced: boolean): void {
-		this.tickSeconds = !reduced;
-		this.#tickEvery = -1;
-		this.#updateTicking();
 	}
 }

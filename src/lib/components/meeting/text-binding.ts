@@ -72,11 +72,13 @@ export interface TextBindingOptions {
 	onLocalEdit?: () => void;
 	/** When true, local input is not written (read-only UI); the textarea still follows remote changes. */
 	readOnly?: () => boolean;
+	/** The transaction origin of local edits (an undo history tracks exactly these); a fresh one when not given. */
+	origin?: object;
 }
 
 /** Binds `textarea` to `text`; returns the unbind function. */
 export function bindTextarea(textarea: HTMLTextAreaElement, text: Y.Text, options: TextBindingOptions = {}): () => void {
-	const origin = Symbol('textarea');
+	const origin = options.origin ?? Symbol('textarea');
 	let composing = false;
 	/** What the textarea showed at the last point where it and the Y.Text agreed. */
 	let shadow = text.toString();
@@ -129,6 +131,7 @@ export function bindTextarea(textarea: HTMLTextAreaElement, text: Y.Text, option
 		composing = false;
 		commitLocal();
 	};
+	// Anything else — another device, or undo/redo of this editor's edits — is rendered with the caret mapped through it.
 	const observer = (event: Y.YTextEvent, transaction: Y.Transaction) => {
 		if (transaction.origin === origin) return;
 		const delta = event.delta as TextDelta;
