@@ -29,9 +29,10 @@ import { SqliteStorage } from './storage/sqlite.ts';
 import type { MeetingStorage } from './storage/types.ts';
 import { type Fanout, singleInstance } from './sync/fanout.ts';
 import { RedisFanout } from './sync/redis-fanout.ts';
-import type { SyncPolicy } from './sync/policy.ts';
+import { roomKey, type SyncPolicy } from './sync/policy.ts';
 import { rolePolicy } from './sync/role-policy.ts';
 import { RoomManager } from './sync/rooms.ts';
+import { documentListings } from './files/listings.ts';
 import { openFiles } from './files/open.ts';
 import type { FileService } from './files/service.ts';
 
@@ -87,17 +88,17 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 	}
 	let opened: Awaited<ReturnType<typeof openFiles>> | null = null;
 	try {
-		opened = parts.files ? null : await openFiles(config, log);
+		opened = parts.files ? null : await openFiles(config, documentListings(storage.docs), log);
 	} catch (error) {
 		await fanout.close();
 		await storage.close();
 		throw error;
 	}
 	const files = parts.files ?? opened!.files;
-	// Files of meetings deleted while the process was down, abandoned uploads: in the background.
+	// Files of meetings deleted while the process was down, files removed from meetings, abandoned uploads: in the background.
 	void files
 		.sweep(async (meetingId) => (await storage.meetings.getMeeting(meetingId))?.deletedAt != null)
-		.then((swept) => (swept.meetings > 0 || swept.uploads > 0) && log.info(swept, 'files swept'))
+		.then((swept) => (swept.meetings > 0 || swept.reclaimed > 0 || swept.uploads > 0) && log.info(swept, 'files swept'))
 		.catch((error: unknown) => log.warn({ err: error }, 'sweeping files failed'));
 
 	const sessions = config.oidc ? storage.sessions : null;
@@ -165,10 +166,10 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 				REVOKED_CLOSE.reason
 			);
 			if (closed > 0) log.info({ meetingId, closed }, 'connections of revoked invitations closed');
-			fanout.publish(meetingId, { kind: 'revoked', invitationIds: [...invitationIds] });
+			for (const part of ['main', 'confidential'] as const) fanout.publish(roomKey(meetingId, part), { kind: 'revoked', invitationIds: [...invitationIds] });
 		},
 		closeDeletedRoom: (meetingId) => {
-			fanout.publish(meetingId, { kind: 'deleted' });
+			for (const part of ['main', 'confidential'] as const) fanout.publish(roomKey(meetingId, part), { kind: 'deleted' });
 			return rooms.remove(meetingId);
 		},
 		files,

@@ -22,8 +22,14 @@ const sw = self as unknown as ServiceWorkerGlobalScope;
 const CACHE_PREFIX = 'motesrum-';
 const CACHE = `${CACHE_PREFIX}${version}`;
 
-/** The prerendered, client-only page (src/routes/shell/) served for offline navigations. */
+/** The prerendered, client-only page (src/routes/shell/) served for navigations. */
 const SHELL = '/shell';
+/**
+ * The meeting screen's own shell (src/routes/m/[id]/+page.ts): the same empty frame, but
+ * its HTML preloads the meeting route's chunks, which the generic shell's cannot name.
+ */
+const MEETING_SHELL = '/m/_shell';
+const MEETING_PATH = /^\/m\/[^/]+\/?$/;
 
 /** A navigation waits this long for the network before the shell answers (flaky room Wi-Fi). */
 const NETWORK_TIMEOUT_MS = 4000;
@@ -37,11 +43,24 @@ const VERSION_FILE = '/_app/version.json';
 const NETWORK_ONLY = /^\/(api|sync|healthz|metrics)(\/|$)/;
 
 /** Stable names (not content-hashed): fetched past the HTTP cache at install. */
-const unhashed = [...new Set([...files, ...prerendered, SHELL])];
+const unhashed = [...new Set([...files, ...prerendered, SHELL, MEETING_SHELL])];
 
 const precached = new Set([...build, ...unhashed]);
 
+/**
+ * Chromium's static routing (ServiceWorker Static Routing API, not yet in TypeScript's lib):
+ * the build's hashed files are read from this version's cache by the browser itself,
+ * without running this script for each of them (a cache miss goes to the network).
+ */
+interface StaticRoutes {
+	addRoutes(rules: { condition: { urlPattern: string }; source: { cacheName: string } }[]): Promise<void>;
+}
+
 sw.addEventListener('install', (event) => {
+	const routes = event as ExtendableEvent & Partial<StaticRoutes>;
+	if (typeof routes.addRoutes === 'function') {
+		event.waitUntil(routes.addRoutes([{ condition: { urlPattern: '/_app/immutable/*' }, source: { cacheName: CACHE } }]).catch(() => {}));
+	}
 	event.waitUntil(
 		(async () => {
 			const cache = await caches.open(CACHE);
@@ -97,7 +116,8 @@ sw.addEventListener('fetch', (event) => {
  * deploy arrives as a new worker and the update prompt, not through a navigation.
  */
 async function navigate(request: Request): Promise<Response> {
-	const shell = await (await caches.open(CACHE)).match(SHELL);
+	const cache = await caches.open(CACHE);
+	const shell = (MEETING_PATH.test(new URL(request.url).pathname) && (await cache.match(MEETING_SHELL))) || (await cache.match(SHELL));
 	if (shell) return shell;
 	try {
 		return await fetchInTime(request);

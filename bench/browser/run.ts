@@ -13,6 +13,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { build } from 'vite';
+import * as Y from 'yjs';
 import { buildEditHistory, createAgendaMeeting, ITEM_TITLES, MARKER } from './meetings.ts';
 import { ensureBuild, root, startServer, type BenchServer } from './server.ts';
 import type { LoadTiming, Probe } from './probe.ts';
@@ -25,6 +26,10 @@ function numberArg(name: string, fallback: number): number {
 }
 const runs = numberArg('--runs', smoke ? 1 : 5);
 const edits = numberArg('--edits', smoke ? 1_000 : 50_000);
+/** --profile: a CPU profile of the first offline open of each copy, summarised by self time (bench/results/). */
+const profile = args.includes('--profile');
+/** --long-only: only the opening from IndexedDB (part 3), to iterate on it. */
+const longOnly = args.includes('--long-only');
 
 const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
@@ -80,6 +85,8 @@ interface Waterfall {
 	responseStart: number;
 	domContentLoaded: number;
 	viaWorker: boolean;
+	/** The app's own performance marks (`motesrum:*`), ms since navigation start. */
+	marks: Record<string, number>;
 	/** Resource timings in ms since navigation start (the WebSocket is not among them). */
 	resources: { path: string; start: number; end: number }[];
 }
@@ -93,7 +100,19 @@ function waterfall(page: Page): Promise<Waterfall> {
 			start: Math.round(entry.startTime),
 			end: Math.round(entry.responseEnd)
 		}));
-		return { responseStart: Math.round(nav.responseStart), domContentLoaded: Math.round(nav.domContentLoadedEventEnd), viaWorker: nav.workerStart > 0, resources };
+		const marks = Object.fromEntries(
+			performance
+				.getEntriesByType('mark')
+				.filter((mark) => mark.name.startsWith('motesrum:'))
+				.map((mark) => [mark.name.slice('motesrum:'.length), Math.round(mark.startTime)])
+		);
+		return {
+			responseStart: Math.round(nav.responseStart),
+			domContentLoaded: Math.round(nav.domContentLoadedEventEnd),
+			viaWorker: nav.workerStart > 0,
+			marks,
+			resources
+		};
 	});
 }
 
@@ -230,9 +249,18 @@ async function measureLongMeeting(browser: Browser, server: BenchServer) {
 		epoch: number;
 	};
 	const local = { id, title: 'Långt möte (mätning)', date: null, lastOpened: Date.now(), epoch: info.epoch, byteSize: history.updateBytes, token, role: 'organiser', frozenAt: null };
-	const all = Buffer.concat(history.updates.map((update) => Buffer.from(update.buffer, update.byteOffset, update.byteLength)));
-	const lengths = history.updates.map((update) => update.byteLength);
-	const base64 = all.toString('base64');
+	const packed = (updates: Uint8Array[]) => ({
+		base64: Buffer.concat(updates.map((update) => Buffer.from(update.buffer, update.byteOffset, update.byteLength))).toString('base64'),
+		lengths: updates.map((update) => update.byteLength)
+	});
+	const uncompacted = packed(history.updates);
+	// The most the app lets a copy hold (src/lib/sync/local-copy.ts compacts at 500 records, when
+	// idle): the history compacted but for its last 499 edits, one record each.
+	const tail = Math.min(BOUND - 1, history.updates.length - 1);
+	const baseDoc = new Y.Doc();
+	Y.transact(baseDoc, () => history.updates.slice(0, history.updates.length - tail).forEach((update) => Y.applyUpdate(baseDoc, update)));
+	const bounded = packed([Y.encodeStateAsUpdate(baseDoc), ...history.updates.slice(history.updates.length - tail)]);
+	baseDoc.destroy();
 	const url = `${server.origin}/m/${id}#token=${token}`;
 
 	const context = await newContext(browser, { probe: true });
@@ -244,35 +272,41 @@ async function measureLongMeeting(browser: Browser, server: BenchServer) {
 	await context.setOffline(true);
 
 	type Window = { __benchProbe: Probe };
-	const seed = () => probePage.evaluate(([meeting, data, sizes]) => (window as unknown as Window).__benchProbe.seed(meeting, data, sizes), [local, base64, lengths] as const);
+	const seed = (copy: { base64: string; lengths: number[] }) =>
+		probePage.evaluate(([meeting, data, sizes]) => (window as unknown as Window).__benchProbe.seed(meeting, data, sizes), [local, copy.base64, copy.lengths] as const);
 	const loadAndApply = () => probePage.evaluate((meetingId) => (window as unknown as Window).__benchProbe.loadAndApply(meetingId), id);
 	const count = () => probePage.evaluate((meetingId) => (window as unknown as Window).__benchProbe.count(meetingId), id);
-	const openOffline = async () => {
+	const openOffline = async (profileAs?: string) => {
 		const page = await context.newPage();
 		await watchForMarker(page, MARKER);
+		const profiler = profileAs ? await startProfile(context, page) : null;
 		const ms = await timeToMarker(page, url, MARKER);
 		const timing = await waterfall(page);
+		if (profiler && profileAs) profiles[profileAs] = await profiler.stop();
 		await page.close();
 		return { ms, timing };
 	};
+	const profiles: Record<string, ProfileSummary> = {};
 
-	const result = {} as Record<'uncompacted' | 'compacted', { stored: number; load: Stats; loadParts: LoadTiming[]; open: Stats; openTimings: Waterfall[] }>;
-	for (const compacted of [false, true]) {
+	const result = {} as Record<LongCopy, { stored: number; load: Stats; loadParts: LoadTiming[]; open: Stats; openTimings: Waterfall[] }>;
+	for (const kind of LONG_COPIES) {
+		const compacted = kind === 'compacted';
+		const copy = kind === 'bounded' ? bounded : uncompacted;
 		const loads: LoadTiming[] = [];
 		const opens: number[] = [];
 		const openTimings: Waterfall[] = [];
-		await seed();
+		await seed(copy);
 		if (compacted) await probePage.evaluate((meetingId) => (window as unknown as Window).__benchProbe.compact(meetingId), id);
 		const stored = await count();
 		for (let run = 0; run < runs; run++) loads.push(await loadAndApply());
 		for (let run = 0; run < runs; run++) {
-			// The app compacts a copy of more than 100 updates when it opens it: store the uncompacted list again each time.
-			if (!compacted && run > 0) await seed();
-			const open = await openOffline();
+			// The app compacts a copy of more than 100 updates after opening it: store the list again each time.
+			if (!compacted && run > 0) await seed(copy);
+			const open = await openOffline(profile && run === 0 ? kind : undefined);
 			opens.push(open.ms);
 			openTimings.push(open.timing);
 		}
-		result[compacted ? 'compacted' : 'uncompacted'] = {
+		result[kind] = {
 			stored,
 			load: stats(loads.map((timing) => timing.loadMs + timing.applyMs)),
 			loadParts: loads,
@@ -281,7 +315,43 @@ async function measureLongMeeting(browser: Browser, server: BenchServer) {
 		};
 	}
 	await context.close();
-	return { edits: history.updates.length, updateBytes: history.updateBytes, compactedBytes: history.compactedBytes, mix: history.mix, ...result };
+	return { edits: history.updates.length, updateBytes: history.updateBytes, compactedBytes: history.compactedBytes, mix: history.mix, ...result, profiles };
+}
+
+/** Records the app lets a copy reach before it compacts it (LocalCopy's compactAfter in src/lib/sync/session.ts). */
+const BOUND = 500;
+const LONG_COPIES = ['uncompacted', 'bounded', 'compacted'] as const;
+type LongCopy = (typeof LONG_COPIES)[number];
+
+interface ProfileSummary {
+	totalMs: number;
+	/** Self time by function (name, file:line), largest first. */
+	top: { fn: string; selfMs: number }[];
+}
+
+/** A sampling CPU profile of the page from here on (CDP Profiler), summarised by self time when stopped. */
+async function startProfile(context: BrowserContext, page: Page): Promise<{ stop(): Promise<ProfileSummary> }> {
+	const cdp = await context.newCDPSession(page);
+	await cdp.send('Profiler.enable');
+	await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+	await cdp.send('Profiler.start');
+	return {
+		async stop() {
+			const { profile: cpu } = await cdp.send('Profiler.stop');
+			const byId = new Map(cpu.nodes.map((node) => [node.id, node]));
+			const self = new Map<string, number>();
+			const deltas = cpu.timeDeltas ?? [];
+			(cpu.samples ?? []).forEach((id, index) => {
+				const frame = byId.get(id)?.callFrame;
+				if (!frame) return;
+				const file = frame.url ? new URL(frame.url, 'http://x').pathname.split('/').pop() : '';
+				const key = `${frame.functionName || '(anonymous)'} ${file}:${frame.lineNumber + 1}`;
+				self.set(key, (self.get(key) ?? 0) + (deltas[index + 1] ?? 0) / 1000);
+			});
+			const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 40).map(([fn, ms]) => ({ fn, selfMs: Math.round(ms * 10) / 10 }));
+			return { totalMs: Math.round((cpu.endTime - cpu.startTime) / 1000), top };
+		}
+	};
 }
 
 function machine() {
@@ -303,10 +373,10 @@ async function main(): Promise<void> {
 	const server = await startServer();
 	const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: LAUNCH_ARGS });
 	try {
-		const bytesMeeting = await createAgendaMeeting(server.origin);
-		const meetingAssets = await assetsOf(browser, `${server.origin}/m/${bytesMeeting.id}#token=${bytesMeeting.token}`, MARKER);
-		const startAssets = await assetsOf(browser, `${server.origin}/`, null);
-		const loads = await measureLoads(browser, server);
+		const bytesMeeting = longOnly ? null : await createAgendaMeeting(server.origin);
+		const meetingAssets = bytesMeeting ? await assetsOf(browser, `${server.origin}/m/${bytesMeeting.id}#token=${bytesMeeting.token}`, MARKER) : [];
+		const startAssets = longOnly ? [] : await assetsOf(browser, `${server.origin}/`, null);
+		const loads = longOnly ? null : await measureLoads(browser, server);
 		const longMeeting = await measureLongMeeting(browser, server);
 		const report = {
 			machine: { ...machine(), chromium: browser.version() },
@@ -331,7 +401,7 @@ async function main(): Promise<void> {
 
 function printSummary(report: {
 	bytes: { meeting: ReturnType<typeof totals> & { assets: Asset[] }; start: ReturnType<typeof totals> };
-	loads: Awaited<ReturnType<typeof measureLoads>>;
+	loads: Awaited<ReturnType<typeof measureLoads>> | null;
 	longMeeting: Awaited<ReturnType<typeof measureLongMeeting>>;
 }): void {
 	const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -340,13 +410,19 @@ function printSummary(report: {
 	console.log(`meeting screen: JS ${kb(meeting.jsGzip)} gzip / ${kb(meeting.jsRaw)} raw, CSS ${kb(meeting.cssGzip)} gzip / ${kb(meeting.cssRaw)} raw, ${meeting.files} files`);
 	console.log(`start page:     JS ${kb(start.jsGzip)} gzip / ${kb(start.jsRaw)} raw, CSS ${kb(start.cssGzip)} gzip / ${kb(start.cssRaw)} raw, ${start.files} files`);
 	for (const asset of meeting.assets.slice(0, 8)) console.log(`  ${asset.url}  ${kb(asset.gzip)} gzip / ${kb(asset.raw)} raw`);
-	console.log(`cold load: ${ms(report.loads.cold)}`);
-	console.log(`warm load: ${ms(report.loads.warm)}`);
+	if (report.loads) {
+		console.log(`cold load: ${ms(report.loads.cold)}`);
+		console.log(`warm load: ${ms(report.loads.warm)}`);
+		console.log(`  marks of the first warm load (ms): ${JSON.stringify(report.loads.waterfalls[0]?.warm.marks ?? {})}`);
+	}
 	const long = report.longMeeting;
 	console.log(`long meeting: ${long.edits} edits, ${kb(long.updateBytes)} as updates, ${kb(long.compactedBytes)} compacted, mix ${JSON.stringify(long.mix)}`);
-	for (const key of ['uncompacted', 'compacted'] as const) {
+	for (const key of LONG_COPIES) {
 		const part = long[key];
 		console.log(`  ${key} (${part.stored} records): loadUpdates+apply ${ms(part.load)}; offline open to visible ${ms(part.open)}`);
+		console.log(`    marks of the first open (ms): ${JSON.stringify(part.openTimings[0]?.marks ?? {})}`);
+		const summary = long.profiles[key];
+		if (summary) for (const entry of summary.top.slice(0, 15)) console.log(`    ${entry.selfMs.toFixed(1).padStart(7)} ms  ${entry.fn}`);
 	}
 }
 

@@ -45,9 +45,20 @@ export interface FileCatalog {
 	/** Uploads started before `before` (ISO time): abandoned, their staged bytes can go. */
 	staleUploads(before: string): Promise<UploadRecord[]>;
 
-	/** Records that the meeting holds the blob (a repeat changes nothing). */
-	addFile(file: MeetingFile): Promise<void>;
+	/**
+	 * Records that the meeting holds the blob, and how many entries of its document named
+	 * these bytes as they were uploaded (a repeat upload records the new count).
+	 */
+	addFile(file: MeetingFile, entriesAtUpload: number): Promise<void>;
 	getFile(meetingId: string, sha256: string): Promise<MeetingFile | null>;
+	/** The meeting's files with the entries that named each when it was last uploaded. */
+	heldFiles(meetingId: string): Promise<(MeetingFile & { entriesAtUpload: number })[]>;
+	/**
+	 * Forgets the meeting's file unless it was last uploaded when `entriesNow` or more entries
+	 * already named its bytes (an upload not listed since); says whether it did. Callers hold
+	 * the hash's lock.
+	 */
+	forgetFile(meetingId: string, sha256: string, entriesNow: number): Promise<boolean>;
 	/** Bytes the meeting's files take plus the declared sizes of its uploads in progress. */
 	bytesInUse(meetingId: string): Promise<number>;
 	/** Meetings holding files or uploads (for the sweep of deleted meetings). */

@@ -10,7 +10,7 @@ import { SQLITE_FILE_NAME } from '../storage/sqlite.ts';
 import { FsBlobStore } from './fs-blob-store.ts';
 import { PostgresBlobStore } from './postgres-blob-store.ts';
 import { PostgresFileCatalog } from './postgres-catalog.ts';
-import { FileService } from './service.ts';
+import { FileService, type ReadListings } from './service.ts';
 import { SqliteFileCatalog } from './sqlite-catalog.ts';
 
 export interface OpenedFiles {
@@ -18,14 +18,21 @@ export interface OpenedFiles {
 	close(): Promise<void>;
 }
 
-/** Opens (and initialises) the store; for PostgreSQL the storage's migrations must have run. */
-export async function openFiles(config: Pick<ServerConfig, 'databaseUrl' | 'dataDir' | 'maxFileBytes' | 'maxMeetingFileBytes'>, log?: Logger): Promise<OpenedFiles> {
+/**
+ * Opens (and initialises) the store; for PostgreSQL the storage's migrations must have run.
+ * `listings` reads what the meetings' documents list (listings.ts documentListings).
+ */
+export async function openFiles(
+	config: Pick<ServerConfig, 'databaseUrl' | 'dataDir' | 'maxFileBytes' | 'maxMeetingFileBytes'>,
+	listings: ReadListings,
+	log?: Logger
+): Promise<OpenedFiles> {
 	const limits = { maxFileBytes: config.maxFileBytes, maxMeetingBytes: config.maxMeetingFileBytes };
 	if (config.databaseUrl) {
 		// A small pool of its own: a long upload never waits behind the meeting log's queries.
 		const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 4, connectionTimeoutMillis: 3000, keepAlive: true });
 		pool.on('error', (error) => log?.warn({ err: error.message }, 'idle PostgreSQL connection (files) lost'));
-		const files = new FileService(new PostgresFileCatalog(() => pool), new PostgresBlobStore(() => pool), limits);
+		const files = new FileService(new PostgresFileCatalog(() => pool), new PostgresBlobStore(() => pool), limits, listings);
 		try {
 			await files.catalog.init();
 			await files.blobs.init();
@@ -36,7 +43,7 @@ export async function openFiles(config: Pick<ServerConfig, 'databaseUrl' | 'data
 		return { files, close: () => pool.end() };
 	}
 	const catalog = new SqliteFileCatalog(path.join(config.dataDir, SQLITE_FILE_NAME));
-	const files = new FileService(catalog, FsBlobStore.inDataDir(config.dataDir), limits);
+	const files = new FileService(catalog, FsBlobStore.inDataDir(config.dataDir), limits, listings);
 	await catalog.init();
 	await files.blobs.init();
 	return { files, close: () => catalog.close() };

@@ -65,13 +65,12 @@ export class PostgresFileCatalog implements FileCatalog {
 		return rows.map(toUpload);
 	}
 
-	async addFile(file: MeetingFile): Promise<void> {
-		await this.#pool().query('INSERT INTO meeting_files (meeting_id, sha256, size, type) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
-			file.meetingId,
-			file.sha256,
-			file.size,
-			file.type
-		]);
+	async addFile(file: MeetingFile, entriesAtUpload: number): Promise<void> {
+		await this.#pool().query(
+			`INSERT INTO meeting_files (meeting_id, sha256, size, type, entries_at_upload) VALUES ($1, $2, $3, $4, $5)
+			 ON CONFLICT (meeting_id, sha256) DO UPDATE SET entries_at_upload = excluded.entries_at_upload`,
+			[file.meetingId, file.sha256, file.size, file.type, entriesAtUpload]
+		);
 	}
 
 	async getFile(meetingId: string, sha256: string): Promise<MeetingFile | null> {
@@ -80,6 +79,19 @@ export class PostgresFileCatalog implements FileCatalog {
 			sha256
 		]);
 		return rows.length > 0 ? { meetingId, sha256, size: Number(rows[0].size), type: rows[0].type } : null;
+	}
+
+	async heldFiles(meetingId: string): Promise<(MeetingFile & { entriesAtUpload: number })[]> {
+		const { rows } = await this.#pool().query<{ sha256: string; size: string; type: string; entries_at_upload: number }>(
+			'SELECT sha256, size, type, entries_at_upload FROM meeting_files WHERE meeting_id = $1 ORDER BY sha256',
+			[meetingId]
+		);
+		return rows.map((r) => ({ meetingId, sha256: r.sha256, size: Number(r.size), type: r.type, entriesAtUpload: r.entries_at_upload }));
+	}
+
+	async forgetFile(meetingId: string, sha256: string, entriesNow: number): Promise<boolean> {
+		const { rowCount } = await this.#pool().query('DELETE FROM meeting_files WHERE meeting_id = $1 AND sha256 = $2 AND entries_at_upload < $3', [meetingId, sha256, entriesNow]);
+		return (rowCount ?? 0) > 0;
 	}
 
 	async bytesInUse(meetingId: string): Promise<number> {

@@ -29,6 +29,32 @@ export class UploadRefused extends Error {
 	}
 }
 
+/**
+ * Which bytes the meeting's document names, entry by entry, and whether each entry is
+ * removed (src/lib/meeting/attachments.ts attachmentBytes): read from the stored document,
+ * which holds every update before anyone sees it. Nothing when the meeting has no document.
+ */
+export type ReadListings = (meetingId: string) => Promise<readonly { sha256: string; removed: boolean }[]>;
+
+/** Per hash: how many entries name it, and whether any of them is still listed (current or replaced). */
+function tally(listings: readonly { sha256: string; removed: boolean }[]): Map<string, { entries: number; live: boolean }> {
+	const byHash = new Map<string, { entries: number; live: boolean }>();
+	for (const { sha256, removed } of listings) {
+		const seen = byHash.get(sha256) ?? { entries: 0, live: false };
+		byHash.set(sha256, { entries: seen.entries + 1, live: seen.live || !removed });
+	}
+	return byHash;
+}
+
+/**
+ * The meeting has let go of a file when its document names the bytes only in removed entries,
+ * and in more entries than when they were last uploaded: bytes uploaded and not listed yet
+ * (none named them, or only removed entries from before) keep counting.
+ */
+function letGo(named: { entries: number; live: boolean } | undefined, entriesAtUpload: number): boolean {
+	return named !== undefined && !named.live && named.entries > entriesAtUpload;
+}
+
 /** Uploads not finished within this are abandoned and their bytes discarded. */
 export const UPLOAD_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
@@ -44,13 +70,15 @@ export class FileService {
 	readonly catalog: FileCatalog;
 	readonly blobs: BlobStore;
 	readonly limits: FileLimits;
+	readonly #listings: ReadListings;
 	/** One request at a time per upload in this process (across instances the blob store refuses a second writer). */
 	readonly #uploadLock = new KeyedLock();
 
-	constructor(catalog: FileCatalog, blobs: BlobStore, limits: FileLimits) {
+	constructor(catalog: FileCatalog, blobs: BlobStore, limits: FileLimits, listings: ReadListings) {
 		this.catalog = catalog;
 		this.blobs = blobs;
 		this.limits = limits;
+		this.#listings = listings;
 	}
 
 	async start(input: StartUpload): Promise<UploadRecord> {
@@ -61,6 +89,8 @@ export class FileService {
 		if (input.size > this.limits.maxFileBytes) {
 			throw new UploadRefused('file-too-large', 413, `a file may hold at most ${this.limits.maxFileBytes} bytes`, { limit: this.limits.maxFileBytes });
 		}
+		// Files removed since the last upload stop counting here, so the answer is about what is listed.
+		await this.reclaim(input.meetingId);
 		const used = await this.catalog.bytesInUse(input.meetingId);
 		if (used + input.size > this.limits.maxMeetingBytes) {
 			throw new UploadRefused('meeting-full', 413, `the meeting's files may hold at most ${this.limits.maxMeetingBytes} bytes`, {
@@ -128,7 +158,9 @@ export class FileService {
 			const file: MeetingFile = { meetingId, sha256, size: upload.size, type: upload.type };
 			await this.catalog.withHashLock(sha256, async () => {
 				await this.blobs.promote(upload.id, sha256);
-				await this.catalog.addFile(file);
+				// Under the lock, so a reclaim of the same bytes sees this upload: it keeps counting until listed.
+				const named = tally(await this.#listings(meetingId)).get(sha256);
+				await this.catalog.addFile(file, named?.entries ?? 0);
 			});
 			await this.catalog.deleteUpload(upload.id);
 			return file;
@@ -166,20 +198,47 @@ export class FileService {
 	}
 
 	/**
-	 * Housekeeping, at start and now and then: files of meetings deleted meanwhile (e.g. the
-	 * process stopped between deleting a meeting and its files), abandoned uploads, old sessions.
+	 * Forgets the meeting's files its document has let go of (`letGo`) and removes each blob no
+	 * other meeting holds. Each is checked again under its hash's lock against the document as
+	 * stored then, so a version listed or uploaded meanwhile keeps its bytes. Returns how many
+	 * files the meeting let go of.
 	 */
-	async sweep(isDeleted: (meetingId: string) => Promise<boolean>, now = new Date()): Promise<{ meetings: number; uploads: number }> {
+	async reclaim(meetingId: string): Promise<number> {
+		const held = await this.catalog.heldFiles(meetingId);
+		if (held.length === 0) return 0;
+		const named = tally(await this.#listings(meetingId));
+		let forgotten = 0;
+		for (const file of held) {
+			if (!letGo(named.get(file.sha256), file.entriesAtUpload)) continue;
+			await this.catalog.withHashLock(file.sha256, async () => {
+				const now = tally(await this.#listings(meetingId)).get(file.sha256);
+				if (!now || now.live || !(await this.catalog.forgetFile(meetingId, file.sha256, now.entries))) return;
+				forgotten++;
+				if (!(await this.catalog.isHeld(file.sha256))) await this.blobs.delete(file.sha256);
+			});
+		}
+		return forgotten;
+	}
+
+	/**
+	 * Housekeeping, at start and now and then: files of meetings deleted meanwhile (e.g. the
+	 * process stopped between deleting a meeting and its files), files removed from meetings
+	 * that have had no upload since, abandoned uploads, old sessions.
+	 */
+	async sweep(isDeleted: (meetingId: string) => Promise<boolean>, now = new Date()): Promise<{ meetings: number; reclaimed: number; uploads: number }> {
 		let meetings = 0;
+		let reclaimed = 0;
 		for (const meetingId of await this.catalog.meetingsWithFiles()) {
 			if (await isDeleted(meetingId)) {
 				await this.releaseMeeting(meetingId);
 				meetings++;
+			} else {
+				reclaimed += await this.reclaim(meetingId);
 			}
 		}
 		const stale = await this.catalog.staleUploads(new Date(now.getTime() - UPLOAD_LIFETIME_MS).toISOString());
 		for (const upload of stale) await this.#uploadLock.run(upload.id, () => this.#discard(upload));
 		await this.catalog.deleteExpiredSessions(now.toISOString());
-		return { meetings, uploads: stale.length };
+		return { meetings, reclaimed, uploads: stale.length };
 	}
 }

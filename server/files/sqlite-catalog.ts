@@ -75,10 +75,13 @@ export class SqliteFileCatalog implements FileCatalog {
 		return (this.#conn.prepare('SELECT * FROM file_uploads WHERE created_at < ? ORDER BY created_at').all(before) as UploadRow[]).map(toUpload);
 	}
 
-	async addFile(file: MeetingFile): Promise<void> {
+	async addFile(file: MeetingFile, entriesAtUpload: number): Promise<void> {
 		this.#conn
-			.prepare('INSERT INTO meeting_files (meeting_id, sha256, size, type, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING')
-			.run(file.meetingId, file.sha256, file.size, file.type, new Date().toISOString());
+			.prepare(
+				`INSERT INTO meeting_files (meeting_id, sha256, size, type, created_at, entries_at_upload) VALUES (?, ?, ?, ?, ?, ?)
+				 ON CONFLICT (meeting_id, sha256) DO UPDATE SET entries_at_upload = excluded.entries_at_upload`
+			)
+			.run(file.meetingId, file.sha256, file.size, file.type, new Date().toISOString(), entriesAtUpload);
 	}
 
 	async getFile(meetingId: string, sha256: string): Promise<MeetingFile | null> {
@@ -86,6 +89,20 @@ export class SqliteFileCatalog implements FileCatalog {
 			| { size: number; type: string }
 			| undefined;
 		return row ? { meetingId, sha256, size: row.size, type: row.type } : null;
+	}
+
+	async heldFiles(meetingId: string): Promise<(MeetingFile & { entriesAtUpload: number })[]> {
+		const rows = this.#conn.prepare('SELECT sha256, size, type, entries_at_upload FROM meeting_files WHERE meeting_id = ? ORDER BY sha256').all(meetingId) as {
+			sha256: string;
+			size: number;
+			type: string;
+			entries_at_upload: number;
+		}[];
+		return rows.map((r) => ({ meetingId, sha256: r.sha256, size: r.size, type: r.type, entriesAtUpload: r.entries_at_upload }));
+	}
+
+	async forgetFile(meetingId: string, sha256: string, entriesNow: number): Promise<boolean> {
+		return this.#conn.prepare('DELETE FROM meeting_files WHERE meeting_id = ? AND sha256 = ? AND entries_at_upload < ?').run(meetingId, sha256, entriesNow).changes > 0;
 	}
 
 	async bytesInUse(meetingId: string): Promise<number> {

@@ -1,5 +1,6 @@
 /**
- * The HTTP upgrade to `/sync/<meetingId>?token=<token>` (or, signed in, with the session
+ * The HTTP upgrade to `/sync/<meetingId>?token=<token>` — or `/sync/<meetingId>/confidential`
+ * for the meeting's confidential part, only for roles with `confidential.read` (403 otherwise) — (or, signed in, with the session
  * cookie instead of a token: server/http/signin.ts). Access is decided here,
  * before any websocket exists, so a refused client gets a plain HTTP status
  * (400 malformed id, 404 unknown meeting, 401 missing or wrong token, 503 while
@@ -10,6 +11,7 @@ import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
 import type { WebSocketServer } from 'ws';
 import { CLOSE } from '../../src/lib/protocol/index.ts';
+import { can } from '../../src/lib/protocol/roles.ts';
 import { resolveAccess } from '../auth/access.ts';
 import type { OidcSignIn } from '../auth/oidc.ts';
 import type { RateLimitConfig } from '../config.ts';
@@ -25,6 +27,8 @@ import { BASE_HEADERS, sameOrigin } from './security.ts';
 import { sessionOfCookie } from './signin.ts';
 
 export const SYNC_PREFIX = '/sync/';
+/** The confidential part's path after the meeting id (src/lib/sync/session.ts opens it). */
+export const CONFIDENTIAL_SUFFIX = '/confidential';
 
 export interface UpgradeDeps {
 	storage: MeetingStorage;
@@ -79,7 +83,9 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
 
 		const url = new URL(req.url ?? '/', 'http://localhost');
 		// Not URI-decoded: a valid id is plain base64url, anything else is refused as malformed.
-		const meetingId = path.slice(SYNC_PREFIX.length);
+		const rest = path.slice(SYNC_PREFIX.length);
+		const part = rest.endsWith(CONFIDENTIAL_SUFFIX) ? 'confidential' : 'main';
+		const meetingId = part === 'main' ? rest : rest.slice(0, -CONFIDENTIAL_SUFFIX.length);
 		let access;
 		try {
 			const session = deps.signIn ? await sessionOfCookie(deps.signIn, req) : null;
@@ -98,6 +104,15 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
 				return refuse(socket, 401, 'Missing or wrong token');
 		}
 		if (socket.destroyed) return;
+		if (part === 'confidential') {
+			if (!can(access.role, 'confidential.read')) {
+				log.info({ role: access.role }, 'sync refused: the role may not read confidential items');
+				return refuse(socket, 403, 'Your role may not read confidential items');
+			}
+			// A group's document has no agenda items, so no confidential part either.
+			if (await deps.storage.groups.getGroup(meetingId)) return refuse(socket, 404, 'Not found');
+			if (socket.destroyed) return;
+		}
 		const context = {
 			meeting: access.meeting,
 			role: access.role,
@@ -109,6 +124,7 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
 		deps.wss.handleUpgrade(req, socket, head, (ws) => {
 			const connection = new Connection(ws, {
 				meetingId,
+				part,
 				access: context,
 				canWrite: deps.policy.canWrite(context),
 				rateLimit: deps.rateLimit,

@@ -24,7 +24,7 @@ import { setPreviousVersionId } from '../../src/lib/minutes/versions.ts';
 import type { ApprovalEntry, ApprovalState } from '../../src/lib/minutes/types.ts';
 import type { ValidBody, VerifyResult } from '../../src/lib/protocol/api.ts';
 import { DomainError } from '../shared/errors.ts';
-import { loadDocument } from '../storage/document-log.ts';
+import { foldUpdates, loadDocument } from '../storage/document-log.ts';
 import { hashToken, newMeetingId, newToken } from '../auth/tokens.ts';
 import type { ApprovalRecord, MeetingRecord, MeetingStorage, RequiredApprover } from '../storage/types.ts';
 import { type Actor, mayAct } from './roles.ts';
@@ -205,8 +205,8 @@ export function createApprovalService(deps: ApprovalDeps) {
 	}
 
 	/**
-	 * A new meeting whose document is a copy of the frozen one, naming it as its previous
-	 * version, and an organiser token for it (returned once).
+	 * A new meeting whose document (and confidential part) is a copy of the frozen one, naming
+	 * it as its previous version, and an organiser token for it (returned once).
 	 */
 	async function correct(meeting: MeetingRecord, actor: Actor): Promise<{ created: MeetingRecord; token: string }> {
 		if (!mayAct(actor, 'correct')) throw new DomainError('forbidden', 'Only the secretary or the organiser starts a correction');
@@ -224,6 +224,9 @@ export function createApprovalService(deps: ApprovalDeps) {
 				const { nextVersionId } = await storage.minutes.getVersionLinks(meeting.id);
 				throw new DomainError('conflict', `These minutes already have a corrected version: ${nextVersionId}`);
 			}
+			// The confidential items' content goes with it, into the new version's own confidential part.
+			const part = await storage.confidential.loadUpdates(meeting.id);
+			if (part.length > 0) await storage.confidential.appendUpdate(created.id, foldUpdates(null, part));
 			const token = newToken();
 			await storage.tokens.addToken(hashToken(token), { meetingId: created.id, role: 'organiser', label: '' });
 			return { created, token };

@@ -48,5 +48,5 @@ export function batchedDocuments(docs: DocumentStore): DocumentStore {
 }
 
 export function batchedAppends(storage: MeetingStorage): MeetingStorage {
-	return withDocuments(storage, batchedDocuments(storage.docs));
+	return { ...withDocuments(storage, batchedDocuments(storage.docs)), confidential: batchedDocuments(storage.confidential) };
 }

@@ -8,6 +8,21 @@ import * as Y from 'yjs';
 import { applyUpdates, docFromUpdates } from '../../src/lib/protocol/updates.ts';
 import type { DocumentStore } from './types.ts';
 
+/** Where a document log lives: the meeting document's tables, or its confidential part's (migration 11). */
+export interface DocumentTables {
+	readonly snapshots: string;
+	readonly updates: string;
+	/** Prefix of the PostgreSQL advisory lock that serialises compactions of one meeting's log. */
+	readonly lock: string;
+}
+
+export const MEETING_TABLES: DocumentTables = { snapshots: 'snapshots', updates: 'updates', lock: 'motesrum:compact:' };
+export const CONFIDENTIAL_TABLES: DocumentTables = {
+	snapshots: 'confidential_snapshots',
+	updates: 'confidential_updates',
+	lock: 'motesrum:compact-confidential:'
+};
+
 /**
  * One update holding the snapshot and every log entry, built by applying them into a
  * Y.Doc in one transaction (never Y.mergeUpdates, which is quadratic on long logs). Log

@@ -425,6 +425,45 @@ CREATE TABLE secret_voters (
 	FOREIGN KEY (meeting_id, round_id) REFERENCES secret_vote_counts(meeting_id, round_id)
 );
 `
+	},
+	{
+		version: 11,
+		name: 'confidential parts: the content of confidential items, a log of its own',
+		sqlite: `
+CREATE TABLE confidential_snapshots (
+	meeting_id TEXT PRIMARY KEY REFERENCES meetings(id),
+	data BLOB NOT NULL,
+	updated_at TEXT NOT NULL
+);
+CREATE TABLE confidential_updates (
+	seq INTEGER PRIMARY KEY AUTOINCREMENT,
+	meeting_id TEXT NOT NULL REFERENCES meetings(id),
+	data BLOB NOT NULL
+);
+CREATE INDEX confidential_updates_meeting_seq ON confidential_updates(meeting_id, seq);
+`,
+		postgres: `
+CREATE TABLE confidential_snapshots (
+	meeting_id TEXT PRIMARY KEY REFERENCES meetings(id),
+	data BYTEA NOT NULL,
+	updated_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE confidential_updates (
+	seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	meeting_id TEXT NOT NULL REFERENCES meetings(id),
+	data BYTEA NOT NULL
+);
+CREATE INDEX confidential_updates_meeting_seq ON confidential_updates(meeting_id, seq);
+`
+	},
+	{
+		// A meeting lets go of the bytes its document names only in removed entries
+		// (server/files/service.ts reclaim): the entries naming them when they were last
+		// uploaded tell an upload not listed yet (keeps counting) from a listing since removed.
+		version: 12,
+		name: 'handlingar: entries naming a file when it was last uploaded',
+		sqlite: 'ALTER TABLE meeting_files ADD COLUMN entries_at_upload INTEGER NOT NULL DEFAULT 0;',
+		postgres: 'ALTER TABLE meeting_files ADD COLUMN entries_at_upload INTEGER NOT NULL DEFAULT 0;'
 	}
 ];
 

@@ -18,7 +18,7 @@
  *   commit order.
  */
 import type pg from 'pg';
-import { foldUpdates, FrozenOrDeletedError } from './document-log.ts';
+import { foldUpdates, FrozenOrDeletedError, MEETING_TABLES, type DocumentTables } from './document-log.ts';
 import { buffer, bytes, transaction } from './postgres-common.ts';
 import type { DocumentStore, MeetingRecord, MeetingStore } from './types.ts';
 
@@ -65,6 +65,8 @@ export function postgresMeetings(pool: () => pg.Pool): MeetingStore {
 				await client.query('DELETE FROM updates WHERE meeting_id = $1', [id]);
 				await client.query('DELETE FROM client_owners WHERE meeting_id = $1', [id]);
 				await client.query('DELETE FROM snapshots WHERE meeting_id = $1', [id]);
+				await client.query('DELETE FROM confidential_updates WHERE meeting_id = $1', [id]);
+				await client.query('DELETE FROM confidential_snapshots WHERE meeting_id = $1', [id]);
 				return true;
 			});
 		},
@@ -81,14 +83,15 @@ export function postgresMeetings(pool: () => pg.Pool): MeetingStore {
 	};
 }
 
-export function postgresDocuments(pool: () => pg.Pool): DocumentStore {
+export function postgresDocuments(pool: () => pg.Pool, tables: DocumentTables = MEETING_TABLES): DocumentStore {
+	const { snapshots, updates } = tables;
 	return {
 		async loadUpdates(meetingId) {
 			const { rows } = await pool().query<{ data: Buffer }>(
 				`SELECT data FROM (
-					SELECT 0 AS part, 0::bigint AS seq, data FROM snapshots WHERE meeting_id = $1
+					SELECT 0 AS part, 0::bigint AS seq, data FROM ${snapshots} WHERE meeting_id = $1
 					UNION ALL
-					SELECT 1 AS part, seq, data FROM updates WHERE meeting_id = $1
+					SELECT 1 AS part, seq, data FROM ${updates} WHERE meeting_id = $1
 				) stored ORDER BY part, seq`,
 				[meetingId]
 			);
@@ -97,7 +100,7 @@ export function postgresDocuments(pool: () => pg.Pool): DocumentStore {
 
 		async appendUpdate(meetingId, update) {
 			const inserted = await pool().query(
-				`INSERT INTO updates (meeting_id, data)
+				`INSERT INTO ${updates} (meeting_id, data)
 				 SELECT $1, $2 WHERE NOT EXISTS (
 					SELECT 1 FROM meetings WHERE id = $1 AND (frozen_at IS NOT NULL OR deleted_at IS NOT NULL)
 				 )`,
@@ -112,7 +115,7 @@ export function postgresDocuments(pool: () => pg.Pool): DocumentStore {
 				const results: (Error | null)[] = [];
 				for (const { meetingId, update } of entries) {
 					const inserted = await client.query(
-						`INSERT INTO updates (meeting_id, data)
+						`INSERT INTO ${updates} (meeting_id, data)
 						 SELECT $1, $2 WHERE NOT EXISTS (
 							SELECT 1 FROM meetings WHERE id = $1 AND (frozen_at IS NOT NULL OR deleted_at IS NOT NULL)
 						 )`,
@@ -125,23 +128,23 @@ export function postgresDocuments(pool: () => pg.Pool): DocumentStore {
 		},
 
 		async countUpdates(meetingId) {
-			const { rows } = await pool().query<{ n: number }>('SELECT count(*)::int AS n FROM updates WHERE meeting_id = $1', [meetingId]);
+			const { rows } = await pool().query<{ n: number }>(`SELECT count(*)::int AS n FROM ${updates} WHERE meeting_id = $1`, [meetingId]);
 			return rows[0].n;
 		},
 
 		async compact(meetingId) {
 			await transaction(pool(), async (client) => {
-				await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('motesrum:compact:' || $1, 0))`, [meetingId]);
-				const log = await client.query<{ seq: string; data: Buffer }>('DELETE FROM updates WHERE meeting_id = $1 RETURNING seq, data', [
+				await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('${tables.lock}' || $1, 0))`, [meetingId]);
+				const log = await client.query<{ seq: string; data: Buffer }>(`DELETE FROM ${updates} WHERE meeting_id = $1 RETURNING seq, data`, [
 					meetingId
 				]);
 				if (log.rows.length === 0) return;
-				const snapshot = await client.query<{ data: Buffer }>('SELECT data FROM snapshots WHERE meeting_id = $1', [meetingId]);
+				const snapshot = await client.query<{ data: Buffer }>(`SELECT data FROM ${snapshots} WHERE meeting_id = $1`, [meetingId]);
 				// bigint arrives as text.
 				const rows = log.rows.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
 				const merged = foldUpdates(snapshot.rows.length > 0 ? bytes(snapshot.rows[0].data) : null, rows.map((row) => bytes(row.data)));
 				await client.query(
-					`INSERT INTO snapshots (meeting_id, data, updated_at) VALUES ($1, $2, now())
+					`INSERT INTO ${snapshots} (meeting_id, data, updated_at) VALUES ($1, $2, now())
 					 ON CONFLICT (meeting_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
 					[meetingId, buffer(merged)]
 				);

@@ -6,6 +6,7 @@
  * Which schema is used follows the connection's search_path; set it in the URL with
  * `?options=-c%20search_path%3D<schema>` (the tests give each run its own schema).
  */
+import { CONFIDENTIAL_TABLES } from './document-log.ts';
 import pg from 'pg';
 import type { Logger } from '../log.ts';
 import { migratePostgres } from './migrations.ts';
@@ -46,6 +47,7 @@ export class PostgresStorage implements MeetingStorage {
 	};
 	readonly meetings = postgresMeetings(this.#db);
 	readonly docs = postgresDocuments(this.#db);
+	readonly confidential = postgresDocuments(this.#db, CONFIDENTIAL_TABLES);
 	readonly tokens = postgresTokens(this.#db);
 	readonly minutes = postgresMinutes(this.#db);
 	readonly notices = postgresNotices(this.#db);

@@ -3,7 +3,7 @@
  * plus appended updates) and the owners of Yjs client ids (tables: migrations 1 and 5).
  * Same semantics as postgres-documents.ts, checked by tests/integration/storage-contract.ts.
  */
-import { foldUpdates, FrozenOrDeletedError } from './document-log.ts';
+import { foldUpdates, FrozenOrDeletedError, MEETING_TABLES, type DocumentTables } from './document-log.ts';
 import type { SqliteConnection } from './sqlite-connection.ts';
 import type { DocumentStore, MeetingRecord, MeetingStore } from './types.ts';
 
@@ -56,6 +56,8 @@ export function sqliteMeetings(conn: SqliteConnection): MeetingStore {
 					db.prepare('DELETE FROM updates WHERE meeting_id = ?').run(id);
 					db.prepare('DELETE FROM snapshots WHERE meeting_id = ?').run(id);
 					db.prepare('DELETE FROM client_owners WHERE meeting_id = ?').run(id);
+					db.prepare('DELETE FROM confidential_updates WHERE meeting_id = ?').run(id);
+					db.prepare('DELETE FROM confidential_snapshots WHERE meeting_id = ?').run(id);
 					return true;
 				})
 				.immediate();
@@ -72,9 +74,10 @@ export function sqliteMeetings(conn: SqliteConnection): MeetingStore {
 	};
 }
 
-export function sqliteDocuments(conn: SqliteConnection): DocumentStore {
+export function sqliteDocuments(conn: SqliteConnection, tables: DocumentTables = MEETING_TABLES): DocumentStore {
+	const { snapshots, updates } = tables;
 	function readSnapshot(meetingId: string): Uint8Array | null {
-		const row = conn.prepare('SELECT data FROM snapshots WHERE meeting_id = ?').get(meetingId) as { data: Buffer } | undefined;
+		const row = conn.prepare(`SELECT data FROM ${snapshots} WHERE meeting_id = ?`).get(meetingId) as { data: Buffer } | undefined;
 		return row ? bytes(row.data) : null;
 	}
 
@@ -83,7 +86,7 @@ export function sqliteDocuments(conn: SqliteConnection): DocumentStore {
 			// One read transaction: a compaction by another connection cannot slip in between the two reads.
 			return conn.db.transaction(() => {
 				const snapshot = readSnapshot(meetingId);
-				const log = conn.prepare('SELECT data FROM updates WHERE meeting_id = ? ORDER BY seq').all(meetingId) as { data: Buffer }[];
+				const log = conn.prepare(`SELECT data FROM ${updates} WHERE meeting_id = ? ORDER BY seq`).all(meetingId) as { data: Buffer }[];
 				return [...(snapshot ? [snapshot] : []), ...log.map((row) => bytes(row.data))];
 			})();
 		},
@@ -91,7 +94,7 @@ export function sqliteDocuments(conn: SqliteConnection): DocumentStore {
 		async appendUpdate(meetingId, update) {
 			const inserted = conn
 				.prepare(
-					`INSERT INTO updates (meeting_id, data)
+					`INSERT INTO ${updates} (meeting_id, data)
 					 SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM meetings WHERE id = ? AND (frozen_at IS NOT NULL OR deleted_at IS NOT NULL))`
 				)
 				.run(meetingId, Buffer.from(update), meetingId);
@@ -100,7 +103,7 @@ export function sqliteDocuments(conn: SqliteConnection): DocumentStore {
 
 		async appendUpdates(entries) {
 			const insert = conn.prepare(
-				`INSERT INTO updates (meeting_id, data)
+				`INSERT INTO ${updates} (meeting_id, data)
 				 SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM meetings WHERE id = ? AND (frozen_at IS NOT NULL OR deleted_at IS NOT NULL))`
 			);
 			return conn.db.transaction(() =>
@@ -111,7 +114,7 @@ export function sqliteDocuments(conn: SqliteConnection): DocumentStore {
 		},
 
 		async countUpdates(meetingId) {
-			return (conn.prepare('SELECT count(*) AS n FROM updates WHERE meeting_id = ?').get(meetingId) as { n: number }).n;
+			return (conn.prepare(`SELECT count(*) AS n FROM ${updates} WHERE meeting_id = ?`).get(meetingId) as { n: number }).n;
 		},
 
 		async compact(meetingId) {
@@ -119,17 +122,17 @@ export function sqliteDocuments(conn: SqliteConnection): DocumentStore {
 			// and appends from another process) serialise instead of interleaving.
 			conn.db
 				.transaction(() => {
-					const log = conn.prepare('SELECT seq, data FROM updates WHERE meeting_id = ? ORDER BY seq').all(meetingId) as {
+					const log = conn.prepare(`SELECT seq, data FROM ${updates} WHERE meeting_id = ? ORDER BY seq`).all(meetingId) as {
 						seq: number;
 						data: Buffer;
 					}[];
 					if (log.length === 0) return;
 					const merged = foldUpdates(readSnapshot(meetingId), log.map((row) => bytes(row.data)));
 					conn.prepare(
-						`INSERT INTO snapshots (meeting_id, data, updated_at) VALUES (?, ?, ?)
+						`INSERT INTO ${snapshots} (meeting_id, data, updated_at) VALUES (?, ?, ?)
 						 ON CONFLICT(meeting_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`
 					).run(meetingId, Buffer.from(merged), new Date().toISOString());
-					conn.prepare('DELETE FROM updates WHERE meeting_id = ? AND seq <= ?').run(meetingId, log[log.length - 1].seq);
+					conn.prepare(`DELETE FROM ${updates} WHERE meeting_id = ? AND seq <= ?`).run(meetingId, log[log.length - 1].seq);
 				})
 				.immediate();
 		},

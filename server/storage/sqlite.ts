@@ -4,6 +4,7 @@
  * numbered migrations (migrations.ts). Every call is synchronous under the hood; the async
  * shape is the contract's, so a networked engine fits the same interface.
  */
+import { CONFIDENTIAL_TABLES } from './document-log.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log.ts';
@@ -27,6 +28,7 @@ export class SqliteStorage implements MeetingStorage {
 	readonly #conn = new SqliteConnection();
 	readonly meetings = sqliteMeetings(this.#conn);
 	readonly docs = sqliteDocuments(this.#conn);
+	readonly confidential = sqliteDocuments(this.#conn, CONFIDENTIAL_TABLES);
 	readonly tokens = sqliteTokens(this.#conn);
 	readonly minutes = sqliteMinutes(this.#conn);
 	readonly notices = sqliteNotices(this.#conn);

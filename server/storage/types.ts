@@ -224,6 +224,12 @@ export interface MeetingStorage {
 	readonly engine: 'sqlite' | 'postgres';
 	readonly meetings: MeetingStore;
 	readonly docs: DocumentStore;
+	/**
+	 * Each meeting's confidential part (the content of its confidential items), a document of
+	 * its own with its own log, compacted like `docs` and deleted with the meeting. Client ids
+	 * are owned per meeting: `docs.claimClients` covers both documents.
+	 */
+	readonly confidential: DocumentStore;
 	readonly tokens: TokenStore;
 	readonly minutes: MinutesStore;
 	readonly notices: NoticeStore;

@@ -8,7 +8,7 @@ import type { WebSocket, RawData } from 'ws';
 import { CLOSE, type Notice, encodeNotice } from '../../src/lib/protocol/index.ts';
 import type { RateLimitConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
-import type { AccessContext } from './policy.ts';
+import type { AccessContext, DocumentPart } from './policy.ts';
 import type { SyncMetrics } from '../metrics/metrics.ts';
 import { TokenBucket } from '../shared/rate-limit.ts';
 
@@ -20,6 +20,8 @@ const PING_INTERVAL_MS = 30_000;
 
 export interface ConnectionOptions {
 	meetingId: string;
+	/** The meeting document (default) or its confidential part. */
+	part?: DocumentPart;
 	access: AccessContext;
 	canWrite: boolean;
 	rateLimit: RateLimitConfig;
@@ -58,6 +60,7 @@ let nextId = 1;
 export class Connection {
 	readonly id = nextId++;
 	readonly meetingId: string;
+	readonly part: DocumentPart;
 	readonly access: AccessContext;
 	/**
 	 * Whether document updates from this connection are applied; read-only connections
@@ -89,11 +92,12 @@ export class Connection {
 	constructor(ws: WebSocket, options: ConnectionOptions) {
 		this.#ws = ws;
 		this.meetingId = options.meetingId;
+		this.part = options.part ?? 'main';
 		this.access = options.access;
 		this.#canWrite = options.canWrite;
 		this.wantsPresence = options.wantsPresence ?? true;
 		this.#metrics = options.metrics;
-		this.log = options.log.child({ meetingId: options.meetingId, connection: this.id });
+		this.log = options.log.child({ meetingId: options.meetingId, connection: this.id, ...(this.part === 'main' ? {} : { part: this.part }) });
 		this.#bucket = new TokenBucket(options.rateLimit.perSecond, options.rateLimit.burst);
 
 		ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary));

@@ -9,6 +9,17 @@ import type { Write } from '../../src/lib/meeting/writes.ts';
 import type { MeetingRecord } from '../storage/types.ts';
 import type { Verdict } from './write-rules.ts';
 
+/**
+ * Which document of a meeting a connection opened: the meeting document, or its confidential
+ * part (`/sync/<meetingId>/confidential`, for roles with `confidential.read`).
+ */
+export type DocumentPart = 'main' | 'confidential';
+
+/** The room (and fan-out) name of a meeting's document part. */
+export function roomKey(meetingId: string, part: DocumentPart): string {
+	return part === 'main' ? meetingId : `${meetingId}/confidential`;
+}
+
 export interface AccessContext {
 	meeting: MeetingRecord;
 	role: string;

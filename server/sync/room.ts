@@ -40,13 +40,13 @@
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { GROUP_SCHEMA } from '../../src/lib/groups/schema.ts';
-import { MEETING_SCHEMA } from '../../src/lib/meeting/schema.ts';
+import { CONFIDENTIAL_SCHEMA, MEETING_SCHEMA } from '../../src/lib/meeting/schema.ts';
 import { repairDocument, typeRoots, type DocumentSchema } from '../../src/lib/meeting/schema-language.ts';
 import { writesOfTransaction, type Write } from '../../src/lib/meeting/writes.ts';
 import { CLOSE, encodeSaved } from '../../src/lib/protocol/index.ts';
 import { applyUpdates, reachOf } from '../../src/lib/protocol/updates.ts';
 import type { Logger } from '../log.ts';
-import type { MeetingStorage } from '../storage/types.ts';
+import type { DocumentStore, MeetingStorage } from '../storage/types.ts';
 import { AwarenessFormatError, MAX_AWARENESS_CLIENTS_PER_CONNECTION, rewriteAwareness } from './awareness-identity.ts';
 import type { Connection } from './connection.ts';
 import { analyseUpdate } from './effective-writes.ts';
@@ -61,7 +61,7 @@ import {
 	encodeUpdate,
 	isEmptyUpdate
 } from './messages.ts';
-import { principalOf, type SyncPolicy } from './policy.ts';
+import { principalOf, roomKey, type DocumentPart, type SyncPolicy } from './policy.ts';
 import { Pacer } from './pacer.ts';
 import { awarenessEntry, presenceFrames } from './presence-frames.ts';
 import { TokenBucket } from '../shared/rate-limit.ts';
@@ -158,6 +158,12 @@ function strayWrite(analysed: readonly Write[], actual: readonly Write[]): strin
 
 export class Room {
 	readonly meetingId: string;
+	/** The meeting document, or its confidential part (a document of its own: docs/security.md). */
+	readonly part: DocumentPart;
+	/** The manager's and the fan-out's name for this room: the meeting id, or `<meetingId>/confidential`. */
+	readonly key: string;
+	/** Where this document's log is stored (client ids are owned per meeting, through `storage.docs`). */
+	readonly #docs: DocumentStore;
 	/**
 	 * Presence is bound to a doc of its own (Awareness wants one for its client id): the
 	 * meeting's document comes and goes with idleness, presence stays.
@@ -201,10 +207,13 @@ export class Room {
 		() => this.#flushPresence()
 	);
 
-	constructor(meetingId: string, deps: RoomDeps) {
+	constructor(meetingId: string, deps: RoomDeps, part: DocumentPart = 'main') {
 		this.meetingId = meetingId;
+		this.part = part;
+		this.key = roomKey(meetingId, part);
 		this.#deps = deps;
-		this.#log = deps.log.child({ meetingId });
+		this.#docs = part === 'main' ? deps.storage.docs : deps.storage.confidential;
+		this.#log = deps.log.child(part === 'main' ? { meetingId } : { meetingId, part });
 		// The server has no presence of its own.
 		this.awareness.setLocalState(null);
 		this.awareness.on('update', this.#onAwareness);
@@ -281,18 +290,18 @@ export class Room {
 	/** Loads the stored state; the manager calls it once, right after construction. */
 	async load(): Promise<void> {
 		// Subscribed first: whatever is published from now on arrives, whatever was published before is stored.
-		this.#unsubscribe = this.#deps.fanout.subscribe(this.meetingId, this.#onFanout);
+		this.#unsubscribe = this.#deps.fanout.subscribe(this.key, this.#onFanout);
 		try {
 			const started = performance.now();
 			const { storage } = this.#deps;
 			const [updates, owners, group, record] = await Promise.all([
-				storage.docs.loadUpdates(this.meetingId),
+				this.#docs.loadUpdates(this.meetingId),
 				storage.docs.loadClientOwners(this.meetingId),
 				storage.groups.getGroup(this.meetingId),
 				storage.meetings.getMeeting(this.meetingId)
 			]);
 			if (this.#state !== 'loading') return;
-			this.#schema = group ? GROUP_SCHEMA : MEETING_SCHEMA;
+			this.#schema = this.part === 'confidential' ? CONFIDENTIAL_SCHEMA : group ? GROUP_SCHEMA : MEETING_SCHEMA;
 			for (const [client, principal] of owners) this.#owners.set(client, principal);
 			this.#storedBytes = updates.reduce((sum, update) => sum + update.byteLength, 0);
 			const doc = this.#live();
@@ -619,7 +628,7 @@ export class Room {
 
 		this.#enqueue(async () => {
 			if (effective) {
-				await this.#deps.storage.docs.appendUpdate(this.meetingId, effective);
+				await this.#docs.appendUpdate(this.meetingId, effective);
 				this.#storedBytes += effective.byteLength;
 			}
 			this.#markStored(reached);
@@ -627,7 +636,7 @@ export class Room {
 				const frame = encodeUpdate(effective);
 				for (const other of this.connections) if (other !== connection) other.send(frame);
 				this.#deps.metrics.updatesSent(this.connections.size - (this.connections.has(connection) ? 1 : 0));
-				this.#deps.fanout.publish(this.meetingId, { kind: 'update', update: effective });
+				this.#deps.fanout.publish(this.key, { kind: 'update', update: effective });
 			}
 			this.#confirm(connection, pending.slot, Y.encodeStateVector(reached));
 		});
@@ -675,7 +684,7 @@ export class Room {
 		if (dropped.length === 0) return;
 		this.#log.warn({ dropped: dropped.length, first: dropped.slice(0, 5) }, 'the stored document held off-schema content; dropped it');
 		if (repair) {
-			await this.#deps.storage.docs.appendUpdate(this.meetingId, repair);
+			await this.#docs.appendUpdate(this.meetingId, repair);
 			this.#storedBytes += repair.byteLength;
 		}
 	}
@@ -735,7 +744,7 @@ export class Room {
 			this.#deps.metrics.presenceBytes('out', bytes);
 		}
 		if (local.length > 0) {
-			this.#deps.fanout.publish(this.meetingId, { kind: 'awareness', update: awarenessProtocol.encodeAwarenessUpdate(this.awareness, local) });
+			this.#deps.fanout.publish(this.key, { kind: 'awareness', update: awarenessProtocol.encodeAwarenessUpdate(this.awareness, local) });
 		}
 	}
 
@@ -816,7 +825,7 @@ export class Room {
 		try {
 			while (this.#resyncWanted && this.#state === 'ready') {
 				this.#resyncWanted = false;
-				const updates = await this.#deps.storage.docs.loadUpdates(this.meetingId);
+				const updates = await this.#docs.loadUpdates(this.meetingId);
 				if (this.#state !== 'ready') return;
 				const wasIdle = this.idle;
 				this.#applied = null;

@@ -1,5 +1,8 @@
+/** Every document of a meeting: its own and its confidential part. */
+const PARTS: readonly DocumentPart[] = ['main', 'confidential'];
+
 /**
- * Which meetings are in memory. A room is created by its first connection and
+ * Which meetings are in memory (each document part is a room of its own, by `roomKey`). A room is created by its first connection and
  * unloaded when its last one leaves (after its updates are stored, compacting the
  * log if it grew long), so memory follows the meetings in use, not those ever opened.
  * A connection that arrives while its meeting unloads waits and gets a fresh room.
@@ -10,7 +13,7 @@ import type { SyncMetrics } from '../metrics/metrics.ts';
 import type { MeetingStorage } from '../storage/types.ts';
 import type { Connection } from './connection.ts';
 import type { Fanout } from './fanout.ts';
-import type { SyncPolicy } from './policy.ts';
+import { roomKey, type DocumentPart, type SyncPolicy } from './policy.ts';
 import { Room } from './room.ts';
 
 export interface RoomManagerOptions {
@@ -68,36 +71,45 @@ export class RoomManager {
 
 	/** Closes this instance's connections to a meeting that `match` selects (e.g. a revoked invitation); returns how many. */
 	disconnect(meetingId: string, match: (connection: Connection) => boolean, code: number, reason: string): number {
-		const room = this.#rooms.get(meetingId);
-		if (!room) return 0;
-		const matching = [...room.connections].filter(match);
-		for (const connection of matching) connection.close(code, reason);
-		return matching.length;
+		let closed = 0;
+		for (const part of PARTS) {
+			const room = this.#rooms.get(roomKey(meetingId, part));
+			if (!room) continue;
+			const matching = [...room.connections].filter(match);
+			for (const connection of matching) connection.close(code, reason);
+			closed += matching.length;
+		}
+		return closed;
 	}
 
 	/** Like `disconnect`, in every room of this instance (a signed-out session's connections). */
 	disconnectAll(match: (connection: Connection) => boolean, code: number, reason: string): number {
 		let closed = 0;
-		for (const meetingId of this.#rooms.keys()) closed += this.disconnect(meetingId, match, code, reason);
+		for (const room of [...this.#rooms.values()]) {
+			const matching = [...room.connections].filter(match);
+			for (const connection of matching) connection.close(code, reason);
+			closed += matching.length;
+		}
 		return closed;
 	}
 
 	async join(connection: Connection): Promise<void> {
-		const { meetingId } = connection;
+		const { meetingId, part } = connection;
+		const key = roomKey(meetingId, part);
 		for (;;) {
 			if (this.#closing) {
 				connection.close(CLOSE.UNAVAILABLE, 'server shutting down');
 				return;
 			}
-			const unloading = this.#unloading.get(meetingId);
+			const unloading = this.#unloading.get(key);
 			if (unloading) {
 				await unloading;
 				continue;
 			}
 			if (connection.closed) return;
-			let room = this.#rooms.get(meetingId);
+			let room = this.#rooms.get(key);
 			if (!room) {
-				room = this.#create(meetingId);
+				room = this.#create(meetingId, part);
 				room.add(connection);
 				void room.load();
 			} else {
@@ -115,8 +127,10 @@ export class RoomManager {
 	 */
 	async freeze(meetingId: string): Promise<void> {
 		this.#frozen.add(meetingId);
-		await this.#unloading.get(meetingId);
-		await this.#rooms.get(meetingId)?.freeze();
+		for (const key of PARTS.map((part) => roomKey(meetingId, part))) {
+			await this.#unloading.get(key);
+			await this.#rooms.get(key)?.freeze();
+		}
 	}
 
 	/**
@@ -124,9 +138,11 @@ export class RoomManager {
 	 * closed with CLOSE.NOT_FOUND, on which clients stop reconnecting, and its room is released.
 	 */
 	async remove(meetingId: string): Promise<void> {
-		await this.#unloading.get(meetingId);
-		const room = this.#rooms.get(meetingId);
-		if (room) await this.#unload(room, false, CLOSE.NOT_FOUND, 'meeting deleted');
+		for (const key of PARTS.map((part) => roomKey(meetingId, part))) {
+			await this.#unloading.get(key);
+			const room = this.#rooms.get(key);
+			if (room) await this.#unload(room, false, CLOSE.NOT_FOUND, 'meeting deleted');
+		}
 	}
 
 	/** Unloads every room (clients are told to reconnect later) and refuses new joins. */
@@ -136,42 +152,47 @@ export class RoomManager {
 		await Promise.all(this.#unloading.values());
 	}
 
-	#create(meetingId: string): Room {
-		const room = new Room(meetingId, {
-			...this.#options,
-			onEmpty: (empty) => void this.#unload(empty, true),
-			onFailed: (failed) => {
-				if (this.#rooms.get(failed.meetingId) === failed) this.#rooms.delete(failed.meetingId);
-			}
-		});
-		this.#rooms.set(meetingId, room);
+	#create(meetingId: string, part: DocumentPart): Room {
+		const room = new Room(
+			meetingId,
+			{
+				...this.#options,
+				onEmpty: (empty) => void this.#unload(empty, true),
+				onFailed: (failed) => {
+					if (this.#rooms.get(failed.key) === failed) this.#rooms.delete(failed.key);
+				}
+			},
+			part
+		);
+		this.#rooms.set(room.key, room);
 		if (this.#frozen.has(meetingId)) void room.freeze();
 		return room;
 	}
 
 	#unload(room: Room, compact: boolean, code?: number, reason?: string): Promise<void> {
-		const { meetingId } = room;
-		const existing = this.#unloading.get(meetingId);
+		const { meetingId, key } = room;
+		const docs = room.part === 'main' ? this.#options.storage.docs : this.#options.storage.confidential;
+		const existing = this.#unloading.get(key);
 		if (existing) return existing;
-		if (this.#rooms.get(meetingId) !== room) return Promise.resolve();
-		this.#rooms.delete(meetingId);
+		if (this.#rooms.get(key) !== room) return Promise.resolve();
+		this.#rooms.delete(key);
 		// Started on a later tick so that `#unloading` holds the promise before its `finally` runs.
 		const done = Promise.resolve().then(async () => {
-			const log = this.#options.log.child({ meetingId });
+			const log = this.#options.log.child(room.part === 'main' ? { meetingId } : { meetingId, part: room.part });
 			try {
 				await room.unload(code, reason);
-				if (compact && (await this.#options.storage.docs.countUpdates(meetingId)) >= this.#options.compactAfterUpdates) {
-					await this.#options.storage.docs.compact(meetingId);
+				if (compact && (await docs.countUpdates(meetingId)) >= this.#options.compactAfterUpdates) {
+					await docs.compact(meetingId);
 					log.info('log compacted');
 				}
 				log.info('room unloaded');
 			} catch (error) {
 				log.error({ err: error }, 'unloading the meeting failed');
 			} finally {
-				this.#unloading.delete(meetingId);
+				this.#unloading.delete(key);
 			}
 		});
-		this.#unloading.set(meetingId, done);
+		this.#unloading.set(key, done);
 		return done;
 	}
 }

@@ -14,9 +14,14 @@
  *   included, writes a ballot for one — those are cast through the server (server/votes);
  * - 'any' (the group document) needs document.write;
  * - 'never': deleting from the append-only live flow log.
+ *
+ * And, in the meeting document, for every role: nothing is written into a confidential item's
+ * content (notes, decisions, assignments, links) — that lives in the meeting's confidential
+ * part, which observers never receive (docs/security.md, "Confidential items").
  */
 import * as Y from 'yjs';
 import { can } from '../../src/lib/protocol/roles.ts';
+import { ITEM_CONTENT_KEYS } from '../../src/lib/meeting/schema.ts';
 import { checkContent, placeOf, textMax, type DocumentSchema, type Place } from '../../src/lib/meeting/schema-language.ts';
 import type { Write } from '../../src/lib/meeting/writes.ts';
 
@@ -111,8 +116,53 @@ function mayWrite(doc: Y.Doc, writer: Writer, write: Write, place: Place, secret
 	}
 }
 
+/**
+ * Whether an item is confidential for this update. Judged on the state after it where the
+ * update writes the item's ground itself (an offline "unmark, then write" arrives as one
+ * update): confidential if the update gives it a ground; not if it only clears or removes it;
+ * otherwise as the document holds it. Two values written at once count as confidential.
+ */
+function confidentialAfter(doc: Y.Doc, writes: readonly Write[]): (itemId: string) => boolean {
+	const written = new Map<string, boolean>();
+	for (const write of writes) {
+		if (write.root !== 'items' || write.path.length !== 2 || write.path[1] !== 'confidentialGround' || typeof write.path[0] !== 'string') continue;
+		const given = write.kind === 'insert' && write.content instanceof Y.ContentAny && write.content.getContent().some((value) => value !== null);
+		written.set(write.path[0], (written.get(write.path[0]) ?? false) || given);
+	}
+	const items = doc.getMap<Y.Map<unknown>>('items');
+	return (itemId) => {
+		const given = written.get(itemId);
+		if (given !== undefined) return given;
+		const item = items.get(itemId);
+		return item instanceof Y.Map && typeof item.get('confidentialGround') === 'string';
+	};
+}
+
+/**
+ * The first write that puts content into a confidential item of the meeting document, or null.
+ * An empty container (the item's notes text, its decisions map) and deleted content carry
+ * nothing and are let through: an item is created with them, and a replica that wrote notes
+ * before the item was marked sends them as deleted once it has seen the move.
+ */
+function confidentialBreach(doc: Y.Doc, writes: readonly Write[]): Write | null {
+	let confidential: ((itemId: string) => boolean) | null = null;
+	for (const write of writes) {
+		if (write.kind !== 'insert' || write.root !== 'items' || write.path.length < 2) continue;
+		const [itemId, key] = write.path;
+		if (typeof itemId !== 'string' || !(ITEM_CONTENT_KEYS as readonly (string | null)[]).includes(key)) continue;
+		if (write.content instanceof Y.ContentDeleted || (write.path.length === 2 && write.content instanceof Y.ContentType)) continue;
+		confidential ??= confidentialAfter(doc, writes);
+		if (confidential(itemId)) return write;
+	}
+	return null;
+}
+
 /** Judges every write of one update against `schema` and the writer's role; the first breach decides. */
 export function judgeWrites(schema: DocumentSchema, doc: Y.Doc, writer: Writer, writes: readonly Write[]): Verdict {
+	if (schema.name === 'meeting') {
+		const breach = confidentialBreach(doc, writes);
+		if (breach) return forbidden(`${describe(breach)}: a confidential item's content belongs in the confidential part`);
+	}
 	const added = new Map<string, { length: number; base: number; max: number }>();
 	const secretRounds = secretRoundsWritten(writes);
 	for (const write of writes) {

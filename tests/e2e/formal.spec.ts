@@ -18,12 +18,14 @@ import { buildFormalMeeting } from '../fixtures/formal-meeting.ts';
 import { buildHeldFormalMeeting } from '../fixtures/formal-meeting-held.ts';
 import { expectNoAxeViolations, expectReady, LAPTOP, newContext, PHONE } from './room/helpers';
 
-async function seed(page: Page, doc: Y.Doc): Promise<{ id: string; token: string }> {
+/** Stores `doc` (and the meeting's confidential part, if given) as the new meeting's document. */
+async function seed(page: Page, doc: Y.Doc, part?: Y.Doc): Promise<{ id: string; token: string }> {
 	const response = await page.request.post('/api/meetings', { data: { title: 'Byggnadsnämndens sammanträde' } });
 	expect(response.status()).toBe(201);
 	const { id, token } = (await response.json()) as { id: string; token: string };
 	const db = new Database(join(process.env.E2E_DATA_DIR!, 'motesrum.db'));
 	db.prepare('INSERT INTO updates (meeting_id, data) VALUES (?, ?)').run(id, Buffer.from(Y.encodeStateAsUpdate(doc)));
+	if (part) db.prepare('INSERT INTO confidential_updates (meeting_id, data) VALUES (?, ?)').run(id, Buffer.from(Y.encodeStateAsUpdate(part)));
 	db.close();
 	return { id, token };
 }
@@ -170,9 +172,9 @@ test('speaker list, named and secret votes, jäv and quorum on four devices', as
 });
 
 test('the minutes in protokoll wording, the public version, justering and the notice', async ({ browser }) => {
-	const { doc } = buildHeldFormalMeeting();
+	const { doc, part } = buildHeldFormalMeeting();
 	const organiser = await (await newContext(browser)).newPage();
-	const meeting = await seed(organiser, doc);
+	const meeting = await seed(organiser, doc, part);
 	await organiser.goto(`/m/${meeting.id}/minutes#token=${meeting.token}`);
 	const article = organiser.locator('article.minutes');
 	await expect(article).toContainText('Ordföranden ställer proposition på arbetsutskottets förslag och David Dahls yrkande');

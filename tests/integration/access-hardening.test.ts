@@ -204,6 +204,10 @@ describe('meeting creation', () => {
 
 	it('is open by default', async () => {
 		const { origin } = await start();
-		expect(await (await fetch(`${origin}/api/instance`)).json()).toEqual({ createMeetings: 'open', files: { maxFileBytes: 25_000_000, maxMeetingBytes: 200_000_000 } });
+		expect(await (await fetch(`${origin}/api/instance`)).json()).toEqual({
+			createMeetings: 'open',
+			files: { maxFileBytes: 25_000_000, maxMeetingBytes: 200_000_000 },
+			personalData: { secret: false, signedIn: false }
+		});
 	});
 });

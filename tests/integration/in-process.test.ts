@@ -39,11 +39,12 @@ class GatedStorage implements MeetingStorage {
 	readonly groups: MeetingStorage['groups'];
 	readonly sessions: MeetingStorage['sessions'];
 	readonly ballots: MeetingStorage['ballots'];
+	readonly confidential: MeetingStorage['confidential'];
 	readonly docs: DocumentStore;
 
 	constructor(file: string) {
 		const real = (this.#real = new SqliteStorage(file));
-		({ meetings: this.meetings, tokens: this.tokens, minutes: this.minutes, notices: this.notices, groups: this.groups, ballots: this.ballots, sessions: this.sessions } = real);
+		({ meetings: this.meetings, tokens: this.tokens, minutes: this.minutes, notices: this.notices, groups: this.groups, ballots: this.ballots, sessions: this.sessions, confidential: this.confidential } = real);
 		this.docs = {
 			...real.docs,
 			loadUpdates: async (meetingId) => {

@@ -5,6 +5,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { attachConfidentialPart, getItemNotes, setItemConfidential } from '../../src/lib/meeting/index.ts';
 import { LocalStore } from '../../src/lib/sync/local-store.ts';
 import { MeetingSession, type SessionStatus } from '../../src/lib/sync/session.ts';
 import { type ServerProcess, createMeeting, startServerProcess, tempDir, waitFor, notesOf, notesText } from './helpers.ts';
@@ -98,5 +99,44 @@ describe('MeetingSession against the server', () => {
 		const missing = open(srv.origin, 'AAAAAAAAAAAAAAAAAAAAAA', 'x', null);
 		await until(missing, (s) => s.error !== null, 'error');
 		expect(missing.status.error).toBe('meeting-deleted');
+	});
+});
+
+describe('MeetingSession and the confidential part', () => {
+	it('opens the part for a role that may read it, counts its edits until saved, keeps it offline; an observer gets none', async () => {
+		const srv = await server();
+		const { id, token } = await createMeeting(srv.origin);
+		const store = await device();
+		const organiser = open(srv.origin, id, token, store);
+		await until(organiser, (s) => s.serverSynced, 'organiser synced');
+		await waitFor(() => organiser.confidential.synced, 'the part synced');
+		const itemId = [...organiser.doc.getMap('items').keys()][0];
+		attachConfidentialPart(organiser.doc, organiser.confidential.doc);
+		setItemConfidential(organiser.doc, itemId, 'OSL 39 kap. 3 §');
+		getItemNotes(organiser.doc, itemId).insert(0, 'Uppgifter om en enskild');
+		expect(organiser.status.saved).toBe(false);
+		await until(organiser, (s) => s.saved, 'everything saved');
+		// An edit of the part alone is "not saved yet" until the server confirms it.
+		getItemNotes(organiser.doc, itemId).insert(0, 'Ny: ');
+		expect(organiser.status).toMatchObject({ pending: 1, saved: false });
+		await until(organiser, (s) => s.saved, 'the part saved');
+		await organiser.destroy();
+
+		// Reloaded on the same device: the part is read from it before anything else.
+		const again = open(srv.origin, id, token, store);
+		await again.ready;
+		attachConfidentialPart(again.doc, again.confidential.doc);
+		expect(getItemNotes(again.doc, itemId).toString()).toBe('Ny: Uppgifter om en enskild');
+
+		const invitation = await fetch(`${srv.origin}/api/meetings/${id}/invitations`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+			body: JSON.stringify({ name: 'Åhörare', role: 'observer' })
+		});
+		const observer = open(srv.origin, id, ((await invitation.json()) as { token: string }).token, await device());
+		await until(observer, (s) => s.serverSynced, 'observer synced');
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(observer.confidential.synced).toBe(false);
+		expect(observer.confidential.doc.getMap('items').size).toBe(0);
 	});
 });

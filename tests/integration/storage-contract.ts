@@ -230,6 +230,30 @@ export function storageContract(name: string, factory: StorageFactory): void {
 			expect((await storage.meetings.getMeeting(kept))?.deletedAt).toBeNull();
 		});
 
+		it('keeps the confidential part apart: its own log, compacted alone, frozen and deleted with the meeting', async () => {
+			const storage = await open();
+			const id = await meeting(storage);
+			const frozen = await meeting(storage);
+			const main = typing(10, 1);
+			const part = typing(30, 2);
+			for (const update of main.updates) await storage.docs.appendUpdate(id, update);
+			for (const update of part.updates) await storage.confidential.appendUpdate(id, update);
+			expect(textOf(await storage.docs.loadUpdates(id))).toBe(main.text);
+			expect(textOf(await storage.confidential.loadUpdates(id))).toBe(part.text);
+			await storage.confidential.compact(id);
+			expect(await storage.confidential.countUpdates(id)).toBe(0);
+			expect(await storage.docs.countUpdates(id)).toBe(10);
+			expect(textOf(await storage.confidential.loadUpdates(id))).toBe(part.text);
+			await storage.confidential.appendUpdate(frozen, part.updates[0]);
+			await storage.minutes.freezeMeeting(frozen, new Date().toISOString());
+			await expect(storage.confidential.appendUpdate(frozen, part.updates[1])).rejects.toThrow(/frozen/);
+
+			expect(await storage.meetings.deleteMeeting(id)).toBe(true);
+			expect(await storage.confidential.loadUpdates(id)).toEqual([]);
+			await expect(storage.confidential.appendUpdate(id, part.updates[0])).rejects.toThrow(/deleted/);
+			expect(await storage.confidential.loadUpdates(frozen)).toHaveLength(1);
+		});
+
 		it('does not delete a meeting whose minutes are approved', async () => {
 			const storage = await open();
 			const id = await meeting(storage);

@@ -18,7 +18,7 @@ import { minutesStorageContract } from './storage-contract-minutes.ts';
 import { noticeStorageContract } from './storage-contract-notices.ts';
 import { sessionStorageContract } from './storage-contract-sessions.ts';
 import { fileStoreContract } from './file-store-contract.ts';
-import { FileService } from '../../server/files/service.ts';
+import { FileService, type ReadListings } from '../../server/files/service.ts';
 import { PostgresBlobStore } from '../../server/files/postgres-blob-store.ts';
 import { PostgresFileCatalog } from '../../server/files/postgres-catalog.ts';
 import { secretBallotStorageContract } from './storage-contract-secret-ballots.ts';
@@ -85,17 +85,19 @@ if (available) {
 		const opened: { storage: PostgresStorage; pool: pg.Pool }[] = [];
 		let filesUrl = '';
 		let limitsUsed = { maxFileBytes: 0, maxMeetingBytes: 0 };
+		let listingsUsed: ReadListings = async () => [];
 		const service = async (url: string) => {
 			const storage = await openAt(url);
 			const pool = new pg.Pool({ connectionString: url, max: 4 });
 			opened.push({ storage, pool });
-			const files = new FileService(new PostgresFileCatalog(() => pool), new PostgresBlobStore(() => pool), limitsUsed);
+			const files = new FileService(new PostgresFileCatalog(() => pool), new PostgresBlobStore(() => pool), limitsUsed, listingsUsed);
 			await files.catalog.init();
 			return files;
 		};
 		fileStoreContract('postgres', {
-			async create(limits) {
+			async create(limits, listings) {
 				limitsUsed = limits;
+				listingsUsed = listings;
 				filesUrl = (await schema()).url;
 				return service(filesUrl);
 			},

@@ -96,11 +96,11 @@ describe('SqliteStorage specifics', () => {
 {
 	const open: SqliteFileCatalog[] = [];
 	fileStoreContract('sqlite + data directory', {
-		async create(limits) {
+		async create(limits, listings) {
 			const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motesrum-files-'));
 			dirs.push(dir);
 			const catalog = new SqliteFileCatalog(path.join(dir, 'motesrum.db'));
-			const files = new FileService(catalog, FsBlobStore.inDataDir(dir), limits);
+			const files = new FileService(catalog, FsBlobStore.inDataDir(dir), limits, listings);
 			await catalog.init();
 			await files.blobs.init();
 			open.push(catalog);

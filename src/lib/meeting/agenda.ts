@@ -12,6 +12,7 @@ import {
 	roots,
 	type EntityMap
 } from './doc.js';
+import { requireItemContent } from './confidential.js';
 import { newId } from './ids.js';
 import { readLiveState } from './live.js';
 import { appendKey, placeAt } from './order.js';
@@ -172,8 +173,8 @@ export function restoreItem(doc: Y.Doc, id: string): void {
  * by character. Also returned for removed items, so a writer is not cut off mid-sentence.
  */
 export function getItemNotes(doc: Y.Doc, itemId: string): Y.Text {
-	const map = getEntity(roots(doc).items, itemId, 'item');
-	const notes = map.get('notes');
+	getEntity(roots(doc).items, itemId, 'item');
+	const notes = requireItemContent(doc, itemId).get('notes');
 	if (!(notes instanceof Y.Text)) throw invalidState(`item ${itemId} has no notes text`);
 	return notes;
 }
@@ -187,11 +188,12 @@ export function setItemNotes(doc: Y.Doc, itemId: string, text: string): void {
 	doc.transact(() => replaceText(notes, value));
 }
 
-function itemChild(doc: Y.Doc, itemId: string, key: string): Y.Map<EntityMap> {
+function itemChild(doc: Y.Doc, itemId: string, key: 'documents' | 'extractRecipients'): Y.Map<EntityMap> {
 	const { items } = requireWritable(doc);
 	const map = getLiveEntity(items, itemId, 'item');
 	if (isRemovedEffectively(items, itemId)) throw invalidState(`item ${itemId} is removed`);
-	const child = childMap(map, key);
+	// Links are content (the confidential part holds a confidential item's); recipients are not.
+	const child = childMap(key === 'documents' ? requireItemContent(doc, itemId) : map, key);
 	if (!child) throw invalidState(`item ${itemId} has no ${key}`);
 	return child;
 }

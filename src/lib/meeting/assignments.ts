@@ -10,6 +10,7 @@ import {
 	sortedEntities,
 	type EntityMap
 } from './doc.js';
+import { requireItemContent } from './confidential.js';
 import { newId } from './ids.js';
 import { appendKey } from './order.js';
 import { isRemovedEffectively } from './structure.js';
@@ -18,9 +19,9 @@ import { LIMITS, oneOf, optionalDate, optionalText, personRef, requiredText, tim
 
 function assignmentsOf(doc: Y.Doc, itemId: string): Y.Map<EntityMap> {
 	const { items } = requireWritable(doc);
-	const item = getLiveEntity(items, itemId, 'item');
+	getLiveEntity(items, itemId, 'item');
 	if (isRemovedEffectively(items, itemId)) throw invalidState(`item ${itemId} is removed`);
-	const assignments = childMap(item, 'assignments');
+	const assignments = childMap(requireItemContent(doc, itemId), 'assignments');
 	if (!assignments) throw invalidState(`item ${itemId} has no assignments`);
 	return assignments;
 }

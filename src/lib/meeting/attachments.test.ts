@@ -11,6 +11,7 @@ import {
 	renameAttachment,
 	replaceAttachment
 } from './index.js';
+import { attachmentBytes } from './attachments.js';
 import { MEETING_SCHEMA } from './schema.js';
 import { schemaProblem, writesOfTransaction } from './writes.js';
 
@@ -62,6 +63,20 @@ describe('handlingar in the meeting document', () => {
 		addAttachment(doc, itemId, pdf('B.pdf', 'c'));
 		removeAttachment(doc, a2);
 		expect(readAllAttachments(doc).map((f) => f.name)).toEqual(['B.pdf']);
+	});
+
+	it('names the bytes of every entry, removed ones marked, for the server to let go of', () => {
+		const { doc, itemId } = setup();
+		const a = addAttachment(doc, itemId, pdf('Gammal.pdf', 'a'));
+		replaceAttachment(doc, a, pdf('Ny.pdf', 'b'));
+		const c = addAttachment(doc, itemId, pdf('Bilaga.pdf', 'c'));
+		removeAttachment(doc, c);
+		const sorted = attachmentBytes(doc).sort((x, y) => x.sha256.localeCompare(y.sha256));
+		expect(sorted).toEqual([
+			{ sha256: hash('a'), removed: false },
+			{ sha256: hash('b'), removed: false },
+			{ sha256: hash('c'), removed: true }
+		]);
 	});
 
 	it('refuses what is not a hash, a size or a media type, and a version replaced twice', () => {

@@ -232,3 +232,11 @@ export function findAttachment(doc: Y.Doc, attachmentId: string): AttachmentView
 	if (!r || r.deletedAt !== null) return null;
 	return { id: attachmentId, itemId: r.itemId, name: r.name, sha256: r.sha256, size: r.size, type: r.type, order: r.order, uploadedAt: r.uploadedAt, replacedBy: r.replacedBy };
 }
+
+/**
+ * Which bytes every entry names and whether it is removed, off-schema entries left out:
+ * what the server goes by when it lets go of the bytes of removed files (server/files).
+ */
+export function attachmentBytes(doc: Y.Doc): { sha256: string; removed: boolean }[] {
+	return entries(doc).map(({ record: r }) => ({ sha256: r.sha256, removed: r.deletedAt !== null }));
+}

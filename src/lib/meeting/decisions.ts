@@ -18,6 +18,7 @@ import {
 	type EntityMap
 } from './doc.js';
 import { anchorAt } from './anchors.js';
+import { itemContentOf, requireItemContent } from './confidential.js';
 import { newId } from './ids.js';
 import { placeAt } from './order.js';
 import { isRemovedEffectively } from './structure.js';
@@ -26,9 +27,9 @@ import { LIMITS, index as validIndex, optionalText, personRef, requiredText, tim
 
 function decisionsOf(doc: Y.Doc, itemId: string): Y.Map<EntityMap> {
 	const { items } = requireWritable(doc);
-	const item = getLiveEntity(items, itemId, 'item');
+	getLiveEntity(items, itemId, 'item');
 	if (isRemovedEffectively(items, itemId)) throw invalidState(`item ${itemId} is removed`);
-	const decisions = childMap(item, 'decisions');
+	const decisions = childMap(requireItemContent(doc, itemId), 'decisions');
 	if (!decisions) throw invalidState(`item ${itemId} has no decisions`);
 	return decisions;
 }
@@ -65,7 +66,8 @@ export function addDecision(doc: Y.Doc, itemId: string, input: DecisionInput): s
 }
 
 function notesOf(doc: Y.Doc, itemId: string): Y.Text {
-	const notes = getEntity(roots(doc).items, itemId, 'item').get('notes');
+	getEntity(roots(doc).items, itemId, 'item');
+	const notes = requireItemContent(doc, itemId).get('notes');
 	if (!(notes instanceof Y.Text)) throw invalidState(`item ${itemId} has no notes text`);
 	return notes;
 }
@@ -87,8 +89,9 @@ export function placeDecision(doc: Y.Doc, itemId: string, decisionId: string, no
 
 /** The decision's wording as a Y.Text, for an editor binding. */
 export function getDecisionText(doc: Y.Doc, itemId: string, decisionId: string): Y.Text {
-	const item = getEntity(roots(doc).items, itemId, 'item');
-	const decisions = childMap(item, 'decisions');
+	getEntity(roots(doc).items, itemId, 'item');
+	const content = itemContentOf(doc, itemId);
+	const decisions = content ? childMap(content, 'decisions') : null;
 	if (!decisions) throw notFound('decision', decisionId);
 	const text = getEntity(decisions, decisionId, 'decision').get('text');
 	if (!(text instanceof Y.Text)) throw invalidState(`decision ${decisionId} has no text`);

@@ -165,7 +165,8 @@ export {
 	type OutstandingOrigin,
 	type OutstandingStatus
 } from './outstanding.js';
-export { MEETING_SCHEMA } from './schema.js';
+export { CONFIDENTIAL_SCHEMA, MEETING_SCHEMA } from './schema.js';
+export { adoptConfidentialItems, attachConfidentialPart, confidentialPartOf, itemContentOf } from './confidential.js';
 export { auditDocument, repairDocument, type DocumentSchema, type Violation } from './schema-language.js';
 export { schemaProblem, watchOwnWrites, writesOfTransaction, type Write } from './writes.js';
 export {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { expectMeetingError } from '../../../tests/fixtures/meeting-assertions.js';
 import { buildFormalMeeting } from '../../../tests/fixtures/formal-meeting.js';
 import { meetingWithItems } from '../../../tests/fixtures/meeting-factories.js';
@@ -9,6 +10,7 @@ import {
 	readMeeting,
 	readRoster,
 	setCheckedIn,
+	attachConfidentialPart,
 	setItemConfidential,
 	setItemConflict,
 	setItemScope,
@@ -54,6 +56,7 @@ describe('quorum', () => {
 
 	it('marks an item confidential with its ground and refuses an empty ground', () => {
 		const { doc, items } = buildFormalMeeting();
+		attachConfidentialPart(doc, new Y.Doc());
 		setItemConfidential(doc, items.personal, 'OSL 39 kap. 3 §');
 		expect(readMeeting(doc).agenda[2].confidentialGround).toBe('OSL 39 kap. 3 §');
 		expectMeetingError(() => setItemConfidential(doc, items.personal, '  '), 'INVALID_INPUT', 'ground');

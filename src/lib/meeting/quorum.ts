@@ -8,6 +8,7 @@
 import * as Y from 'yjs';
 import { invalid, invalidState, notFound } from './errors.js';
 import { getLiveEntity, readString, requireWritable, roots, type EntityMap } from './doc.js';
+import { moveItemContent } from './confidential.js';
 import { entriesFor, formalRoots, idArg, pairKey, str } from './formal-doc.js';
 import { isRemovedEffectively } from './structure.js';
 import type { ItemScope, ParticipantView, TimeInput } from './types.js';
@@ -94,7 +95,8 @@ export function clearItemConflict(doc: Y.Doc, itemId: string, participantId: str
 
 /**
  * Marks an item confidential (sekretess) with its legal ground, e.g. "OSL 39 kap. 3 §",
- * or public again with null. The public minutes print the title and the ground only.
+ * or public again with null. The public minutes print the title and the ground only; the
+ * content moves into the meeting's confidential part and back (confidential.ts).
  */
 export function setItemConfidential(doc: Y.Doc, itemId: string, ground: string | null): void {
 	const { items } = requireWritable(doc);
@@ -103,5 +105,5 @@ export function setItemConfidential(doc: Y.Doc, itemId: string, ground: string |
 	if (ground !== null && typeof ground !== 'string') throw invalid('ground', 'must be a string or null');
 	const value = ground === null ? null : optionalText(ground, 'ground', 200);
 	if (ground !== null && !value) throw invalid('ground', 'must name the legal ground, e.g. OSL 39 kap. 3 §');
-	doc.transact(() => item.set('confidentialGround', value ?? null));
+	moveItemContent(doc, item, itemId, value ?? null);
 }

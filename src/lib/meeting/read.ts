@@ -16,6 +16,7 @@ import {
 	type EntityMap
 } from './doc.js';
 import { resolveAnchor } from './anchors.js';
+import { confidentialPartOf, itemContentOf } from './confidential.js';
 import { readAttachments } from './attachments.js';
 import { readLiveState } from './live.js';
 import { readItemFormal, type ItemFormalView } from './formal-read.js';
@@ -166,16 +167,24 @@ function formalOf(doc: Y.Doc, itemId: string): { formal?: ItemFormalView } {
 	return formal ? { formal } : {};
 }
 
+/** An empty map in a document of its own, for an item without its containers. */
+const NO_ENTITIES: Y.Map<EntityMap> = new Y.Doc().getMap('none');
+
 function readItem(
 	doc: Y.Doc,
+	mainOnly: boolean,
 	flat: FlatItem,
 	resolve: Resolve,
 	status: AgendaItemView['status'],
 	timeSpentMs: number
 ): AgendaItemView {
 	const { map } = flat;
-	const decisionEntities = sortedEntities(childMap(map, 'decisions') ?? new Y.Map());
-	const notes = map.get('notes');
+	// A confidential item's content is in the confidential part, when this device has it. Without it
+	// the item's own (empty) containers are read: the meeting document as the server holds it.
+	const content = mainOnly ? map : itemContentOf(doc, flat.id);
+	const held = content ?? map;
+	const decisionEntities = sortedEntities(childMap(held, 'decisions') ?? NO_ENTITIES);
+	const notes = held.get('notes');
 	const notesText = notes instanceof Y.Text ? notes : null;
 	let number = 0;
 	const decisions: DecisionView[] = [];
@@ -184,10 +193,10 @@ function readItem(
 		if (d.deleted) removedDecisions.push(readDecision(d.id, d.map, 0, resolve, notesText));
 		else decisions.push(readDecision(d.id, d.map, ++number, resolve, notesText));
 	}
-	const assignments = sortedEntities(childMap(map, 'assignments') ?? new Y.Map())
+	const assignments = sortedEntities(childMap(held, 'assignments') ?? NO_ENTITIES)
 		.filter((a) => !a.deleted)
 		.map((a) => readAssignment(a.id, a.map, resolve));
-	const documents: DocumentLinkView[] = plainEntries(childMap(map, 'documents'))
+	const documents: DocumentLinkView[] = plainEntries(childMap(held, 'documents'))
 		.sort((a, b) => byTimeThenId(a, b, 'order'))
 		.map(([id, record]) => ({ id, title: plainString(record, 'title') ?? '', url: linkable(plainString(record, 'url')) }));
 	const attachments = readAttachments(doc, flat.id);
@@ -211,13 +220,14 @@ function readItem(
 		...(attachments.length > 0 ? { attachments } : {}),
 		status,
 		timeSpentMs,
-		notes: readText(map, 'notes'),
+		notes: readText(held, 'notes'),
 		decisions,
 		removedDecisions,
 		assignments,
 		extractRecipients,
 		...formalOf(doc, flat.id),
 		...(readString(map, 'confidentialGround') ? { confidentialGround: readString(map, 'confidentialGround') as string } : {}),
+		...(content === null ? { contentUnavailable: true as const } : {}),
 		createdAt: readString(map, 'createdAt'),
 		deletedAt: readString(map, 'deletedAt')
 	};
@@ -279,8 +289,10 @@ function deepFreeze<T>(value: T): T {
 /**
  * The whole meeting as a frozen plain object. `now` adds the running item's time since its
  * last event to its timeSpentMs (omit it for a stable reading of recorded time only).
+ * `mainDocumentOnly` reads confidential items as the meeting document holds them, without
+ * the confidential part (the canonical export, whose fingerprint the server computes too).
  */
-export function readMeeting(doc: Y.Doc, options: { now?: TimeInput } = {}): MeetingView {
+export function readMeeting(doc: Y.Doc, options: { now?: TimeInput; mainDocumentOnly?: boolean } = {}): MeetingView {
 	const r = roots(doc);
 	const live = readLiveState(doc, options.now === undefined ? undefined : timestamp(options.now));
 	const resolve = personResolver(r.participants);
@@ -292,7 +304,7 @@ export function readMeeting(doc: Y.Doc, options: { now?: TimeInput } = {}): Meet
 	const agenda: AgendaItemView[] = [];
 	const removedItems: AgendaItemView[] = [];
 	for (const flat of flattenAgenda(r.items)) {
-		const view = readItem(doc, flat, resolve, live.itemStatus.get(flat.id) ?? 'pending', live.timeSpentMs.get(flat.id) ?? 0);
+		const view = readItem(doc, options.mainDocumentOnly ?? false, flat, resolve, live.itemStatus.get(flat.id) ?? 'pending', live.timeSpentMs.get(flat.id) ?? 0);
 		(flat.removed ? removedItems : agenda).push(view);
 	}
 	return deepFreeze({
@@ -320,15 +332,19 @@ export function readMeeting(doc: Y.Doc, options: { now?: TimeInput } = {}): Meet
 
 /**
  * Calls `callback` with a fresh snapshot after every transaction that changed the
- * document, local or remote. Returns the unsubscribe function.
+ * document, local or remote — or its confidential part, if one is attached when this is
+ * called. Returns the unsubscribe function.
  */
 export function observeMeeting(doc: Y.Doc, callback: (view: MeetingView) => void): () => void {
 	const handler = (transaction: Y.Transaction) => {
 		if (transaction.changed.size === 0 && transaction.deleteSet.clients.size === 0) return;
 		callback(readMeeting(doc));
 	};
-	doc.on('afterTransaction', handler);
-	return () => doc.off('afterTransaction', handler);
+	const watched = [doc, confidentialPartOf(doc)].filter((d): d is Y.Doc => d !== null);
+	for (const d of watched) d.on('afterTransaction', handler);
+	return () => {
+		for (const d of watched) d.off('afterTransaction', handler);
+	};
 }
 
 /** Looks an item up in a snapshot by id (removed items included). */

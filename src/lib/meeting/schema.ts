@@ -163,6 +163,25 @@ const assignment: NodeSpec = {
 	}
 };
 
+/**
+ * What an item says beyond its title: for a confidential item it lives in the meeting's
+ * confidential part (CONFIDENTIAL_SCHEMA), never in the meeting document (docs/security.md).
+ */
+const itemContent = {
+	// Everyone who co-edits notes writes in the text; only runners replace the text itself.
+	notes: node({ y: 'text', max: LIMITS.longText, write: 'notes' }),
+	decisions: node({ y: 'entities', key: ENTITY_ID, of: decision }),
+	assignments: node({ y: 'entities', key: ENTITY_ID, of: assignment }),
+	documents: node({
+		y: 'values',
+		key: ENTITY_ID,
+		of: { t: 'object', fields: { title, url: { t: 'url', schemes: ['http:', 'https:'], max: LIMITS.shortText }, order } }
+	})
+} satisfies Record<string, FieldSpec>;
+
+/** The keys of an item that hold its content (moved into the confidential part when the item is marked). */
+export const ITEM_CONTENT_KEYS = Object.keys(itemContent) as readonly (keyof typeof itemContent)[];
+
 const item: NodeSpec = {
 	y: 'map',
 	fields: {
@@ -174,15 +193,7 @@ const item: NodeSpec = {
 		plannedMinutes: value({ t: 'int', min: 0, max: 24 * 60, nullable: true }),
 		presenters: value({ t: 'list', of: personRef, max: LIMITS.list }),
 		guests: value({ t: 'list', of: personRef, max: LIMITS.list }),
-		// Everyone who co-edits notes writes in the text; only runners replace the text itself.
-		notes: node({ y: 'text', max: LIMITS.longText, write: 'notes' }),
-		decisions: node({ y: 'entities', key: ENTITY_ID, of: decision }),
-		assignments: node({ y: 'entities', key: ENTITY_ID, of: assignment }),
-		documents: node({
-			y: 'values',
-			key: ENTITY_ID,
-			of: { t: 'object', fields: { title, url: { t: 'url', schemes: ['http:', 'https:'], max: LIMITS.shortText }, order } }
-		}),
+		...itemContent,
 		extractRecipients: node({ y: 'values', key: RECIPIENT_KEY, of: { t: 'object', fields: { name: title, addedAt: time } } }),
 		confidentialGround: value({ t: 'string', max: 200, nonEmpty: true, nullable: true }),
 		speakingLimitSeconds: value({ t: 'int', min: 10, max: 3_600, nullable: true }),
@@ -412,5 +423,18 @@ export const MEETING_SCHEMA: DocumentSchema = {
 				}
 			}
 		}
+	}
+};
+
+/**
+ * A meeting's confidential part: a document of its own, sent only to connections whose role
+ * may read confidential items (`confidential.read`), holding the content of each confidential
+ * item under the item's id. Same places and write scopes as in the meeting document.
+ */
+export const CONFIDENTIAL_SCHEMA: DocumentSchema = {
+	name: 'confidential',
+	write: 'run',
+	roots: {
+		items: { y: 'entities', key: ENTITY_ID, of: { y: 'map', fields: itemContent } }
 	}
 };

@@ -357,6 +357,12 @@ export interface AgendaItemView {
 	readonly extractRecipients: readonly string[];
 	/** The legal ground when the item is confidential (sekretess), e.g. "OSL 39 kap. 3 §"; absent when public. */
 	readonly confidentialGround?: string;
+	/**
+	 * Set when the item is confidential and this device does not hold its content (the role
+	 * may not read the confidential part, or it has not arrived yet): notes, decisions,
+	 * assignments and links read as empty.
+	 */
+	readonly contentUnavailable?: true;
 	/** Propositions, decision rounds and jäv for the item; absent when it has none (see formal-read.ts). */
 	readonly formal?: ItemFormalView;
 	readonly createdAt: string | null;

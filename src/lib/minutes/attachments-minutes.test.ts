@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addAttachment, addDocument, readMeeting, replaceAttachment, setItemConfidential } from '../meeting/index.js';
+import * as Y from 'yjs';
+import { addAttachment, addDocument, attachConfidentialPart, readMeeting, replaceAttachment, setItemConfidential } from '../meeting/index.js';
 import { meetingWithItems } from '../../../tests/fixtures/meeting-factories.js';
 import { readZipEntry } from '../../../tests/fixtures/zip.js';
 import { buildExtract, buildMinutes, renderDocx, renderMarkdown, renderText } from './index.js';
@@ -14,6 +15,8 @@ function meeting() {
 	const current = replaceAttachment(doc, old, file('Tjänsteutlåtande rev 2.pdf', 'b'));
 	const table = addAttachment(doc, ids[0], file('Budgettabell.pdf', 'c'));
 	addAttachment(doc, ids[1], file('Utredning.pdf', 'd'));
+	// The secretary's device, with the confidential part the full version reads.
+	attachConfidentialPart(doc, new Y.Doc());
 	setItemConfidential(doc, ids[1], 'OSL 39 kap. 3 §');
 	return { view: readMeeting(doc), ids, current, table };
 }

@@ -361,7 +361,8 @@ function itemContent(context: Context, item: AgendaItemView, starts: readonly nu
 	const { locale } = context;
 	const perStretch: ItemBlock[][] = starts.map(() => []);
 	const first = perStretch[0];
-	if (context.publicVersion && item.confidentialGround) {
+	// Where this device does not hold a confidential item's content (a role that may not read it), as in the public version.
+	if ((context.publicVersion || item.contentUnavailable) && item.confidentialGround) {
 		first.push(...confidentialBlocks(item, locale));
 		return perStretch;
 	}

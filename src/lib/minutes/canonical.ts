@@ -46,7 +46,8 @@ export function canonicalExport(doc: Y.Doc): CanonicalExport {
 	return {
 		format: CANONICAL_FORMAT,
 		previousVersionId: readPreviousVersionId(doc),
-		meeting: readMeeting(doc, { now: CANONICAL_NOW })
+		// As the server reads the stored document: a device's confidential part does not change the fingerprint.
+		meeting: readMeeting(doc, { now: CANONICAL_NOW, mainDocumentOnly: true })
 	};
 }
 

@@ -4,10 +4,10 @@ import { ACTIONS, ROLES, can, isRole, permissionsOf, type Action, type Role } fr
 /** The documented table (docs/security.md), written out in full so any change to roles.ts shows here. */
 const EXPECTED: Record<Role, readonly Action[]> = {
 	organiser: ACTIONS,
-	chair: ['document.read', 'document.write', 'notes.write', 'attendance.self', 'ballot.secret', 'record.write', 'minutes.approve', 'documents.upload', 'documents.confidential'],
-	secretary: ['document.read', 'document.write', 'notes.write', 'attendance.self', 'ballot.secret', 'record.write', 'minutes.ready', 'minutes.correct', 'documents.upload', 'documents.confidential'],
-	adjuster: ['document.read', 'document.write', 'notes.write', 'attendance.self', 'ballot.secret', 'minutes.approve', 'documents.confidential'],
-	member: ['document.read', 'document.write', 'notes.write', 'attendance.self', 'ballot.secret', 'documents.confidential'],
+	chair: ['document.read', 'document.write', 'notes.write', 'attendance.self', 'ballot.secret', 'record.write', 'minutes.approve', 'documents.upload', 'documents.confidential', 'confidential.read'],
+	secretary: ['document.read', 'document.write', 'notes.write', 'attendance.self', 'ballot.secret', 'record.write', 'minutes.ready', 'minutes.correct', 'documents.upload', 'documents.confidential', 'confidential.read'],
+	adjuster: ['document.read', 'document.write', 'notes.write', 'attendance.self', 'ballot.secret', 'minutes.approve', 'documents.confidential', 'confidential.read'],
+	member: ['document.read', 'document.write', 'notes.write', 'attendance.self', 'ballot.secret', 'documents.confidential', 'confidential.read'],
 	guest: ['document.read', 'document.write', 'notes.write', 'attendance.self', 'ballot.secret', 'documents.confidential'],
 	observer: ['document.read']
 };

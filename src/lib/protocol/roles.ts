@@ -47,7 +47,13 @@ export const ACTIONS = [
 	/** Upload handlingar (files) to agenda items; listing them in the document is `record.write`. */
 	'documents.upload',
 	/** Open the files of confidential items (sekretess); a guest only those of items they attend. */
-	'documents.confidential'
+	'documents.confidential',
+	/**
+	 * Receive the content of confidential items (notes, decisions, assignments, links): the
+	 * meeting's confidential part, a document the server sends to nobody else. Not guests (the
+	 * part holds every confidential item, not only theirs) and not observers.
+	 */
+	'confidential.read'
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -71,7 +77,8 @@ const TABLE: Record<Action, readonly Role[]> = {
 	'invitations.manage': ['organiser'],
 	'documents.upload': RUNNERS,
 	// Observers follow the meeting from outside it: a confidential item's files are not theirs to read.
-	'documents.confidential': WRITERS
+	'documents.confidential': WRITERS,
+	'confidential.read': ['organiser', 'chair', 'secretary', 'adjuster', 'member']
 };
 
 export function isRole(value: unknown): value is Role {

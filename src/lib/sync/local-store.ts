@@ -86,6 +86,14 @@ interface MotesrumDB extends DBSchema {
 	blobs: { key: string; value: StoredBlob };
 }
 
+/**
+ * Where the device keeps a meeting's confidential part (the content of its confidential
+ * items, confidential-part.ts): updates under this key, beside the meeting's own, removed with them.
+ */
+export function confidentialCopyId(meetingId: string): string {
+	return `${meetingId}/confidential`;
+}
+
 export class LocalStore {
 	readonly #db: IDBPDatabase<MotesrumDB>;
 
@@ -223,7 +231,12 @@ export class LocalStore {
 	 */
 	async deleteMeeting(id: string): Promise<void> {
 		const tx = this.#db.transaction(['meetings', 'updates', 'sync', 'files', 'blobs'], 'readwrite');
-		const [keys, files] = await Promise.all([tx.objectStore('updates').index('byMeeting').getAllKeys(id), tx.objectStore('files').index('byMeeting').getAll(id)]);
+		const [own, part, files] = await Promise.all([
+			tx.objectStore('updates').index('byMeeting').getAllKeys(id),
+			tx.objectStore('updates').index('byMeeting').getAllKeys(confidentialCopyId(id)),
+			tx.objectStore('files').index('byMeeting').getAll(id)
+		]);
+		const keys = [...own, ...part];
 		await Promise.all([
 			tx.objectStore('meetings').delete(id),
 			tx.objectStore('sync').delete(id),
@@ -278,7 +291,12 @@ export class LocalStore {
 	 */
 	async clearDocument(id: string): Promise<void> {
 		const tx = this.#db.transaction(['meetings', 'updates', 'sync'], 'readwrite');
-		const [keys, meeting] = await Promise.all([tx.objectStore('updates').index('byMeeting').getAllKeys(id), tx.objectStore('meetings').get(id)]);
+		const [own, part, meeting] = await Promise.all([
+			tx.objectStore('updates').index('byMeeting').getAllKeys(id),
+			tx.objectStore('updates').index('byMeeting').getAllKeys(confidentialCopyId(id)),
+			tx.objectStore('meetings').get(id)
+		]);
+		const keys = [...own, ...part];
 		await Promise.all([
 			meeting ? tx.objectStore('meetings').put({ ...meeting, byteSize: 0, refusedAt: null }) : undefined,
 			tx.objectStore('sync').delete(id),

@@ -437,13 +437,15 @@ describe('MeetingSession', () => {
 		expect(server.text()).toBe('x');
 	});
 
-	it('compacts the stored updates as edits accumulate', async () => {
+	it('compacts the stored updates as edits accumulate, once the page is idle', async () => {
 		const server = await startServer();
 		const store = await freshStore();
 		const session = open(server, store, { compactAfter: 10 });
 		await until(session, (s) => s.serverSynced, 'synced');
 		const text = session.doc.getText('notes');
 		for (let i = 0; i < 25; i++) text.insert(text.length, String(i % 10));
+		// Compaction waits for an idle moment (closing is none: the next open compacts instead).
+		await new Promise((resolve) => setTimeout(resolve, 50));
 		await session.destroy();
 		const updates = await store.loadUpdates(MEETING_ID);
 		expect(updates.length).toBeLessThan(10);

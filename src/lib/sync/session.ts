@@ -11,14 +11,20 @@
  * nothing to push: it opens the socket beside that check (one round trip less on a
  * phone link), and what arrives is written to the device once the check listed the
  * meeting there (local-copy.ts). See docs/offline.md.
+ *
+ * A role that may read confidential items (`confidential.read`) also gets the meeting's
+ * confidential part (confidential-part.ts): loaded from the device with the meeting, and
+ * connected once the server check accepted the copy.
  */
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import { CLOSE, MESSAGE_NOTICE, MESSAGE_SAVED, readNotice, readSaved, type Notice } from '../protocol/index.ts';
+import { can } from '../protocol/roles.ts';
+import { ConfidentialPart } from './confidential-part.ts';
 import { LocalCopy } from './local-copy.ts';
-import type { LocalStore } from './local-store.ts';
+import { deviceStore, type LocalStore } from './local-store.ts';
 import { checkMeeting, ServerCheck, type MeetingCheck, type MeetingInfo } from './meeting-check.ts';
 import { FrameCounter, PendingEdits } from './pending.ts';
 import { tapWebSocket, updateFrameKind, type WebSocketClass } from './socket-tap.ts';
@@ -73,7 +79,7 @@ export interface MeetingSessionOptions {
 	WebSocketPolyfill?: WebSocketClass;
 	disableBc?: boolean;
 	fetch?: typeof fetch;
-	/** Compact the stored updates after this many appends (and on open when more are stored). */
+	/** Compact the stored updates (when the page is idle) once this many records are stored, and on open above a fifth of it. */
 	compactAfter?: number;
 }
 
@@ -105,6 +111,11 @@ export class MeetingSession {
 	readonly awareness: Awareness;
 	/** Resolves when the local copy is loaded (or known to be absent). */
 	readonly ready: Promise<void>;
+	/**
+	 * The meeting's confidential part: filled only for a role with `confidential.read` (the
+	 * meeting domain attaches it to `doc`; for other roles it stays empty and unconnected).
+	 */
+	readonly confidential: ConfidentialPart;
 
 	readonly #options: MeetingSessionOptions;
 	readonly #pending = new PendingEdits();
@@ -138,6 +149,14 @@ export class MeetingSession {
 		this.meetingId = options.meetingId;
 		this.#options = options;
 		this.awareness = new Awareness(this.doc);
+		this.confidential = new ConfidentialPart({
+			meetingId: options.meetingId,
+			origin: options.origin,
+			token: options.token,
+			WebSocketPolyfill: options.WebSocketPolyfill,
+			disableBc: options.disableBc
+		});
+		this.confidential.onChange(() => this.#set(this.#pendingStatus()));
 		this.#copy = new LocalCopy({
 			meetingId: options.meetingId,
 			store: options.store,
@@ -179,12 +198,14 @@ export class MeetingSession {
 		this.#listeners.clear();
 		await this.ready;
 		this.#writeSyncState();
-		await this.#copy.close();
+		await Promise.all([this.#copy.close(), this.confidential.destroy()]);
 		this.doc.destroy();
 	}
 
 	async #loadLocal(): Promise<void> {
 		const loaded = await this.#copy.load(this.doc, LOCAL_LOAD);
+		// Read with the meeting, so a confidential item shows its content at once, offline too.
+		if (loaded.meeting && can(loaded.meeting.role, 'confidential.read')) await this.confidential.load(await this.#store());
 		if (loaded.syncState) {
 			this.#pending.restore(loaded.syncState.saved, loaded.syncState.pending);
 			this.#pending.takeChanges();
@@ -253,6 +274,7 @@ export class MeetingSession {
 		// Before connecting, so what the server sends lands in a listed meeting.
 		this.#copy.remember(info, this.#options.token);
 		const provider = this.#provider ?? this.#createProvider(info.epoch);
+		this.#openConfidential(info);
 		if (this.#tabsUnjoined) {
 			this.#tabsUnjoined = false;
 			provider.bcChannel = `${provider.bcChannel}#epoch=${info.epoch}`;
@@ -260,6 +282,23 @@ export class MeetingSession {
 			provider.connectBc();
 		}
 		if (!provider.shouldConnect) provider.connect();
+	}
+
+	#store(): Promise<LocalStore | null> {
+		return this.#options.store === undefined ? deviceStore() : Promise.resolve(this.#options.store);
+	}
+
+	/** Connects the confidential part for a role that may read it; deletes the device's copy of it for one that may not (any more). */
+	#openConfidential(info: MeetingInfo): void {
+		if (!can(info.role, 'confidential.read')) {
+			void this.confidential.discard();
+			return;
+		}
+		void this.#store()
+			.then((store) => this.confidential.load(store))
+			.then(() => {
+				if (!this.#destroyed && !this.#status.error) this.confidential.connect(info.epoch);
+			});
 	}
 
 	/** `epoch` null: not known yet; the provider stays out of the other tabs until `#accept`. */
@@ -367,6 +406,7 @@ export class MeetingSession {
 	#fail(error: SessionError): void {
 		this.#provider?.destroy();
 		this.#provider = null;
+		this.confidential.disconnect();
 		this.#server.stop();
 		if (error === 'forbidden') this.#copy.markRefused();
 		this.#set({ error, connection: 'offline', serverSynced: false });
@@ -403,7 +443,8 @@ export class MeetingSession {
 	}
 
 	#pendingStatus(): Pick<SessionStatus, 'pending' | 'saved'> {
-		const pending = this.#pending.count;
+		// The confidential part's unconfirmed edits count as one.
+		const pending = this.#pending.count + (this.confidential.unsaved ? 1 : 0);
 		return { pending, saved: pending === 0 && this.#pending.acknowledged };
 	}
 

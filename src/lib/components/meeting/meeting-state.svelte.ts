@@ -17,6 +17,8 @@ import {
 	timePlan,
 	readMeeting,
 	observeMeeting,
+	adoptConfidentialItems,
+	attachConfidentialPart,
 	watchOwnWrites,
 	type MeetingView,
 	type AgendaItemView,
@@ -160,7 +162,7 @@ export class MeetingState {
 
 	#unsubscribe: (() => void)[] = [];
 	/** This person's undo history per item's notes; kept while the room is open, so it survives switching items or tabs. */
-	#notesUndo = new Map<string, TextUndo>();
+	#notesUndo = new Map<string, { text: Y.Text; undo: TextUndo }>();
 	#typingTimer: ReturnType<typeof setTimeout> | null = null;
 	#idleTimer: ReturnType<typeof setTimeout> | null = null;
 	#pending = { notes: new Set<string>(), decisions: new Set<string>(), other: 0 };
@@ -177,13 +179,17 @@ export class MeetingState {
 		this.session = session;
 		this.token = token;
 		this.doc = session.doc;
+		// Before the first reading: a confidential item's content is read (and written) through the part.
+		this.#unsubscribe.push(attachConfidentialPart(this.doc, session.confidential.doc, () => session.confidential.ready));
 		this.view = readMeeting(this.doc);
 		this.lastCurrentItemId = this.view.live.currentItemId;
 		this.status = session.status;
 		this.myParticipantId = globalThis.localStorage?.getItem(identityKey(session.meetingId)) ?? null;
 		this.#unsubscribe.push(
+			session.confidential.onSynced(() => this.#adoptConfidential()),
 			session.subscribe((status) => {
 				this.status = status;
+				if (status.serverSynced) this.#adoptConfidential();
 				if (status.pending === 0) this.#clearPendingWork();
 				if (this.#liveSeen === null && (status.serverSynced || (status.localLoaded && status.connection === 'offline'))) {
 					this.#liveSeen = this.view.live;
@@ -241,6 +247,16 @@ export class MeetingState {
 			this.session.subscribe((status) => status.meeting && files.setFiles(this.#wantedFiles()))
 		);
 		files.setFiles(this.#wantedFiles());
+	}
+
+	/**
+	 * A confidential item whose content is not in the confidential part yet (marked before the
+	 * part existed, or on a device without it) is moved there by a device that runs the
+	 * meeting, once both documents hold the server's state.
+	 */
+	#adoptConfidential(): void {
+		if (!this.canRun || !this.status.serverSynced || !this.session.confidential.synced) return;
+		this.act(() => adoptConfidentialItems(this.doc));
 	}
 
 	get role(): string | null {
@@ -509,17 +525,19 @@ export class MeetingState {
 
 	/** Undo and redo of this person's own edits of an item's notes (Ctrl+Z takes back a word or phrase, never others' text). */
 	notesUndo(itemId: string): TextUndo {
-		let undo = this.#notesUndo.get(itemId);
-		if (!undo) {
-			undo = createTextUndo(getItemNotes(this.doc, itemId));
-			this.#notesUndo.set(itemId, undo);
-		}
+		// Marking an item confidential (or public again) moves its notes to another text: a new history.
+		const text = getItemNotes(this.doc, itemId);
+		const held = this.#notesUndo.get(itemId);
+		if (held?.text === text) return held.undo;
+		held?.undo.destroy();
+		const undo = createTextUndo(text);
+		this.#notesUndo.set(itemId, { text, undo });
 		return undo;
 	}
 
 	destroy(): void {
 		this.#destroyed = true;
-		for (const undo of this.#notesUndo.values()) undo.destroy();
+		for (const { undo } of this.#notesUndo.values()) undo.destroy();
 		this.#notesUndo.clear();
 		for (const off of this.#unsubscribe) off();
 		this.#unsubscribe = [];

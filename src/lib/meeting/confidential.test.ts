@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { buildFormalMeeting } from '../../../tests/fixtures/formal-meeting.ts';
+import { replicaOf, syncDocs } from '../../../tests/fixtures/yjs-sync.ts';
+import { expectMeetingError } from '../../../tests/fixtures/meeting-assertions.ts';
+import { buildMinutes, renderText } from '../minutes/index.js';
+import { addAssignment } from './assignments.js';
+import { addDocument, getItemNotes, setItemNotes } from './agenda.js';
+import { adoptConfidentialItems, attachConfidentialPart } from './confidential.js';
+import { addDecision } from './decisions.js';
+import { setItemConfidential } from './quorum.js';
+import { findItem, readMeeting } from './read.js';
+import { CONFIDENTIAL_SCHEMA, MEETING_SCHEMA } from './schema.js';
+import { auditDocument } from './schema-language.js';
+
+const NOTES = 'Ärendet gäller en enskild anställds hälsa.';
+
+function meetingWithContent() {
+	const formal = buildFormalMeeting();
+	const { doc, items } = formal;
+	setItemNotes(doc, items.personal, NOTES);
+	const decision = addDecision(doc, items.personal, { text: 'Nämnden beviljar ledigheten.', notesOffset: 'Ärendet gäller'.length });
+	addAssignment(doc, items.personal, { text: 'Förvaltningen underrättar den anställde.' });
+	addDocument(doc, items.personal, { title: 'Läkarintyg', url: 'https://example.org/intyg' });
+	return { ...formal, decision };
+}
+
+describe('confidential items', () => {
+	it('moves the content into the part on marking, anchors included, and back on unmarking', () => {
+		const { doc, items } = meetingWithContent();
+		const part = new Y.Doc();
+		attachConfidentialPart(doc, part);
+		const before = findItem(readMeeting(doc), items.personal)!;
+
+		setItemConfidential(doc, items.personal, 'OSL 39 kap. 3 §');
+		// Nothing of it is left in the meeting document (its bytes included), all of it reads the same through the part.
+		const stored = Y.encodeStateAsUpdate(doc);
+		expect(Buffer.from(stored).includes(Buffer.from('enskild anställds'))).toBe(false);
+		expect(Buffer.from(stored).includes(Buffer.from('beviljar'))).toBe(false);
+		expect(Buffer.from(Y.encodeStateAsUpdate(part)).includes(Buffer.from('enskild anställds'))).toBe(true);
+		const marked = findItem(readMeeting(doc), items.personal)!;
+		expect(marked).toMatchObject({ confidentialGround: 'OSL 39 kap. 3 §', notes: NOTES, decisions: before.decisions, assignments: before.assignments, documents: before.documents });
+		expect(marked.decisions[0].notesOffset).toBe('Ärendet gäller'.length);
+		expect(auditDocument(MEETING_SCHEMA, doc)).toEqual([]);
+		expect(auditDocument(CONFIDENTIAL_SCHEMA, part)).toEqual([]);
+
+		// Written while confidential: into the part.
+		getItemNotes(doc, items.personal).insert(NOTES.length, ' Tillägg.');
+		expect(part.getMap<Y.Map<unknown>>('items').get(items.personal)?.get('notes')?.toString()).toBe(`${NOTES} Tillägg.`);
+
+		setItemConfidential(doc, items.personal, null);
+		const back = findItem(readMeeting(doc), items.personal)!;
+		expect(back.notes).toBe(`${NOTES} Tillägg.`);
+		expect(back.decisions.map((d) => [d.text, d.notesOffset])).toEqual([['Nämnden beviljar ledigheten.', 'Ärendet gäller'.length]]);
+		expect(part.getMap('items').size).toBe(0);
+	});
+
+	it('reads title and ground only without the part, and refuses writes there', () => {
+		const { doc, items } = meetingWithContent();
+		const part = new Y.Doc();
+		attachConfidentialPart(doc, part);
+		setItemConfidential(doc, items.personal, 'OSL 39 kap. 3 §');
+
+		const observer = replicaOf(doc);
+		const item = findItem(readMeeting(observer), items.personal)!;
+		expect(item).toMatchObject({ title: 'Personalärende', confidentialGround: 'OSL 39 kap. 3 §', contentUnavailable: true, notes: '', decisions: [], assignments: [], documents: [] });
+		expectMeetingError(() => addDecision(observer, items.personal, { text: 'x' }), 'INVALID_STATE');
+		// Their minutes print the ground where the content would be, as the public version does.
+		expect(renderText(buildMinutes(readMeeting(observer)))).toContain('Sekretess enligt OSL 39 kap. 3 §');
+
+		// A member's replica with the part reads it once both documents arrived.
+		const member = replicaOf(doc);
+		const memberPart = replicaOf(part);
+		attachConfidentialPart(member, memberPart);
+		syncDocs(part, memberPart);
+		expect(findItem(readMeeting(member), items.personal)?.notes).toBe(NOTES);
+	});
+
+	it('marks an item without content without a part, and refuses to move content without one', () => {
+		const { doc, items } = meetingWithContent();
+		setItemConfidential(doc, items.justerare, 'OSL 39 kap. 3 §');
+		expect(findItem(readMeeting(doc), items.justerare)?.confidentialGround).toBe('OSL 39 kap. 3 §');
+		expectMeetingError(() => setItemConfidential(doc, items.personal, 'OSL 39 kap. 3 §'), 'INVALID_STATE');
+		expect(findItem(readMeeting(doc), items.personal)?.notes).toBe(NOTES);
+	});
+
+	it('adopts an item marked before the part existed: its content moves there once', () => {
+		const { doc, items } = meetingWithContent();
+		// Marked by an earlier version: the ground set, the content left where it was.
+		doc.transact(() => doc.getMap<Y.Map<unknown>>('items').get(items.personal)?.set('confidentialGround', 'OSL 39 kap. 3 §'));
+		const part = new Y.Doc();
+		attachConfidentialPart(doc, part);
+		expect(findItem(readMeeting(doc), items.personal)?.contentUnavailable).toBe(true);
+		expect(adoptConfidentialItems(doc)).toEqual([items.personal]);
+		expect(adoptConfidentialItems(doc)).toEqual([]);
+		expect(findItem(readMeeting(doc), items.personal)).toMatchObject({ notes: NOTES, decisions: [{ notesOffset: 'Ärendet gäller'.length }] });
+		expect(Buffer.from(Y.encodeStateAsUpdate(doc)).includes(Buffer.from('enskild anställds'))).toBe(false);
+	});
+
+	it('does not make an item public again before the part has arrived (its content would stay behind)', () => {
+		const { doc, items } = meetingWithContent();
+		const part = new Y.Doc();
+		let arrived = true;
+		attachConfidentialPart(doc, part, () => arrived);
+		setItemConfidential(doc, items.personal, 'OSL 39 kap. 3 §');
+		arrived = false;
+		expectMeetingError(() => setItemConfidential(doc, items.personal, null), 'INVALID_STATE');
+		expect(findItem(readMeeting(doc), items.personal)?.confidentialGround).toBe('OSL 39 kap. 3 §');
+		arrived = true;
+		setItemConfidential(doc, items.personal, null);
+		expect(findItem(readMeeting(doc), items.personal)?.notes).toBe(NOTES);
+	});
+});

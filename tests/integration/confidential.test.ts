@@ -1,0 +1,191 @@
+/**
+ * Confidential items against the real server process (SQLite, and PostgreSQL with two
+ * instances and the Redis fan-out): an observer's websocket never carries a confidential
+ * item's notes — neither written after marking nor written before it and moved —, nor can it
+ * open the confidential part; a member reads and writes them through the part; a hand-made
+ * update writing them into the meeting document is refused; the part survives a restart.
+ */
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import WebSocket from 'ws';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { attachConfidentialPart, getItemNotes, itemContentOf, setItemConfidential, setItemNotes } from '../../src/lib/meeting/index.ts';
+import { CLOSE, MESSAGE_SYNC } from '../../src/lib/protocol/index.ts';
+import { buildFormalMeeting } from '../fixtures/formal-meeting.ts';
+import { invite } from './access-helpers.ts';
+import { type Client, type ServerProcess, connectClient, connectRawSyncClient, createMeeting, startServerProcess, tempDir, upgradeStatus, waitFor } from './helpers.ts';
+import { startInstance, useCleanup } from './multi-helpers.ts';
+import { servicesAvailable, TEST_REDIS_URL } from './services.ts';
+
+const BEFORE = 'Läkarintyget visar utmattningssyndrom';
+const AFTER = 'Rehabiliteringsplanen omfattar sex månader';
+const PART = (meetingId: string) => `${meetingId}/confidential`;
+
+/** Every frame the server sends one raw websocket, after asking for the whole document. */
+interface Recorder {
+	frames: Buffer[];
+	closed: Promise<number>;
+	close(): void;
+}
+
+async function recordFrames(origin: string, meetingId: string, token: string): Promise<Recorder> {
+	const socket = new WebSocket(`${origin.replace(/^http/, 'ws')}/sync/${meetingId}?token=${token}`);
+	const frames: Buffer[] = [];
+	socket.on('message', (data: Buffer) => frames.push(Buffer.from(data)));
+	const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+	await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, MESSAGE_SYNC);
+	syncProtocol.writeSyncStep1(encoder, new Y.Doc());
+	socket.send(encoding.toUint8Array(encoder));
+	return { frames, closed, close: () => socket.close() };
+}
+
+const carries = (frames: Buffer[], text: string) => frames.some((frame) => frame.includes(Buffer.from(text)));
+
+interface Side {
+	main: Client;
+	part: Client;
+}
+
+/** A client of the meeting and one of its confidential part, the part attached as the app's session does. */
+async function openBoth(origin: string, meetingId: string, token: string, track: (client: Client) => void): Promise<Side> {
+	const main = connectClient(origin, meetingId, token);
+	const part = connectClient(origin, PART(meetingId), token);
+	track(main);
+	track(part);
+	attachConfidentialPart(main.doc, part.doc);
+	await Promise.all([main.synced(), part.synced()]);
+	return { main, part };
+}
+
+async function saved(...clients: Client[]): Promise<void> {
+	await waitFor(() => clients.every((client) => client.allSaved()), 'stored');
+}
+
+/**
+ * The scenario on `a` (the organiser's instance) and `b` (everyone else's; the same one for
+ * SQLite): returns what a restart test needs.
+ */
+async function scenario(a: string, b: string, track: (client: Client) => void) {
+	const meeting = await createMeeting(a, 'Byggnadsnämnden', { sample: false });
+	const organiser = await openBoth(a, meeting.id, meeting.token, track);
+	const formal = buildFormalMeeting();
+	Y.applyUpdate(organiser.main.doc, Y.encodeStateAsUpdate(formal.doc));
+	const itemId = formal.items.personal;
+	await waitFor(() => organiser.main.doc.getMap('items').has(itemId), 'meeting written');
+	// Written while the item is public, then marked: the notes move into the part.
+	setItemNotes(organiser.main.doc, itemId, BEFORE);
+	setItemConfidential(organiser.main.doc, itemId, 'OSL 39 kap. 3 §');
+	getItemNotes(organiser.main.doc, itemId).insert(BEFORE.length, `. ${AFTER}`);
+	await saved(organiser.main, organiser.part);
+
+	const observer = await invite(a, meeting, { name: 'Åhörare', role: 'observer' });
+	const guest = await invite(a, meeting, { name: 'Gäst', role: 'guest' });
+	const member = await invite(a, meeting, { name: 'Ledamot', role: 'member' });
+	const ws = (token: string, part = true) => `${b.replace(/^http/, 'ws')}/sync/${part ? PART(meeting.id) : meeting.id}?token=${token}`;
+	expect(await upgradeStatus(ws(observer.token))).toBe(403);
+	expect(await upgradeStatus(ws(guest.token))).toBe(403);
+	expect(await upgradeStatus(ws(member.token))).toBe(101);
+
+	// The observer's socket, from the first frame on.
+	const watching = await recordFrames(b, meeting.id, observer.token);
+	const reader = await openBoth(b, meeting.id, member.token, track);
+	await waitFor(() => itemContentOf(reader.main.doc, itemId)?.get('notes')?.toString() === `${BEFORE}. ${AFTER}`, 'the member reads the notes');
+	// Written live by the member, through the part.
+	getItemNotes(reader.main.doc, itemId).insert(0, 'Sekretessbelagt tillägg. ');
+	await saved(reader.part);
+	await waitFor(() => getItemNotes(organiser.main.doc, itemId).toString().startsWith('Sekretessbelagt tillägg.'), 'the organiser sees the member write');
+	// A public change after it, so the observer has surely been sent everything before.
+	organiser.main.doc.getMap<Y.Map<unknown>>('items').get(formal.items.justerare)?.set('title', 'Val av justerare och tid');
+	await waitFor(() => carries(watching.frames, 'Val av justerare och tid'), 'the observer receives public changes');
+	expect(carries(watching.frames, 'Personalärende')).toBe(true);
+	expect(carries(watching.frames, 'OSL 39 kap. 3 §')).toBe(true);
+	for (const text of [BEFORE, AFTER, 'Sekretessbelagt tillägg']) expect(carries(watching.frames, text), text).toBe(false);
+
+	// A member's hand-made update writing into the item's notes in the meeting document: refused, connection closed.
+	const raw = await connectRawSyncClient(b, { id: meeting.id, token: member.token });
+	const fork = new Y.Doc();
+	Y.applyUpdate(fork, Y.encodeStateAsUpdate(reader.main.doc));
+	const vector = Y.encodeStateVector(fork);
+	(fork.getMap<Y.Map<unknown>>('items').get(itemId)?.get('notes') as Y.Text).insert(0, 'Läckt till åhörarna');
+	const refused = new Promise<number>((resolve) => raw.socket.on('close', (code) => resolve(code)));
+	raw.send(Y.encodeStateAsUpdate(fork, vector));
+	expect(await refused).toBe(CLOSE.FORBIDDEN);
+	expect(raw.notices.map((notice) => notice.code)).toContain('forbidden');
+	await new Promise((resolve) => setTimeout(resolve, 300));
+	expect(carries(watching.frames, 'Läckt till åhörarna')).toBe(false);
+	watching.close();
+	return { meeting, itemId, member };
+}
+
+describe('confidential items (SQLite)', () => {
+	let server: ServerProcess;
+	let dataDir: string;
+	const clients: Client[] = [];
+
+	beforeAll(async () => {
+		dataDir = tempDir();
+		server = await startServerProcess({ dataDir });
+	});
+
+	afterAll(async () => {
+		for (const c of clients) c.destroy();
+		await server?.stop();
+		fs.rmSync(dataDir, { recursive: true, force: true });
+	});
+
+	it('never sends an observer their content, refuses it in the meeting document, and keeps the part across a restart', async () => {
+		const { meeting, itemId, member } = await scenario(server.origin, server.origin, (c) => clients.push(c));
+		// A group's document has no confidential part.
+		const group = await fetch(`${server.origin}/api/groups`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ name: 'Ledningsgruppen', roster: [{ name: 'Anna Andersson', role: 'chair' }] })
+		});
+		expect(group.status).toBe(201);
+		const created = (await group.json()) as { id: string; token: string };
+		expect(await upgradeStatus(`${server.origin.replace(/^http/, 'ws')}/sync/${PART(created.id)}?token=${created.token}`)).toBe(404);
+		for (const c of clients.splice(0)) c.destroy();
+		await server.stop();
+		server = await startServerProcess({ dataDir });
+		const reader = await openBoth(server.origin, meeting.id, member.token, (c) => clients.push(c));
+		expect(getItemNotes(reader.main.doc, itemId).toString()).toBe(`Sekretessbelagt tillägg. ${BEFORE}. ${AFTER}`);
+
+		// Approved (frozen here directly), then corrected: the new version has its own copy of the part.
+		for (const c of clients.splice(0)) c.destroy();
+		await server.stop();
+		const db = new Database(path.join(dataDir, 'motesrum.db'));
+		db.prepare('UPDATE meetings SET frozen_at = ? WHERE id = ?').run(new Date().toISOString(), meeting.id);
+		db.close();
+		server = await startServerProcess({ dataDir });
+		const response = await fetch(`${server.origin}/api/meetings/${meeting.id}/correction`, { method: 'POST', headers: { authorization: `Bearer ${meeting.token}` } });
+		expect(response.status).toBe(201);
+		const next = (await response.json()) as { id: string; token: string };
+		const corrected = await openBoth(server.origin, next.id, next.token, (c) => clients.push(c));
+		expect(getItemNotes(corrected.main.doc, itemId).toString()).toBe(`Sekretessbelagt tillägg. ${BEFORE}. ${AFTER}`);
+	});
+});
+
+const services = (await servicesAvailable('confidential.test.ts', 'postgres')) && (await servicesAvailable('confidential.test.ts', 'redis'));
+const { cleanup, database } = useCleanup();
+
+describe.skipIf(!services)('confidential items on two instances (PostgreSQL, Redis)', () => {
+	it('fans the part out between instances, never to an observer, and keeps it across a restart', async () => {
+		const schema = await database();
+		const options = { databaseUrl: schema.url, redisUrl: TEST_REDIS_URL };
+		const a = await startInstance(options, cleanup);
+		const b = await startInstance(options, cleanup);
+		const track = (c: Client) => cleanup.push(() => c.destroy());
+		const { meeting, itemId, member } = await scenario(a.origin, b.origin, track);
+		await a.stop();
+		await b.stop();
+		const c = await startInstance(options, cleanup);
+		const reader = await openBoth(c.origin, meeting.id, member.token, track);
+		expect(getItemNotes(reader.main.doc, itemId).toString()).toBe(`Sekretessbelagt tillägg. ${BEFORE}. ${AFTER}`);
+	});
+});
