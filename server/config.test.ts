@@ -85,4 +85,11 @@ describe('loadConfig', () => {
 			shutdownGraceMs: 250
 		});
 	});
+
+	it('reads how long a meeting goes without a write before its document is held encoded; 0 turns it off', () => {
+		expect(loadConfig({}).idleRoomMs).toBe(30_000);
+		expect(loadConfig({ IDLE_ROOM_MS: '0' }).idleRoomMs).toBe(0);
+		expect(loadConfig({ IDLE_ROOM_MS: '5000' }).idleRoomMs).toBe(5000);
+		expect(() => loadConfig({ IDLE_ROOM_MS: '-1' })).toThrow(/IDLE_ROOM_MS/);
+	});
 });

@@ -28,6 +28,8 @@ export interface ServerConfig {
 	rateLimit: RateLimitConfig;
 	/** A meeting's update log is compacted into its snapshot on unload once it has this many entries. */
 	compactAfterUpdates: number;
+	/** A loaded meeting without a write for this long holds its document encoded instead of live (0: never). */
+	idleRoomMs: number;
 	/** The adapter-node handler of the built SvelteKit app; served for every non-API path when it exists. */
 	appHandlerPath: string;
 	/** `postgres://…`: store meetings in PostgreSQL instead of SQLite (needed for several instances). */
@@ -106,6 +108,9 @@ export const defaultConfig: ServerConfig = {
 	maxBodyBytes: 64 * 1024,
 	rateLimit: { perSecond: 100, burst: 300 },
 	compactAfterUpdates: 500,
+	// Long enough that a pause in typing does not re-encode the document, short enough that a
+	// meeting everyone merely has open costs its encoded size.
+	idleRoomMs: 30_000,
 	appHandlerPath: path.join(serverDir, '..', 'build', 'handler.js'),
 	databaseUrl: null,
 	redisUrl: null,
@@ -232,6 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
 			burst: integer(env, 'SYNC_RATE_BURST', defaultConfig.rateLimit.burst, 1)
 		},
 		compactAfterUpdates: integer(env, 'COMPACT_AFTER_UPDATES', defaultConfig.compactAfterUpdates, 1),
+		idleRoomMs: integer(env, 'IDLE_ROOM_MS', defaultConfig.idleRoomMs, 0),
 		databaseUrl: serviceUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
 		redisUrl: serviceUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
 		maxDocumentBytes: integer(env, 'MAX_DOCUMENT_BYTES', defaultConfig.maxDocumentBytes, 1024),

@@ -114,6 +114,7 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 		log,
 		metrics,
 		compactAfterUpdates: config.compactAfterUpdates,
+		idleAfterMs: config.idleRoomMs,
 		maxDocumentBytes: config.maxDocumentBytes
 	});
 	const signIn =

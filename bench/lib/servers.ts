@@ -64,8 +64,8 @@ export interface BenchServer {
 	newMeeting(title?: string, options?: { sample?: boolean }): Promise<MeetingAddress>;
 	/** Memory after a full GC, CPU time and event-loop utilisation of the server process. */
 	stats(options?: { gc?: boolean }): Promise<ProbeStats>;
-	/** Ours: rooms and connections from /healthz; null for the reference. */
-	rooms(): Promise<{ rooms: number; connections: number } | null>;
+	/** Ours: rooms, connections and idle rooms (document held encoded) from /healthz; null for the reference. */
+	rooms(): Promise<{ rooms: number; connections: number; idleRooms: number } | null>;
 	/** SIGTERM (ours shuts down gracefully; the reference just dies) and resolves on exit. */
 	stop(): Promise<void>;
 }
@@ -83,7 +83,8 @@ export async function startServer(kind: ServerKind, options: StartOptions = {}):
 	const flags = ['--expose-gc', '--import', 'tsx', '--import', probe, ...(options.nodeFlags ?? [])];
 	const script = kind === 'ours' ? 'server/index.ts' : referenceBin;
 	const child = spawn(process.execPath, [...flags, script], {
-		cwd: root,
+		// BENCH_OURS_ROOT: run "ours" from another checkout (e.g. `git archive <commit>` with node_modules linked) for a before/after.
+		cwd: kind === 'ours' ? (process.env.BENCH_OURS_ROOT ?? root) : root,
 		env: {
 			...process.env,
 			HOST: '127.0.0.1',
@@ -161,8 +162,8 @@ export async function startServer(kind: ServerKind, options: StartOptions = {}):
 		async rooms() {
 			if (kind === 'reference') return null;
 			const res = await fetch(`${origin}/healthz`);
-			const body = (await res.json()) as { rooms: number; connections: number };
-			return { rooms: body.rooms, connections: body.connections };
+			const body = (await res.json()) as { rooms: number; connections: number; idleRooms: number };
+			return { rooms: body.rooms, connections: body.connections, idleRooms: body.idleRooms };
 		},
 		async stop() {
 			if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

@@ -211,7 +211,8 @@ async function stepUp(kind: ServerKind, params: CapacityParams): Promise<BenchRe
 			}
 			rows.push(best!.row);
 			const within = best!.within;
-			if (!within) break;
+			// BENCH_ALL_STEPS=1: every step is measured, for the p99 curve past the target (e.g. on a busy machine).
+			if (!within && process.env.BENCH_ALL_STEPS !== '1') break;
 		}
 	} finally {
 		loopDelay.disable();

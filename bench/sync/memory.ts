@@ -3,6 +3,8 @@
  * idle client, compared with the same server before they joined (RSS and V8 heap after
  * a full GC, so the connection's socket is included). Run with an empty meeting and with
  * a realistic one (the seed meeting of 2023-06-09, built through the meeting model).
+ * Ours runs twice: with idle rooms off (`IDLE_ROOM_MS=0`, every document live, as before issue 16)
+ * and with them on (`IDLE_ROOM_MS=idleRoomMs`, measured once every room holds its document encoded).
  * (2) Growth: C open/close cycles (connect, sync, disconnect) over D meetings, memory
  * after the cycles compared with memory after a warm-up.
  */
@@ -27,6 +29,17 @@ export interface MemoryParams {
 	/** Time given to in-flight frames and close handshakes before a measurement. */
 	settleMs: number;
 	targetKiBPerMeeting: number;
+	/** IDLE_ROOM_MS of the "idle" run of ours: how long a room goes without a write before it holds its document encoded. */
+	idleRoomMs: number;
+}
+
+/** One server configuration of the per-meeting figure. */
+interface Variant {
+	label: string;
+	kind: ServerKind;
+	env: Record<string, string>;
+	/** Measured once every loaded room is idle (ours with idle rooms on). */
+	idle: boolean;
 }
 
 export const memoryFull: MemoryParams = {
@@ -37,7 +50,8 @@ export const memoryFull: MemoryParams = {
 	cycleMeetings: 1_000,
 	concurrency: 20,
 	settleMs: 1000,
-	targetKiBPerMeeting: 50
+	targetKiBPerMeeting: 50,
+	idleRoomMs: 1000
 };
 
 export const memorySmoke: MemoryParams = {
@@ -46,7 +60,8 @@ export const memorySmoke: MemoryParams = {
 	cycles: 40,
 	warmupCycles: 10,
 	cycleMeetings: 10,
-	settleMs: 100
+	settleMs: 100,
+	idleRoomMs: 100
 };
 
 async function roomsUnloaded(server: BenchServer, settleMs: number): Promise<void> {
@@ -60,8 +75,29 @@ async function roomsUnloaded(server: BenchServer, settleMs: number): Promise<voi
 	await sleep(settleMs);
 }
 
-async function perMeeting(kind: ServerKind, content: Uint8Array | undefined, params: MemoryParams) {
-	const server = await startServer(kind);
+function variants(params: MemoryParams): Variant[] {
+	return params.kinds.flatMap((kind): Variant[] =>
+		kind === 'ours'
+			? [
+					{ label: 'ours, documents live (IDLE_ROOM_MS=0)', kind, env: { IDLE_ROOM_MS: '0' }, idle: false },
+					{ label: `ours, idle rooms encoded (IDLE_ROOM_MS=${params.idleRoomMs})`, kind, env: { IDLE_ROOM_MS: String(params.idleRoomMs) }, idle: true }
+				]
+			: [{ label: kind, kind, env: {}, idle: false }]
+	);
+}
+
+async function everyRoomIdle(server: BenchServer, rooms: number): Promise<void> {
+	const deadline = Date.now() + 60_000;
+	// A server from before idle rooms (BENCH_OURS_ROOT) reports none: there is nothing to wait for.
+	if ((await server.rooms())?.idleRooms === undefined) return;
+	while (((await server.rooms())?.idleRooms ?? 0) < rooms) {
+		if (Date.now() > deadline) throw new Error(`not every room idle 60 s after sync: ${JSON.stringify(await server.rooms())}`);
+		await sleep(100);
+	}
+}
+
+async function perMeeting(variant: Variant, content: Uint8Array | undefined, params: MemoryParams) {
+	const server = await startServer(variant.kind, { env: variant.env });
 	const clients: BenchClient[] = [];
 	try {
 		// Warm the code paths once so the baseline includes compiled code, not just an idle process.
@@ -76,6 +112,7 @@ async function perMeeting(kind: ServerKind, content: Uint8Array | undefined, par
 		await waitSynced(clients, 120_000);
 		// The clients' own state still travels to the server after they are synced.
 		await sleep(params.settleMs);
+		if (variant.idle) await everyRoomIdle(server, params.loadedMeetings);
 		const loaded = await server.stats();
 		for (const client of clients.splice(0)) client.destroy();
 		await roomsUnloaded(server, params.settleMs);
@@ -127,18 +164,21 @@ export async function runMemory(params: MemoryParams): Promise<BenchResult> {
 		['empty meeting', undefined],
 		[`seed meeting (${kib(seedUpdate.byteLength)} KiB update)`, seedUpdate]
 	] as const) {
-		for (const kind of params.kinds) {
-			const { before, loaded, closed } = await perMeeting(kind, content, params);
+		for (const variant of variants(params)) {
+			const { before, loaded, closed } = await perMeeting(variant, content, params);
 			const heap = perMeetingKiB(before, loaded, 'heapUsed', params.loadedMeetings);
-			heapPerMeeting[`${label}/${kind}`] = heap;
+			// An encoded document is a Uint8Array, whose bytes live outside the V8 heap: counted here.
+			const withExternal = kib((loaded.heapUsed + loaded.external - before.heapUsed - before.external) / params.loadedMeetings);
+			heapPerMeeting[`${label}/${variant.label}`] = withExternal;
 			rows.push({
 				measure: `per idle loaded meeting: ${label}`,
-				server: kind,
+				server: variant.label,
 				'heap KiB/meeting': heap,
+				'heap + external KiB/meeting': withExternal,
 				'RSS KiB/meeting': perMeetingKiB(before, loaded, 'rss', params.loadedMeetings),
 				'heap MiB before → loaded → all closed': `${mib(before.heapUsed)} → ${mib(loaded.heapUsed)} → ${mib(closed.heapUsed)}`,
 				'RSS MiB before → loaded → all closed': `${mib(before.rss)} → ${mib(loaded.rss)} → ${mib(closed.rss)}`,
-				[`target ≤ ${params.targetKiBPerMeeting} KiB`]: kind === 'ours' ? (heap <= params.targetKiBPerMeeting ? 'met (heap)' : 'MISSED (heap)') : null
+				[`target ≤ ${params.targetKiBPerMeeting} KiB`]: variant.idle ? (withExternal <= params.targetKiBPerMeeting ? 'met (heap + external)' : 'MISSED (heap + external)') : null
 			});
 		}
 	}
@@ -155,11 +195,12 @@ export async function runMemory(params: MemoryParams): Promise<BenchResult> {
 		});
 	}
 	const notes = [
-		'Heap = V8 heapUsed after two full GCs (--expose-gc); RSS includes the allocator\'s retained pages and rarely shrinks. Each loaded meeting includes its one idle websocket connection.',
+		'Heap = V8 heapUsed after two full GCs (--expose-gc); external = memory outside the heap owned by JS objects (Uint8Array bytes: an idle room\'s encoded document, socket buffers); RSS includes the allocator\'s retained pages and rarely shrinks. Each loaded meeting includes its one idle websocket connection.',
 		'The reference keeps every document it ever served while it has no persistence (rooms are only freed when persistence is set), so its memory follows meetings ever opened; ours unloads a meeting when its last client leaves.'
 	];
-	const oursSeed = Object.entries(heapPerMeeting).find(([key]) => key.startsWith('seed') && key.endsWith('/ours'));
-	const refSeed = Object.entries(heapPerMeeting).find(([key]) => key.startsWith('seed') && key.endsWith('/reference'));
-	if (oursSeed && refSeed) notes.unshift(`Seed meeting heap per meeting, ours / reference: ${ratio(oursSeed[1], refSeed[1])}.`);
+	const seedHeap = (variant: string) => Object.entries(heapPerMeeting).find(([key]) => key.startsWith('seed') && key.includes(`/${variant}`))?.[1];
+	const [live, idle, reference] = [seedHeap('ours, documents live'), seedHeap('ours, idle rooms'), seedHeap('reference')];
+	if (idle !== undefined && reference !== undefined) notes.unshift(`Seed meeting heap + external per meeting, ours idle / reference: ${ratio(idle, reference)}.`);
+	if (idle !== undefined && live !== undefined) notes.unshift(`Seed meeting heap + external per meeting, ours idle / ours live: ${ratio(idle, live)}.`);
 	return { name: 'server memory (per idle meeting, growth over open/close cycles)', params: { ...params }, rows, notes };
 }

@@ -129,7 +129,9 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
 				canWrite: deps.policy.canWrite(context),
 				rateLimit: deps.rateLimit,
 				log: deps.log,
-				metrics: deps.metrics
+				metrics: deps.metrics,
+				// A client that shows nobody's presence (a bot, a screen without cursors) says so and is sent none.
+				wantsPresence: url.searchParams.get('presence') !== 'off'
 			});
 			connection.log.info({ role: access.role, canWrite: connection.canWrite }, 'sync connected');
 			connection.onClose(() => connection.log.info('sync disconnected'));

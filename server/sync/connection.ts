@@ -28,6 +28,8 @@ export interface ConnectionOptions {
 	log: Logger;
 	/** Refusals this connection makes itself (read-only, rate limit, bad frames) are counted here. */
 	metrics: SyncMetrics;
+	/** False when the client shows nobody's presence (`?presence=off`): it is sent none. */
+	wantsPresence?: boolean;
 }
 
 type FrameHandler = (connection: Connection, frame: Uint8Array) => void;
@@ -70,6 +72,9 @@ export class Connection {
 	readonly log: Logger;
 	/** Awareness client ids this connection announced; removed for everyone when it closes. */
 	readonly awarenessClients = new Set<number>();
+	/** Whether others' presence is sent to this client at all (it may still announce its own). */
+	readonly wantsPresence: boolean;
+	#lastSentAt = performance.now();
 	#closed = false;
 	#canWrite: boolean;
 	#readOnlyNoticeSent = false;
@@ -90,6 +95,7 @@ export class Connection {
 		this.part = options.part ?? 'main';
 		this.access = options.access;
 		this.#canWrite = options.canWrite;
+		this.wantsPresence = options.wantsPresence ?? true;
 		this.#metrics = options.metrics;
 		this.log = options.log.child({ meetingId: options.meetingId, connection: this.id, ...(this.part === 'main' ? {} : { part: this.part }) });
 		this.#bucket = new TokenBucket(options.rateLimit.perSecond, options.rateLimit.burst);
@@ -115,6 +121,11 @@ export class Connection {
 		return this.#closed;
 	}
 
+	/** performance.now() of the last frame sent: the stock client reconnects after 30 s without one. */
+	get lastSentAt(): number {
+		return this.#lastSentAt;
+	}
+
 	/** Starts delivering frames to `handler`, first the ones queued so far. */
 	attach(handler: FrameHandler): void {
 		this.#handler = handler;
@@ -135,6 +146,7 @@ export class Connection {
 		}
 		cork(this.#ws);
 		this.#ws.send(frame);
+		this.#lastSentAt = performance.now();
 	}
 
 	notice(notice: Notice): void {

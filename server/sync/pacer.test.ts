@@ -28,6 +28,22 @@ describe('Pacer', () => {
 		expect(runs).toBe(3);
 	});
 
+	it('reads the interval at every schedule, so it can follow the load', () => {
+		vi.useFakeTimers({ toFake: ['setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'performance'] });
+		let runs = 0;
+		let interval = 250;
+		const pacer = new Pacer(() => interval, () => runs++);
+		pacer.schedule();
+		vi.advanceTimersToNextTimer();
+		expect(runs).toBe(1);
+		interval = 500;
+		pacer.schedule();
+		vi.advanceTimersByTime(499);
+		expect(runs).toBe(1);
+		vi.advanceTimersByTime(1);
+		expect(runs).toBe(2);
+	});
+
 	it('runs nothing after cancel', () => {
 		vi.useFakeTimers({ toFake: ['setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'performance'] });
 		let runs = 0;

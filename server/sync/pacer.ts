@@ -5,20 +5,21 @@
  * presence broadcast with it. Imports nothing; imported by server/sync/room.ts.
  */
 export class Pacer {
-	readonly #intervalMs: number;
+	readonly #intervalMs: () => number;
 	readonly #task: () => void;
 	#last = -Infinity;
 	#immediate: NodeJS.Immediate | null = null;
 	#timer: NodeJS.Timeout | null = null;
 
-	constructor(intervalMs: number, task: () => void) {
-		this.#intervalMs = intervalMs;
+	/** `intervalMs` is read at every schedule, so it may follow the load (e.g. a meeting's size). */
+	constructor(intervalMs: number | (() => number), task: () => void) {
+		this.#intervalMs = typeof intervalMs === 'number' ? () => intervalMs : intervalMs;
 		this.#task = task;
 	}
 
 	schedule(): void {
 		if (this.#immediate || this.#timer) return;
-		const wait = this.#last + this.#intervalMs - performance.now();
+		const wait = this.#last + this.#intervalMs() - performance.now();
 		if (wait <= 0) this.#immediate = setImmediate(this.#run);
 		else this.#timer = setTimeout(this.#run, wait);
 	}

@@ -19,10 +19,18 @@
  *   run one after another through `#tail`, so an async engine keeps the order and
  *   acknowledgements only follow a resolved append. Acknowledgements (SAVED) go out in
  *   the order the connection sent its frames, also when a held update is applied later.
- * - Presence is coalesced: all changes of PRESENCE_INTERVAL_MS go out as one frame, states above
+ * - Presence is coalesced: all changes of PRESENCE_INTERVAL_MS (500 ms in a crowded meeting) go out
+ *   together, to each connection only what changed besides its own states and nothing to one
+ *   that opted out (`?presence=off`); states above
  *   MAX_PRESENCE_STATE_BYTES are dropped, and each connection has a presence rate budget.
  * - A failed load or append drops the room: every client is closed with
  *   CLOSE.UNAVAILABLE, reconnects and sends again what the server lacks.
+ * - An idle room holds its document encoded, not live: after `idleAfterMs` without a write
+ *   (and once loaded), the Y.Doc is encoded (`Y.encodeStateAsUpdate`) and destroyed, which
+ *   takes a real meeting from ~300 KiB of heap to its encoded size. Greetings and sync step 1
+ *   are answered from the encoded state (`Y.diffUpdate`); anything that needs the document
+ *   (judging and applying an update, a fan-out update, a resync) materialises it first, in the
+ *   same turn, so nothing else sees the difference. Presence lives in its own small doc.
  * - With several instances, the storage is the source of truth: the room subscribes
  *   to the fan-out before it reads the storage, and re-reads it whenever the fan-out
  *   says messages may have been missed (`resync`) and, for a shared fan-out, when a
@@ -55,6 +63,7 @@ import {
 } from './messages.ts';
 import { principalOf, roomKey, type DocumentPart, type SyncPolicy } from './policy.ts';
 import { Pacer } from './pacer.ts';
+import { awarenessEntry, presenceFrames } from './presence-frames.ts';
 import { TokenBucket } from '../shared/rate-limit.ts';
 
 export interface RoomDeps {
@@ -69,6 +78,8 @@ export interface RoomDeps {
 	onFailed(room: Room): void;
 	/** Largest stored size of one meeting (snapshot plus log, in bytes); an update past it closes its connection with 4413. */
 	maxDocumentBytes?: number;
+	/** A loaded room without a write for this long holds its document encoded (see the class comment); 0 never. */
+	idleAfterMs?: number;
 }
 
 type RoomState = 'loading' | 'ready' | 'closing' | 'closed';
@@ -87,10 +98,14 @@ const MAX_HELD_BYTES = 4 * 1024 * 1024;
 export const MAX_PRESENCE_STATE_BYTES = 4 * 1024;
 /**
  * Presence goes out to the meeting at most this often (everything that changed meanwhile in
- * one frame): at 20 people sending 1 Hz each, every connection gets 4 frames a second instead
- * of 20, and a cursor still moves within a quarter second.
+ * one frame): at 20 people sending 1 Hz each, every connection gets 2 frames a second instead
+ * of 20. A small meeting gets a quarter second, a crowded one half a second: its frames grow
+ * with its size while a cursor half a second late is still where the person looks.
  */
 const PRESENCE_INTERVAL_MS = 250;
+const PRESENCE_INTERVAL_CROWDED_MS = 500;
+/** Connections above which a meeting counts as crowded for presence pacing. */
+const PRESENCE_CROWD = 10;
 /** Presence messages per second (and burst) a connection may send; more are dropped, not answered. */
 const PRESENCE_RATE = { perSecond: 10, burst: 30 };
 
@@ -149,8 +164,19 @@ export class Room {
 	readonly key: string;
 	/** Where this document's log is stored (client ids are owned per meeting, through `storage.docs`). */
 	readonly #docs: DocumentStore;
-	readonly doc = new Y.Doc();
-	readonly awareness = new awarenessProtocol.Awareness(this.doc);
+	/**
+	 * Presence is bound to a doc of its own (Awareness wants one for its client id): the
+	 * meeting's document comes and goes with idleness, presence stays.
+	 */
+	readonly awareness = new awarenessProtocol.Awareness(new Y.Doc());
+	/** The live document; null while the room is idle (then `#encoded` holds it) or closed. */
+	#doc: Y.Doc | null = null;
+	/** The whole document as one update, and its state vector, while the room is idle. */
+	#encoded: Uint8Array | null = null;
+	#encodedVector: Uint8Array | null = null;
+	/** performance.now() of the last write or materialisation; the idle timer measures from it. */
+	#lastActive = 0;
+	#idleTimer: NodeJS.Timeout | null = null;
 	readonly connections = new Set<Connection>();
 	#state: RoomState = 'loading';
 	readonly #deps: RoomDeps;
@@ -176,7 +202,10 @@ export class Room {
 	/** Presence client ids changed since the last presence frame, sent together in the next: by this instance's connections, and through the fan-out. */
 	readonly #presenceLocal = new Set<number>();
 	readonly #presenceRemote = new Set<number>();
-	readonly #presencePacer = new Pacer(PRESENCE_INTERVAL_MS, () => this.#flushPresence());
+	readonly #presencePacer = new Pacer(
+		() => (this.connections.size > PRESENCE_CROWD ? PRESENCE_INTERVAL_CROWDED_MS : PRESENCE_INTERVAL_MS),
+		() => this.#flushPresence()
+	);
 
 	constructor(meetingId: string, deps: RoomDeps, part: DocumentPart = 'main') {
 		this.meetingId = meetingId;
@@ -187,14 +216,75 @@ export class Room {
 		this.#log = deps.log.child(part === 'main' ? { meetingId } : { meetingId, part });
 		// The server has no presence of its own.
 		this.awareness.setLocalState(null);
-		this.doc.on('update', (update: Uint8Array) => {
-			this.#applied = update;
-		});
 		this.awareness.on('update', this.#onAwareness);
 	}
 
 	get state(): RoomState {
 		return this.#state;
+	}
+
+	/** True while the room holds its document encoded instead of as a live Y.Doc. */
+	get idle(): boolean {
+		return this.#encoded !== null;
+	}
+
+	/**
+	 * The live document, built from the encoded state if the room was idle. Every reader of
+	 * the document calls this at the point of use (never keeps it across an await): the room
+	 * may turn idle in between.
+	 */
+	#live(): Y.Doc {
+		if (this.#doc) return this.#doc;
+		const doc = new Y.Doc();
+		if (this.#encoded) Y.applyUpdate(doc, this.#encoded);
+		// While loading, the schema (meeting or group) is not known yet: the load types the roots.
+		if (this.#state !== 'loading') typeRoots(this.#schema, doc);
+		doc.on('update', (update: Uint8Array) => {
+			this.#applied = update;
+		});
+		this.#doc = doc;
+		this.#encoded = null;
+		this.#encodedVector = null;
+		this.#active();
+		return doc;
+	}
+
+	/** Something wrote, or the document was materialised: the idle countdown starts again. Reads do not count. */
+	#active(): void {
+		this.#lastActive = performance.now();
+		const idleAfter = this.#deps.idleAfterMs ?? 0;
+		if (idleAfter <= 0 || this.#idleTimer || this.#state !== 'ready') return;
+		// One timer per room that re-arms itself for the rest of the interval: a keystroke costs no timer.
+		const check = () => {
+			this.#idleTimer = null;
+			const left = this.#lastActive + idleAfter - performance.now();
+			if (left > 0) {
+				this.#idleTimer = setTimeout(check, left).unref();
+				return;
+			}
+			this.#rest();
+		};
+		this.#idleTimer = setTimeout(check, idleAfter).unref();
+	}
+
+	/** Encodes the live document and lets it go (the room is idle). */
+	#rest(): void {
+		const doc = this.#doc;
+		if (!doc || this.#state !== 'ready') return;
+		this.#encoded = Y.encodeStateAsUpdate(doc);
+		this.#encodedVector = Y.encodeStateVector(doc);
+		this.#doc = null;
+		doc.destroy();
+		this.#log.debug({ bytes: this.#encoded.byteLength }, 'room idle, document held encoded');
+	}
+
+	#stateVector(): Uint8Array {
+		return this.#encodedVector ?? Y.encodeStateVector(this.#live());
+	}
+
+	/** What a client with `stateVector` lacks: sync step 2. */
+	#missing(stateVector: Uint8Array): Uint8Array {
+		return this.#encoded ? Y.diffUpdate(this.#encoded, stateVector) : Y.encodeStateAsUpdate(this.#live(), stateVector);
 	}
 
 	/** Loads the stored state; the manager calls it once, right after construction. */
@@ -214,11 +304,13 @@ export class Room {
 			this.#schema = this.part === 'confidential' ? CONFIDENTIAL_SCHEMA : group ? GROUP_SCHEMA : MEETING_SCHEMA;
 			for (const [client, principal] of owners) this.#owners.set(client, principal);
 			this.#storedBytes = updates.reduce((sum, update) => sum + update.byteLength, 0);
-			applyUpdates(this.doc, updates);
-			typeRoots(this.#schema, this.doc);
+			const doc = this.#live();
+			this.#applied = null;
+			applyUpdates(doc, updates);
+			typeRoots(this.#schema, doc);
 			this.#dropPending('load');
 			// The doc holds only stored updates so far: the loaded ones and those the fan-out delivered meanwhile.
-			this.#markStored(Y.decodeStateVector(Y.encodeStateVector(this.doc)));
+			this.#markStored(Y.decodeStateVector(Y.encodeStateVector(doc)));
 			// A sealed document is a public record: it is never changed, not even repaired.
 			if (!record?.frozenAt) await this.#repair();
 			if (this.#state !== 'loading') return;
@@ -230,6 +322,7 @@ export class Room {
 		}
 		if (this.#state !== 'loading') return;
 		this.#state = 'ready';
+		this.#active();
 		for (const connection of this.connections) this.#start(connection);
 		// Everyone may have left while the state was loading.
 		if (this.connections.size === 0) this.#deps.onEmpty(this);
@@ -284,19 +377,17 @@ export class Room {
 		// A store that failed meanwhile (e.g. the meeting was deleted) already released everything.
 		if (this.state === 'closed') return;
 		this.#unsubscribe();
-		this.#presencePacer.cancel();
-		this.awareness.destroy();
-		this.doc.destroy();
+		this.#release();
 		this.#state = 'closed';
 	}
 
 	/** Greets a connection once the state is loaded: our state vector, what is saved, who is here. */
 	#start(connection: Connection): void {
 		if (connection.closed) return;
-		connection.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
+		connection.send(encodeSyncStep1(this.#stateVector()));
 		connection.send(encodeSaved(this.#storedVector()));
 		const others = [...this.awareness.getStates().keys()];
-		if (others.length > 0) {
+		if (others.length > 0 && connection.wantsPresence) {
 			const presence = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, others));
 			connection.send(presence);
 			this.#deps.metrics.presenceBytes('out', presence.byteLength);
@@ -310,7 +401,7 @@ export class Room {
 			const message = decodeClientMessage(frame);
 			switch (message.type) {
 				case 'sync-step1':
-					connection.send(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, message.stateVector)));
+					connection.send(encodeSyncStep2(this.#missing(message.stateVector)));
 					break;
 				case 'update':
 					this.#receiveUpdate(connection, message.update);
@@ -410,7 +501,9 @@ export class Room {
 			connection.refuseWrite();
 			return 'refused';
 		}
-		const analysis = analyseUpdate(this.doc, pending.update);
+		// Judging needs the live document: an idle room materialises here, before the analysis.
+		const doc = this.#live();
+		const analysis = analyseUpdate(doc, pending.update);
 		if (analysis.status === 'undecodable') {
 			connection.badMessage(analysis.reason);
 			return 'refused';
@@ -430,7 +523,7 @@ export class Room {
 			if (!retry) this.#hold(connection, writer, pending, analysis.reason);
 			return 'held';
 		}
-		const verdict = this.#deps.policy.judge({ ...connection.access, doc: this.doc, schema: this.#schema, writes: analysis.writes });
+		const verdict = this.#deps.policy.judge({ ...connection.access, doc, schema: this.#schema, writes: analysis.writes });
 		if (!verdict.ok) return this.#refuse(connection, verdict.code, verdict.rule);
 
 		const unclaimed = [...analysis.authors].filter((client) => !this.#owners.has(client));
@@ -447,7 +540,7 @@ export class Room {
 			connection.close(CLOSE.TOO_LARGE, 'document too large');
 			return 'refused';
 		}
-		this.#apply(connection, pending, analysis.writes);
+		this.#apply(doc, connection, pending, analysis.writes);
 		return 'applied';
 	}
 
@@ -504,24 +597,24 @@ export class Room {
 		);
 	}
 
-	#apply(connection: Connection, pending: Pending, analysed: readonly Write[]): void {
+	#apply(doc: Y.Doc, connection: Connection, pending: Pending, analysed: readonly Write[]): void {
 		let actual: Write[] | null = null;
 		const capture = (transaction: Y.Transaction) => {
 			if (transaction.origin === connection) actual = writesOfTransaction(transaction);
 		};
 		const reached = reachOf(pending.update);
 		this.#applied = null;
-		this.doc.on('afterTransaction', capture);
+		doc.on('afterTransaction', capture);
 		try {
-			Y.applyUpdate(this.doc, pending.update, connection);
+			Y.applyUpdate(doc, pending.update, connection);
 		} finally {
-			this.doc.off('afterTransaction', capture);
+			doc.off('afterTransaction', capture);
 		}
 		const effective = this.#applied as Uint8Array | null;
 		this.#applied = null;
 
 		// Tripwire: the update must have landed only where the analysis said, and nothing may wait in the pending store.
-		const store = this.doc.store;
+		const store = doc.store;
 		const stray = actual ? strayWrite(analysed, actual) : null;
 		if (store.pendingStructs !== null || store.pendingDs !== null || stray !== null) {
 			this.#log.error(
@@ -547,7 +640,10 @@ export class Room {
 			}
 			this.#confirm(connection, pending.slot, Y.encodeStateVector(reached));
 		});
-		if (effective) this.#retryHeld();
+		if (effective) {
+			this.#active();
+			this.#retryHeld();
+		}
 	}
 
 	/** The document grew: held updates whose dependencies arrived are judged again, in the order they came. */
@@ -582,7 +678,7 @@ export class Room {
 	/** Drops what a stored document holds off-schema (written before the server checked), storing the repair. */
 	async #repair(): Promise<void> {
 		this.#applied = null;
-		const dropped = repairDocument(this.#schema, this.doc, REPAIR_ORIGIN);
+		const dropped = repairDocument(this.#schema, this.#live(), REPAIR_ORIGIN);
 		const repair = this.#applied as Uint8Array | null;
 		this.#applied = null;
 		if (dropped.length === 0) return;
@@ -625,10 +721,11 @@ export class Room {
 	};
 
 	/**
-	 * Sends the presence changes of the last tick as one frame: a sender cannot turn many small
-	 * messages into as many frames to every observer. Echoed to the sender too: the stock client
-	 * reconnects after 30 s without any message. While loading, connections are not greeted yet;
-	 * the greeting carries the states.
+	 * Sends the presence changes of the last interval, one frame per connection: a sender
+	 * cannot turn many small messages into as many frames to every observer. Each connection
+	 * gets only the states that changed other than its own, nothing if it opted out, and its
+	 * own echo only as a keep-alive (presence-frames.ts). While loading, connections are not
+	 * greeted yet; the greeting carries the states.
 	 */
 	#flushPresence(): void {
 		const local = [...this.#presenceLocal];
@@ -636,10 +733,15 @@ export class Room {
 		this.#presenceLocal.clear();
 		this.#presenceRemote.clear();
 		if (all.length === 0 || this.#state === 'closed') return;
-		const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, all));
 		if (this.#state === 'ready') {
-			for (const connection of this.connections) connection.send(frame);
-			this.#deps.metrics.presenceBytes('out', frame.byteLength * this.connections.size);
+			const { states, meta } = this.awareness;
+			const frames = presenceFrames(this.connections, all, performance.now(), (id) => awarenessEntry(id, meta.get(id)?.clock ?? 0, states.get(id)));
+			let bytes = 0;
+			for (const [connection, frame] of frames) {
+				connection.send(frame);
+				bytes += frame.byteLength;
+			}
+			this.#deps.metrics.presenceBytes('out', bytes);
 		}
 		if (local.length > 0) {
 			this.#deps.fanout.publish(this.key, { kind: 'awareness', update: awarenessProtocol.encodeAwarenessUpdate(this.awareness, local) });
@@ -688,12 +790,14 @@ export class Room {
 				return;
 			}
 			this.#applied = null;
-			Y.applyUpdate(this.doc, message.update, FANOUT_ORIGIN);
+			// A write on another instance: an idle room materialises to take it.
+			Y.applyUpdate(this.#live(), message.update, FANOUT_ORIGIN);
 			const effective = this.#applied as Uint8Array | null;
 			this.#applied = null;
 			this.#dropPending('fan-out');
 			// The publishing instance stored it before publishing.
 			this.#markStored(reachOf(message.update));
+			if (effective) this.#active();
 			if (effective && this.#state === 'ready') {
 				const frame = encodeUpdate(effective);
 				for (const connection of this.connections) connection.send(frame);
@@ -723,13 +827,17 @@ export class Room {
 				this.#resyncWanted = false;
 				const updates = await this.#docs.loadUpdates(this.meetingId);
 				if (this.#state !== 'ready') return;
+				const wasIdle = this.idle;
 				this.#applied = null;
-				applyUpdates(this.doc, updates, FANOUT_ORIGIN);
+				applyUpdates(this.#live(), updates, FANOUT_ORIGIN);
 				const effective = this.#applied as Uint8Array | null;
 				this.#applied = null;
 				this.#dropPending('resync');
 				for (const update of updates) this.#markStored(reachOf(update));
+				// Nothing was missing: a resync is a read, the room stays idle (with a shared fan-out every join asks for one).
+				if (wasIdle && !effective) this.#rest();
 				if (effective) {
+					this.#active();
 					const frame = encodeUpdate(effective);
 					for (const connection of this.connections) connection.send(frame);
 					this.#deps.metrics.updatesSent(this.connections.size);
@@ -765,7 +873,8 @@ export class Room {
 	 * a later update could complete them, so they are dropped.
 	 */
 	#dropPending(when: string): void {
-		const store = this.doc.store;
+		if (!this.#doc) return;
+		const store = this.#doc.store;
 		if (store.pendingStructs === null && store.pendingDs === null) return;
 		this.#log.warn({ when }, 'dropped structs that wait for dependencies nobody sent');
 		store.pendingStructs = null;
@@ -794,6 +903,18 @@ export class Room {
 		return Y.encodeStateVector(this.#stored);
 	}
 
+	#release(): void {
+		this.#presencePacer.cancel();
+		if (this.#idleTimer) clearTimeout(this.#idleTimer);
+		this.#idleTimer = null;
+		this.awareness.destroy();
+		this.awareness.doc.destroy();
+		this.#doc?.destroy();
+		this.#doc = null;
+		this.#encoded = null;
+		this.#encodedVector = null;
+	}
+
 	#fail(): void {
 		if (this.#state === 'closed') return;
 		this.#state = 'closed';
@@ -801,8 +922,7 @@ export class Room {
 		for (const connection of [...this.connections]) connection.close(CLOSE.UNAVAILABLE, 'storage unavailable');
 		this.connections.clear();
 		this.#unsubscribe();
-		this.awareness.destroy();
-		this.doc.destroy();
+		this.#release();
 		this.#deps.onFailed(this);
 	}
 }

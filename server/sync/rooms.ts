@@ -26,11 +26,15 @@ export interface RoomManagerOptions {
 	compactAfterUpdates: number;
 	/** See RoomDeps.maxDocumentBytes. */
 	maxDocumentBytes?: number;
+	/** See RoomDeps.idleAfterMs. */
+	idleAfterMs?: number;
 }
 
 export interface RoomStats {
 	rooms: number;
 	connections: number;
+	/** Loaded rooms that hold their document encoded (no write for `idleAfterMs`). */
+	idleRooms: number;
 }
 
 export class RoomManager {
@@ -48,8 +52,12 @@ export class RoomManager {
 
 	stats(): RoomStats {
 		let connections = 0;
-		for (const room of this.#rooms.values()) connections += room.connections.size;
-		return { rooms: this.#rooms.size + this.#unloading.size, connections };
+		let idleRooms = 0;
+		for (const room of this.#rooms.values()) {
+			connections += room.connections.size;
+			if (room.idle) idleRooms++;
+		}
+		return { rooms: this.#rooms.size + this.#unloading.size, connections, idleRooms };
 	}
 
 	/** The sign-in sessions this instance's connections were opened with. */
