@@ -120,6 +120,9 @@ describe('confidential items', () => {
 		expect(readDecisionRounds(doc, items.personal)[0]).toMatchObject({ winnerPropositionId: no, counts: { no: 2 } });
 		expect(findItem(readMeeting(doc), items.personal)?.decisions.map((d) => d.text)).toContain('Anställningen fortsätter.');
 		expect(part.getMap('ballots').size).toBe(2);
+		// The canonical export reads the meeting document as the server holds it: none of them.
+		expect(findItem(readMeeting(doc, { mainDocumentOnly: true }), items.personal)?.formal).toBeUndefined();
+		expect(findItem(readMeeting(doc), items.personal)?.formal?.propositions).toHaveLength(2);
 		// Without the part (an observer's device): nothing of them.
 		const observer = replicaOf(doc);
 		expect(readPropositions(observer, items.personal)).toEqual([]);

@@ -416,11 +416,11 @@ export function closeSecretVote(doc: Y.Doc, roundId: string, tally: SecretTally,
 	});
 }
 
-/** Who has voted in a secret vote, as the server recorded it. */
-function secretVotersOf(doc: Y.Doc, roundId: string, voters: readonly string[]): string[] {
+/** Who has voted in a secret vote, as the server recorded it (in `docs`: where it may have written). */
+function secretVotersOf(docs: readonly Y.Doc[], roundId: string, voters: readonly string[]): string[] {
 	const allowed = new Set(voters);
 	const found: string[] = [];
-	for (const at of voteDocsOf(doc)) {
+	for (const at of docs) {
 		formalRoots(at).secretVoted.forEach((value, key) => {
 			const pair = splitPairKey(key);
 			if (pair && pair[0] === roundId && allowed.has(pair[1]) && value === true && !found.includes(pair[1])) found.push(pair[1]);
@@ -430,8 +430,8 @@ function secretVotersOf(doc: Y.Doc, roundId: string, voters: readonly string[]):
 }
 
 /** A secret vote's count once the server closed it; before that only how many have voted is known. */
-function secretCountOf(doc: Y.Doc, roundId: string, voters: readonly string[], voted: number): VoteCounts {
-	const tally = voteDocsOf(doc)
+function secretCountOf(docs: readonly Y.Doc[], roundId: string, voters: readonly string[], voted: number): VoteCounts {
+	const tally = docs
 		.map((at) => plainRecord(formalRoots(at).secretTallies.get(roundId)))
 		.find((found) => found !== null);
 	const count = (key: string) => (typeof tally?.[key] === 'number' ? (tally[key] as number) : 0);
@@ -486,10 +486,18 @@ function rounds(doc: Y.Doc, itemId: string): Plain[] {
 	return list;
 }
 
-export function readPropositions(doc: Y.Doc, itemId: string): PropositionView[] {
+/**
+ * What a read looks at: `mainDocumentOnly` reads the meeting document as the server holds it
+ * (the canonical export), otherwise the item's propositions where they live.
+ */
+export interface VoteReadOptions {
+	readonly mainDocumentOnly?: boolean;
+}
+
+export function readPropositions(doc: Y.Doc, itemId: string, options: VoteReadOptions = {}): PropositionView[] {
 	const list: (PropositionView & { order: string })[] = [];
 	// Nothing for a confidential item on a device without the part.
-	const place = voteDocOf(doc, itemId);
+	const place = options.mainDocumentOnly ? doc : voteDocOf(doc, itemId);
 	if (!place) return [];
 	formalRoots(place).propositions.forEach((value, id) => {
 		const record = plainRecord(value);
@@ -511,22 +519,23 @@ export function readPropositions(doc: Y.Doc, itemId: string): PropositionView[] 
 }
 
 /** The item's decision rounds, oldest first. */
-export function readDecisionRounds(doc: Y.Doc, itemId: string): DecisionRoundView[] {
+export function readDecisionRounds(doc: Y.Doc, itemId: string, options: VoteReadOptions = {}): DecisionRoundView[] {
 	const roster = readRoster(doc).map((p) => p.id);
 	const position = (id: string) => {
 		const at = roster.indexOf(id);
 		return at === -1 ? roster.length : at;
 	};
 	const list: DecisionRoundView[] = [];
-	const place = voteDocOf(doc, itemId);
+	const place = options.mainDocumentOnly ? doc : voteDocOf(doc, itemId);
 	if (!place) return [];
+	const docs = options.mainDocumentOnly ? [doc] : voteDocsOf(doc);
 	formalRoots(place).votes.forEach((value, id) => {
 		const record = plainRecord(value);
 		if (!record || record.itemId !== itemId || str(record, 'deletedAt') !== null) return;
 		const method = (VOTE_METHODS as readonly unknown[]).includes(record.method) ? (record.method as VoteMethod) : 'acclamation';
 		const voters = stringList(record.voters);
 		const ballots = method === 'open' ? ballotsOf(place, id, voters) : new Map<string, Plain>();
-		const voted = method === 'closed' ? secretVotersOf(doc, id, voters) : [...ballots.keys()];
+		const voted = method === 'closed' ? secretVotersOf(docs, id, voters) : [...ballots.keys()];
 		const status = record.status === 'open' ? 'open' : 'closed';
 		const winner = str(record, 'winnerPropositionId');
 		list.push({
@@ -551,7 +560,7 @@ export function readDecisionRounds(doc: Y.Doc, itemId: string): DecisionRoundVie
 								at: str(b, 'at')
 							}))
 					: [],
-			counts: method === 'closed' ? secretCountOf(doc, id, voters, voted.length) : countOf(ballots, voters),
+			counts: method === 'closed' ? secretCountOf(docs, id, voters, voted.length) : countOf(ballots, voters),
 			winnerPropositionId: winner,
 			tieBreak: record.tieBreak === 'casting' || record.tieBreak === 'lot' ? record.tieBreak : null,
 			tied: status === 'closed' && method !== 'acclamation' && winner === null,
