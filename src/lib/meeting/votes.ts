@@ -488,20 +488,37 @@ function rounds(doc: Y.Doc, itemId: string): Plain[] {
 
 /**
  * What a read looks at: `mainDocumentOnly` reads the meeting document as the server holds it
- * (the canonical export), otherwise the item's propositions where they live.
+ * (the canonical export); otherwise both documents, so a confidential item's entries still in
+ * the meeting document (marked before they moved, not adopted yet — or never, once approved)
+ * read too.
  */
 export interface VoteReadOptions {
 	readonly mainDocumentOnly?: boolean;
 }
 
+/**
+ * The live entries of one flat root for an item, in `docs`: an entry in both (while a move has
+ * reached this device from one document and not yet from the other) is read once.
+ */
+function itemEntries(docs: readonly Y.Doc[], root: 'propositions' | 'votes', itemId: string): [string, Plain, Y.Doc][] {
+	const found = new Map<string, [string, Plain, Y.Doc]>();
+	for (const place of docs) {
+		formalRoots(place)[root].forEach((value, id) => {
+			const record = plainRecord(value);
+			if (!record || record.itemId !== itemId || str(record, 'deletedAt') !== null || found.has(id)) return;
+			found.set(id, [id, record, place]);
+		});
+	}
+	return [...found.values()];
+}
+
+function readPlaces(doc: Y.Doc, options: VoteReadOptions): Y.Doc[] {
+	return options.mainDocumentOnly ? [doc] : voteDocsOf(doc);
+}
+
 export function readPropositions(doc: Y.Doc, itemId: string, options: VoteReadOptions = {}): PropositionView[] {
 	const list: (PropositionView & { order: string })[] = [];
-	// Nothing for a confidential item on a device without the part.
-	const place = options.mainDocumentOnly ? doc : voteDocOf(doc, itemId);
-	if (!place) return [];
-	formalRoots(place).propositions.forEach((value, id) => {
-		const record = plainRecord(value);
-		if (!record || record.itemId !== itemId || str(record, 'deletedAt') !== null) return;
+	for (const [id, record] of itemEntries(readPlaces(doc, options), 'propositions', itemId)) {
 		list.push({
 			id,
 			itemId,
@@ -512,7 +529,7 @@ export function readPropositions(doc: Y.Doc, itemId: string, options: VoteReadOp
 			createdAt: str(record, 'createdAt'),
 			order: str(record, 'order') ?? ''
 		});
-	});
+	}
 	return list
 		.sort((a, b) => (a.order !== b.order ? (a.order < b.order ? -1 : 1) : a.id < b.id ? -1 : 1))
 		.map(({ order: _order, ...view }) => view);
@@ -526,12 +543,8 @@ export function readDecisionRounds(doc: Y.Doc, itemId: string, options: VoteRead
 		return at === -1 ? roster.length : at;
 	};
 	const list: DecisionRoundView[] = [];
-	const place = options.mainDocumentOnly ? doc : voteDocOf(doc, itemId);
-	if (!place) return [];
-	const docs = options.mainDocumentOnly ? [doc] : voteDocsOf(doc);
-	formalRoots(place).votes.forEach((value, id) => {
-		const record = plainRecord(value);
-		if (!record || record.itemId !== itemId || str(record, 'deletedAt') !== null) return;
+	const docs = readPlaces(doc, options);
+	for (const [id, record, place] of itemEntries(docs, 'votes', itemId)) {
 		const method = (VOTE_METHODS as readonly unknown[]).includes(record.method) ? (record.method as VoteMethod) : 'acclamation';
 		const voters = stringList(record.voters);
 		const ballots = method === 'open' ? ballotsOf(place, id, voters) : new Map<string, Plain>();
@@ -568,6 +581,6 @@ export function readDecisionRounds(doc: Y.Doc, itemId: string, options: VoteRead
 			createdAt: str(record, 'createdAt'),
 			closedAt: str(record, 'closedAt')
 		});
-	});
+	}
 	return list.sort((a, b) => ((a.createdAt ?? '') < (b.createdAt ?? '') ? -1 : (a.createdAt ?? '') > (b.createdAt ?? '') ? 1 : a.id < b.id ? -1 : 1));
 }
