@@ -157,11 +157,51 @@ function confidentialBreach(doc: Y.Doc, writes: readonly Write[]): Write | null 
 	return null;
 }
 
+/** The item ids a plain entry written into a flat root names (a proposition's or a round's `itemId`). */
+function itemIdsWritten(write: Write): string[] {
+	if (!(write.content instanceof Y.ContentAny)) return [];
+	return write.content
+		.getContent()
+		.map((value) => (value as { itemId?: unknown } | null)?.itemId)
+		.filter((itemId): itemId is string => typeof itemId === 'string');
+}
+
+/**
+ * The first write that puts a confidential item's proposition, round or ballot into the
+ * meeting document, or null: they belong in the confidential part (votes.ts `voteDocOf`). A
+ * ballot's item is its round's, as the document holds it or as this update writes it.
+ */
+function confidentialVoteBreach(doc: Y.Doc, writes: readonly Write[]): Write | null {
+	let confidential: ((itemId: string) => boolean) | null = null;
+	const roundItems = new Map<string, string>();
+	for (const write of writes) {
+		if (write.root === 'votes' && write.kind === 'insert' && typeof write.path[0] === 'string') {
+			for (const itemId of itemIdsWritten(write)) roundItems.set(write.path[0], itemId);
+		}
+	}
+	const votes = doc.getMap('votes');
+	for (const write of writes) {
+		if (write.kind !== 'insert' || write.path.length !== 1 || typeof write.path[0] !== 'string') continue;
+		let itemIds: string[];
+		if (write.root === 'propositions' || write.root === 'votes') itemIds = itemIdsWritten(write);
+		else if (write.root === 'ballots' && !(write.content instanceof Y.ContentDeleted)) {
+			const roundId = write.path[0].slice(0, write.path[0].indexOf(':'));
+			const itemId = roundItems.get(roundId) ?? (votes.get(roundId) as { itemId?: unknown } | undefined)?.itemId;
+			itemIds = typeof itemId === 'string' ? [itemId] : [];
+		} else continue;
+		confidential ??= confidentialAfter(doc, writes);
+		if (itemIds.some(confidential)) return write;
+	}
+	return null;
+}
+
 /** Judges every write of one update against `schema` and the writer's role; the first breach decides. */
 export function judgeWrites(schema: DocumentSchema, doc: Y.Doc, writer: Writer, writes: readonly Write[]): Verdict {
 	if (schema.name === 'meeting') {
 		const breach = confidentialBreach(doc, writes);
 		if (breach) return forbidden(`${describe(breach)}: a confidential item's content belongs in the confidential part`);
+		const voteBreach = confidentialVoteBreach(doc, writes);
+		if (voteBreach) return forbidden(`${describe(voteBreach)}: a confidential item's propositions and votes belong in the confidential part`);
 	}
 	const added = new Map<string, { length: number; base: number; max: number }>();
 	const secretRounds = secretRoundsWritten(writes);

@@ -6,30 +6,60 @@
  */
 import * as Y from 'yjs';
 import { loadDocument } from '../storage/document-log.ts';
-import type { MeetingStorage } from '../storage/types.ts';
+import { attachConfidentialPart } from '../../src/lib/meeting/index.ts';
+import type { DocumentStore, MeetingStorage } from '../storage/types.ts';
 import type { FanoutMessage } from '../sync/fanout.ts';
+import { roomKey } from '../sync/policy.ts';
 
 /** The principal that owns the server's own client ids (no invitation has this form). */
 export const SERVER_PRINCIPAL = 'server';
 
-/** The stored document (the one way stored updates become a Y.Doc). */
-export const loadStoredDoc = (storage: MeetingStorage, meetingId: string): Promise<Y.Doc> => loadDocument(storage.docs, meetingId);
+/** The stored meeting document with its stored confidential part attached (a confidential item's rounds are there). */
+export async function loadStoredDocs(storage: MeetingStorage, meetingId: string): Promise<{ doc: Y.Doc; part: Y.Doc; destroy(): void }> {
+	const [doc, part] = await Promise.all([loadDocument(storage.docs, meetingId), loadDocument(storage.confidential, meetingId)]);
+	const detach = attachConfidentialPart(doc, part);
+	return {
+		doc,
+		part,
+		destroy() {
+			detach();
+			doc.destroy();
+			part.destroy();
+		}
+	};
+}
 
 export interface ServerChangeDeps {
 	storage: MeetingStorage;
 	deliver(meetingId: string, message: FanoutMessage): void;
 }
 
-/** Runs `change` on `doc` (the stored document) and stores and delivers what it wrote; false if it wrote nothing. */
-export async function commitServerChange(deps: ServerChangeDeps, meetingId: string, doc: Y.Doc, change: (doc: Y.Doc) => void): Promise<boolean> {
-	const before = Y.encodeStateVector(doc);
+/**
+ * Runs `change` on `doc` (the stored document, its part attached when given) and stores and
+ * delivers what it wrote to each; false if it wrote nothing.
+ */
+export async function commitServerChange(
+	deps: ServerChangeDeps,
+	meetingId: string,
+	doc: Y.Doc,
+	change: (doc: Y.Doc) => void,
+	part?: Y.Doc
+): Promise<boolean> {
+	const places: { doc: Y.Doc; store: DocumentStore; key: string }[] = [{ doc, store: deps.storage.docs, key: roomKey(meetingId, 'main') }];
+	if (part) places.push({ doc: part, store: deps.storage.confidential, key: roomKey(meetingId, 'confidential') });
+	const before = places.map((place) => Y.encodeStateVector(place.doc));
 	change(doc);
-	const update = Y.encodeStateAsUpdate(doc, before);
-	if (Y.decodeUpdate(update).structs.length === 0) return false;
-	// Claimed first, so no client can write under the server's id and pass for it.
-	const owners = await deps.storage.docs.claimClients(meetingId, [doc.clientID], SERVER_PRINCIPAL);
-	if (owners.get(doc.clientID) !== SERVER_PRINCIPAL) throw new Error('the server drew a client id someone else owns');
-	await deps.storage.docs.appendUpdate(meetingId, update);
-	deps.deliver(meetingId, { kind: 'update', update });
+	const written = places
+		.map((place, i) => ({ ...place, update: Y.encodeStateAsUpdate(place.doc, before[i]) }))
+		.filter(({ update }) => Y.decodeUpdate(update).structs.length > 0);
+	if (written.length === 0) return false;
+	// Claimed first, so no client can write under the server's id and pass for it (one table covers both documents).
+	const clients = written.map((place) => place.doc.clientID);
+	const owners = await deps.storage.docs.claimClients(meetingId, clients, SERVER_PRINCIPAL);
+	if (clients.some((client) => owners.get(client) !== SERVER_PRINCIPAL)) throw new Error('the server drew a client id someone else owns');
+	for (const place of written) {
+		await place.store.appendUpdate(meetingId, place.update);
+		deps.deliver(place.key, { kind: 'update', update: place.update });
+	}
 	return true;
 }

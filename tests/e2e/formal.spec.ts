@@ -2,7 +2,8 @@
  * A 9-member nämnd on four devices (chair on a laptop, two members and an observer on
  * phones): the speaker list with a reply let ahead of the queue, a named vote with one
  * member excluded for jäv and a second ballot impossible, quorum lost for one item and
- * regained when a deputy serves, a secret vote counted without names; then the minutes in
+ * regained when a deputy serves, a secret vote on the confidential item counted without names
+ * (the observer gets neither its propositions nor the vote); then the minutes in
  * protokoll wording, the public version without the confidential item, justering and the
  * notice (anslag) with its computed dates. axe on every screen shown.
  *
@@ -12,7 +13,7 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import * as Y from 'yjs';
-import { addProposition, openMeeting, setItemConfidential, setItemScope, startItem } from '../../src/lib/meeting/index.ts';
+import { addProposition, attachConfidentialPart, openMeeting, setItemConfidential, setItemScope, startItem } from '../../src/lib/meeting/index.ts';
 import { appealEndsOn, earliestTakeDown, swedishDate } from '../../src/lib/minutes/notice.ts';
 import { buildFormalMeeting } from '../fixtures/formal-meeting.ts';
 import { buildHeldFormalMeeting } from '../fixtures/formal-meeting-held.ts';
@@ -55,6 +56,9 @@ test('speaker list, named and secret votes, jäv and quorum on four devices', as
 	test.setTimeout(240_000);
 	const formal = buildFormalMeeting();
 	const { doc, members, items } = formal;
+	// Item 3's propositions and votes go into the confidential part when it is marked.
+	const part = new Y.Doc();
+	attachConfidentialPart(doc, part);
 	addProposition(doc, items.personal, {
 		kind: 'motion',
 		text: 'Anställningen fortsätter.',
@@ -68,7 +72,7 @@ test('speaker list, named and secret votes, jäv and quorum on four devices', as
 	startItem(doc, items.detaljplan);
 
 	const setup = await (await newContext(browser)).newPage();
-	const meeting = await seed(setup, doc);
+	const meeting = await seed(setup, doc, part);
 	const chair = await device(browser, await invite(setup, meeting, { name: 'Anna Andersson', role: 'chair', participantId: members[0] }), LAPTOP);
 	const bertil = await device(browser, await invite(setup, meeting, { name: 'Bertil Berg', role: 'member', participantId: members[1] }));
 	const ingrid = await device(browser, await invite(setup, meeting, { name: 'Ingrid Isaksson', role: 'member', participantId: members[8] }));
@@ -163,11 +167,15 @@ test('speaker list, named and secret votes, jäv and quorum on four devices', as
 	await expect(bertil.getByTestId('my-vote')).toHaveText('Du har röstat.');
 	await ballot(ingrid).getByRole('button', { name: 'Ja', exact: true }).click();
 	await ballot(chair).getByRole('button', { name: 'Ja', exact: true }).click();
-	await expect(observer.getByTestId('vote-progress')).toHaveText('3 av 5 har röstat.');
+	await expect(bertil.getByTestId('vote-progress')).toHaveText('3 av 5 har röstat.');
 	await chair.getByRole('button', { name: 'Avsluta omröstningen' }).click();
-	await expect(observer.getByTestId('vote-result')).toHaveText('Resultat: Ja 2, Nej 1, Avstår 0, ej röstat 2.');
+	await expect(bertil.getByTestId('vote-result')).toHaveText('Resultat: Ja 2, Nej 1, Avstår 0, ej röstat 2.');
 	// Counted without names: no voting list for a secret vote.
-	await expect(observer.getByTestId('vote-table')).toHaveCount(0);
+	await expect(bertil.getByTestId('vote-table')).toHaveCount(0);
+	// The item is confidential: the observer gets neither its propositions nor the vote.
+	await expect(observer.getByTestId('confidential')).toHaveText('Sekretess enligt OSL 39 kap. 3 §');
+	for (const testId of ['vote-progress', 'vote-result']) await expect(observer.getByTestId(testId)).toHaveCount(0);
+	await expect(observer.getByText('Anställningen upphör')).toHaveCount(0);
 	await expectNoAxeViolations(observer, 'an observer’s phone after the votes');
 });
 

@@ -13,7 +13,7 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { attachConfidentialPart, getItemNotes, itemContentOf, setItemConfidential, setItemNotes } from '../../src/lib/meeting/index.ts';
+import { addProposition, attachConfidentialPart, castBallot, getItemNotes, itemContentOf, openVote, readDecisionRounds, readPropositions, setItemConfidential, setItemNotes } from '../../src/lib/meeting/index.ts';
 import { CLOSE, MESSAGE_SYNC } from '../../src/lib/protocol/index.ts';
 import { buildFormalMeeting } from '../fixtures/formal-meeting.ts';
 import { invite } from './access-helpers.ts';
@@ -23,6 +23,9 @@ import { servicesAvailable, TEST_REDIS_URL } from './services.ts';
 
 const BEFORE = 'Läkarintyget visar utmattningssyndrom';
 const AFTER = 'Rehabiliteringsplanen omfattar sex månader';
+const PROPOSAL = 'Anställningen avslutas med omedelbar verkan';
+const MOTION = 'Ärendet återremitteras till förvaltningen';
+const LATER = 'Yrkande om avstängning under utredningen';
 const PART = (meetingId: string) => `${meetingId}/confidential`;
 
 /** Every frame the server sends one raw websocket, after asking for the whole document. */
@@ -80,8 +83,18 @@ async function scenario(a: string, b: string, track: (client: Client) => void) {
 	await waitFor(() => organiser.main.doc.getMap('items').has(itemId), 'meeting written');
 	// Written while the item is public, then marked: the notes move into the part.
 	setItemNotes(organiser.main.doc, itemId, BEFORE);
+	// Propositions, a named vote and a file, written while public.
+	const yes = addProposition(organiser.main.doc, itemId, { kind: 'original', text: PROPOSAL });
+	const no = addProposition(organiser.main.doc, itemId, { kind: 'motion', text: MOTION });
+	const round = openVote(organiser.main.doc, itemId, { method: 'open', yesPropositionId: yes, noPropositionId: no });
+	castBallot(organiser.main.doc, round, formal.members[1], 'abstain');
 	setItemConfidential(organiser.main.doc, itemId, 'OSL 39 kap. 3 §');
 	getItemNotes(organiser.main.doc, itemId).insert(BEFORE.length, `. ${AFTER}`);
+	// Written after marking: into the part.
+	addProposition(organiser.main.doc, itemId, { kind: 'motion', text: LATER });
+	const inMain = (root: string) => [...organiser.main.doc.getMap<{ itemId?: string }>(root).values()].filter((entry) => entry.itemId === itemId);
+	expect([...inMain('propositions'), ...inMain('votes')]).toEqual([]);
+	expect(organiser.main.doc.getMap('ballots').size).toBe(0);
 	await saved(organiser.main, organiser.part);
 
 	const observer = await invite(a, meeting, { name: 'Åhörare', role: 'observer' });
@@ -96,6 +109,9 @@ async function scenario(a: string, b: string, track: (client: Client) => void) {
 	const watching = await recordFrames(b, meeting.id, observer.token);
 	const reader = await openBoth(b, meeting.id, member.token, track);
 	await waitFor(() => itemContentOf(reader.main.doc, itemId)?.get('notes')?.toString() === `${BEFORE}. ${AFTER}`, 'the member reads the notes');
+	await waitFor(() => readPropositions(reader.main.doc, itemId).length === 3, 'the member reads the propositions');
+	expect(readPropositions(reader.main.doc, itemId).map((p) => p.text)).toEqual([PROPOSAL, MOTION, LATER]);
+	expect(readDecisionRounds(reader.main.doc, itemId)[0]?.ballots.map((b) => b.choice)).toEqual(['abstain']);
 	// Written live by the member, through the part.
 	getItemNotes(reader.main.doc, itemId).insert(0, 'Sekretessbelagt tillägg. ');
 	await saved(reader.part);
@@ -105,7 +121,7 @@ async function scenario(a: string, b: string, track: (client: Client) => void) {
 	await waitFor(() => carries(watching.frames, 'Val av justerare och tid'), 'the observer receives public changes');
 	expect(carries(watching.frames, 'Personalärende')).toBe(true);
 	expect(carries(watching.frames, 'OSL 39 kap. 3 §')).toBe(true);
-	for (const text of [BEFORE, AFTER, 'Sekretessbelagt tillägg']) expect(carries(watching.frames, text), text).toBe(false);
+	for (const text of [BEFORE, AFTER, 'Sekretessbelagt tillägg', PROPOSAL, MOTION, LATER, '"abstain"']) expect(carries(watching.frames, text), text).toBe(false);
 
 	// A member's hand-made update writing into the item's notes in the meeting document: refused, connection closed.
 	const raw = await connectRawSyncClient(b, { id: meeting.id, token: member.token });
@@ -117,8 +133,18 @@ async function scenario(a: string, b: string, track: (client: Client) => void) {
 	raw.send(Y.encodeStateAsUpdate(fork, vector));
 	expect(await refused).toBe(CLOSE.FORBIDDEN);
 	expect(raw.notices.map((notice) => notice.code)).toContain('forbidden');
+	// The organiser's hand-made update writing a proposition of the item into the meeting document: refused too.
+	const crafted = await connectRawSyncClient(b, { id: meeting.id, token: meeting.token });
+	const copy = new Y.Doc();
+	Y.applyUpdate(copy, Y.encodeStateAsUpdate(organiser.main.doc));
+	const state = Y.encodeStateVector(copy);
+	copy.getMap('propositions').set('Pa8Xr0kLm2Qw9Zt4', { ...(copy.getMap('propositions').get(formal.original) as object), itemId, text: 'Läckt yrkande' });
+	const refusedProposition = new Promise<number>((resolve) => crafted.socket.on('close', (code) => resolve(code)));
+	crafted.send(Y.encodeStateAsUpdate(copy, state));
+	expect(await refusedProposition).toBe(CLOSE.FORBIDDEN);
 	await new Promise((resolve) => setTimeout(resolve, 300));
 	expect(carries(watching.frames, 'Läckt till åhörarna')).toBe(false);
+	expect(carries(watching.frames, 'Läckt yrkande')).toBe(false);
 	watching.close();
 	return { meeting, itemId, member };
 }
@@ -168,6 +194,61 @@ describe('confidential items (SQLite)', () => {
 		const next = (await response.json()) as { id: string; token: string };
 		const corrected = await openBoth(server.origin, next.id, next.token, (c) => clients.push(c));
 		expect(getItemNotes(corrected.main.doc, itemId).toString()).toBe(`Sekretessbelagt tillägg. ${BEFORE}. ${AFTER}`);
+	});
+});
+
+describe('a secret vote on a confidential item (SQLite)', () => {
+	let server: ServerProcess;
+	let dataDir: string;
+	const clients: Client[] = [];
+
+	beforeAll(async () => {
+		dataDir = tempDir();
+		server = await startServerProcess({ dataDir });
+	});
+
+	afterAll(async () => {
+		for (const c of clients) c.destroy();
+		await server?.stop();
+		fs.rmSync(dataDir, { recursive: true, force: true });
+	});
+
+	const post = (url: string, token: string, body?: unknown) =>
+		fetch(`${server.origin}${url}`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+			body: body === undefined ? undefined : JSON.stringify(body)
+		});
+
+	it('is cast and counted through the server in the part, and the observer sees neither the round nor its count', async () => {
+		const meeting = await createMeeting(server.origin, 'Byggnadsnämnden', { sample: false });
+		const organiser = await openBoth(server.origin, meeting.id, meeting.token, (c) => clients.push(c));
+		const formal = buildFormalMeeting();
+		Y.applyUpdate(organiser.main.doc, Y.encodeStateAsUpdate(formal.doc));
+		const itemId = formal.items.personal;
+		setItemConfidential(organiser.main.doc, itemId, 'OSL 39 kap. 3 §');
+		const yes = addProposition(organiser.main.doc, itemId, { kind: 'original', text: PROPOSAL });
+		const no = addProposition(organiser.main.doc, itemId, { kind: 'motion', text: MOTION });
+		const roundId = openVote(organiser.main.doc, itemId, { method: 'closed', yesPropositionId: yes, noPropositionId: no });
+		await saved(organiser.main, organiser.part);
+		const observer = await invite(server.origin, meeting, { name: 'Åhörare', role: 'observer' });
+		const watching = await recordFrames(server.origin, meeting.id, observer.token);
+		const voter = await invite(server.origin, meeting, { name: 'Ledamot', role: 'member', participantId: formal.members[1] });
+		const ballot = `/api/meetings/${meeting.id}/votes/${roundId}/ballot`;
+		expect((await post(ballot, voter.token, { choice: 'no' })).status).toBe(200);
+		expect((await post(ballot, voter.token, { choice: 'yes' })).status).toBe(409);
+		await waitFor(() => readDecisionRounds(organiser.main.doc, itemId)[0]?.voted.length === 1, 'the organiser sees who has voted');
+		expect((await post(`/api/meetings/${meeting.id}/votes/${roundId}/close`, meeting.token)).status).toBe(200);
+		await waitFor(() => readDecisionRounds(organiser.main.doc, itemId)[0]?.status === 'closed', 'the organiser sees the count');
+		const [round] = readDecisionRounds(organiser.main.doc, itemId);
+		expect(round.counts).toMatchObject({ yes: 0, no: 1, abstain: 0 });
+		expect(round.winnerPropositionId).toBe(no);
+		for (const root of ['votes', 'secretVoted', 'secretTallies']) expect(organiser.main.doc.getMap(root).size, root).toBe(0);
+		// A public change after it, so the observer has surely been sent everything before.
+		organiser.main.doc.getMap<Y.Map<unknown>>('items').get(formal.items.justerare)?.set('title', 'Val av justerare och tid');
+		await waitFor(() => carries(watching.frames, 'Val av justerare och tid'), 'the observer receives public changes');
+		for (const text of [PROPOSAL, MOTION, roundId]) expect(carries(watching.frames, text), text).toBe(false);
+		watching.close();
 	});
 });
 

@@ -11,6 +11,7 @@ import { addDecision } from './decisions.js';
 import { setItemConfidential } from './quorum.js';
 import { findItem, readMeeting } from './read.js';
 import { CONFIDENTIAL_SCHEMA, MEETING_SCHEMA } from './schema.js';
+import { addProposition, castBallot, closeVote, openVote, readDecisionRounds, readPropositions, recordRoundDecision } from './votes.js';
 import { auditDocument } from './schema-language.js';
 
 const NOTES = 'Ärendet gäller en enskild anställds hälsa.';
@@ -95,6 +96,49 @@ describe('confidential items', () => {
 		expect(adoptConfidentialItems(doc)).toEqual([]);
 		expect(findItem(readMeeting(doc), items.personal)).toMatchObject({ notes: NOTES, decisions: [{ notesOffset: 'Ärendet gäller'.length }] });
 		expect(Buffer.from(Y.encodeStateAsUpdate(doc)).includes(Buffer.from('enskild anställds'))).toBe(false);
+	});
+
+	it('moves propositions, rounds and ballots with the item, keeps voting in the part, and adopts those left behind', () => {
+		const { doc, items, members } = meetingWithContent();
+		const part = new Y.Doc();
+		attachConfidentialPart(doc, part);
+		const yes = addProposition(doc, items.personal, { kind: 'original', text: 'Anställningen upphör.' });
+		const no = addProposition(doc, items.personal, { kind: 'motion', text: 'Anställningen fortsätter.' });
+		const round = openVote(doc, items.personal, { method: 'open', yesPropositionId: yes, noPropositionId: no });
+		castBallot(doc, round, members[1], 'no');
+		const inMain = () => [...doc.getMap<{ itemId?: string }>('propositions').values(), ...doc.getMap<{ itemId?: string }>('votes').values()].filter((e) => e.itemId === items.personal);
+
+		setItemConfidential(doc, items.personal, 'OSL 39 kap. 3 §');
+		expect(inMain()).toEqual([]);
+		expect(doc.getMap('ballots').size).toBe(0);
+		expect(Buffer.from(Y.encodeStateAsUpdate(doc)).includes(Buffer.from('Anställningen upphör'))).toBe(false);
+		expect(auditDocument(CONFIDENTIAL_SCHEMA, part)).toEqual([]);
+		// Voting goes on in the part, and the decision lands there too.
+		castBallot(doc, round, members[2], 'no');
+		closeVote(doc, round);
+		recordRoundDecision(doc, round);
+		expect(readDecisionRounds(doc, items.personal)[0]).toMatchObject({ winnerPropositionId: no, counts: { no: 2 } });
+		expect(findItem(readMeeting(doc), items.personal)?.decisions.map((d) => d.text)).toContain('Anställningen fortsätter.');
+		expect(part.getMap('ballots').size).toBe(2);
+		// The canonical export reads the meeting document as the server holds it: none of them.
+		expect(findItem(readMeeting(doc, { mainDocumentOnly: true }), items.personal)?.formal).toBeUndefined();
+		expect(findItem(readMeeting(doc), items.personal)?.formal?.propositions).toHaveLength(2);
+		// Without the part (an observer's device): nothing of them.
+		const observer = replicaOf(doc);
+		expect(readPropositions(observer, items.personal)).toEqual([]);
+		expect(readDecisionRounds(observer, items.personal)).toEqual([]);
+
+		setItemConfidential(doc, items.personal, null);
+		expect(readPropositions(doc, items.personal).map((p) => p.text)).toEqual(['Anställningen upphör.', 'Anställningen fortsätter.']);
+		expect(readDecisionRounds(doc, items.personal)[0]?.ballots.map((b) => b.choice)).toEqual(['no', 'no']);
+		expect(part.getMap('propositions').size + part.getMap('votes').size + part.getMap('ballots').size).toBe(0);
+
+		// Marked by an earlier version, its propositions left in the meeting document though its entry is in the part: adopted.
+		setItemConfidential(doc, items.personal, 'OSL 39 kap. 3 §');
+		doc.getMap('propositions').set('Pa8Xr0kLm2Qw9Zt4', { ...(part.getMap('propositions').get(yes) as object), text: 'Kvarlämnat förslag.' });
+		expect(adoptConfidentialItems(doc)).toEqual([items.personal]);
+		expect(inMain()).toEqual([]);
+		expect(readPropositions(doc, items.personal).map((p) => p.text)).toContain('Kvarlämnat förslag.');
 	});
 
 	it('does not make an item public again before the part has arrived (its content would stay behind)', () => {

@@ -1,7 +1,7 @@
 /**
  * Confidential items (sekretess): the meeting document keeps what the public minutes show of
  * such an item (title, number, `confidentialGround`); its content — notes, decisions,
- * assignments, links — lives in the meeting's confidential part, a second Y.Doc (schema
+ * assignments, links, and its propositions and decision rounds (`voteDocOf`) — lives in the meeting's confidential part, a second Y.Doc (schema
  * CONFIDENTIAL_SCHEMA, root `items` keyed by item id) that the server sends only to roles
  * with `confidential.read` and that refuses to take such content into the meeting document
  * (docs/security.md, "Confidential items and observers").
@@ -15,7 +15,8 @@ import * as Y from 'yjs';
 import { invalidState } from './errors.js';
 import { anchorAt, resolveAnchor } from './anchors.js';
 import { childMap, roots, type EntityMap } from './doc.js';
-import { ITEM_CONTENT_KEYS } from './schema.js';
+import { splitPairKey } from './formal-doc.js';
+import { ITEM_CONTENT_KEYS, VOTE_ROOT_KEYS } from './schema.js';
 
 interface Attached {
 	part: Y.Doc;
@@ -66,6 +67,23 @@ export function itemContentOf(doc: Y.Doc, itemId: string): EntityMap | null {
 	const part = partOf(doc);
 	const entry = part ? partItems(part).get(itemId) : undefined;
 	return entry instanceof Y.Map ? entry : null;
+}
+
+/**
+ * The document holding an item's propositions and decision rounds (votes.ts): the meeting
+ * document for a public item, the confidential part for a confidential one — null when this
+ * device has no part.
+ */
+export function voteDocOf(doc: Y.Doc, itemId: string): Y.Doc | null {
+	const item = roots(doc).items.get(itemId);
+	if (!(item instanceof Y.Map) || !isConfidentialItem(item)) return doc;
+	return partOf(doc) ?? null;
+}
+
+/** Every document that may hold propositions and rounds: the meeting document, then the part when attached. */
+export function voteDocsOf(doc: Y.Doc): Y.Doc[] {
+	const part = partOf(doc);
+	return part ? [doc, part] : [doc];
 }
 
 /** Like `itemContentOf`, for operations that write: an unavailable content is an error. */
@@ -132,6 +150,38 @@ function clearContent(map: EntityMap): void {
 	}
 }
 
+/** The flat vote roots a client moves: the server's own (secretVoted, secretTallies) stay where it wrote them. */
+const MOVED_VOTE_ROOTS = VOTE_ROOT_KEYS.filter((key) => key !== 'secretVoted' && key !== 'secretTallies');
+
+/** An item's entries in the flat vote roots of `from`: propositions and rounds by `itemId`, ballots by their round. */
+function voteEntriesOf(from: Y.Doc, itemId: string): [string, string, unknown][] {
+	const found: [string, string, unknown][] = [];
+	const rounds = new Set<string>();
+	for (const root of ['propositions', 'votes'] as const) {
+		from.getMap(root).forEach((value, key) => {
+			if ((value as { itemId?: unknown } | null)?.itemId !== itemId) return;
+			found.push([root, key, value]);
+			if (root === 'votes') rounds.add(key);
+		});
+	}
+	from.getMap('ballots').forEach((value, key) => {
+		const pair = splitPairKey(key);
+		if (pair && rounds.has(pair[0])) found.push(['ballots', key, value]);
+	});
+	return found;
+}
+
+/** Copies an item's vote entries into `to` (in the caller's transaction of `to`); returns them, for deleting. */
+function copyVotes(from: Y.Doc, to: Y.Doc, itemId: string): [string, string, unknown][] {
+	const entries = voteEntriesOf(from, itemId).filter(([root]) => (MOVED_VOTE_ROOTS as readonly string[]).includes(root));
+	for (const [root, key, value] of entries) to.getMap(root).set(key, value);
+	return entries;
+}
+
+function deleteVotes(from: Y.Doc, entries: [string, string, unknown][]): void {
+	for (const [root, key] of entries) from.getMap(root).delete(key);
+}
+
 /**
  * Sets an item's ground and moves its content where it now belongs: into the part when it
  * becomes confidential (deleted from the meeting document in the same change as the ground,
@@ -143,29 +193,39 @@ export function moveItemContent(doc: Y.Doc, item: EntityMap, itemId: string, val
 	const part = partOf(doc) ?? null;
 	if (value !== null && !wasConfidential) {
 		if (!part) {
-			if (hasContent(item)) throw invalidState('the confidential part is not open on this device: the content cannot be moved');
+			if (hasContent(item) || voteEntriesOf(doc, itemId).length > 0) {
+				throw invalidState('the confidential part is not open on this device: the content cannot be moved');
+			}
 			doc.transact(() => item.set('confidentialGround', value));
 			return;
 		}
+		let votes: [string, string, unknown][] = [];
 		part.transact(() => {
 			const entry: EntityMap = new Y.Map();
 			partItems(part).set(itemId, entry);
 			copyContent(item, entry);
+			votes = copyVotes(doc, part, itemId);
 		});
 		doc.transact(() => {
 			item.set('confidentialGround', value);
 			clearContent(item);
+			deleteVotes(doc, votes);
 		});
 		return;
 	}
 	if (value === null && wasConfidential) {
 		if (!part || !attached.get(doc)?.ready()) throw invalidState('the confidential part has not arrived on this device: the content cannot be moved back');
 		const entry = partItems(part).get(itemId);
+		let votes: [string, string, unknown][] = [];
 		doc.transact(() => {
 			item.set('confidentialGround', null);
 			if (entry instanceof Y.Map) copyContent(entry, item);
+			votes = copyVotes(part, doc, itemId);
 		});
-		if (entry) part.transact(() => partItems(part).delete(itemId));
+		part.transact(() => {
+			if (entry) partItems(part).delete(itemId);
+			deleteVotes(part, votes);
+		});
 		return;
 	}
 	doc.transact(() => item.set('confidentialGround', value));
@@ -174,22 +234,34 @@ export function moveItemContent(doc: Y.Doc, item: EntityMap, itemId: string, val
 /**
  * Items marked confidential whose content is not in the part yet — marked before the part
  * existed (their content still in the meeting document), or on a device without it — get
- * their entry there, with that content moved. Run by those who run the meeting once both
- * documents hold the server's state, so an entry another device made is not replaced.
- * Returns the ids it adopted.
+ * their entry there, with that content moved; propositions and rounds of a confidential item
+ * still in the meeting document (written before they moved into the part) are moved too. Run
+ * by those who run the meeting once both documents hold the server's state, so an entry
+ * another device made is not replaced. Returns the ids it adopted.
  */
 export function adoptConfidentialItems(doc: Y.Doc): string[] {
 	const part = partOf(doc);
 	if (!part) return [];
 	const adopted: string[] = [];
 	roots(doc).items.forEach((item, itemId) => {
-		if (!(item instanceof Y.Map) || !isConfidentialItem(item) || partItems(part).has(itemId)) return;
+		if (!(item instanceof Y.Map) || !isConfidentialItem(item)) return;
+		const hasEntry = partItems(part).has(itemId);
+		if (hasEntry && voteEntriesOf(doc, itemId).every(([root]) => !(MOVED_VOTE_ROOTS as readonly string[]).includes(root))) return;
+		let votes: [string, string, unknown][] = [];
 		part.transact(() => {
-			const entry: EntityMap = new Y.Map();
-			partItems(part).set(itemId, entry);
-			copyContent(item, entry);
+			if (!hasEntry) {
+				const entry: EntityMap = new Y.Map();
+				partItems(part).set(itemId, entry);
+				copyContent(item, entry);
+			}
+			votes = copyVotes(doc, part, itemId);
 		});
-		if (hasContent(item)) doc.transact(() => clearContent(item));
+		if ((!hasEntry && hasContent(item)) || votes.length > 0) {
+			doc.transact(() => {
+				if (!hasEntry) clearContent(item);
+				deleteVotes(doc, votes);
+			});
+		}
 		adopted.push(itemId);
 	});
 	return adopted;

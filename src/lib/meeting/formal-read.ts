@@ -8,7 +8,7 @@ import { readItemConflicts, quorumFor, type QuorumView } from './quorum.js';
 import { readRoster, resolvePerson } from './read-people.js';
 import { readSpeakerList, type SpeakerListView } from './speakers.js';
 import type { PersonView } from './types.js';
-import { readDecisionRounds, readPropositions, type DecisionRoundView, type PropositionView } from './votes.js';
+import { readDecisionRounds, readPropositions, type DecisionRoundView, type PropositionView, type VoteReadOptions } from './votes.js';
 
 export interface ItemConflictRecord {
 	readonly who: PersonView;
@@ -24,9 +24,9 @@ export interface ItemFormalView {
 }
 
 /** The item's formal record, or undefined when it has none (so plain meetings read as before). */
-export function readItemFormal(doc: Y.Doc, itemId: string): ItemFormalView | undefined {
-	const propositions = readPropositions(doc, itemId);
-	const rounds = readDecisionRounds(doc, itemId);
+export function readItemFormal(doc: Y.Doc, itemId: string, options: VoteReadOptions = {}): ItemFormalView | undefined {
+	const propositions = readPropositions(doc, itemId, options);
+	const rounds = readDecisionRounds(doc, itemId, options);
 	const conflicts = readItemConflicts(doc, itemId).flatMap((c) => {
 		const who = resolvePerson(doc, { participantId: c.participantId });
 		return who ? [{ who, note: c.note, at: c.at }] : [];

@@ -162,8 +162,8 @@ function readAssignment(id: string, map: EntityMap, resolve: Resolve): Assignmen
 	};
 }
 
-function formalOf(doc: Y.Doc, itemId: string): { formal?: ItemFormalView } {
-	const formal = readItemFormal(doc, itemId);
+function formalOf(doc: Y.Doc, itemId: string, mainDocumentOnly: boolean): { formal?: ItemFormalView } {
+	const formal = readItemFormal(doc, itemId, { mainDocumentOnly });
 	return formal ? { formal } : {};
 }
 
@@ -225,7 +225,7 @@ function readItem(
 		removedDecisions,
 		assignments,
 		extractRecipients,
-		...formalOf(doc, flat.id),
+		...formalOf(doc, flat.id, mainOnly),
 		...(readString(map, 'confidentialGround') ? { confidentialGround: readString(map, 'confidentialGround') as string } : {}),
 		...(content === null ? { contentUnavailable: true as const } : {}),
 		createdAt: readString(map, 'createdAt'),

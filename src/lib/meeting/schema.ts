@@ -347,6 +347,12 @@ const formalRoots: Record<string, NodeSpec> = {
 	}
 };
 
+/**
+ * The formal roots that say what an item's propositions and votes are: for a confidential item
+ * they live in the confidential part (confidential.ts `voteDocOf`), never in the meeting document.
+ */
+export const VOTE_ROOT_KEYS = ['propositions', 'votes', 'ballots', 'secretVoted', 'secretTallies'] as const;
+
 export const MEETING_SCHEMA: DocumentSchema = {
 	name: 'meeting',
 	write: 'run',
@@ -435,6 +441,8 @@ export const CONFIDENTIAL_SCHEMA: DocumentSchema = {
 	name: 'confidential',
 	write: 'run',
 	roots: {
-		items: { y: 'entities', key: ENTITY_ID, of: { y: 'map', fields: itemContent } }
+		items: { y: 'entities', key: ENTITY_ID, of: { y: 'map', fields: itemContent } },
+		// A confidential item's propositions and decision rounds, with the same keys as in the meeting document (votes.ts).
+		...Object.fromEntries(VOTE_ROOT_KEYS.map((key) => [key, formalRoots[key]]))
 	}
 };

@@ -16,10 +16,14 @@
  * choice. The server writes here only `secretVoted/<roundId>:<participantId>` (has voted) and,
  * when it closes the vote, `secretTallies/<roundId>` (the count) with the round's result
  * (`markSecretVoted`, `closeSecretVote`; server/votes).
+ *
+ * A confidential item's propositions and rounds live in the confidential part, in roots of the
+ * same names (`voteDocOf`): every operation finds them in the document that holds them.
  */
 import * as Y from 'yjs';
 import { invalid, invalidState, notFound } from './errors.js';
 import { checkPersonRefs, getLiveEntity, requireWritable, roots } from './doc.js';
+import { voteDocOf, voteDocsOf } from './confidential.js';
 import { addDecision } from './decisions.js';
 import { formalRoots, idArg, pairKey, plainRecord, splitPairKey, str, type Plain } from './formal-doc.js';
 import { newId } from './ids.js';
@@ -107,17 +111,38 @@ function requireItem(doc: Y.Doc, itemId: string): void {
 	getLiveEntity(requireWritable(doc).items, idArg(itemId, 'itemId'), 'item');
 }
 
-function proposition(doc: Y.Doc, id: string, itemId?: string): Plain {
-	const record = plainRecord(formalRoots(doc).propositions.get(idArg(id, 'propositionId')));
-	if (!record || str(record, 'deletedAt') !== null) throw notFound('proposition', id);
-	if (itemId !== undefined && record.itemId !== itemId) throw invalid('propositionId', `proposition ${id} belongs to another item`);
-	return record;
+/** The document holding the item's propositions and rounds; an error on a device without it (confidential). */
+function placeOf(doc: Y.Doc, itemId: string): Y.Doc {
+	const at = voteDocOf(doc, itemId);
+	if (!at) throw invalidState(`item ${itemId} is confidential and its propositions are not available on this device`);
+	return at;
 }
 
-function round(doc: Y.Doc, roundId: string): Plain {
-	const record = plainRecord(formalRoots(doc).votes.get(idArg(roundId, 'roundId')));
-	if (!record || str(record, 'deletedAt') !== null) throw notFound('decision round', roundId);
-	return record;
+interface Held {
+	record: Plain;
+	/** The document that holds it: the meeting document or the confidential part. */
+	at: Y.Doc;
+}
+
+function held(doc: Y.Doc, root: 'propositions' | 'votes', id: string): Held | null {
+	for (const at of voteDocsOf(doc)) {
+		const record = plainRecord(formalRoots(at)[root].get(id));
+		if (record) return { record, at };
+	}
+	return null;
+}
+
+function proposition(doc: Y.Doc, id: string, itemId?: string): Held {
+	const found = held(doc, 'propositions', idArg(id, 'propositionId'));
+	if (!found || str(found.record, 'deletedAt') !== null) throw notFound('proposition', id);
+	if (itemId !== undefined && found.record.itemId !== itemId) throw invalid('propositionId', `proposition ${id} belongs to another item`);
+	return found;
+}
+
+function round(doc: Y.Doc, roundId: string): Held {
+	const found = held(doc, 'votes', idArg(roundId, 'roundId'));
+	if (!found || str(found.record, 'deletedAt') !== null) throw notFound('decision round', roundId);
+	return found;
 }
 
 function stringList(value: unknown): string[] {
@@ -134,16 +159,15 @@ export function addProposition(doc: Y.Doc, itemId: string, input: PropositionInp
 	const mover = input.mover == null ? null : personRef(input.mover, 'mover');
 	if (mover) checkPersonRefs(roots(doc).participants, [mover], 'mover');
 	const createdAt = timestamp(input.now);
-	const { propositions } = formalRoots(doc);
+	const at = placeOf(doc, itemId);
+	const { propositions } = formalRoots(at);
 	const orders: string[] = [];
 	propositions.forEach((value) => {
 		const record = plainRecord(value);
 		if (record?.itemId === itemId) orders.push(str(record, 'order') ?? '');
 	});
 	const id = newId();
-	doc.transact(() =>
-		propositions.set(id, { itemId, kind, label, text, mover, order: appendKey(orders), createdAt, deletedAt: null })
-	);
+	at.transact(() => propositions.set(id, { itemId, kind, label, text, mover, order: appendKey(orders), createdAt, deletedAt: null }));
 	return id;
 }
 
@@ -153,7 +177,7 @@ export function updateProposition(
 	patch: { text?: string; label?: string | null; mover?: PersonRef | null }
 ): void {
 	requireWritable(doc);
-	const record = proposition(doc, propositionId);
+	const { record, at } = proposition(doc, propositionId);
 	if (typeof patch !== 'object' || patch === null) throw invalid('patch', 'must be an object');
 	const next: Plain = { ...record };
 	if (patch.text !== undefined) next.text = requiredText(patch.text, 'text', LIMITS.longText);
@@ -164,15 +188,15 @@ export function updateProposition(
 		if (mover) checkPersonRefs(roots(doc).participants, [mover], 'mover');
 		next.mover = mover;
 	}
-	doc.transact(() => formalRoots(doc).propositions.set(propositionId, next));
+	at.transact(() => formalRoots(at).propositions.set(propositionId, next));
 }
 
 /** Withdrawn (tombstone): a round that already put it keeps naming it. */
 export function removeProposition(doc: Y.Doc, propositionId: string, options: { now?: TimeInput } = {}): void {
 	requireWritable(doc);
-	const record = proposition(doc, propositionId);
-	const at = timestamp(options.now);
-	doc.transact(() => formalRoots(doc).propositions.set(propositionId, { ...record, deletedAt: at }));
+	const { record, at } = proposition(doc, propositionId);
+	const removedAt = timestamp(options.now);
+	at.transact(() => formalRoots(at).propositions.set(propositionId, { ...record, deletedAt: removedAt }));
 }
 
 function checkPut(doc: Y.Doc, itemId: string, ids: unknown, field: string): string[] {
@@ -197,8 +221,9 @@ export function decideByAcclamation(
 	if (!propositionIds.includes(winnerId)) throw invalid('winnerId', 'must be one of the propositions put');
 	const at = timestamp(input.now);
 	const id = newId();
-	doc.transact(() =>
-		formalRoots(doc).votes.set(id, {
+	const place = placeOf(doc, itemId);
+	place.transact(() =>
+		formalRoots(place).votes.set(id, {
 			itemId,
 			propositionIds,
 			acclamationWinnerId: winnerId,
@@ -241,7 +266,7 @@ export function openVote(
 	if (yes === no) throw invalid('noPropositionId', 'must differ from the Ja proposition');
 	proposition(doc, yes, itemId);
 	proposition(doc, no, itemId);
-	const previous = input.roundId === undefined ? null : round(doc, input.roundId);
+	const previous = input.roundId === undefined ? null : round(doc, input.roundId).record;
 	if (previous && (previous.itemId !== itemId || previous.method !== 'acclamation' || str(previous, 'decisionId') !== null)) {
 		throw invalidState('only an acclamation without a recorded decision can go to a vote');
 	}
@@ -253,8 +278,9 @@ export function openVote(
 	const at = timestamp(input.now);
 	const id = input.roundId ?? newId();
 	const putBefore = previous ? stringList(previous.propositionIds) : [];
-	doc.transact(() =>
-		formalRoots(doc).votes.set(id, {
+	const place = placeOf(doc, itemId);
+	place.transact(() =>
+		formalRoots(place).votes.set(id, {
 			itemId,
 			propositionIds: [...new Set([...putBefore, yes, no])],
 			acclamationWinnerId: previous ? str(previous, 'acclamationWinnerId') : null,
@@ -286,7 +312,7 @@ export function castBallot(
 	options: { recordedBy?: string | null; now?: TimeInput } = {}
 ): void {
 	requireWritable(doc);
-	const record = round(doc, roundId);
+	const { record, at: place } = round(doc, roundId);
 	const voter = idArg(participantId, 'participantId');
 	const value = oneOf(choice, BALLOT_CHOICES, 'choice');
 	if (record.status !== 'open') throw invalidState('the vote is not open');
@@ -294,10 +320,10 @@ export function castBallot(
 	if (record.method === 'closed') throw invalidState('a secret vote is cast through the server');
 	const recordedBy = options.recordedBy == null ? null : idArg(options.recordedBy, 'recordedBy');
 	const key = pairKey(roundId, voter);
-	const { ballots } = formalRoots(doc);
+	const { ballots } = formalRoots(place);
 	if (ballots.get(key) != null) throw invalidState('this participant has already voted');
 	const at = timestamp(options.now);
-	doc.transact(() => ballots.set(key, { choice: value, at, recordedBy }));
+	place.transact(() => ballots.set(key, { choice: value, at, recordedBy }));
 }
 
 function ballotsOf(doc: Y.Doc, roundId: string, voters: readonly string[]): Map<string, Plain> {
@@ -331,20 +357,20 @@ function winnerOf(record: Plain, counts: Pick<VoteCounts, 'yes' | 'no'>): string
 /** Closes the vote and counts it: more Ja than Nej wins for the Ja proposition, and so on; a tie waits for `breakTie`. */
 export function closeVote(doc: Y.Doc, roundId: string, options: { now?: TimeInput } = {}): void {
 	requireWritable(doc);
-	const record = round(doc, roundId);
+	const { record, at: place } = round(doc, roundId);
 	if (record.status !== 'open') throw invalidState('the vote is not open');
 	if (record.method === 'closed') throw invalidState('a secret vote is closed and counted by the server');
 	const voters = stringList(record.voters);
-	const counts = countOf(ballotsOf(doc, roundId, voters), voters);
+	const counts = countOf(ballotsOf(place, roundId, voters), voters);
 	const at = timestamp(options.now);
-	doc.transact(() =>
-		formalRoots(doc).votes.set(roundId, { ...record, status: 'closed', closedAt: at, winnerPropositionId: winnerOf(record, counts) })
+	place.transact(() =>
+		formalRoots(place).votes.set(roundId, { ...record, status: 'closed', closedAt: at, winnerPropositionId: winnerOf(record, counts) })
 	);
 }
 
 /** Why a participant may not vote in a secret vote now (no such round, not secret, not open, not listed), or null if they may. */
 export function secretBallotRefusal(doc: Y.Doc, roundId: string, participantId: string): 'no-round' | 'not-secret' | 'not-open' | 'not-a-voter' | null {
-	const record = plainRecord(formalRoots(doc).votes.get(roundId));
+	const record = held(doc, 'votes', roundId)?.record;
 	if (!record || str(record, 'deletedAt') !== null) return 'no-round';
 	if (record.method !== 'closed') return 'not-secret';
 	if (record.status !== 'open') return 'not-open';
@@ -355,9 +381,10 @@ export function secretBallotRefusal(doc: Y.Doc, roundId: string, participantId: 
 export function markSecretVoted(doc: Y.Doc, roundId: string, participantId: string): void {
 	requireWritable(doc);
 	const key = pairKey(idArg(roundId, 'roundId'), idArg(participantId, 'participantId'));
-	const { secretVoted } = formalRoots(doc);
+	const place = held(doc, 'votes', roundId)?.at ?? doc;
+	const { secretVoted } = formalRoots(place);
 	if (secretVoted.get(key) === true) return;
-	doc.transact(() => secretVoted.set(key, true));
+	place.transact(() => secretVoted.set(key, true));
 }
 
 export interface SecretTally {
@@ -373,34 +400,40 @@ export interface SecretTally {
  */
 export function closeSecretVote(doc: Y.Doc, roundId: string, tally: SecretTally, options: { now?: TimeInput } = {}): void {
 	requireWritable(doc);
-	const record = round(doc, roundId);
+	const { record, at: place } = round(doc, roundId);
 	if (record.method !== 'closed') throw invalidState('the vote is not a secret vote');
 	const counts = { yes: tally.yes, no: tally.no, abstain: tally.abstain };
 	for (const [field, count] of Object.entries(counts)) {
 		if (!Number.isInteger(count) || count < 0 || count > LIMITS.list) throw invalid(field, 'must be a count');
 	}
 	const at = timestamp(options.now);
-	const { votes, secretTallies } = formalRoots(doc);
-	doc.transact(() => {
-		if (secretTallies.get(roundId) == null) secretTallies.set(roundId, counts);
+	const { votes, secretTallies } = formalRoots(place);
+	// A round moved into the part after it closed keeps its count where the server wrote it.
+	const counted = voteDocsOf(doc).some((d) => formalRoots(d).secretTallies.get(roundId) != null);
+	place.transact(() => {
+		if (!counted) secretTallies.set(roundId, counts);
 		if (record.status === 'open') votes.set(roundId, { ...record, status: 'closed', closedAt: at, winnerPropositionId: winnerOf(record, counts) });
 	});
 }
 
-/** Who has voted in a secret vote, as the server recorded it. */
-function secretVotersOf(doc: Y.Doc, roundId: string, voters: readonly string[]): string[] {
+/** Who has voted in a secret vote, as the server recorded it (in `docs`: where it may have written). */
+function secretVotersOf(docs: readonly Y.Doc[], roundId: string, voters: readonly string[]): string[] {
 	const allowed = new Set(voters);
 	const found: string[] = [];
-	formalRoots(doc).secretVoted.forEach((value, key) => {
-		const pair = splitPairKey(key);
-		if (pair && pair[0] === roundId && allowed.has(pair[1]) && value === true) found.push(pair[1]);
-	});
+	for (const at of docs) {
+		formalRoots(at).secretVoted.forEach((value, key) => {
+			const pair = splitPairKey(key);
+			if (pair && pair[0] === roundId && allowed.has(pair[1]) && value === true && !found.includes(pair[1])) found.push(pair[1]);
+		});
+	}
 	return found;
 }
 
 /** A secret vote's count once the server closed it; before that only how many have voted is known. */
-function secretCountOf(doc: Y.Doc, roundId: string, voters: readonly string[], voted: number): VoteCounts {
-	const tally = plainRecord(formalRoots(doc).secretTallies.get(roundId));
+function secretCountOf(docs: readonly Y.Doc[], roundId: string, voters: readonly string[], voted: number): VoteCounts {
+	const tally = docs
+		.map((at) => plainRecord(formalRoots(at).secretTallies.get(roundId)))
+		.find((found) => found !== null);
 	const count = (key: string) => (typeof tally?.[key] === 'number' ? (tally[key] as number) : 0);
 	const cast = tally ? count('yes') + count('no') + count('abstain') : voted;
 	return { yes: count('yes'), no: count('no'), abstain: count('abstain'), absent: Math.max(0, voters.length - cast) };
@@ -409,14 +442,14 @@ function secretCountOf(doc: Y.Doc, roundId: string, voters: readonly string[], v
 /** A tied count: the chair's casting vote (utslagsröst) in an open vote, lot in a closed one. */
 export function breakTie(doc: Y.Doc, roundId: string, winnerId: string): void {
 	requireWritable(doc);
-	const record = round(doc, roundId);
+	const { record, at: place } = round(doc, roundId);
 	if (record.status !== 'closed' || record.method === 'acclamation' || str(record, 'winnerPropositionId') !== null) {
 		throw invalidState('only a closed, tied vote needs its tie broken');
 	}
 	const id = idArg(winnerId, 'winnerId');
 	if (id !== record.yesPropositionId && id !== record.noPropositionId) throw invalid('winnerId', 'must be the Ja or the Nej proposition');
-	doc.transact(() =>
-		formalRoots(doc).votes.set(roundId, {
+	place.transact(() =>
+		formalRoots(place).votes.set(roundId, {
 			...record,
 			winnerPropositionId: id,
 			tieBreak: record.method === 'open' ? 'casting' : 'lot'
@@ -427,34 +460,65 @@ export function breakTie(doc: Y.Doc, roundId: string, winnerId: string): void {
 /** Writes the winning proposition as a decision of the item (reservations attach there); returns its id. */
 export function recordRoundDecision(doc: Y.Doc, roundId: string, options: { now?: TimeInput } = {}): string {
 	requireWritable(doc);
-	const record = round(doc, roundId);
+	const { record, at: place } = round(doc, roundId);
 	const winner = str(record, 'winnerPropositionId');
 	if (record.status !== 'closed' || winner === null) throw invalidState('the round has no result yet');
 	if (str(record, 'decisionId') !== null) throw invalidState('the decision of this round is already recorded');
 	const itemId = str(record, 'itemId') ?? '';
-	const text = str(proposition(doc, winner), 'text') ?? '';
+	const text = str(proposition(doc, winner).record, 'text') ?? '';
 	let decisionId = '';
-	doc.transact(() => {
-		decisionId = addDecision(doc, itemId, { text, now: options.now });
-		formalRoots(doc).votes.set(roundId, { ...record, decisionId });
-	});
+	// For a confidential item both the decision and the round are in the part: one change there.
+	place.transact(() =>
+		doc.transact(() => {
+			decisionId = addDecision(doc, itemId, { text, now: options.now });
+			formalRoots(place).votes.set(roundId, { ...record, decisionId });
+		})
+	);
 	return decisionId;
 }
 
 function rounds(doc: Y.Doc, itemId: string): Plain[] {
 	const list: Plain[] = [];
-	formalRoots(doc).votes.forEach((value) => {
+	formalRoots(placeOf(doc, itemId)).votes.forEach((value) => {
 		const record = plainRecord(value);
 		if (record && record.itemId === itemId && str(record, 'deletedAt') === null) list.push(record);
 	});
 	return list;
 }
 
-export function readPropositions(doc: Y.Doc, itemId: string): PropositionView[] {
+/**
+ * What a read looks at: `mainDocumentOnly` reads the meeting document as the server holds it
+ * (the canonical export); otherwise both documents, so a confidential item's entries still in
+ * the meeting document (marked before they moved, not adopted yet — or never, once approved)
+ * read too.
+ */
+export interface VoteReadOptions {
+	readonly mainDocumentOnly?: boolean;
+}
+
+/**
+ * The live entries of one flat root for an item, in `docs`: an entry in both (while a move has
+ * reached this device from one document and not yet from the other) is read once.
+ */
+function itemEntries(docs: readonly Y.Doc[], root: 'propositions' | 'votes', itemId: string): [string, Plain, Y.Doc][] {
+	const found = new Map<string, [string, Plain, Y.Doc]>();
+	for (const place of docs) {
+		formalRoots(place)[root].forEach((value, id) => {
+			const record = plainRecord(value);
+			if (!record || record.itemId !== itemId || str(record, 'deletedAt') !== null || found.has(id)) return;
+			found.set(id, [id, record, place]);
+		});
+	}
+	return [...found.values()];
+}
+
+function readPlaces(doc: Y.Doc, options: VoteReadOptions): Y.Doc[] {
+	return options.mainDocumentOnly ? [doc] : voteDocsOf(doc);
+}
+
+export function readPropositions(doc: Y.Doc, itemId: string, options: VoteReadOptions = {}): PropositionView[] {
 	const list: (PropositionView & { order: string })[] = [];
-	formalRoots(doc).propositions.forEach((value, id) => {
-		const record = plainRecord(value);
-		if (!record || record.itemId !== itemId || str(record, 'deletedAt') !== null) return;
+	for (const [id, record] of itemEntries(readPlaces(doc, options), 'propositions', itemId)) {
 		list.push({
 			id,
 			itemId,
@@ -465,27 +529,26 @@ export function readPropositions(doc: Y.Doc, itemId: string): PropositionView[] 
 			createdAt: str(record, 'createdAt'),
 			order: str(record, 'order') ?? ''
 		});
-	});
+	}
 	return list
 		.sort((a, b) => (a.order !== b.order ? (a.order < b.order ? -1 : 1) : a.id < b.id ? -1 : 1))
 		.map(({ order: _order, ...view }) => view);
 }
 
 /** The item's decision rounds, oldest first. */
-export function readDecisionRounds(doc: Y.Doc, itemId: string): DecisionRoundView[] {
+export function readDecisionRounds(doc: Y.Doc, itemId: string, options: VoteReadOptions = {}): DecisionRoundView[] {
 	const roster = readRoster(doc).map((p) => p.id);
 	const position = (id: string) => {
 		const at = roster.indexOf(id);
 		return at === -1 ? roster.length : at;
 	};
 	const list: DecisionRoundView[] = [];
-	formalRoots(doc).votes.forEach((value, id) => {
-		const record = plainRecord(value);
-		if (!record || record.itemId !== itemId || str(record, 'deletedAt') !== null) return;
+	const docs = readPlaces(doc, options);
+	for (const [id, record, place] of itemEntries(docs, 'votes', itemId)) {
 		const method = (VOTE_METHODS as readonly unknown[]).includes(record.method) ? (record.method as VoteMethod) : 'acclamation';
 		const voters = stringList(record.voters);
-		const ballots = method === 'open' ? ballotsOf(doc, id, voters) : new Map<string, Plain>();
-		const voted = method === 'closed' ? secretVotersOf(doc, id, voters) : [...ballots.keys()];
+		const ballots = method === 'open' ? ballotsOf(place, id, voters) : new Map<string, Plain>();
+		const voted = method === 'closed' ? secretVotersOf(docs, id, voters) : [...ballots.keys()];
 		const status = record.status === 'open' ? 'open' : 'closed';
 		const winner = str(record, 'winnerPropositionId');
 		list.push({
@@ -510,7 +573,7 @@ export function readDecisionRounds(doc: Y.Doc, itemId: string): DecisionRoundVie
 								at: str(b, 'at')
 							}))
 					: [],
-			counts: method === 'closed' ? secretCountOf(doc, id, voters, voted.length) : countOf(ballots, voters),
+			counts: method === 'closed' ? secretCountOf(docs, id, voters, voted.length) : countOf(ballots, voters),
 			winnerPropositionId: winner,
 			tieBreak: record.tieBreak === 'casting' || record.tieBreak === 'lot' ? record.tieBreak : null,
 			tied: status === 'closed' && method !== 'acclamation' && winner === null,
@@ -518,6 +581,6 @@ export function readDecisionRounds(doc: Y.Doc, itemId: string): DecisionRoundVie
 			createdAt: str(record, 'createdAt'),
 			closedAt: str(record, 'closedAt')
 		});
-	});
+	}
 	return list.sort((a, b) => ((a.createdAt ?? '') < (b.createdAt ?? '') ? -1 : (a.createdAt ?? '') > (b.createdAt ?? '') ? 1 : a.id < b.id ? -1 : 1));
 }
