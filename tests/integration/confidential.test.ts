@@ -6,18 +6,17 @@
  * update writing them into the meeting document is refused; the part survives a restart.
  */
 import Database from 'better-sqlite3';
-import fs from 'node:fs';
 import path from 'node:path';
 import WebSocket from 'ws';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addProposition, attachConfidentialPart, castBallot, getItemNotes, itemContentOf, openVote, readDecisionRounds, readPropositions, setItemConfidential, setItemNotes } from '../../src/lib/meeting/index.ts';
 import { CLOSE, MESSAGE_SYNC } from '../../src/lib/protocol/index.ts';
 import { buildFormalMeeting } from '../fixtures/formal-meeting.ts';
 import { invite } from './access-helpers.ts';
-import { type Client, type ServerProcess, connectClient, connectRawSyncClient, createMeeting, startServerProcess, tempDir, upgradeStatus, waitFor } from './helpers.ts';
+import { type Client, connectClient, connectRawSyncClient, createMeeting, serverPerSuite, startServerProcess, upgradeStatus, waitFor } from './helpers.ts';
 import { startInstance, useCleanup } from './multi-helpers.ts';
 import { servicesAvailable, TEST_REDIS_URL } from './services.ts';
 
@@ -150,79 +149,53 @@ async function scenario(a: string, b: string, track: (client: Client) => void) {
 }
 
 describe('confidential items (SQLite)', () => {
-	let server: ServerProcess;
-	let dataDir: string;
-	const clients: Client[] = [];
-
-	beforeAll(async () => {
-		dataDir = tempDir();
-		server = await startServerProcess({ dataDir });
-	});
-
-	afterAll(async () => {
-		for (const c of clients) c.destroy();
-		await server?.stop();
-		fs.rmSync(dataDir, { recursive: true, force: true });
-	});
+	const suite = serverPerSuite();
 
 	it('never sends an observer their content, refuses it in the meeting document, and keeps the part across a restart', async () => {
-		const { meeting, itemId, member } = await scenario(server.origin, server.origin, (c) => clients.push(c));
+		const { meeting, itemId, member } = await scenario(suite.server.origin, suite.server.origin, suite.keep);
 		// A group's document has no confidential part.
-		const group = await fetch(`${server.origin}/api/groups`, {
+		const group = await fetch(`${suite.server.origin}/api/groups`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify({ name: 'Ledningsgruppen', roster: [{ name: 'Anna Andersson', role: 'chair' }] })
 		});
 		expect(group.status).toBe(201);
 		const created = (await group.json()) as { id: string; token: string };
-		expect(await upgradeStatus(`${server.origin.replace(/^http/, 'ws')}/sync/${PART(created.id)}?token=${created.token}`)).toBe(404);
-		for (const c of clients.splice(0)) c.destroy();
-		await server.stop();
-		server = await startServerProcess({ dataDir });
-		const reader = await openBoth(server.origin, meeting.id, member.token, (c) => clients.push(c));
+		expect(await upgradeStatus(`${suite.server.origin.replace(/^http/, 'ws')}/sync/${PART(created.id)}?token=${created.token}`)).toBe(404);
+		for (const c of suite.clients.splice(0)) c.destroy();
+		await suite.server.stop();
+		suite.server = await startServerProcess({ dataDir: suite.dataDir });
+		const reader = await openBoth(suite.server.origin, meeting.id, member.token, suite.keep);
 		expect(getItemNotes(reader.main.doc, itemId).toString()).toBe(`Sekretessbelagt tillägg. ${BEFORE}. ${AFTER}`);
 
 		// Approved (frozen here directly), then corrected: the new version has its own copy of the part.
-		for (const c of clients.splice(0)) c.destroy();
-		await server.stop();
-		const db = new Database(path.join(dataDir, 'motesrum.db'));
+		for (const c of suite.clients.splice(0)) c.destroy();
+		await suite.server.stop();
+		const db = new Database(path.join(suite.dataDir, 'motesrum.db'));
 		db.prepare('UPDATE meetings SET frozen_at = ? WHERE id = ?').run(new Date().toISOString(), meeting.id);
 		db.close();
-		server = await startServerProcess({ dataDir });
-		const response = await fetch(`${server.origin}/api/meetings/${meeting.id}/correction`, { method: 'POST', headers: { authorization: `Bearer ${meeting.token}` } });
+		suite.server = await startServerProcess({ dataDir: suite.dataDir });
+		const response = await fetch(`${suite.server.origin}/api/meetings/${meeting.id}/correction`, { method: 'POST', headers: { authorization: `Bearer ${meeting.token}` } });
 		expect(response.status).toBe(201);
 		const next = (await response.json()) as { id: string; token: string };
-		const corrected = await openBoth(server.origin, next.id, next.token, (c) => clients.push(c));
+		const corrected = await openBoth(suite.server.origin, next.id, next.token, suite.keep);
 		expect(getItemNotes(corrected.main.doc, itemId).toString()).toBe(`Sekretessbelagt tillägg. ${BEFORE}. ${AFTER}`);
 	});
 });
 
 describe('a secret vote on a confidential item (SQLite)', () => {
-	let server: ServerProcess;
-	let dataDir: string;
-	const clients: Client[] = [];
-
-	beforeAll(async () => {
-		dataDir = tempDir();
-		server = await startServerProcess({ dataDir });
-	});
-
-	afterAll(async () => {
-		for (const c of clients) c.destroy();
-		await server?.stop();
-		fs.rmSync(dataDir, { recursive: true, force: true });
-	});
+	const suite = serverPerSuite();
 
 	const post = (url: string, token: string, body?: unknown) =>
-		fetch(`${server.origin}${url}`, {
+		fetch(`${suite.server.origin}${url}`, {
 			method: 'POST',
 			headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
 			body: body === undefined ? undefined : JSON.stringify(body)
 		});
 
-	it('is cast and counted through the server in the part, and the observer sees neither the round nor its count', async () => {
-		const meeting = await createMeeting(server.origin, 'Byggnadsnämnden', { sample: false });
-		const organiser = await openBoth(server.origin, meeting.id, meeting.token, (c) => clients.push(c));
+	it('is cast and counted through the suite.server in the part, and the observer sees neither the round nor its count', async () => {
+		const meeting = await createMeeting(suite.server.origin, 'Byggnadsnämnden', { sample: false });
+		const organiser = await openBoth(suite.server.origin, meeting.id, meeting.token, suite.keep);
 		const formal = buildFormalMeeting();
 		Y.applyUpdate(organiser.main.doc, Y.encodeStateAsUpdate(formal.doc));
 		const itemId = formal.items.personal;
@@ -231,9 +204,9 @@ describe('a secret vote on a confidential item (SQLite)', () => {
 		const no = addProposition(organiser.main.doc, itemId, { kind: 'motion', text: MOTION });
 		const roundId = openVote(organiser.main.doc, itemId, { method: 'closed', yesPropositionId: yes, noPropositionId: no });
 		await saved(organiser.main, organiser.part);
-		const observer = await invite(server.origin, meeting, { name: 'Åhörare', role: 'observer' });
-		const watching = await recordFrames(server.origin, meeting.id, observer.token);
-		const voter = await invite(server.origin, meeting, { name: 'Ledamot', role: 'member', participantId: formal.members[1] });
+		const observer = await invite(suite.server.origin, meeting, { name: 'Åhörare', role: 'observer' });
+		const watching = await recordFrames(suite.server.origin, meeting.id, observer.token);
+		const voter = await invite(suite.server.origin, meeting, { name: 'Ledamot', role: 'member', participantId: formal.members[1] });
 		const ballot = `/api/meetings/${meeting.id}/votes/${roundId}/ballot`;
 		expect((await post(ballot, voter.token, { choice: 'no' })).status).toBe(200);
 		expect((await post(ballot, voter.token, { choice: 'yes' })).status).toBe(409);

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import WebSocket from 'ws';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -26,6 +27,30 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 
 export function tempDir(): string {
 	return fs.mkdtempSync(path.join(os.tmpdir(), 'motesrum-it-'));
+}
+
+/**
+ * The server process of the calling `describe`, over a data directory of its own, and the
+ * clients its tests open: started before the suite, and everything gone after it. A test may
+ * stop and start `server` again on the same `dataDir` (a restart).
+ */
+export function serverPerSuite(env?: Record<string, string>) {
+	const suite = {
+		server: null as unknown as ServerProcess,
+		dataDir: '',
+		clients: [] as Client[],
+		keep: (client: Client) => void suite.clients.push(client)
+	};
+	beforeAll(async () => {
+		suite.dataDir = tempDir();
+		suite.server = await startServerProcess({ dataDir: suite.dataDir, env });
+	});
+	afterAll(async () => {
+		for (const client of suite.clients) client.destroy();
+		await suite.server?.stop();
+		fs.rmSync(suite.dataDir, { recursive: true, force: true });
+	});
+	return suite;
 }
 
 export interface ServerProcess {

@@ -7,22 +7,20 @@
  * names a choice.
  */
 import Database from 'better-sqlite3';
-import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addProposition, openVote, readDecisionRounds } from '../../src/lib/meeting/index.ts';
 import { CLOSE } from '../../src/lib/protocol/index.ts';
 import { buildFormalMeeting, type FormalMeeting } from '../fixtures/formal-meeting.ts';
 import {
 	type Client,
-	type ServerProcess,
 	connectClient,
 	connectRawSyncClient,
 	createMeeting,
+	serverPerSuite,
 	startServerProcess,
-	tempDir,
 	waitFor
 } from './helpers.ts';
 import { startInstances, useCleanup } from './multi-helpers.ts';
@@ -74,46 +72,33 @@ const ballot = (setup: VoteSetup, roundId = setup.roundId) => `/api/meetings/${s
 const close = (setup: VoteSetup) => `/api/meetings/${setup.meeting.id}/votes/${setup.roundId}/close`;
 
 describe('secret votes (SQLite)', () => {
-	let server: ServerProcess;
-	let dataDir: string;
-	const clients: Client[] = [];
-
-	beforeAll(async () => {
-		dataDir = tempDir();
-		server = await startServerProcess({ dataDir });
-	});
-
-	afterAll(async () => {
-		for (const c of clients) c.destroy();
-		await server?.stop();
-		fs.rmSync(dataDir, { recursive: true, force: true });
-	});
+	const suite = serverPerSuite();
 
 	it('counts one ballot per voter without names, and refuses everyone else', async () => {
-		const setup = await setUp(server.origin, (c) => clients.push(c));
+		const setup = await setUp(suite.server.origin, suite.keep);
 		const { formal, links, meeting, organiser } = setup;
-		const observer = await invite(server.origin, meeting.id, meeting.token, { name: 'Åhörare', role: 'observer' });
-		const deputy = await invite(server.origin, meeting.id, meeting.token, { participantId: formal.deputies[0], name: 'Jonas', role: 'member' });
-		const shared = await invite(server.origin, meeting.id, meeting.token, { name: 'Delad länk', role: 'member' });
+		const observer = await invite(suite.server.origin, meeting.id, meeting.token, { name: 'Åhörare', role: 'observer' });
+		const deputy = await invite(suite.server.origin, meeting.id, meeting.token, { participantId: formal.deputies[0], name: 'Jonas', role: 'member' });
+		const shared = await invite(suite.server.origin, meeting.id, meeting.token, { name: 'Delad länk', role: 'member' });
 
-		expect((await post(server.origin, ballot(setup), links[1], { choice: 'yes' })).status).toBe(200);
+		expect((await post(suite.server.origin, ballot(setup), links[1], { choice: 'yes' })).status).toBe(200);
 		// A second ballot, the same choice or another: refused, and the first stands.
-		expect((await post(server.origin, ballot(setup), links[1], { choice: 'no' })).status).toBe(409);
-		expect((await post(server.origin, ballot(setup), links[1], { choice: 'yes' })).status).toBe(409);
+		expect((await post(suite.server.origin, ballot(setup), links[1], { choice: 'no' })).status).toBe(409);
+		expect((await post(suite.server.origin, ballot(setup), links[1], { choice: 'yes' })).status).toBe(409);
 		// Two at once from one voter: exactly one is counted.
 		const twice = await Promise.all([
-			post(server.origin, ballot(setup), links[2], { choice: 'no' }),
-			post(server.origin, ballot(setup), links[2], { choice: 'no' })
+			post(suite.server.origin, ballot(setup), links[2], { choice: 'no' }),
+			post(suite.server.origin, ballot(setup), links[2], { choice: 'no' })
 		]);
 		expect(twice.map((r) => r.status).sort()).toEqual([200, 409]);
-		expect((await post(server.origin, ballot(setup), links[3], { choice: 'abstain' })).status).toBe(200);
+		expect((await post(suite.server.origin, ballot(setup), links[3], { choice: 'abstain' })).status).toBe(200);
 
 		// Not a voter (an ersättare not serving), no personal link, an observer, a bad choice, no such round.
-		expect((await post(server.origin, ballot(setup), deputy, { choice: 'yes' })).status).toBe(403);
-		expect((await post(server.origin, ballot(setup), shared, { choice: 'yes' })).status).toBe(403);
-		expect((await post(server.origin, ballot(setup), observer, { choice: 'yes' })).status).toBe(403);
-		expect((await post(server.origin, ballot(setup), links[4], { choice: 'ja' })).status).toBe(400);
-		expect((await post(server.origin, ballot(setup, 'NoSuchRound00000'), links[4], { choice: 'yes' })).status).toBe(404);
+		expect((await post(suite.server.origin, ballot(setup), deputy, { choice: 'yes' })).status).toBe(403);
+		expect((await post(suite.server.origin, ballot(setup), shared, { choice: 'yes' })).status).toBe(403);
+		expect((await post(suite.server.origin, ballot(setup), observer, { choice: 'yes' })).status).toBe(403);
+		expect((await post(suite.server.origin, ballot(setup), links[4], { choice: 'ja' })).status).toBe(400);
+		expect((await post(suite.server.origin, ballot(setup, 'NoSuchRound00000'), links[4], { choice: 'yes' })).status).toBe(404);
 
 		// The document learns who has voted, never how.
 		await waitFor(() => readDecisionRounds(organiser.doc, formal.items.detaljplan)[0]?.voted.length === 3, 'who has voted arrives');
@@ -122,17 +107,17 @@ describe('secret votes (SQLite)', () => {
 		expect(open.counts).toEqual({ yes: 0, no: 0, abstain: 0, absent: open.voters.length - 3 });
 
 		// Only a runner closes; then the count arrives and later ballots are refused.
-		expect((await post(server.origin, close(setup), links[4])).status).toBe(403);
-		const closed = await post(server.origin, close(setup), meeting.token);
+		expect((await post(suite.server.origin, close(setup), links[4])).status).toBe(403);
+		const closed = await post(suite.server.origin, close(setup), meeting.token);
 		expect(closed).toEqual({ status: 200, json: { counts: { yes: 1, no: 1, abstain: 1 } } });
-		expect((await post(server.origin, ballot(setup), links[4], { choice: 'yes' })).status).toBe(409);
+		expect((await post(suite.server.origin, ballot(setup), links[4], { choice: 'yes' })).status).toBe(409);
 		await waitFor(() => readDecisionRounds(organiser.doc, formal.items.detaljplan)[0]?.status === 'closed', 'the result arrives');
 		const result = readDecisionRounds(organiser.doc, formal.items.detaljplan)[0];
 		expect(result).toMatchObject({ status: 'closed', tied: true, ballots: [], counts: { yes: 1, no: 1, abstain: 1, absent: result.voters.length - 3 } });
 
 		// Nothing stored pairs a name with a choice: no ballots in the document, none in the database.
-		await server.stop();
-		const db = new Database(path.join(dataDir, 'motesrum.db'), { readonly: true });
+		await suite.server.stop();
+		const db = new Database(path.join(suite.dataDir, 'motesrum.db'), { readonly: true });
 		const stored = new Y.Doc();
 		for (const row of db.prepare('SELECT data FROM updates WHERE meeting_id = ?').all(meeting.id) as { data: Buffer }[]) Y.applyUpdate(stored, row.data);
 		expect(stored.getMap('ballots').size).toBe(0);
@@ -142,12 +127,12 @@ describe('secret votes (SQLite)', () => {
 		);
 		db.close();
 		stored.destroy();
-		expect(server.output.filter((line) => /"(yes|no|abstain)"|choice/.test(line))).toEqual([]);
-		server = await startServerProcess({ dataDir });
+		expect(suite.server.output.filter((line) => /"(yes|no|abstain)"|choice/.test(line))).toEqual([]);
+		suite.server = await startServerProcess({ dataDir: suite.dataDir });
 	});
 
 	it('refuses a hand-made update that writes a ballot of a secret vote, for every role', async () => {
-		const setup = await setUp(server.origin, (c) => clients.push(c));
+		const setup = await setUp(suite.server.origin, suite.keep);
 		const { formal, links, meeting, roundId } = setup;
 		const crafted = (root: string, key: string, value: unknown) => {
 			const doc = new Y.Doc();
@@ -161,7 +146,7 @@ describe('secret votes (SQLite)', () => {
 			['the organiser writes a count', meeting.token, crafted('secretTallies', roundId, { yes: 9, no: 0, abstain: 0 })]
 		];
 		for (const [what, token, update] of attempts) {
-			const raw = await connectRawSyncClient(server.origin, { id: meeting.id, token });
+			const raw = await connectRawSyncClient(suite.server.origin, { id: meeting.id, token });
 			const closed = new Promise<number>((resolve) => raw.socket.once('close', (code) => resolve(code)));
 			raw.send(update);
 			expect(await closed, what).toBe(CLOSE.FORBIDDEN);
@@ -177,12 +162,12 @@ describe('secret votes (SQLite)', () => {
 			noPropositionId: addProposition(offline, formal.items.personal, { kind: 'motion', text: 'Avslag.' })
 		});
 		offline.getMap('ballots').set(`${second}:${formal.members[1]}`, { choice: 'yes', at: new Date().toISOString(), recordedBy: formal.members[0] });
-		const raw = await connectRawSyncClient(server.origin, meeting);
+		const raw = await connectRawSyncClient(suite.server.origin, meeting);
 		const closed = new Promise<number>((resolve) => raw.socket.once('close', (code) => resolve(code)));
 		raw.send(Y.encodeStateAsUpdate(offline, before));
 		expect(await closed).toBe(CLOSE.FORBIDDEN);
-		// The vote is untouched: the voter still casts through the server.
-		expect((await post(server.origin, ballot(setup), links[1], { choice: 'yes' })).status).toBe(200);
+		// The vote is untouched: the voter still casts through the suite.server.
+		expect((await post(suite.server.origin, ballot(setup), links[1], { choice: 'yes' })).status).toBe(200);
 	});
 });
 
