@@ -121,10 +121,10 @@ export function notesText(doc: Y.Doc): string {
 	return sampleNotes(doc)?.toString() ?? '';
 }
 
-/** Opens a raw websocket and resolves with the HTTP status if the upgrade was refused, or 101. */
-export function upgradeStatus(url: string): Promise<number> {
+/** Opens a raw websocket (with these headers) and resolves with the HTTP status if the upgrade was refused, or 101. */
+export function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
 	return new Promise((resolve, reject) => {
-		const ws = new WebSocket(url);
+		const ws = new WebSocket(url, { headers });
 		ws.on('unexpected-response', (_req, res) => {
 			resolve(res.statusCode ?? 0);
 			ws.terminate();

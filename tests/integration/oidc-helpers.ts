@@ -12,7 +12,7 @@ import { defaultConfig, type ServerConfig } from '../../server/config.ts';
 import { type RunningServer, startServer } from '../../server/index.ts';
 import type { MeetingStorage } from '../../server/storage/types.ts';
 import { ORGANISER_GROUP, type IdentityProvider, startIdentityProvider } from '../fixtures/identity-provider.ts';
-import { freePort, tempDir } from './helpers.ts';
+import { freePort, tempDir, upgradeStatus } from './helpers.ts';
 
 export interface SignInSetup {
 	app: RunningServer;
@@ -144,18 +144,5 @@ export function connectWithCookie(origin: string, meetingId: string, cookie: str
 
 /** The HTTP status of a sync upgrade with these cookies and no token (101 when it opens). */
 export function upgradeWithCookie(origin: string, meetingId: string, cookie: string): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const ws = new WebSocket(`${origin.replace(/^http/, 'ws')}/sync/${meetingId}`, { headers: { cookie } });
-		ws.on('unexpected-response', (_req, res) => {
-			resolve(res.statusCode ?? 0);
-			ws.terminate();
-		});
-		ws.on('open', () => {
-			resolve(101);
-			ws.close();
-		});
-		ws.on('error', (error) => {
-			if (!error.message.includes('Unexpected server response')) reject(error);
-		});
-	});
+	return upgradeStatus(`${origin.replace(/^http/, 'ws')}/sync/${meetingId}`, { cookie });
 }
