@@ -14,10 +14,10 @@ import { loadEnglish } from '$lib/i18n/english';
 export const init: ClientInit = async () => {
 	const id = /^\/m\/([\w-]+)\/?$/.exec(location.pathname)?.[1];
 	if (id && id !== '_shell') {
-		readCopyEarly(id);
+		const hasCopy = readCopyEarly(id);
 		// A link's token; a signed-in participant's socket waits for the route, as before.
 		const token = tokenFromHash(location.hash);
-		if (token && navigator.onLine) openSyncSocketEarly(syncSocketUrl(location.origin, id, token));
+		if (token && navigator.onLine) openSyncSocketEarly(syncSocketUrl(location.origin, id, token), hasCopy);
 	}
 	if (getLocale() === 'en') await loadEnglish();
 };

@@ -59,12 +59,13 @@ describe('the sync socket opened at the app entry', () => {
 		expect(syncSocketUrl('https://x.se', 'abc', null)).toBe('wss://x.se/sync/abc');
 	});
 
-	it('is adopted open, with what the server sent before, in order, and nothing sent before adoption', async () => {
-		openSyncSocketEarly(url, Native);
+	it('is adopted open: what the server sent before, in order, then "open"; nothing sent before adoption with a copy on the device', async () => {
+		openSyncSocketEarly(url, Promise.resolve(true), Native);
 		const early = FakeSocket.made[0];
 		early.open();
 		early.receive('step1');
 		early.receive('saved');
+		await Promise.resolve();
 		expect(early.sent).toEqual([]);
 
 		const { socket, seen } = connect(url);
@@ -72,13 +73,26 @@ describe('the sync socket opened at the app entry', () => {
 		early.receive('awareness');
 		await new Promise((resolve) => setTimeout(resolve));
 		early.receive('update');
-		expect(seen).toEqual(['open', 'step1', 'saved', 'awareness', 'update']);
+		expect(seen).toEqual(['step1', 'saved', 'awareness', 'open', 'update']);
 		socket.send('mine');
 		expect(early.sent).toEqual(['mine']);
 	});
 
+	it('asks for the whole meeting (sync step 1, empty state vector) when the device holds no copy, and for nothing more', async () => {
+		openSyncSocketEarly(url, Promise.resolve(false), Native);
+		const early = FakeSocket.made[0];
+		early.open();
+		await Promise.resolve();
+		await Promise.resolve();
+		expect(early.sent).toEqual([new Uint8Array([0, 0, 1, 0])]);
+		connect(url);
+		early.onopen?.(new Event('open'));
+		await Promise.resolve();
+		expect(early.sent).toHaveLength(1);
+	});
+
 	it('is adopted while still connecting, and opens for its new owner', () => {
-		openSyncSocketEarly(url, Native);
+		openSyncSocketEarly(url, Promise.resolve(true), Native);
 		const { seen } = connect(url);
 		expect(FakeSocket.made).toHaveLength(1);
 		FakeSocket.made[0].open();
@@ -87,7 +101,7 @@ describe('the sync socket opened at the app entry', () => {
 	});
 
 	it('is not adopted for another meeting or token, and not twice', () => {
-		openSyncSocketEarly(url, Native);
+		openSyncSocketEarly(url, Promise.resolve(true), Native);
 		connect(syncSocketUrl('http://127.0.0.1:3000', 'abc', 'other'));
 		expect(FakeSocket.made).toHaveLength(2);
 		connect(url);
@@ -95,14 +109,35 @@ describe('the sync socket opened at the app entry', () => {
 		expect(FakeSocket.made).toHaveLength(3);
 	});
 
+	it('takes over the socket the page opened before the bundle (a first visit), for the same URL only', async () => {
+		const handed = new FakeSocket(url);
+		const scope = globalThis as { __motesrumSyncSocket?: unknown };
+		scope.__motesrumSyncSocket = { url, socket: handed, received: [new MessageEvent('message', { data: 'step2' })] };
+		handed.readyState = 1;
+		openSyncSocketEarly(url, Promise.resolve(false), Native);
+		expect(scope.__motesrumSyncSocket).toBeUndefined();
+		const { seen } = connect(url);
+		await new Promise((resolve) => setTimeout(resolve));
+		expect(FakeSocket.made).toHaveLength(1);
+		expect(seen).toEqual(['step2', 'open']);
+
+		const other = new FakeSocket(url + 'x');
+		scope.__motesrumSyncSocket = { url: url + 'x', socket: other, received: [] };
+		openSyncSocketEarly(url, Promise.resolve(true), Native);
+		expect(other.readyState).toBe(3);
+		expect(FakeSocket.made).toHaveLength(3);
+		connect(url);
+		expect(FakeSocket.made).toHaveLength(3);
+	});
+
 	it('is forgotten when the server closes it first, and closed when nobody adopts it', () => {
 		vi.useFakeTimers();
-		openSyncSocketEarly(url, Native);
+		openSyncSocketEarly(url, Promise.resolve(true), Native);
 		FakeSocket.made[0].close();
 		connect(url);
 		expect(FakeSocket.made).toHaveLength(2);
 
-		openSyncSocketEarly(url, Native);
+		openSyncSocketEarly(url, Promise.resolve(true), Native);
 		const unadopted = FakeSocket.made[2];
 		unadopted.open();
 		vi.advanceTimersByTime(15_000);
