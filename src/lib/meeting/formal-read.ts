@@ -27,7 +27,7 @@ export interface ItemFormalView {
 export function readItemFormal(doc: Y.Doc, itemId: string, options: VoteReadOptions = {}): ItemFormalView | undefined {
 	const propositions = readPropositions(doc, itemId, options);
 	const rounds = readDecisionRounds(doc, itemId, options);
-	const conflicts = readItemConflicts(doc, itemId).flatMap((c) => {
+	const conflicts = readItemConflicts(doc, itemId, options).flatMap((c) => {
 		const who = resolvePerson(doc, { participantId: c.participantId });
 		return who ? [{ who, note: c.note, at: c.at }] : [];
 	});

@@ -199,7 +199,7 @@ function readItem(
 	const documents: DocumentLinkView[] = plainEntries(childMap(held, 'documents'))
 		.sort((a, b) => byTimeThenId(a, b, 'order'))
 		.map(([id, record]) => ({ id, title: plainString(record, 'title') ?? '', url: linkable(plainString(record, 'url')) }));
-	const attachments = readAttachments(doc, flat.id);
+	const attachments = readAttachments(doc, flat.id, { mainDocumentOnly: mainOnly });
 	const extractRecipients = plainEntries(childMap(map, 'extractRecipients'))
 		.sort((a, b) => byTimeThenId(a, b, 'addedAt'))
 		.map(([key, record]) => plainString(record, 'name') ?? key);
