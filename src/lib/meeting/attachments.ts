@@ -18,7 +18,7 @@ import { itemDocOf, itemDocsOf } from './confidential.js';
 import { newId } from './ids.js';
 import { appendKey, compareOrdered, placeAt } from './order.js';
 import { isRemovedEffectively } from './structure.js';
-import type { TimeInput } from './types.js';
+import type { AttachmentView, TimeInput } from './types.js';
 import { LIMITS, requiredText, timestamp } from './validate.js';
 
 import { MAX_ATTACHMENT_BYTES, MEDIA_TYPE, SHA256_HEX } from './attachment-format.js';
@@ -43,19 +43,6 @@ export interface AttachmentInput {
 	readonly size: number;
 	readonly type: string;
 	readonly now?: TimeInput;
-}
-
-export interface AttachmentView {
-	readonly id: string;
-	readonly itemId: string;
-	readonly name: string;
-	readonly sha256: string;
-	readonly size: number;
-	readonly type: string;
-	readonly order: string;
-	readonly uploadedAt: string;
-	/** The newer version that replaced this one; null for the current version. */
-	readonly replacedBy: string | null;
 }
 
 export function attachmentsRoot(doc: Y.Doc): Y.Map<unknown> {
