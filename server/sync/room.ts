@@ -80,6 +80,8 @@ export interface RoomDeps {
 	maxDocumentBytes?: number;
 	/** A loaded room without a write for this long holds its document encoded (see the class comment); 0 never. */
 	idleAfterMs?: number;
+	/** Called after a connection's update is stored, with the places it wrote (server/votes/confidential-moves.ts). */
+	afterStored?(room: Room, writes: readonly Write[]): void;
 }
 
 type RoomState = 'loading' | 'ready' | 'closing' | 'closed';
@@ -637,6 +639,7 @@ export class Room {
 				for (const other of this.connections) if (other !== connection) other.send(frame);
 				this.#deps.metrics.updatesSent(this.connections.size - (this.connections.has(connection) ? 1 : 0));
 				this.#deps.fanout.publish(this.key, { kind: 'update', update: effective });
+				this.#deps.afterStored?.(this, analysed);
 			}
 			this.#confirm(connection, pending.slot, Y.encodeStateVector(reached));
 		});
