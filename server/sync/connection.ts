@@ -11,6 +11,7 @@ import type { Logger } from '../log.ts';
 import type { AccessContext, DocumentPart } from './policy.ts';
 import type { SyncMetrics } from '../metrics/metrics.ts';
 import { TokenBucket } from '../shared/rate-limit.ts';
+import { corkForTurn } from '../shared/turn.ts';
 
 /** Frames queued while the room loads; beyond this the client is asked to come back later. */
 const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
@@ -35,24 +36,14 @@ export interface ConnectionOptions {
 type FrameHandler = (connection: Connection, frame: Uint8Array) => void;
 
 /**
- * Sockets corked during this event-loop turn, uncorked together at its end: every frame a
- * connection is sent within one turn (updates of several writers, presence, SAVED) leaves in
- * one write instead of one syscall and TCP segment each. `_socket` is the net.Socket under
- * a ws WebSocket (not in its types, stable across ws 8).
+ * Every frame a connection is sent within one event-loop turn (updates of several writers,
+ * presence, SAVED) leaves in one write instead of one syscall and TCP segment each, and only
+ * after the turn's appends are committed (`shared/turn.ts`). `_socket` is the net.Socket
+ * under a ws WebSocket (not in its types, stable across ws 8).
  */
-const corked = new Set<Socket>();
-
-function uncorkAll(): void {
-	for (const socket of corked) socket.uncork();
-	corked.clear();
-}
-
 function cork(ws: WebSocket): void {
 	const socket = (ws as unknown as { _socket?: Socket })._socket;
-	if (!socket || corked.has(socket)) return;
-	if (corked.size === 0) setImmediate(uncorkAll);
-	socket.cork();
-	corked.add(socket);
+	if (socket) corkForTurn(socket);
 }
 
 let nextId = 1;

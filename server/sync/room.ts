@@ -65,6 +65,7 @@ import { principalOf, roomKey, type DocumentPart, type SyncPolicy } from './poli
 import { Pacer } from './pacer.ts';
 import { awarenessEntry, presenceFrames } from './presence-frames.ts';
 import { TokenBucket } from '../shared/rate-limit.ts';
+import { releaseAtTurnEnd } from '../shared/turn.ts';
 
 export interface RoomDeps {
 	storage: MeetingStorage;
@@ -136,6 +137,13 @@ interface WriterState {
 
 type Outcome = 'applied' | 'held' | 'refused' | 'claiming';
 
+/** An applied update on its way to the other connections, waiting for its append. */
+interface Outgoing {
+	frame: Uint8Array;
+	from: Connection;
+	stored: 'waiting' | 'stored' | 'failed';
+}
+
 function placeKey(write: Write): string {
 	return [write.root, ...write.path.map((segment) => segment ?? '#')].join('/');
 }
@@ -205,6 +213,8 @@ export class Room {
 	/** Yjs client id → the principal (invitation) that owns it, as far as this room knows. */
 	readonly #owners = new Map<number, string>();
 	readonly #writers = new Map<Connection, WriterState>();
+	/** Applied updates not yet released to the other connections (see #forward). */
+	#outbox: Outgoing[] = [];
 	#retrying = false;
 	#retryAgain = false;
 	/** Presence client ids changed since the last presence frame, sent together in the next: by this instance's connections, and through the fan-out. */
@@ -692,18 +702,17 @@ export class Room {
 			return;
 		}
 
+		// Appended and forwarded now, in this turn: the frame is released to the sockets at the turn's end, after the commit.
+		const stored = effective ? this.#docs.appendUpdate(this.meetingId, effective) : null;
+		if (effective && stored) this.#forward({ frame: encodeUpdate(effective), from: connection, stored: 'waiting' }, stored);
 		this.#enqueue(async () => {
 			if (effective) {
-				await this.#docs.appendUpdate(this.meetingId, effective);
+				await stored;
 				this.#storedBytes += effective.byteLength;
 			}
 			this.#markStored(reached);
-			if (effective) {
-				const frame = encodeUpdate(effective);
-				for (const other of this.connections) if (other !== connection) other.send(frame);
-				this.#deps.metrics.updatesSent(this.connections.size - (this.connections.has(connection) ? 1 : 0));
-				this.#deps.fanout.publish(this.key, { kind: 'update', update: effective });
-			}
+			// Other instances take what they are sent as stored: published only after the commit.
+			if (effective) this.#deps.fanout.publish(this.key, { kind: 'update', update: effective });
 			this.#confirm(connection, pending.slot, Y.encodeStateVector(reached));
 		});
 		if (effective) {
@@ -711,6 +720,31 @@ export class Room {
 			this.#retryHeld();
 		}
 	}
+
+	/**
+	 * Queues an applied update for the other connections, released at the end of the turn once
+	 * its append is committed (`shared/turn.ts`); one whose append failed is never sent (the
+	 * room fails). Released in order: one still waiting holds back those behind it.
+	 */
+	#forward(outgoing: Outgoing, stored: Promise<void>): void {
+		stored.then(
+			() => (outgoing.stored = 'stored'),
+			() => (outgoing.stored = 'failed')
+		);
+		this.#outbox.push(outgoing);
+		if (this.#outbox.length === 1) releaseAtTurnEnd(this.#releaseOutbox);
+	}
+
+	#releaseOutbox = (): void => {
+		while (this.#outbox.length > 0 && this.#outbox[0].stored !== 'waiting') {
+			const { frame, from, stored } = this.#outbox.shift() as Outgoing;
+			if (stored !== 'stored' || this.#state === 'closed') continue;
+			for (const other of this.connections) if (other !== from) other.send(frame);
+			this.#deps.metrics.updatesSent(this.connections.size - (this.connections.has(from) ? 1 : 0));
+		}
+		// Still waiting for a commit of an earlier turn (PostgreSQL): the next turn's release takes it.
+		if (this.#outbox.length > 0) releaseAtTurnEnd(this.#releaseOutbox);
+	};
 
 	/** The document grew: held updates whose dependencies arrived are judged again, in the order they came. */
 	#retryHeld(): void {
