@@ -8,6 +8,7 @@ import type { WebSocket, RawData } from 'ws';
 import { CLOSE, type Notice, encodeNotice } from '../../src/lib/protocol/index.ts';
 import type { RateLimitConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
+import type { SharedFrame } from './messages.ts';
 import type { AccessContext, DocumentPart } from './policy.ts';
 import type { SyncMetrics } from '../metrics/metrics.ts';
 import { TokenBucket } from '../shared/rate-limit.ts';
@@ -137,6 +138,28 @@ export class Connection {
 		}
 		cork(this.#ws);
 		this.#ws.send(frame);
+		this.#lastSentAt = performance.now();
+	}
+
+	/**
+	 * Sends a message framed once for many recipients (`shareFrame`): its bytes go straight to
+	 * the socket. Sound while no extension is negotiated (the server offers none, so frames are
+	 * never compressed) and because ws writes each frame of its own whole, within one call:
+	 * nothing of another frame can sit between. With an extension it goes through ws.
+	 */
+	sendShared(frame: SharedFrame): void {
+		const socket = (this.#ws as unknown as { _socket?: Socket })._socket;
+		if (!socket || this.#ws.extensions !== '') {
+			this.send(frame.message);
+			return;
+		}
+		if (this.#closed || this.#ws.readyState !== this.#ws.OPEN) return;
+		if (this.#ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+			this.close(CLOSE.UNAVAILABLE, 'client too slow');
+			return;
+		}
+		corkForTurn(socket);
+		socket.write(frame.framed);
 		this.#lastSentAt = performance.now();
 	}
 
