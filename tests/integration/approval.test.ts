@@ -10,12 +10,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import * as Y from 'yjs';
-import { hashToken, newToken } from '../../server/auth/tokens.ts';
 import { getDecisionText, readMeeting, setHeader, removeParticipant } from '../../src/lib/meeting/index.ts';
 import { fingerprint } from '../../src/lib/minutes/canonical.ts';
 import { readPreviousVersionId } from '../../src/lib/minutes/versions.ts';
 import type { Notice } from '../../src/lib/protocol/index.ts';
 import { buildLedningsgrupp20230609 } from '../fixtures/seed-ledningsgrupp-2023-06-09.ts';
+import { invite } from './access-helpers.ts';
 import {
 	type Client,
 	type ServerProcess,
@@ -100,16 +100,7 @@ describe('justering of the seed meeting', () => {
 
 	it('refuses approval before the minutes are marked ready, and tokens of other roles', async () => {
 		expect((await api('POST', `/api/meetings/${meeting.id}/approval`, meeting.token, { action: 'approve' })).status).toBe(409);
-		const member = newToken();
-		const db = new Database(path.join(dataDir, 'motesrum.db'));
-		db.prepare('INSERT INTO tokens (hash, meeting_id, role, label, created_at) VALUES (?, ?, ?, ?, ?)').run(
-			hashToken(member),
-			meeting.id,
-			'member',
-			'Stefan Hollmark',
-			new Date().toISOString()
-		);
-		db.close();
+		const { token: member } = await invite(server.origin, meeting, { name: 'Stefan Hollmark', role: 'member' });
 		expect((await api('POST', `/api/meetings/${meeting.id}/approval`, member, { action: 'ready' })).status).toBe(403);
 		expect((await api('POST', `/api/meetings/${meeting.id}/approval`, meeting.token, { action: 'sign' })).status).toBe(400);
 	});

@@ -3,14 +3,12 @@
  * approval and for roles other than the organiser, dates checked, stored beside the
  * approval and read back with the end of the appeal period.
  */
-import Database from 'better-sqlite3';
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashToken, newToken } from '../../server/auth/tokens.ts';
 import { readMeeting } from '../../src/lib/meeting/index.ts';
 import { appealEndsOn, earliestTakeDown, swedishDate } from '../../src/lib/minutes/notice.ts';
 import { buildLedningsgrupp20230609 } from '../fixtures/seed-ledningsgrupp-2023-06-09.ts';
+import { invite } from './access-helpers.ts';
 import { type Client, type ServerProcess, connectClient, createMeeting, freePort, startServerProcess, tempDir, waitFor } from './helpers.ts';
 
 let server: ServerProcess;
@@ -58,16 +56,7 @@ describe('notice of the approved minutes', () => {
 			expect.any(String)
 		);
 
-		const member = newToken();
-		const db = new Database(path.join(dataDir, 'motesrum.db'));
-		db.prepare('INSERT INTO tokens (hash, meeting_id, role, label, created_at) VALUES (?, ?, ?, ?, ?)').run(
-			hashToken(member),
-			meeting.id,
-			'member',
-			'Stefan Hollmark',
-			new Date().toISOString()
-		);
-		db.close();
+		const { token: member } = await invite(server.origin, meeting, { name: 'Stefan Hollmark', role: 'member' });
 		expect((await api('PUT', url, member, notice)).status).toBe(403);
 		const early = await api('PUT', url, meeting.token, { ...notice, takeDownOn: appealEndsOn(today) });
 		expect(early.status).toBe(400);
