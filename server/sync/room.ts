@@ -15,10 +15,12 @@
  * - After applying, the places the update actually wrote (ground truth from the transaction)
  *   must be those the analysis named. A difference means the analysis missed something: the room is dropped and
  *   reloaded from storage, where the update never went.
- * - An update is stored before it is broadcast, published or acknowledged. Stores
- *   run one after another through `#tail`, so an async engine keeps the order and
- *   acknowledgements only follow a resolved append. Acknowledgements (SAVED) go out in
- *   the order the connection sent its frames, also when a held update is applied later.
+ * - An update is stored before anything of it leaves the process: it is appended and queued
+ *   for the other connections in the turn it arrives, and its bytes are released at the end
+ *   of that turn after the commit (`shared/turn.ts`; dropped if the append failed). It is
+ *   published and acknowledged after the commit, through `#tail`, in the order applied.
+ *   Acknowledgements (SAVED) go out in the order the connection sent its frames, also when a
+ *   held update is applied later.
  * - Presence is coalesced: all changes of PRESENCE_INTERVAL_MS (500 ms in a crowded meeting) go out
  *   together, to each connection only what changed besides its own states and nothing to one
  *   that opted out (`?presence=off`); states above
