@@ -47,12 +47,18 @@ function end(): void {
 
 function finish(turn: Turn): void {
 	releasing = turn;
-	try {
-		for (const release of turn.releases) release();
-	} finally {
-		releasing = null;
-		for (const socket of turn.sockets) socket.uncork();
+	// A release that throws (a bug) must not keep the other rooms' frames or the sockets back: it is rethrown after.
+	let failure: unknown = null;
+	for (const release of turn.releases) {
+		try {
+			release();
+		} catch (error) {
+			failure ??= error;
+		}
 	}
+	releasing = null;
+	for (const socket of turn.sockets) socket.uncork();
+	if (failure !== null) throw failure;
 }
 
 /** Runs `commit` at the end of this turn, before its frames are released. */
