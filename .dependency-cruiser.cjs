@@ -38,6 +38,13 @@ module.exports = {
 			from: { path: '^server/' },
 			to: { circular: true }
 		},
+		{
+			name: 'no-circle-in-src',
+			comment: 'src/README.md: the domain model reads upwards from its value types (types.ts), never round in a loop',
+			severity: 'error',
+			from: { path: '^src/' },
+			to: { circular: true }
+		},
 		...serverLayers.map(([folder, target]) => ({
 			name: `server-${folder}-layer`,
 			comment: `server/README.md (Layers): ${folder}/ never imports upwards`,

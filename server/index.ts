@@ -20,6 +20,7 @@ import { createUpgradeHandler } from './http/upgrade.ts';
 import { type Logger, createLogger, logContext } from './log.ts';
 import { ServerMetrics } from './metrics/metrics.ts';
 import { LocalDelivery } from './ops/local-delivery.ts';
+import { createConfidentialMoves, mayMoveRounds } from './votes/confidential-moves.ts';
 import { createPersonalDataService } from './ops/personal-data.ts';
 import { timedStorage } from './metrics/timed-storage.ts';
 import { IpRateLimiter } from './shared/rate-limit.ts';
@@ -88,7 +89,7 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 	}
 	let opened: Awaited<ReturnType<typeof openFiles>> | null = null;
 	try {
-		opened = parts.files ? null : await openFiles(config, documentListings(storage.docs), log);
+		opened = parts.files ? null : await openFiles(config, documentListings(storage.docs, storage.confidential), log);
 	} catch (error) {
 		await fanout.close();
 		await storage.close();
@@ -107,6 +108,7 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 		? setInterval(() => void sessions.purgeExpired(Date.now()).catch((error: unknown) => log.warn({ err: error }, 'purging sessions failed')), SESSION_PURGE_MS).unref()
 		: null;
 
+	const confidentialMoves = createConfidentialMoves({ storage, deliver: (meetingId, message) => fanout.deliver(meetingId, message), log });
 	const rooms = new RoomManager({
 		storage,
 		fanout,
@@ -115,7 +117,10 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 		metrics,
 		compactAfterUpdates: config.compactAfterUpdates,
 		idleAfterMs: config.idleRoomMs,
-		maxDocumentBytes: config.maxDocumentBytes
+		maxDocumentBytes: config.maxDocumentBytes,
+		afterStored: (room, writes) => {
+			if (mayMoveRounds(writes)) void confidentialMoves.check(room.meetingId);
+		}
 	});
 	const signIn =
 		config.oidc && sessions

@@ -29,7 +29,7 @@ import { bearer } from './request.ts';
 import { sessionOfRequest } from './signin.ts';
 import type { Route } from './route.ts';
 import { HttpError, sendJson } from './respond.ts';
-import { loadDocument } from '../storage/document-log.ts';
+import { loadStoredDocs } from '../votes/server-change.ts';
 import type { MeetingStorage } from '../storage/types.ts';
 import { guestAttends } from '../sync/write-rules.ts';
 import { type FileService, UploadRefused } from '../files/service.ts';
@@ -204,12 +204,15 @@ export function fileRoutes(deps: FileRouteDeps): Route[] {
 			pattern: new RegExp(`^/api/meetings/${MEETING}/files/([A-Za-z0-9_-]{16})$`),
 			async handle(req, res, [id, attachmentId]) {
 				const access = await fileAccess(deps, req, id);
-				const doc = await loadDocument(deps.storage.docs, id);
+				// A confidential item's files are listed in the confidential part (attachments.ts): both are read.
+				const stored = await loadStoredDocs(deps.storage, id);
+				const { doc, part } = stored;
 				try {
 					const attachment = findAttachment(doc, attachmentId);
 					if (!attachment) throw new HttpError(404, 'No such file in this meeting');
 					const item = doc.getMap<Y.Map<unknown>>('items').get(attachment.itemId);
-					const confidential = item instanceof Y.Map && typeof item.get('confidentialGround') === 'string';
+					// Listed in the part counts as confidential too (an item made public whose entry has not moved back yet).
+					const confidential = (item instanceof Y.Map && typeof item.get('confidentialGround') === 'string') || part.getMap('attachments').has(attachmentId);
 					if (confidential) {
 						if (!can(access.role, 'documents.confidential')) throw new HttpError(403, 'The item is confidential (sekretess): your role may not open its files');
 						if (access.role === 'guest' && !guestAttends(doc, access.participantId, attachment.itemId)) {
@@ -231,7 +234,7 @@ export function fileRoutes(deps: FileRouteDeps): Route[] {
 						if (error.code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
 					});
 				} finally {
-					doc.destroy();
+					stored.destroy();
 				}
 			}
 		}

@@ -178,36 +178,115 @@ function references(doc: Y.Doc, query: PersonQuery, ids: ReadonlySet<string>): {
 	return found;
 }
 
+/** The formal roots whose entries are keyed `<scopeId>:<participantId>` or name a `participantId`: the person's hands, queue places, speeches, jäv, ballots, "has voted". */
+const KEYED_ROOTS = ['hands', 'speakerQueue', 'itemConflicts', 'ballots', 'secretVoted'] as const;
+
+/**
+ * What the formal roots hold about the person (export only: the entries name them by participant
+ * id, which resolves to "Borttagen person" once their entry is anonymised), and propositions
+ * moved by them by name (erased) — in the meeting document, or in the confidential part.
+ */
+function formalReferences(doc: Y.Doc, query: PersonQuery, ids: ReadonlySet<string>): { path: string; value: unknown; erase: (() => void) | null }[] {
+	const found: { path: string; value: unknown; erase: (() => void) | null }[] = [];
+	for (const root of KEYED_ROOTS) {
+		doc.getMap(root).forEach((value, key) => {
+			const participantId = key.slice(key.indexOf(':') + 1);
+			if (key.includes(':') && ids.has(participantId)) found.push({ path: `${root}/${key}`, value, erase: null });
+		});
+	}
+	doc.getMap('speeches').forEach((value, key) => {
+		if (ids.has((value as { participantId?: unknown } | null)?.participantId as string)) found.push({ path: `speeches/${key}`, value, erase: null });
+	});
+	const propositions = doc.getMap('propositions');
+	propositions.forEach((value, key) => {
+		const mover = (value as { mover?: unknown } | null)?.mover;
+		if (!refersTo(mover, query, ids)) return;
+		found.push({
+			path: `propositions/${key}/mover`,
+			value,
+			erase: () => {
+				if ('name' in (mover as object)) propositions.set(key, { ...(value as object), mover: { name: ERASED_NAME } });
+			}
+		});
+	});
+	return found;
+}
+
+/** Proposition texts (plain values) of a document, as free-text places. */
+function propositionTexts(doc: Y.Doc): { path: string; read(): string; replace(pattern: RegExp): number }[] {
+	const propositions = doc.getMap('propositions');
+	return [...propositions.keys()].map((key) => ({
+		path: `propositions/${key}/text`,
+		read: () => {
+			const text = (propositions.get(key) as { text?: unknown } | null)?.text;
+			return typeof text === 'string' ? text : '';
+		},
+		replace(pattern: RegExp) {
+			const value = propositions.get(key) as { text?: unknown } | null;
+			if (typeof value?.text !== 'string') return 0;
+			const count = [...value.text.matchAll(pattern)].length;
+			if (count > 0) propositions.set(key, { ...value, text: value.text.replace(pattern, ERASED_MENTION) });
+			return count;
+		}
+	}));
+}
+
 function excerpt(text: string, index: number, length: number): string {
 	return text.slice(Math.max(0, index - 60), index + length + 60).replace(/\s+/g, ' ').trim();
 }
 
-/** What the meeting document holds about the person. */
-export function findInMeeting(doc: Y.Doc, query: PersonQuery): DocFindings {
+/** Paths of findings in the meeting's confidential part start with this. */
+export const CONFIDENTIAL_PREFIX = 'confidential/';
+
+/** The places of one document (the meeting document, or its confidential part: `prefix`) that name the person. */
+function findIn(doc: Y.Doc, query: PersonQuery, ids: ReadonlySet<string>, prefix: string): Finding[] {
+	const findings: Finding[] = [];
+	for (const { path, value } of [...references(doc, query, ids), ...formalReferences(doc, query, ids)]) findings.push({ path: prefix + path, value });
+	if (query.name !== null) {
+		for (const text of [...texts(doc), ...propositionTexts(doc)]) {
+			const content = text.read();
+			for (const match of content.matchAll(mentionPattern(query.name))) findings.push({ path: prefix + text.path, value: excerpt(content, match.index, match[0].length) });
+		}
+	}
+	return findings;
+}
+
+/**
+ * What the meeting document holds about the person, and its confidential part when given (a
+ * confidential item's notes, decisions, assignments, speaker list, jäv, propositions and votes:
+ * paths under `confidential/`).
+ */
+export function findInMeeting(doc: Y.Doc, query: PersonQuery, part?: Y.Doc): DocFindings {
 	const participants = entries(doc.getMap('participants')).filter(([, entry]) => isPerson(entry, query));
 	const ids = new Set(participants.map(([id]) => id));
 	const findings: Finding[] = participants.map(([id, entry]) => ({ path: `participants/${id}`, value: plainFields(entry) }));
-	for (const { path, value } of references(doc, query, ids)) findings.push({ path, value });
-	if (query.name !== null) {
-		for (const text of texts(doc)) {
-			const content = text.read();
-			for (const match of content.matchAll(mentionPattern(query.name))) findings.push({ path: text.path, value: excerpt(content, match.index, match[0].length) });
-		}
-	}
+	findings.push(...findIn(doc, query, ids, ''));
+	if (part) findings.push(...findIn(part, query, ids, CONFIDENTIAL_PREFIX));
 	return { entryIds: [...ids], findings };
 }
 
-/** Erases the person from the meeting document in one transaction; returns how many places changed. */
-export function eraseFromMeeting(doc: Y.Doc, query: PersonQuery, now: string): number {
+function eraseIn(doc: Y.Doc, query: PersonQuery, ids: ReadonlySet<string>): number {
 	let changed = 0;
+	for (const found of [...references(doc, query, ids), ...formalReferences(doc, query, ids)]) {
+		if (!found.erase) continue;
+		found.erase();
+		changed++;
+	}
+	if (query.name !== null) for (const text of [...texts(doc), ...propositionTexts(doc)]) changed += text.replace(mentionPattern(query.name));
+	return changed;
+}
+
+/**
+ * Erases the person from the meeting document in one transaction, and from its confidential
+ * part (when given) in one transaction of its own; returns how many places changed.
+ */
+export function eraseFromMeeting(doc: Y.Doc, query: PersonQuery, now: string, part?: Y.Doc): number {
+	let changed = 0;
+	const participants = entries(doc.getMap('participants')).filter(([, entry]) => isPerson(entry, query));
+	const ids = new Set(participants.map(([id]) => id));
+	if (part) part.transact(() => (changed += eraseIn(part, query, ids)));
 	doc.transact(() => {
-		const participants = entries(doc.getMap('participants')).filter(([, entry]) => isPerson(entry, query));
-		const ids = new Set(participants.map(([id]) => id));
-		for (const found of references(doc, query, ids)) {
-			found.erase();
-			changed++;
-		}
-		if (query.name !== null) for (const text of texts(doc)) changed += text.replace(mentionPattern(query.name));
+		changed += eraseIn(doc, query, ids);
 		for (const [, entry] of participants) {
 			anonymise(entry, now);
 			changed++;

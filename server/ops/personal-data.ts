@@ -8,7 +8,8 @@
 import * as Y from 'yjs';
 import type { Logger } from '../log.ts';
 import { loadDocument } from '../storage/document-log.ts';
-import type { MeetingRecord, MeetingStorage } from '../storage/types.ts';
+import type { DocumentStore, MeetingRecord, MeetingStorage } from '../storage/types.ts';
+import { roomKey } from '../sync/policy.ts';
 import type { FanoutMessage } from '../sync/fanout.ts';
 import type { DocumentExport, ErasureReport, PersonQuery, PersonalDataExport } from '../../src/lib/protocol/api.ts';
 import { eraseFromGroup, eraseFromMeeting, findInGroup, findInMeeting, isGroupDoc } from './person-in-doc.ts';
@@ -25,26 +26,41 @@ export interface PersonalDataDeps {
 
 export function createPersonalDataService(deps: PersonalDataDeps) {
 	const { storage, log } = deps;
-	const load = (id: string) => loadDocument(storage.docs, id);
 
+	/** The stored document, and for a meeting its stored confidential part (a confidential item's content and formal entries). */
 	async function inspect(record: MeetingRecord, query: PersonQuery) {
-		const doc = await load(record.id);
+		const doc = await loadDocument(storage.docs, record.id);
 		const kind: 'meeting' | 'group' = isGroupDoc(doc) ? 'group' : 'meeting';
-		const { entryIds, findings } = kind === 'group' ? findInGroup(doc, query) : findInMeeting(doc, query);
+		const part = kind === 'meeting' ? await loadDocument(storage.confidential, record.id) : null;
+		const { entryIds, findings } = kind === 'group' ? findInGroup(doc, query) : findInMeeting(doc, query, part ?? undefined);
 		const ids = new Set(entryIds);
 		const isThem = (name: string, participantId: string | null) =>
 			(participantId !== null && ids.has(participantId)) || (query.name !== null && name.trim().toLocaleLowerCase('sv') === query.name.toLocaleLowerCase('sv'));
 		const invitations = (await storage.tokens.listInvitations(record.id)).filter((i) => isThem(i.name, i.participantId));
 		const approvals = (await storage.minutes.listApprovals(record.id)).filter((a) => isThem(a.name, a.participantId));
-		return { doc, kind, findings, invitations, approvals };
+		const destroy = () => {
+			doc.destroy();
+			part?.destroy();
+		};
+		return { doc, part, destroy, kind, findings, invitations, approvals };
+	}
+
+	/** Stores a change to one document of a meeting, delivers it to the open rooms, and compacts, so the old values leave the stored bytes. */
+	async function store(store: DocumentStore, key: string, meetingId: string, updates: Uint8Array[]): Promise<void> {
+		// One transaction, so one update (merged in case a future change makes it several).
+		const update = updates.length > 1 ? Y.mergeUpdates(updates) : updates[0];
+		if (!update) return;
+		await store.appendUpdate(meetingId, update);
+		deps.deliver(key, { kind: 'update', update });
+		await store.compact(meetingId);
 	}
 
 	return {
 		async export(query: PersonQuery): Promise<PersonalDataExport> {
 			const documents: DocumentExport[] = [];
 			for (const record of await storage.meetings.listMeetingRecords()) {
-				const { doc, kind, findings, invitations, approvals } = await inspect(record, query);
-				doc.destroy();
+				const { destroy, kind, findings, invitations, approvals } = await inspect(record, query);
+				destroy();
 				if (findings.length === 0 && invitations.length === 0 && approvals.length === 0) continue;
 				documents.push({
 					id: record.id,
@@ -65,7 +81,7 @@ export function createPersonalDataService(deps: PersonalDataDeps) {
 			const erasedAt = new Date().toISOString();
 			const report: ErasureReport = { query, erasedAt, erased: [], kept: [] };
 			for (const record of await storage.meetings.listMeetingRecords()) {
-				const { doc, kind, findings, invitations, approvals } = await inspect(record, query);
+				const { doc, part, destroy, kind, findings, invitations, approvals } = await inspect(record, query);
 				try {
 					if (findings.length === 0 && invitations.length === 0) continue;
 					if (record.frozenAt) {
@@ -73,20 +89,17 @@ export function createPersonalDataService(deps: PersonalDataDeps) {
 						continue;
 					}
 					const updates: Uint8Array[] = [];
+					const partUpdates: Uint8Array[] = [];
 					doc.on('update', (u: Uint8Array) => updates.push(u));
-					const places = kind === 'group' ? eraseFromGroup(doc, query, erasedAt) : eraseFromMeeting(doc, query, erasedAt);
-					// One transaction, so one update (merged in case a future change makes it several).
-					const update = updates.length > 1 ? Y.mergeUpdates(updates) : updates[0];
-					if (update) {
-						await storage.docs.appendUpdate(record.id, update);
-						deps.deliver(record.id, { kind: 'update', update });
-						// Rewrites the stored state from the documents' current content: the erased values leave the stored bytes.
-						await storage.docs.compact(record.id);
-					}
+					part?.on('update', (u: Uint8Array) => partUpdates.push(u));
+					const places = kind === 'group' ? eraseFromGroup(doc, query, erasedAt) : eraseFromMeeting(doc, query, erasedAt, part ?? undefined);
+					// Compacting rewrites the stored state from the documents' current content: the erased values leave the stored bytes.
+					await store(storage.confidential, roomKey(record.id, 'confidential'), record.id, partUpdates);
+					await store(storage.docs, roomKey(record.id, 'main'), record.id, updates);
 					const relabelled = await storage.tokens.relabelInvitations(record.id, invitations.map((i) => i.id), kind === 'group' ? '' : 'Borttagen person');
 					report.erased.push({ id: record.id, kind, title: record.title, places, invitations: relabelled });
 				} finally {
-					doc.destroy();
+					destroy();
 				}
 			}
 			log.info({ erased: report.erased.map((e) => e.id), kept: report.kept.map((k) => k.id) }, 'personal data erasure request');

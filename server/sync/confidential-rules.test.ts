@@ -124,3 +124,60 @@ describe("a confidential item's content and the meeting document", () => {
 		expect(getItemNotes(chair, itemId).toString()).toBe('Skrivet medan punkten var offentlig');
 	});
 });
+
+describe("a confidential item's speaker list, jäv and files and the meeting document", () => {
+	const AT = '2026-01-01T10:00:00.000Z';
+	const PERSON = 'Pa8Xr0kLm2Qw9Zt4';
+	const ME: Writer = { role: 'member', participantId: PERSON };
+	const entries = (itemId: string): [string, Writer, (doc: Y.Doc) => void][] => [
+		['a hand (their own)', ME, (doc) => doc.getMap('hands').set(`${itemId}:${PERSON}`, { raised: true, kind: 'speak', at: AT })],
+		['a queue place', CHAIR, (doc) => doc.getMap('speakerQueue').set(`${itemId}:${PERSON}`, null)],
+		['a speech', CHAIR, (doc) => doc.getMap('speeches').set('Sa8Xr0kLm2Qw9Zt4', { itemId, participantId: PERSON, kind: 'speak', handAt: null, startedAt: AT, endedAt: null, limitSeconds: null })],
+		['jäv', CHAIR, (doc) => doc.getMap('itemConflicts').set(`${itemId}:${PERSON}`, { note: 'Jävig', at: AT })],
+		['a file', CHAIR, (doc) => doc.getMap('attachments').set('Fa8Xr0kLm2Qw9Zt4', { itemId, name: 'Utredning.pdf', sha256: 'a'.repeat(64), size: 10, type: 'application/pdf', order: 'a0', uploadedAt: AT, replacedBy: null, deletedAt: null })]
+	];
+
+	it('refuses them for a confidential item, for every role, and takes them for a public one', () => {
+		const { server, secret, open } = meeting();
+		for (const [what, writer, write] of entries(secret)) {
+			const doc = replica(server);
+			expect(judge(server, writer, edit(doc, () => write(doc))), what).toMatchObject({ ok: false, code: 'forbidden', rule: expect.stringContaining('confidential part') });
+		}
+		for (const [what, writer, write] of entries(open)) {
+			const doc = replica(server);
+			expect(judge(server, writer, edit(doc, () => write(doc))), what).toEqual({ ok: true });
+		}
+	});
+
+	it('judges them on the ground the same update writes: "mark, then write" refused, "unmark, then write" taken', () => {
+		const { server, secret, open } = meeting();
+		const [, , hand] = entries(open)[0];
+		let doc = replica(server);
+		const marked = edit(doc, () => {
+			doc.getMap<Y.Map<unknown>>('items').get(open)?.set('confidentialGround', 'OSL 39 kap. 1 §');
+			hand(doc);
+		});
+		expect(judge(server, CHAIR, marked)).toMatchObject({ ok: false, code: 'forbidden' });
+		doc = replica(server);
+		const [, , secretHand] = entries(secret)[0];
+		const unmarked = edit(doc, () => {
+			doc.getMap<Y.Map<unknown>>('items').get(secret)?.set('confidentialGround', null);
+			secretHand(doc);
+		});
+		expect(judge(server, CHAIR, unmarked)).toEqual({ ok: true });
+	});
+
+	it('takes them in the part, a member only their own hand', () => {
+		const { part, secret } = meeting();
+		const server = new Y.Doc();
+		Y.applyUpdate(server, Y.encodeStateAsUpdate(part));
+		typeRoots(CONFIDENTIAL_SCHEMA, server);
+		for (const [what, writer, write] of entries(secret)) {
+			const doc = replica(server);
+			expect(judge(server, writer, edit(doc, () => write(doc)), CONFIDENTIAL_SCHEMA), what).toEqual({ ok: true });
+		}
+		const doc = replica(server);
+		const other = edit(doc, () => doc.getMap('hands').set(`${secret}:Qa8Xr0kLm2Qw9Zt4`, { raised: true, kind: 'speak', at: AT }));
+		expect(judge(server, ME, other, CONFIDENTIAL_SCHEMA)).toMatchObject({ ok: false, code: 'forbidden' });
+	});
+});

@@ -85,6 +85,8 @@ export interface RoomDeps {
 	maxDocumentBytes?: number;
 	/** A loaded room without a write for this long holds its document encoded (see the class comment); 0 never. */
 	idleAfterMs?: number;
+	/** Called after a connection's update is stored, with the places it wrote (server/votes/confidential-moves.ts). */
+	afterStored?(room: Room, writes: readonly Write[]): void;
 }
 
 type RoomState = 'loading' | 'ready' | 'closing' | 'closed';
@@ -727,8 +729,11 @@ export class Room {
 				this.#storedBytes += effective.byteLength;
 			}
 			this.#markStored(reached);
-			// Other instances take what they are sent as stored: published only after the commit.
-			if (effective) this.#deps.fanout.publish(this.key, { kind: 'update', update: effective });
+			if (effective) {
+				// Other instances take what they are sent as stored: published only after the commit.
+				this.#deps.fanout.publish(this.key, { kind: 'update', update: effective });
+				this.#deps.afterStored?.(this, analysed);
+			}
 			this.#confirm(connection, pending.slot, Y.encodeStateVector(reached));
 		});
 		if (effective) {

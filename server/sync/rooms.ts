@@ -14,7 +14,7 @@ import type { MeetingStorage } from '../storage/types.ts';
 import type { Connection } from './connection.ts';
 import type { Fanout } from './fanout.ts';
 import { roomKey, type DocumentPart, type SyncPolicy } from './policy.ts';
-import { Room } from './room.ts';
+import { Room, type RoomDeps } from './room.ts';
 
 export interface RoomManagerOptions {
 	storage: MeetingStorage;
@@ -28,6 +28,8 @@ export interface RoomManagerOptions {
 	maxDocumentBytes?: number;
 	/** See RoomDeps.idleAfterMs. */
 	idleAfterMs?: number;
+	/** See RoomDeps.afterStored. */
+	afterStored?: RoomDeps['afterStored'];
 }
 
 export interface RoomStats {

@@ -16,12 +16,13 @@
  * - 'never': deleting from the append-only live flow log.
  *
  * And, in the meeting document, for every role: nothing is written into a confidential item's
- * content (notes, decisions, assignments, links) — that lives in the meeting's confidential
- * part, which observers never receive (docs/security.md, "Confidential items").
+ * content (notes, decisions, assignments, links) nor its entries of the item roots (hands,
+ * speaker queue, speeches, jäv, files, propositions, rounds, ballots) — those live in the
+ * meeting's confidential part, which observers never receive (docs/security.md, "Confidential items").
  */
 import * as Y from 'yjs';
 import { can } from '../../src/lib/protocol/roles.ts';
-import { ITEM_CONTENT_KEYS } from '../../src/lib/meeting/schema.ts';
+import { ITEM_CONTENT_KEYS, ITEM_ROOT_ENTRY, ITEM_ROOT_KEYS, type ItemRootKey } from '../../src/lib/meeting/schema.ts';
 import { checkContent, placeOf, textMax, type DocumentSchema, type Place } from '../../src/lib/meeting/schema-language.ts';
 import type { Write } from '../../src/lib/meeting/writes.ts';
 
@@ -157,7 +158,7 @@ function confidentialBreach(doc: Y.Doc, writes: readonly Write[]): Write | null 
 	return null;
 }
 
-/** The item ids a plain entry written into a flat root names (a proposition's or a round's `itemId`). */
+/** The item ids a plain entry written into a flat root names (a speech's, file's, proposition's or round's `itemId`). */
 function itemIdsWritten(write: Write): string[] {
 	if (!(write.content instanceof Y.ContentAny)) return [];
 	return write.content
@@ -167,11 +168,14 @@ function itemIdsWritten(write: Write): string[] {
 }
 
 /**
- * The first write that puts a confidential item's proposition, round or ballot into the
- * meeting document, or null: they belong in the confidential part (votes.ts `voteDocOf`). A
- * ballot's item is its round's, as the document holds it or as this update writes it.
+ * The first write that puts an entry of a confidential item into one of the meeting document's
+ * item roots (ITEM_ROOT_KEYS: hands, speaker queue, speeches, jäv, files, propositions, rounds,
+ * ballots), or null: they belong in the confidential part (confidential.ts `itemDocOf`). An
+ * entry's item is found as ITEM_ROOT_ENTRY says: its key `<itemId>:<participantId>`, its value's
+ * `itemId`, or its round's, as the document holds it or as this update writes it. Deleted
+ * content carries nothing and passes (the move out of the meeting document deletes).
  */
-function confidentialVoteBreach(doc: Y.Doc, writes: readonly Write[]): Write | null {
+function confidentialEntryBreach(doc: Y.Doc, writes: readonly Write[]): Write | null {
 	let confidential: ((itemId: string) => boolean) | null = null;
 	const roundItems = new Map<string, string>();
 	for (const write of writes) {
@@ -180,15 +184,31 @@ function confidentialVoteBreach(doc: Y.Doc, writes: readonly Write[]): Write | n
 		}
 	}
 	const votes = doc.getMap('votes');
+	const roundItem = (roundId: string): string[] => {
+		const itemId = roundItems.get(roundId) ?? (votes.get(roundId) as { itemId?: unknown } | undefined)?.itemId;
+		return typeof itemId === 'string' ? [itemId] : [];
+	};
 	for (const write of writes) {
 		if (write.kind !== 'insert' || write.path.length !== 1 || typeof write.path[0] !== 'string') continue;
+		if (!(ITEM_ROOT_KEYS as readonly string[]).includes(write.root) || write.content instanceof Y.ContentDeleted) continue;
+		const key = write.path[0];
+		const pairScope = key.includes(':') ? key.slice(0, key.indexOf(':')) : null;
 		let itemIds: string[];
-		if (write.root === 'propositions' || write.root === 'votes') itemIds = itemIdsWritten(write);
-		else if (write.root === 'ballots' && !(write.content instanceof Y.ContentDeleted)) {
-			const roundId = write.path[0].slice(0, write.path[0].indexOf(':'));
-			const itemId = roundItems.get(roundId) ?? (votes.get(roundId) as { itemId?: unknown } | undefined)?.itemId;
-			itemIds = typeof itemId === 'string' ? [itemId] : [];
-		} else continue;
+		switch (ITEM_ROOT_ENTRY[write.root as ItemRootKey]) {
+			case 'key':
+				// The key names the item, whatever the value (also a null: who had a hand up or jäv).
+				itemIds = pairScope === null ? [] : [pairScope];
+				break;
+			case 'value':
+				itemIds = itemIdsWritten(write);
+				break;
+			case 'round-pair':
+				itemIds = pairScope === null ? [] : roundItem(pairScope);
+				break;
+			case 'round':
+				itemIds = roundItem(key);
+				break;
+		}
 		confidential ??= confidentialAfter(doc, writes);
 		if (itemIds.some(confidential)) return write;
 	}
@@ -200,8 +220,8 @@ export function judgeWrites(schema: DocumentSchema, doc: Y.Doc, writer: Writer, 
 	if (schema.name === 'meeting') {
 		const breach = confidentialBreach(doc, writes);
 		if (breach) return forbidden(`${describe(breach)}: a confidential item's content belongs in the confidential part`);
-		const voteBreach = confidentialVoteBreach(doc, writes);
-		if (voteBreach) return forbidden(`${describe(voteBreach)}: a confidential item's propositions and votes belong in the confidential part`);
+		const entryBreach = confidentialEntryBreach(doc, writes);
+		if (entryBreach) return forbidden(`${describe(entryBreach)}: a confidential item's speaker list, jäv, files, propositions and votes belong in the confidential part`);
 	}
 	const added = new Map<string, { length: number; base: number; max: number }>();
 	const secretRounds = secretRoundsWritten(writes);

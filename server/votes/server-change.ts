@@ -47,14 +47,24 @@ export async function commitServerChange(
 ): Promise<boolean> {
 	const places: { doc: Y.Doc; store: DocumentStore; key: string }[] = [{ doc, store: deps.storage.docs, key: roomKey(meetingId, 'main') }];
 	if (part) places.push({ doc: part, store: deps.storage.confidential, key: roomKey(meetingId, 'confidential') });
-	const before = places.map((place) => Y.encodeStateVector(place.doc));
-	change(doc);
+	// What each document's transactions wrote: also a change that only deletes (an entry moved out of it).
+	const captured = places.map(() => [] as Uint8Array[]);
+	const listeners = places.map((place, i) => {
+		const listener = (update: Uint8Array) => captured[i].push(update);
+		place.doc.on('update', listener);
+		return listener;
+	});
+	try {
+		change(doc);
+	} finally {
+		places.forEach((place, i) => place.doc.off('update', listeners[i]));
+	}
 	const written = places
-		.map((place, i) => ({ ...place, update: Y.encodeStateAsUpdate(place.doc, before[i]) }))
-		.filter(({ update }) => Y.decodeUpdate(update).structs.length > 0);
+		.map((place, i) => ({ ...place, update: captured[i].length === 1 ? captured[i][0] : Y.mergeUpdates(captured[i]) }))
+		.filter((_, i) => captured[i].length > 0);
 	if (written.length === 0) return false;
 	// Claimed first, so no client can write under the server's id and pass for it (one table covers both documents).
-	const clients = written.map((place) => place.doc.clientID);
+	const clients = written.filter((place) => Y.decodeUpdate(place.update).structs.length > 0).map((place) => place.doc.clientID);
 	const owners = await deps.storage.docs.claimClients(meetingId, clients, SERVER_PRINCIPAL);
 	if (clients.some((client) => owners.get(client) !== SERVER_PRINCIPAL)) throw new Error('the server drew a client id someone else owns');
 	for (const place of written) {

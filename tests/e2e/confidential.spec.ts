@@ -2,7 +2,9 @@
  * A confidential item (sekretess) whose notes were written before it was marked: a member
  * reads them and writes more (through the confidential part), and reads them offline after a
  * reload; an observer's page shows the title and the ground only, and no frame its websocket
- * received carries the notes; the public minutes leave them out, the full minutes keep them.
+ * received carries the notes, the file's name, who speaks or asks to, or jäv — not even the
+ * speaker list is shown there; a member raises a hand on the item and the chair queues it;
+ * the public minutes leave them out, the full minutes keep them.
  *
  * Run: npm run build && E2E_PORT=4411 npx playwright test tests/e2e/confidential.spec.ts
  */
@@ -10,12 +12,26 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import * as Y from 'yjs';
-import { addDecision, attachConfidentialPart, openMeeting, setItemConfidential, setItemNotes, startItem } from '../../src/lib/meeting/index.ts';
+import {
+	addAttachment,
+	addDecision,
+	admitHands,
+	attachConfidentialPart,
+	giveFloor,
+	openMeeting,
+	raiseHand,
+	setItemConfidential,
+	setItemConflict,
+	setItemNotes,
+	startItem
+} from '../../src/lib/meeting/index.ts';
 import { buildFormalMeeting } from '../fixtures/formal-meeting.ts';
 import { expectNoAxeViolations, expectReady, LAPTOP, newContext, PHONE } from './room/helpers';
 
 const SECRET = 'Läkarintyget visar utmattningssyndrom';
 const ADDED = 'Rehabiliteringsplan i sex månader';
+const FILE = 'Utredning rehabilitering Svensson.pdf';
+const JAV = 'Jävig: gift med den anställde';
 
 /** The meeting and its confidential part, stored as the new meeting's documents. */
 async function seed(page: Page, doc: Y.Doc, part: Y.Doc): Promise<{ id: string; token: string }> {
@@ -52,6 +68,12 @@ test('a member reads a confidential item (offline too), an observer gets its tit
 	attachConfidentialPart(doc, part);
 	// Written while the item was public, then marked: the notes moved into the part.
 	setItemNotes(doc, items.personal, SECRET);
+	// A file, someone speaking and jäv, also from before marking: they move with the notes.
+	addAttachment(doc, items.personal, { name: FILE, sha256: 'a'.repeat(64), size: 1234, type: 'application/pdf' });
+	raiseHand(doc, items.personal, members[2]);
+	admitHands(doc, items.personal);
+	giveFloor(doc, items.personal, { participantId: members[2] });
+	setItemConflict(doc, items.personal, members[4], { note: JAV });
 	setItemConfidential(doc, items.personal, 'OSL 39 kap. 3 §');
 	addDecision(doc, items.personal, { text: 'Nämnden beviljar ledigheten.' });
 	openMeeting(doc);
@@ -73,11 +95,25 @@ test('a member reads a confidential item (offline too), an observer gets its tit
 	await expect(member.getByTestId('decisions')).toBeVisible();
 	await notes(member).fill(`${SECRET}. ${ADDED}`);
 	await expect(notes(chair)).toHaveValue(`${SECRET}. ${ADDED}`);
+	// The member reads the file's name and who speaks, and asks for the floor: the chair's device queues it.
+	await expect(member.getByTestId('item-pane')).toContainText(FILE);
+	await expect(member.getByTestId('speaking-now')).toContainText('Talar nu: Cecilia Carlsson');
+	await member.getByTestId('speaker-list').getByRole('button', { name: 'Begär ordet' }).click();
+	await expect(chair.getByTestId('speaker-queue')).toContainText('Bertil Berg');
+	await expect(member.getByTestId('speaker-list').getByRole('button', { name: 'Ta tillbaka begäran' })).toBeVisible();
 
 	await expect(observer.getByTestId('confidential')).toHaveText('Sekretess enligt OSL 39 kap. 3 §');
 	await expect(observer.getByTestId('confidential-hidden')).toHaveText(/visas inte för din roll/);
 	await expect(notes(observer)).toHaveCount(0);
 	await expect(observer.getByTestId('item-pane')).not.toContainText(SECRET);
+	// No file names, no speaker list (who speaks now, who asked), no jäv, no quorum line for the observer.
+	await expect(observer.getByTestId('item-pane')).not.toContainText(FILE);
+	await expect(observer.getByTestId('speaker-list')).toHaveCount(0);
+	await expect(observer.getByTestId('speaking-now')).toHaveCount(0);
+	await expect(observer.getByTestId('item-pane')).not.toContainText('Cecilia Carlsson');
+	// (Who is connected and which item they look at is presence, shown to everyone: "Tittar också här".)
+	await expect(observer.getByTestId('item-pane')).not.toContainText('Begär ordet');
+	await expect(observer.locator('body')).not.toContainText('Talar nu');
 	await expectNoAxeViolations(observer, 'an observer’s view of a confidential item');
 	// A public change after everything else: once it arrived, the observer was sent all before it.
 	await chair.getByRole('tab', { name: /Dagordning/ }).click();
@@ -85,7 +121,7 @@ test('a member reads a confidential item (offline too), an observer gets its tit
 	await chair.getByLabel('Ny punkt').press('Enter');
 	await expect.poll(() => frames.some((frame) => frame.includes(Buffer.from('Frågor från allmänheten')))).toBe(true);
 	expect(frames.some((frame) => frame.includes(Buffer.from('Personalärende')))).toBe(true);
-	for (const text of [SECRET, ADDED, 'beviljar ledigheten']) expect(frames.some((frame) => frame.includes(Buffer.from(text))), text).toBe(false);
+	for (const text of [SECRET, ADDED, 'beviljar ledigheten', FILE, JAV, `${items.personal}:${members[1]}`]) expect(frames.some((frame) => frame.includes(Buffer.from(text))), text).toBe(false);
 
 	// Offline after a reload: the member's device kept the part.
 	await member.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20_000 });

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addAttachment, addItem, setItemConfidential } from '../../src/lib/meeting/index.ts';
+import { addAttachment, addItem, attachConfidentialPart, setItemConfidential } from '../../src/lib/meeting/index.ts';
 import { FILE_TYPES } from '../../src/lib/protocol/files.ts';
 import { invite } from './access-helpers.ts';
 import { pdfBytes } from './file-store-contract.ts';
@@ -148,8 +148,15 @@ describe('handlingar over HTTP', () => {
 		const open = await uploadAndList(meeting, writer, itemId, 'Öppen.pdf', pdfBytes(5000));
 		const secretItem = addItem(writer.doc, { title: 'Personalärende' });
 		const secret = await uploadAndList(meeting, writer, secretItem, 'Utredning.pdf', pdfBytes(6000));
+		// Marking moves the item's listing into the confidential part: the server serves it from there.
+		const part = connectClient(server.origin, `${meeting.id}/confidential`, meeting.token);
+		clients.push(part);
+		await part.synced();
+		attachConfidentialPart(writer.doc, part.doc);
 		setItemConfidential(writer.doc, secretItem, 'OSL 39 kap. 3 §');
-		await waitFor(() => writer.allSaved(), 'confidential stored');
+		await waitFor(() => writer.allSaved() && part.allSaved(), 'confidential stored');
+		expect(writer.doc.getMap('attachments').has(secret)).toBe(false);
+		expect(part.doc.getMap('attachments').has(secret)).toBe(true);
 
 		const observer = await invite(server.origin, meeting, { name: 'Åhörare', role: 'observer' });
 		const member = await invite(server.origin, meeting, { name: 'Ledamot', role: 'member' });

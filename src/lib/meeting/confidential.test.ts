@@ -155,3 +155,46 @@ describe('confidential items', () => {
 		expect(findItem(readMeeting(doc), items.personal)?.notes).toBe(NOTES);
 	});
 });
+
+describe('a confidential item\'s speaker list, jäv and files', () => {
+	it('move into the part with the ground, and back when the item is made public', async () => {
+		const { addAttachment, addItem, admitHands, attachConfidentialPart, giveFloor, initMeeting, raiseHand, readAttachments, readSpeakerList, setItemConfidential, setItemConflict, addParticipant } = await import('./index.js');
+		const { readItemConflicts } = await import('./quorum.js');
+		const Y = await import('yjs');
+		const doc = new Y.Doc();
+		const part = new Y.Doc();
+		attachConfidentialPart(doc, part);
+		initMeeting(doc, { title: 'Nämnd' });
+		const itemId = addItem(doc, { title: 'Personalärende' });
+		const anna = addParticipant(doc, { name: 'Anna Andersson' });
+		const bo = addParticipant(doc, { name: 'Bo Berg' });
+		addAttachment(doc, itemId, { name: 'Utredning.pdf', sha256: 'a'.repeat(64), size: 10, type: 'application/pdf' });
+		raiseHand(doc, itemId, anna);
+		raiseHand(doc, itemId, bo);
+		admitHands(doc, itemId);
+		giveFloor(doc, itemId);
+		setItemConflict(doc, itemId, bo, { note: 'Jävig' });
+		const before = { files: readAttachments(doc, itemId), speakers: readSpeakerList(doc, itemId), jav: readItemConflicts(doc, itemId) };
+		const roots = ['hands', 'speakerQueue', 'speeches', 'itemConflicts', 'attachments'];
+		const sizes = (d: InstanceType<typeof Y.Doc>) => roots.map((root) => d.getMap(root).size);
+		const held = sizes(doc);
+		setItemConfidential(doc, itemId, 'OSL 39 kap. 3 §');
+		expect(sizes(doc)).toEqual([0, 0, 0, 0, 0]);
+		expect(sizes(part)).toEqual(held);
+		expect({ files: readAttachments(doc, itemId), speakers: readSpeakerList(doc, itemId), jav: readItemConflicts(doc, itemId) }).toEqual(before);
+		// Written now: into the part.
+		raiseHand(doc, itemId, bo, { kind: 'reply' });
+		expect(doc.getMap('hands').size).toBe(0);
+		// Without the part (an observer): nothing.
+		const observer = new Y.Doc();
+		Y.applyUpdate(observer, Y.encodeStateAsUpdate(doc));
+		expect(readAttachments(observer, itemId)).toEqual([]);
+		expect(readSpeakerList(observer, itemId)).toMatchObject({ current: null, queue: [], waiting: [], spoken: [] });
+		expect(readItemConflicts(observer, itemId)).toEqual([]);
+		expect(() => raiseHand(observer, itemId, anna)).toThrow(/confidential/);
+		setItemConfidential(doc, itemId, null);
+		expect(sizes(part)).toEqual([0, 0, 0, 0, 0]);
+		expect(readAttachments(doc, itemId).map((f) => f.name)).toEqual(['Utredning.pdf']);
+		expect(readItemConflicts(doc, itemId).map((c) => c.note)).toEqual(['Jävig']);
+	});
+});

@@ -1,22 +1,26 @@
 /**
  * Confidential items (sekretess): the meeting document keeps what the public minutes show of
  * such an item (title, number, `confidentialGround`); its content — notes, decisions,
- * assignments, links, and its propositions and decision rounds (`voteDocOf`) — lives in the meeting's confidential part, a second Y.Doc (schema
- * CONFIDENTIAL_SCHEMA, root `items` keyed by item id) that the server sends only to roles
- * with `confidential.read` and that refuses to take such content into the meeting document
- * (docs/security.md, "Confidential items and observers").
+ * assignments, links (`itemContentOf`) — and its entries of the flat item roots — speaker list,
+ * jäv, files, propositions, decision rounds and ballots (`itemDocOf`, ITEM_ROOT_KEYS) — live in
+ * the meeting's confidential part, a second Y.Doc (schema CONFIDENTIAL_SCHEMA, root `items` keyed
+ * by item id, and item roots of the same names as the meeting document's) that the server sends
+ * only to roles with `confidential.read` and that refuses to take such content into the meeting
+ * document (docs/security.md, "Confidential items and observers").
  *
  * The session attaches the part to the meeting document when the role may read it; every
- * operation finds an item's content through `itemContentOf`, so the rest of the domain does
- * not care where it lives. Marking an item moves its content into the part (and deletes it
- * from the meeting document); making it public again moves it back.
+ * operation finds an item's content and entries through these lookups, so the rest of the
+ * domain does not care where they live. Marking an item moves them into the part (and deletes
+ * them from the meeting document, in the same change as the ground); making it public again
+ * moves them back. The server's own entries of secret votes follow their round
+ * (`moveServerVoteEntries`, run by the server).
  */
 import * as Y from 'yjs';
 import { invalidState } from './errors.js';
 import { anchorAt, resolveAnchor } from './anchors.js';
 import { childMap, roots, type EntityMap } from './doc.js';
 import { splitPairKey } from './formal-doc.js';
-import { ITEM_CONTENT_KEYS, VOTE_ROOT_KEYS } from './schema.js';
+import { ITEM_CONTENT_KEYS, ITEM_ROOT_ENTRY, ITEM_ROOT_KEYS, type ItemRootKey } from './schema.js';
 
 interface Attached {
 	part: Y.Doc;
@@ -70,21 +74,27 @@ export function itemContentOf(doc: Y.Doc, itemId: string): EntityMap | null {
 }
 
 /**
- * The document holding an item's propositions and decision rounds (votes.ts): the meeting
- * document for a public item, the confidential part for a confidential one — null when this
- * device has no part.
+ * The document holding an item's entries of the item roots (ITEM_ROOT_KEYS: hands, speaker
+ * queue, speeches, jäv, files, propositions, decision rounds, ballots): the meeting document
+ * for a public item, the confidential part for a confidential one — null when this device has
+ * no part (an observer, a guest: they see none of it).
  */
-export function voteDocOf(doc: Y.Doc, itemId: string): Y.Doc | null {
+export function itemDocOf(doc: Y.Doc, itemId: string): Y.Doc | null {
 	const item = roots(doc).items.get(itemId);
 	if (!(item instanceof Y.Map) || !isConfidentialItem(item)) return doc;
 	return partOf(doc) ?? null;
 }
 
-/** Every document that may hold propositions and rounds: the meeting document, then the part when attached. */
-export function voteDocsOf(doc: Y.Doc): Y.Doc[] {
+/** The same lookup, for votes.ts. */
+export const voteDocOf = itemDocOf;
+
+/** Every document that may hold item-root entries: the meeting document, then the part when attached. */
+export function itemDocsOf(doc: Y.Doc): Y.Doc[] {
 	const part = partOf(doc);
 	return part ? [doc, part] : [doc];
 }
+
+export const voteDocsOf = itemDocsOf;
 
 /** Like `itemContentOf`, for operations that write: an unavailable content is an error. */
 export function requireItemContent(doc: Y.Doc, itemId: string): EntityMap {
@@ -150,30 +160,43 @@ function clearContent(map: EntityMap): void {
 	}
 }
 
-/** The flat vote roots a client moves: the server's own (secretVoted, secretTallies) stay where it wrote them. */
-const MOVED_VOTE_ROOTS = VOTE_ROOT_KEYS.filter((key) => key !== 'secretVoted' && key !== 'secretTallies');
+/** The item roots a client moves: the server's own (secretVoted, secretTallies) are moved by the server (`moveServerVoteEntries`). */
+const MOVED_ROOTS: readonly ItemRootKey[] = ITEM_ROOT_KEYS.filter((key) => key !== 'secretVoted' && key !== 'secretTallies');
 
-/** An item's entries in the flat vote roots of `from`: propositions and rounds by `itemId`, ballots by their round. */
-function voteEntriesOf(from: Y.Doc, itemId: string): [string, string, unknown][] {
-	const found: [string, string, unknown][] = [];
+/** The rounds of `from` that belong to the item. */
+function roundsOf(from: Y.Doc, itemId: string): Set<string> {
 	const rounds = new Set<string>();
-	for (const root of ['propositions', 'votes'] as const) {
+	from.getMap('votes').forEach((value, key) => {
+		if ((value as { itemId?: unknown } | null)?.itemId === itemId) rounds.add(key);
+	});
+	return rounds;
+}
+
+/**
+ * An item's entries in the item roots of `from` (ITEM_ROOT_KEYS, by ITEM_ROOT_ENTRY): hands,
+ * queue and jäv by their key, speeches, files, propositions and rounds by `itemId`, ballots and
+ * the server's entries by their round (`rounds`, by default the item's rounds in `from`).
+ */
+function itemEntriesOf(from: Y.Doc, itemId: string, roots: readonly ItemRootKey[] = ITEM_ROOT_KEYS, rounds = roundsOf(from, itemId)): [string, string, unknown][] {
+	const found: [string, string, unknown][] = [];
+	for (const root of roots) {
+		const how = ITEM_ROOT_ENTRY[root];
 		from.getMap(root).forEach((value, key) => {
-			if ((value as { itemId?: unknown } | null)?.itemId !== itemId) return;
-			found.push([root, key, value]);
-			if (root === 'votes') rounds.add(key);
+			const pair = how === 'key' || how === 'round-pair' ? splitPairKey(key) : null;
+			const belongs =
+				how === 'key' ? pair?.[0] === itemId
+				: how === 'value' ? (value as { itemId?: unknown } | null)?.itemId === itemId
+				: how === 'round-pair' ? pair !== null && rounds.has(pair[0])
+				: rounds.has(key);
+			if (belongs) found.push([root, key, value]);
 		});
 	}
-	from.getMap('ballots').forEach((value, key) => {
-		const pair = splitPairKey(key);
-		if (pair && rounds.has(pair[0])) found.push(['ballots', key, value]);
-	});
 	return found;
 }
 
-/** Copies an item's vote entries into `to` (in the caller's transaction of `to`); returns them, for deleting. */
+/** Copies an item's entries of the client-moved roots into `to` (in the caller's transaction of `to`); returns them, for deleting. */
 function copyVotes(from: Y.Doc, to: Y.Doc, itemId: string): [string, string, unknown][] {
-	const entries = voteEntriesOf(from, itemId).filter(([root]) => (MOVED_VOTE_ROOTS as readonly string[]).includes(root));
+	const entries = itemEntriesOf(from, itemId, MOVED_ROOTS);
 	for (const [root, key, value] of entries) to.getMap(root).set(key, value);
 	return entries;
 }
@@ -193,7 +216,7 @@ export function moveItemContent(doc: Y.Doc, item: EntityMap, itemId: string, val
 	const part = partOf(doc) ?? null;
 	if (value !== null && !wasConfidential) {
 		if (!part) {
-			if (hasContent(item) || voteEntriesOf(doc, itemId).length > 0) {
+			if (hasContent(item) || itemEntriesOf(doc, itemId, MOVED_ROOTS).length > 0) {
 				throw invalidState('the confidential part is not open on this device: the content cannot be moved');
 			}
 			doc.transact(() => item.set('confidentialGround', value));
@@ -246,7 +269,7 @@ export function adoptConfidentialItems(doc: Y.Doc): string[] {
 	roots(doc).items.forEach((item, itemId) => {
 		if (!(item instanceof Y.Map) || !isConfidentialItem(item)) return;
 		const hasEntry = partItems(part).has(itemId);
-		if (hasEntry && voteEntriesOf(doc, itemId).every(([root]) => !(MOVED_VOTE_ROOTS as readonly string[]).includes(root))) return;
+		if (hasEntry && itemEntriesOf(doc, itemId, MOVED_ROOTS).length === 0) return;
 		let votes: [string, string, unknown][] = [];
 		part.transact(() => {
 			if (!hasEntry) {
@@ -265,4 +288,39 @@ export function adoptConfidentialItems(doc: Y.Doc): string[] {
 		adopted.push(itemId);
 	});
 	return adopted;
+}
+
+/**
+ * The server's own entries of secret votes (`secretVoted`, `secretTallies`: no client may write
+ * or delete them) follow their round: those in one document whose round the other document holds
+ * (the round moved when the item was marked or made public) are moved there. Run by the server
+ * (server/votes/confidential-moves.ts) after a write that may have moved rounds, on the stored
+ * documents with the part attached; returns how many entries it moved.
+ */
+export function moveServerVoteEntries(doc: Y.Doc): number {
+	const part = partOf(doc);
+	if (!part) return 0;
+	let moved = 0;
+	const move = (from: Y.Doc, to: Y.Doc) => {
+		const fromRounds = from.getMap('votes');
+		const toRounds = to.getMap('votes');
+		const rounds = new Set([...toRounds.keys()].filter((roundId) => !fromRounds.has(roundId)));
+		if (rounds.size === 0) return;
+		const entries: [string, string, unknown][] = [];
+		for (const root of ['secretVoted', 'secretTallies'] as const) {
+			from.getMap(root).forEach((value, key) => {
+				const roundId = root === 'secretTallies' ? key : (splitPairKey(key)?.[0] ?? '');
+				if (rounds.has(roundId)) entries.push([root, key, value]);
+			});
+		}
+		if (entries.length === 0) return;
+		to.transact(() => {
+			for (const [root, key, value] of entries) to.getMap(root).set(key, value);
+		});
+		from.transact(() => deleteVotes(from, entries));
+		moved += entries.length;
+	};
+	move(doc, part);
+	move(part, doc);
+	return moved;
 }

@@ -7,27 +7,14 @@ import type * as Y from 'yjs';
 import { readItemConflicts, quorumFor, type QuorumView } from './quorum.js';
 import { readRoster, resolvePerson } from './read-people.js';
 import { readSpeakerList, type SpeakerListView } from './speakers.js';
-import type { PersonView } from './types.js';
-import { readDecisionRounds, readPropositions, type DecisionRoundView, type PropositionView, type VoteReadOptions } from './votes.js';
-
-export interface ItemConflictRecord {
-	readonly who: PersonView;
-	readonly note: string | null;
-	readonly at: string | null;
-}
-
-export interface ItemFormalView {
-	readonly propositions: readonly PropositionView[];
-	readonly rounds: readonly DecisionRoundView[];
-	/** Jäv for the whole item: "X anmäler jäv och deltar inte i handläggningen." */
-	readonly conflicts: readonly ItemConflictRecord[];
-}
+import type { ItemFormalView } from './types.js';
+import { readDecisionRounds, readPropositions, type VoteReadOptions } from './votes.js';
 
 /** The item's formal record, or undefined when it has none (so plain meetings read as before). */
 export function readItemFormal(doc: Y.Doc, itemId: string, options: VoteReadOptions = {}): ItemFormalView | undefined {
 	const propositions = readPropositions(doc, itemId, options);
 	const rounds = readDecisionRounds(doc, itemId, options);
-	const conflicts = readItemConflicts(doc, itemId).flatMap((c) => {
+	const conflicts = readItemConflicts(doc, itemId, options).flatMap((c) => {
 		const who = resolvePerson(doc, { participantId: c.participantId });
 		return who ? [{ who, note: c.note, at: c.at }] : [];
 	});

@@ -104,9 +104,6 @@ export {
 	type WaitingHandView
 } from './speakers.js';
 export {
-	BALLOT_CHOICES,
-	PROPOSITION_KINDS,
-	VOTE_METHODS,
 	addProposition,
 	breakTie,
 	castBallot,
@@ -121,15 +118,8 @@ export {
 	removeProposition,
 	secretBallotRefusal,
 	updateProposition,
-	type BallotChoice,
-	type BallotView,
-	type DecisionRoundView,
 	type PropositionInput,
-	type PropositionKind,
-	type PropositionView,
-	type SecretTally,
-	type VoteCounts,
-	type VoteMethod
+	type SecretTally
 } from './votes.js';
 export {
 	clearItemConflict,
@@ -143,9 +133,7 @@ export {
 export {
 	readFormalLive,
 	readItemFormal,
-	type FormalLiveView,
-	type ItemConflictRecord,
-	type ItemFormalView
+	type FormalLiveView
 } from './formal-read.js';
 export { anchorAt, resolveAnchor, type NotesAnchor } from './anchors.js';
 export {
@@ -178,8 +166,7 @@ export {
 	removeAttachment,
 	renameAttachment,
 	replaceAttachment,
-	type AttachmentInput,
-	type AttachmentView
+	type AttachmentInput
 } from './attachments.js';
 export { createTextUndo, UNDO_CAPTURE_MS, type TextUndo, type TextUndoOptions } from './text-undo.js';
 export { breakTime, itemTime, timePlan, type BreakTime, type ItemTime, type TimePlan } from './schedule.js';

@@ -8,8 +8,8 @@
 import * as Y from 'yjs';
 import { invalid, invalidState, notFound } from './errors.js';
 import { getLiveEntity, readString, requireWritable, roots, type EntityMap } from './doc.js';
-import { moveItemContent } from './confidential.js';
-import { entriesFor, formalRoots, idArg, pairKey, str } from './formal-doc.js';
+import { itemDocOf, itemDocsOf, moveItemContent } from './confidential.js';
+import { formalRoots, idArg, pairKey, plainRecord, splitPairKey, str, type Plain } from './formal-doc.js';
 import { isRemovedEffectively } from './structure.js';
 import type { ItemScope, ParticipantView, TimeInput } from './types.js';
 import { optionalText, timestamp } from './validate.js';
@@ -39,8 +39,24 @@ function attendsItem(scope: ItemScope, itemId: string, parentId: string | null):
 	return scope.scope === 'only' ? named : !named;
 }
 
-export function readItemConflicts(doc: Y.Doc, itemId: string): ItemConflictView[] {
-	return entriesFor(formalRoots(doc).itemConflicts, itemId)
+/**
+ * Jäv declared for the item. A confidential item's live in the confidential part (`itemDocOf`):
+ * a device without it reads none.
+ */
+export function readItemConflicts(doc: Y.Doc, itemId: string, options: { mainDocumentOnly?: boolean } = {}): ItemConflictView[] {
+	// `mainDocumentOnly`: as the server holds the meeting document (the canonical export). Otherwise the
+	// item's own document, then the other (an entry not moved yet: an item marked by an older version).
+	const home = itemDocOf(doc, itemId);
+	const docs = options.mainDocumentOnly ? [doc] : itemDocsOf(doc).sort((a, b) => (a === home ? -1 : b === home ? 1 : 0));
+	const byParticipant = new Map<string, Plain | null>();
+	for (const at of docs) {
+		formalRoots(at).itemConflicts.forEach((value, key) => {
+			const pair = splitPairKey(key);
+			if (pair && pair[0] === itemId && !byParticipant.has(pair[1])) byParticipant.set(pair[1], plainRecord(value));
+		});
+	}
+	return [...byParticipant.entries()]
+		.flatMap(([participantId, record]): [string, Plain][] => (record ? [[participantId, record]] : []))
 		.map(([participantId, record]) => ({ participantId, note: str(record, 'note'), at: str(record, 'at') }))
 		.sort((a, b) => ((a.at ?? '') < (b.at ?? '') ? -1 : (a.at ?? '') > (b.at ?? '') ? 1 : a.participantId < b.participantId ? -1 : 1));
 }
@@ -70,6 +86,12 @@ export function quorumFor(doc: Y.Doc, itemId: string, participants: readonly Par
 	return { itemId, seats, required, voters, quorate: seats > 0 && voters.length >= required, conflicts };
 }
 
+function conflictDoc(doc: Y.Doc, itemId: string): Y.Doc {
+	const at = itemDocOf(doc, itemId);
+	if (!at) throw invalidState(`item ${itemId} is confidential and its jäv is not available on this device`);
+	return at;
+}
+
 /** Jäv for a whole item: the participant takes no part in its handling, its votes or its quorum. */
 export function setItemConflict(
 	doc: Y.Doc,
@@ -82,15 +104,17 @@ export function setItemConflict(
 	if (!(participants.get(idArg(participantId, 'participantId')) instanceof Y.Map)) throw notFound('participant', participantId);
 	const note = optionalText(input.note, 'note') ?? null;
 	const at = timestamp(input.now);
-	doc.transact(() => formalRoots(doc).itemConflicts.set(pairKey(itemId, participantId), { note, at }));
+	const place = conflictDoc(doc, itemId);
+	place.transact(() => formalRoots(place).itemConflicts.set(pairKey(itemId, participantId), { note, at }));
 }
 
 export function clearItemConflict(doc: Y.Doc, itemId: string, participantId: string): void {
 	requireWritable(doc);
 	const key = pairKey(idArg(itemId, 'itemId'), idArg(participantId, 'participantId'));
-	const conflicts = formalRoots(doc).itemConflicts;
+	const place = conflictDoc(doc, itemId);
+	const conflicts = formalRoots(place).itemConflicts;
 	if (conflicts.get(key) == null) throw notFound('conflict of interest', key);
-	doc.transact(() => conflicts.set(key, null));
+	place.transact(() => conflicts.set(key, null));
 }
 
 /**

@@ -19,7 +19,7 @@ import { resolveAnchor } from './anchors.js';
 import { confidentialPartOf, itemContentOf } from './confidential.js';
 import { readAttachments } from './attachments.js';
 import { readLiveState } from './live.js';
-import { readItemFormal, type ItemFormalView } from './formal-read.js';
+import { readItemFormal } from './formal-read.js';
 import { plain, plainString, personResolver, readParticipant, type Plain, type Resolve } from './read-people.js';
 import { flattenAgenda, type FlatItem } from './structure.js';
 import {
@@ -35,6 +35,7 @@ import {
 	type DecisionView,
 	type DocumentLinkView,
 	type HeaderView,
+	type ItemFormalView,
 	type ItemKind,
 	type MeetingView,
 	type ParkingDestination,
@@ -199,7 +200,7 @@ function readItem(
 	const documents: DocumentLinkView[] = plainEntries(childMap(held, 'documents'))
 		.sort((a, b) => byTimeThenId(a, b, 'order'))
 		.map(([id, record]) => ({ id, title: plainString(record, 'title') ?? '', url: linkable(plainString(record, 'url')) }));
-	const attachments = readAttachments(doc, flat.id);
+	const attachments = readAttachments(doc, flat.id, { mainDocumentOnly: mainOnly });
 	const extractRecipients = plainEntries(childMap(map, 'extractRecipients'))
 		.sort((a, b) => byTimeThenId(a, b, 'addedAt'))
 		.map(([key, record]) => plainString(record, 'name') ?? key);

@@ -18,7 +18,7 @@ import {
 	SEATS
 } from './types.js';
 import { LIMITS } from './validate.js';
-import { MAX_ATTACHMENT_BYTES, MEDIA_TYPE, SHA256_HEX } from './attachments.js';
+import { MAX_ATTACHMENT_BYTES, MEDIA_TYPE, SHA256_HEX } from './attachment-format.js';
 
 /** Entity ids: 16 URL-safe characters (ids.ts). */
 export const ENTITY_ID: KeySpec = { name: 'an entity id', pattern: /^[A-Za-z0-9_-]{16}$/ };
@@ -353,6 +353,54 @@ const formalRoots: Record<string, NodeSpec> = {
  */
 export const VOTE_ROOT_KEYS = ['propositions', 'votes', 'ballots', 'secretVoted', 'secretTallies'] as const;
 
+/** Handlingar (attachments.ts): what describes each uploaded file, never its bytes; written by those who run the meeting. */
+const attachmentsRoot: NodeSpec = {
+	y: 'values',
+	key: ENTITY_ID,
+	write: 'run',
+	of: {
+		t: 'object',
+		fields: {
+			itemId: id,
+			name: title,
+			sha256: { t: 'key', key: { name: 'a SHA-256 in hex', pattern: SHA256_HEX } },
+			size: { t: 'int', min: 0, max: MAX_ATTACHMENT_BYTES },
+			type: { t: 'key', key: { name: 'a media type', pattern: MEDIA_TYPE } },
+			order,
+			uploadedAt: time,
+			replacedBy: idOrNull,
+			deletedAt: timeOrNull
+		}
+	}
+};
+
+/**
+ * The flat roots whose entries belong to one item — the speaker list (hands, queue, speeches),
+ * jäv for the item, the files listed under it, and its propositions and votes (VOTE_ROOT_KEYS).
+ * For a confidential item they live in the confidential part (confidential.ts `itemDocOf`),
+ * never in the meeting document. How an entry names its item: `ITEM_ROOT_ENTRY`.
+ */
+export const ITEM_ROOT_KEYS = ['hands', 'speakerQueue', 'speeches', 'itemConflicts', 'attachments', ...VOTE_ROOT_KEYS] as const;
+export type ItemRootKey = (typeof ITEM_ROOT_KEYS)[number];
+
+/**
+ * How an entry of an item root names its item: by its key `<itemId>:<participantId>`, by its
+ * value's `itemId`, or through its round (`<roundId>:<participantId>` or `<roundId>`), whose
+ * value names the item.
+ */
+export const ITEM_ROOT_ENTRY: Record<ItemRootKey, 'key' | 'value' | 'round-pair' | 'round'> = {
+	hands: 'key',
+	speakerQueue: 'key',
+	itemConflicts: 'key',
+	speeches: 'value',
+	attachments: 'value',
+	propositions: 'value',
+	votes: 'value',
+	ballots: 'round-pair',
+	secretVoted: 'round-pair',
+	secretTallies: 'round'
+};
+
 export const MEETING_SCHEMA: DocumentSchema = {
 	name: 'meeting',
 	write: 'run',
@@ -409,40 +457,23 @@ export const MEETING_SCHEMA: DocumentSchema = {
 			}
 		},
 		...formalRoots,
-		// Handlingar (attachments.ts): what describes each uploaded file, never its bytes; written by those who run the meeting.
-		attachments: {
-			y: 'values',
-			key: ENTITY_ID,
-			write: 'run',
-			of: {
-				t: 'object',
-				fields: {
-					itemId: id,
-					name: title,
-					sha256: { t: 'key', key: { name: 'a SHA-256 in hex', pattern: SHA256_HEX } },
-					size: { t: 'int', min: 0, max: MAX_ATTACHMENT_BYTES },
-					type: { t: 'key', key: { name: 'a media type', pattern: MEDIA_TYPE } },
-					order,
-					uploadedAt: time,
-					replacedBy: idOrNull,
-					deletedAt: timeOrNull
-				}
-			}
-		}
+		attachments: attachmentsRoot
 	}
 };
 
 /**
  * A meeting's confidential part: a document of its own, sent only to connections whose role
  * may read confidential items (`confidential.read`), holding the content of each confidential
- * item under the item's id. Same places and write scopes as in the meeting document.
+ * item under the item's id, and its entries of the item roots (ITEM_ROOT_KEYS). Same places
+ * and write scopes as in the meeting document.
  */
 export const CONFIDENTIAL_SCHEMA: DocumentSchema = {
 	name: 'confidential',
 	write: 'run',
 	roots: {
 		items: { y: 'entities', key: ENTITY_ID, of: { y: 'map', fields: itemContent } },
-		// A confidential item's propositions and decision rounds, with the same keys as in the meeting document (votes.ts).
-		...Object.fromEntries(VOTE_ROOT_KEYS.map((key) => [key, formalRoots[key]]))
+		// A confidential item's speaker list, jäv, files, propositions and decision rounds, with the same keys and
+		// specs as in the meeting document (ITEM_ROOT_KEYS).
+		...Object.fromEntries(ITEM_ROOT_KEYS.map((key) => [key, key === 'attachments' ? attachmentsRoot : formalRoots[key]]))
 	}
 };

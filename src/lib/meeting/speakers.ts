@@ -10,10 +10,15 @@
  *
  * The chair gives the floor (the first in the queue, or anyone), lets a reply (replik) go
  * ahead of the queue, ends the speaker, and may set a speaking-time limit for the item.
+ *
+ * A confidential item's hands, queue and speeches live in the confidential part, in roots of
+ * the same names (`itemDocOf`); a device without the part (an observer, a guest) reads an
+ * empty list for it and may not raise a hand there.
  */
 import * as Y from 'yjs';
 import { invalid, invalidState, notFound } from './errors.js';
 import { getLiveEntity, readNumber, requireWritable, roots } from './doc.js';
+import { itemDocOf } from './confidential.js';
 import { entriesFor, formalRoots, idArg, pairKey, plainRecord, str, type Plain } from './formal-doc.js';
 import { newId } from './ids.js';
 import { appendKey, compareOrdered, placeAt } from './order.js';
@@ -76,6 +81,16 @@ function requireItem(doc: Y.Doc, itemId: string): Y.Map<unknown> {
 	return getLiveEntity(requireWritable(doc).items, idArg(itemId, 'itemId'), 'item');
 }
 
+/** The document holding the item's speaker list; an error on a device without it (confidential). */
+function listDoc(doc: Y.Doc, itemId: string): Y.Doc {
+	const at = itemDocOf(doc, itemId);
+	if (!at) throw invalidState(`item ${itemId} is confidential and its speaker list is not available on this device`);
+	return at;
+}
+
+/** An empty document, read in place of a confidential item's list on a device without the part. */
+const NOTHING = new Y.Doc();
+
 interface QueueEntry {
 	readonly id: string;
 	readonly order: string;
@@ -84,7 +99,7 @@ interface QueueEntry {
 
 /** Queue entries still standing: not served, and the hand they came from still raised. */
 function liveQueue(doc: Y.Doc, itemId: string): QueueEntry[] {
-	const { hands, speakerQueue } = formalRoots(doc);
+	const { hands, speakerQueue } = formalRoots(itemDocOf(doc, itemId) ?? NOTHING);
 	return entriesFor(speakerQueue, itemId)
 		.filter(([participantId, record]) => {
 			const handAt = str(record, 'handAt');
@@ -98,7 +113,7 @@ function liveQueue(doc: Y.Doc, itemId: string): QueueEntry[] {
 
 function runningSpeech(doc: Y.Doc, itemId: string): [string, Plain] | null {
 	let found: [string, Plain] | null = null;
-	formalRoots(doc).speeches.forEach((value, id) => {
+	formalRoots(itemDocOf(doc, itemId) ?? NOTHING).speeches.forEach((value, id) => {
 		const record = plainRecord(value);
 		if (!record || record.itemId !== itemId || str(record, 'endedAt') !== null) return;
 		if (!found || (str(record, 'startedAt') ?? '') > (str(found[1], 'startedAt') ?? '')) found = [id, record];
@@ -118,22 +133,24 @@ export function raiseHand(
 	const kind = options.kind === undefined ? 'speak' : options.kind;
 	if (!(SPEECH_KINDS as readonly string[]).includes(kind)) throw invalid('kind', 'must be speak or reply');
 	const at = timestamp(options.now);
-	const { hands } = formalRoots(doc);
+	const place = listDoc(doc, itemId);
+	const { hands } = formalRoots(place);
 	const key = pairKey(itemId, participantId);
 	const hand = plainRecord(hands.get(key));
 	if (hand?.raised === true && hand.kind === kind) return;
-	doc.transact(() => hands.set(key, { raised: true, kind, at }));
+	place.transact(() => hands.set(key, { raised: true, kind, at }));
 }
 
 export function lowerHand(doc: Y.Doc, itemId: string, participantId: string, options: { now?: TimeInput } = {}): void {
 	requireItem(doc, itemId);
 	requireParticipant(doc, participantId);
 	const at = timestamp(options.now);
-	const { hands } = formalRoots(doc);
+	const place = listDoc(doc, itemId);
+	const { hands } = formalRoots(place);
 	const key = pairKey(itemId, participantId);
 	const hand = plainRecord(hands.get(key));
 	if (hand?.raised !== true) return;
-	doc.transact(() => hands.set(key, { raised: false, kind: speechKind(hand.kind), at }));
+	place.transact(() => hands.set(key, { raised: false, kind: speechKind(hand.kind), at }));
 }
 
 /**
@@ -144,7 +161,10 @@ export function lowerHand(doc: Y.Doc, itemId: string, participantId: string, opt
 export function admitHands(doc: Y.Doc, itemId: string, options: { now?: TimeInput } = {}): number {
 	requireItem(doc, itemId);
 	const queuedAt = timestamp(options.now);
-	const { hands, speakerQueue } = formalRoots(doc);
+	const place = itemDocOf(doc, itemId);
+	// A confidential item on a device without the part: nothing it could see to admit.
+	if (!place) return 0;
+	const { hands, speakerQueue } = formalRoots(place);
 	const fresh: [string, Plain][] = [];
 	const stale: string[] = [];
 	for (const [participantId, hand] of entriesFor(hands, itemId)) {
@@ -160,7 +180,7 @@ export function admitHands(doc: Y.Doc, itemId: string, options: { now?: TimeInpu
 	// Hands first seen together are ordered by their own clocks: the best this replica knows.
 	fresh.sort(([a, ha], [b, hb]) => ((str(ha, 'at') ?? '') < (str(hb, 'at') ?? '') ? -1 : (str(ha, 'at') ?? '') > (str(hb, 'at') ?? '') ? 1 : a < b ? -1 : 1));
 	const orders = liveQueue(doc, itemId).map((e) => e.order);
-	doc.transact(() => {
+	place.transact(() => {
 		for (const participantId of stale) speakerQueue.set(pairKey(itemId, participantId), null);
 		for (const [participantId, hand] of fresh) {
 			const order = appendKey(orders);
@@ -185,13 +205,14 @@ export function grantReply(doc: Y.Doc, itemId: string, participantId: string, op
 	requireItem(doc, itemId);
 	requireParticipant(doc, participantId);
 	const queuedAt = timestamp(options.now);
-	const { speakerQueue } = formalRoots(doc);
+	const place = listDoc(doc, itemId);
+	const { speakerQueue } = formalRoots(place);
 	const queue = liveQueue(doc, itemId);
 	const existing = queue.find((e) => e.id === participantId);
 	const others = queue.filter((e) => e.id !== participantId);
 	const replies = others.filter((e) => e.record.kind === 'reply').length;
 	const placement = placeAt(others, replies);
-	doc.transact(() => {
+	place.transact(() => {
 		for (const [id, order] of placement.rekeyed) {
 			const entry = plainRecord(speakerQueue.get(pairKey(itemId, id)));
 			if (entry) speakerQueue.set(pairKey(itemId, id), { ...entry, order });
@@ -210,11 +231,12 @@ export function grantReply(doc: Y.Doc, itemId: string, participantId: string, op
 export function removeFromQueue(doc: Y.Doc, itemId: string, participantId: string, options: { now?: TimeInput } = {}): void {
 	requireItem(doc, itemId);
 	const at = timestamp(options.now);
-	const { hands, speakerQueue } = formalRoots(doc);
+	const place = listDoc(doc, itemId);
+	const { hands, speakerQueue } = formalRoots(place);
 	const key = pairKey(itemId, idArg(participantId, 'participantId'));
 	if (!liveQueue(doc, itemId).some((e) => e.id === participantId)) throw notFound('queued speaker', participantId);
 	const hand = plainRecord(hands.get(key));
-	doc.transact(() => {
+	place.transact(() => {
 		speakerQueue.set(key, null);
 		if (hand?.raised === true) hands.set(key, { raised: false, kind: speechKind(hand.kind), at });
 	});
@@ -236,11 +258,12 @@ export function giveFloor(
 	requireParticipant(doc, participantId);
 	const at = timestamp(options.now);
 	const entry = queue.find((e) => e.id === participantId);
-	const { hands, speakerQueue, speeches } = formalRoots(doc);
+	const place = listDoc(doc, itemId);
+	const { hands, speakerQueue, speeches } = formalRoots(place);
 	const key = pairKey(itemId, participantId);
 	const hand = plainRecord(hands.get(key));
 	const running = runningSpeech(doc, itemId);
-	doc.transact(() => {
+	place.transact(() => {
 		if (running) speeches.set(running[0], { ...running[1], endedAt: at });
 		if (entry) speakerQueue.set(key, null);
 		if (hand?.raised === true) hands.set(key, { raised: false, kind: speechKind(hand.kind), at });
@@ -263,7 +286,8 @@ export function endSpeaker(doc: Y.Doc, itemId: string, options: { now?: TimeInpu
 	const at = timestamp(options.now);
 	const running = runningSpeech(doc, itemId);
 	if (!running) return;
-	doc.transact(() => formalRoots(doc).speeches.set(running[0], { ...running[1], endedAt: at }));
+	const place = listDoc(doc, itemId);
+	place.transact(() => formalRoots(place).speeches.set(running[0], { ...running[1], endedAt: at }));
 }
 
 /** A speaking-time limit in seconds for the item's speakers from now on, or null for none. */
@@ -292,7 +316,7 @@ function speechView(id: string, record: Plain): SpeechView | null {
 
 export function readSpeakerList(doc: Y.Doc, itemId: string): SpeakerListView {
 	const item = roots(doc).items.get(itemId);
-	const { hands, speeches } = formalRoots(doc);
+	const { hands, speeches } = formalRoots(itemDocOf(doc, itemId) ?? NOTHING);
 	const queue = liveQueue(doc, itemId);
 	const queued = new Set(queue.map((e) => e.id));
 	const running = runningSpeech(doc, itemId);
@@ -329,5 +353,5 @@ export function readSpeakerList(doc: Y.Doc, itemId: string): SpeakerListView {
 
 /** Whether the participant's own hand is up on the item (queued or not yet seen by the chair). */
 export function isHandRaised(doc: Y.Doc, itemId: string, participantId: string): boolean {
-	return plainRecord(formalRoots(doc).hands.get(pairKey(itemId, participantId)))?.raised === true;
+	return plainRecord(formalRoots(itemDocOf(doc, itemId) ?? NOTHING).hands.get(pairKey(itemId, participantId)))?.raised === true;
 }

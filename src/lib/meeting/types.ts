@@ -2,8 +2,6 @@
  * Value types of the meeting model: the enumerations, the inputs operations take and the
  * immutable views reads return. Nothing here touches Yjs.
  */
-import type { AttachmentView } from './attachments.js';
-import type { ItemFormalView } from './formal-read.js';
 
 export const MEETING_KINDS = ['notes', 'minutes'] as const;
 /** 'notes' = minnesanteckningar, 'minutes' = protokoll. */
@@ -463,4 +461,99 @@ export interface MeetingView {
 	readonly live: LiveView;
 	/** The live flow log in merged order, each marked applied or not. */
 	readonly events: readonly MeetingEventView[];
+}
+
+// Formal procedure: propositions, decision rounds and jäv (operations in votes.ts, quorum.ts).
+
+export const PROPOSITION_KINDS = ['original', 'motion'] as const;
+/** 'original' = the proposal the item came with (förslag till beslut); 'motion' = a yrkande made at the meeting. */
+export type PropositionKind = (typeof PROPOSITION_KINDS)[number];
+
+export const VOTE_METHODS = ['acclamation', 'open', 'closed'] as const;
+/** 'open' = named (öppen), 'closed' = secret (sluten). */
+export type VoteMethod = (typeof VOTE_METHODS)[number];
+
+export const BALLOT_CHOICES = ['yes', 'no', 'abstain'] as const;
+/** Ja, Nej, Avstår. */
+export type BallotChoice = (typeof BALLOT_CHOICES)[number];
+
+export interface PropositionView {
+	readonly id: string;
+	readonly itemId: string;
+	readonly kind: PropositionKind;
+	readonly label: string | null;
+	readonly text: string;
+	readonly mover: PersonView | null;
+	readonly createdAt: string | null;
+}
+
+export interface BallotView {
+	readonly participantId: string;
+	readonly choice: BallotChoice;
+	/** The chair (or secretary) who recorded a ballot given by voice; null when cast on the voter's own device. */
+	readonly recordedBy: string | null;
+	readonly at: string | null;
+}
+
+export interface VoteCounts {
+	readonly yes: number;
+	readonly no: number;
+	readonly abstain: number;
+	/** Voters who have not (yet) voted. */
+	readonly absent: number;
+}
+
+export interface DecisionRoundView {
+	readonly id: string;
+	readonly itemId: string;
+	/** The propositions put against each other, in the order put. */
+	readonly propositionIds: readonly string[];
+	/** The chair's finding by acclamation, if the round started with one. */
+	readonly acclamationWinnerId: string | null;
+	readonly method: VoteMethod;
+	readonly yesPropositionId: string | null;
+	readonly noPropositionId: string | null;
+	readonly status: 'open' | 'closed';
+	/** Who may vote: fixed when the vote opened. */
+	readonly voters: readonly string[];
+	/** Who has voted (for a closed vote, without how). */
+	readonly voted: readonly string[];
+	/** Named ballots in roster order: open votes only; always empty for a closed vote. */
+	readonly ballots: readonly BallotView[];
+	readonly counts: VoteCounts;
+	readonly winnerPropositionId: string | null;
+	readonly tieBreak: 'casting' | 'lot' | null;
+	/** True when a closed count is even and the chair has not yet broken the tie. */
+	readonly tied: boolean;
+	readonly decisionId: string | null;
+	readonly createdAt: string | null;
+	readonly closedAt: string | null;
+}
+
+export interface ItemConflictRecord {
+	readonly who: PersonView;
+	readonly note: string | null;
+	readonly at: string | null;
+}
+
+export interface ItemFormalView {
+	readonly propositions: readonly PropositionView[];
+	readonly rounds: readonly DecisionRoundView[];
+	/** Jäv for the whole item: "X anmäler jäv och deltar inte i handläggningen." */
+	readonly conflicts: readonly ItemConflictRecord[];
+}
+
+// Handlingar (operations in attachments.ts).
+
+export interface AttachmentView {
+	readonly id: string;
+	readonly itemId: string;
+	readonly name: string;
+	readonly sha256: string;
+	readonly size: number;
+	readonly type: string;
+	readonly order: string;
+	readonly uploadedAt: string;
+	/** The newer version that replaced this one; null for the current version. */
+	readonly replacedBy: string | null;
 }

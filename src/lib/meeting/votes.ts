@@ -30,20 +30,20 @@ import { newId } from './ids.js';
 import { appendKey } from './order.js';
 import { quorumFor } from './quorum.js';
 import { readRoster, resolvePerson } from './read-people.js';
-import type { PersonRef, PersonView, TimeInput } from './types.js';
+import {
+	BALLOT_CHOICES,
+	PROPOSITION_KINDS,
+	VOTE_METHODS,
+	type BallotChoice,
+	type DecisionRoundView,
+	type PersonRef,
+	type PropositionKind,
+	type PropositionView,
+	type TimeInput,
+	type VoteCounts,
+	type VoteMethod
+} from './types.js';
 import { LIMITS, oneOf, optionalText, personRef, requiredText, timestamp } from './validate.js';
-
-export const PROPOSITION_KINDS = ['original', 'motion'] as const;
-/** 'original' = the proposal the item came with (förslag till beslut); 'motion' = a yrkande made at the meeting. */
-export type PropositionKind = (typeof PROPOSITION_KINDS)[number];
-
-export const VOTE_METHODS = ['acclamation', 'open', 'closed'] as const;
-/** 'open' = named (öppen), 'closed' = secret (sluten). */
-export type VoteMethod = (typeof VOTE_METHODS)[number];
-
-export const BALLOT_CHOICES = ['yes', 'no', 'abstain'] as const;
-/** Ja, Nej, Avstår. */
-export type BallotChoice = (typeof BALLOT_CHOICES)[number];
 
 export interface PropositionInput {
 	kind: PropositionKind;
@@ -52,59 +52,6 @@ export interface PropositionInput {
 	label?: string | null;
 	mover?: PersonRef | null;
 	now?: TimeInput;
-}
-
-export interface PropositionView {
-	readonly id: string;
-	readonly itemId: string;
-	readonly kind: PropositionKind;
-	readonly label: string | null;
-	readonly text: string;
-	readonly mover: PersonView | null;
-	readonly createdAt: string | null;
-}
-
-export interface BallotView {
-	readonly participantId: string;
-	readonly choice: BallotChoice;
-	/** The chair (or secretary) who recorded a ballot given by voice; null when cast on the voter's own device. */
-	readonly recordedBy: string | null;
-	readonly at: string | null;
-}
-
-export interface VoteCounts {
-	readonly yes: number;
-	readonly no: number;
-	readonly abstain: number;
-	/** Voters who have not (yet) voted. */
-	readonly absent: number;
-}
-
-export interface DecisionRoundView {
-	readonly id: string;
-	readonly itemId: string;
-	/** The propositions put against each other, in the order put. */
-	readonly propositionIds: readonly string[];
-	/** The chair's finding by acclamation, if the round started with one. */
-	readonly acclamationWinnerId: string | null;
-	readonly method: VoteMethod;
-	readonly yesPropositionId: string | null;
-	readonly noPropositionId: string | null;
-	readonly status: 'open' | 'closed';
-	/** Who may vote: fixed when the vote opened. */
-	readonly voters: readonly string[];
-	/** Who has voted (for a closed vote, without how). */
-	readonly voted: readonly string[];
-	/** Named ballots in roster order: open votes only; always empty for a closed vote. */
-	readonly ballots: readonly BallotView[];
-	readonly counts: VoteCounts;
-	readonly winnerPropositionId: string | null;
-	readonly tieBreak: 'casting' | 'lot' | null;
-	/** True when a closed count is even and the chair has not yet broken the tie. */
-	readonly tied: boolean;
-	readonly decisionId: string | null;
-	readonly createdAt: string | null;
-	readonly closedAt: string | null;
 }
 
 function requireItem(doc: Y.Doc, itemId: string): void {
