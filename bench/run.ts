@@ -19,7 +19,7 @@ import {
 	runCapacity
 } from './sync/capacity.ts';
 import { fanoutFull, fanoutSmoke, runFanout } from './sync/fanout.ts';
-import { joinStormFull, joinStormSmoke, runJoinStorm } from './sync/join-storm.ts';
+import { joinStormFull, joinStormSmoke, runJoinStorm, runJoinStormIdle } from './sync/join-storm.ts';
 import { memoryFull, memorySmoke, runMemory } from './sync/memory.ts';
 import { runSaved, savedFull, savedSmoke } from './sync/saved.ts';
 import { runStorage, storageFull, storageSmoke } from './storage/storage.ts';
@@ -38,6 +38,7 @@ const benches: Record<string, Bench> = {
 	'capacity-server': { full: () => runCapacity(capacityServerBoundFull), smoke: () => runCapacity(capacityServerBoundSmoke) },
 	'capacity-realistic': { full: () => runCapacity(capacityRealisticFull), smoke: () => runCapacity(capacityRealisticSmoke) },
 	'join-storm': { full: () => runJoinStorm(joinStormFull), smoke: () => runJoinStorm(joinStormSmoke) },
+	'join-storm-idle': { full: () => runJoinStormIdle(joinStormFull), smoke: () => runJoinStormIdle(joinStormSmoke) },
 	saved: { full: () => runSaved(savedFull), smoke: () => runSaved(savedSmoke) },
 	memory: { full: () => runMemory(memoryFull), smoke: () => runMemory(memorySmoke) },
 	storage: { full: () => runStorage(storageFull), smoke: () => runStorage(storageSmoke) },

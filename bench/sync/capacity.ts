@@ -64,7 +64,7 @@ export const capacitySmoke: CapacityParams = {
 
 export const capacityServerBoundFull: CapacityParams = {
 	...capacityFull,
-	steps: [25, 50, 100, 150, 200, 250],
+	steps: [25, 50, 75, 100, 125, 150, 200, 250],
 	probeMeetings: 5
 };
 

@@ -6,6 +6,11 @@
  * server listening and from the stop signal.
  * Ours reloads each meeting from SQLite; the reference restarts empty and every client
  * uploads its whole document again.
+ * Then ours alone, without a restart: the same clients rejoin meetings whose rooms are idle
+ * (document held encoded, IDLE_ROOM_MS), the way a venue's network drop sends everyone but
+ * the projector back at once. Each rejoining client's sync step 2 carries its document's
+ * deletions and nothing new; measured are the time until all are synced, the server's CPU
+ * for the storm, and how many rooms stayed idle.
  */
 import { type BenchClient, connectClient, waitSynced } from '../lib/clients.ts';
 import type { BenchResult } from '../lib/report.ts';
@@ -22,6 +27,11 @@ export interface JoinStormParams {
 
 export const joinStormFull: JoinStormParams = { kinds: ['ours', 'reference'], meetings: 50, clientsPerMeeting: 20, editsPerMeeting: 300 };
 export const joinStormSmoke: JoinStormParams = { ...joinStormFull, meetings: 2, clientsPerMeeting: 5, editsPerMeeting: 20 };
+
+/** IDLE_ROOM_MS of the idle-rejoin run: rooms go idle a second after the typing stops. */
+const IDLE_REJOIN_ROOM_MS = 1000;
+/** After the last client is synced, this long for the server to handle the rejoiners' step 2. */
+const SETTLE_MS = 500;
 
 async function storm(kind: ServerKind, params: JoinStormParams): Promise<BenchResult['rows'][number]> {
 	const dataDir = kind === 'ours' ? tempDir('join-storm') : undefined;
@@ -83,6 +93,68 @@ async function storm(kind: ServerKind, params: JoinStormParams): Promise<BenchRe
 		for (const client of clients) client.destroy();
 		await server.stop();
 	}
+}
+
+/** Ours: every client but the first of each meeting rejoins its idle room at once. */
+async function idleRejoin(params: JoinStormParams): Promise<BenchResult['rows'][number]> {
+	const server = await startServer('ours', { env: { IDLE_ROOM_MS: String(IDLE_REJOIN_ROOM_MS) } });
+	const clients: BenchClient[] = [];
+	try {
+		for (let m = 0; m < params.meetings; m++) {
+			const address = await server.newMeeting('Join storm, idle');
+			for (let c = 0; c < params.clientsPerMeeting; c++) clients.push(connectClient(address));
+		}
+		await waitSynced(clients, 60_000);
+		const authors = clients.filter((_, i) => i % params.clientsPerMeeting === 0);
+		for (const author of authors) {
+			// Typing with corrections: every document then holds deletions, which each sync step 2 repeats.
+			for (let e = 0; e < params.editsPerMeeting; e++) {
+				author.type();
+				if (e % 10 === 9) author.text.delete(author.text.length - 1, 1);
+			}
+		}
+		await waitUntil(() => authors.every((author) => author.savedClock() >= params.editsPerMeeting), 'content saved', 60_000);
+		const deadline = performance.now() + 60_000;
+		while (((await server.rooms())?.idleRooms ?? 0) < params.meetings) {
+			if (performance.now() > deadline) throw new Error(`not every room idle: ${JSON.stringify(await server.rooms())}`);
+			await new Promise((resolve) => setTimeout(resolve, 200));
+		}
+
+		const rejoining = clients.filter((_, i) => i % params.clientsPerMeeting !== 0);
+		for (const client of rejoining) client.provider.disconnect();
+		const before = await server.stats({ gc: false });
+		const started = performance.now();
+		for (const client of rejoining) client.provider.connect();
+		await waitUntil(() => rejoining.every((client) => client.provider.synced), `${rejoining.length} clients synced`, 60_000);
+		const synced = performance.now() - started;
+		await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+		const after = await server.stats({ gc: false });
+		return {
+			server: 'ours',
+			meetings: params.meetings,
+			'clients rejoining': rejoining.length,
+			'all synced ms': Math.round(synced),
+			'server CPU ms (storm + settle)': Math.round((after.cpuMicros - before.cpuMicros) / 1000),
+			'rooms still idle': `${(await server.rooms())?.idleRooms} of ${params.meetings}`
+		};
+	} finally {
+		for (const client of clients) client.destroy();
+		await server.stop();
+	}
+}
+
+/** `bench/run.ts join-storm-idle`: the idle rejoin alone (ours, or BENCH_OURS_ROOT's). */
+export async function runJoinStormIdle(params: JoinStormParams): Promise<BenchResult> {
+	const row = await idleRejoin(params);
+	return {
+		name: `join storm into idle rooms (${row['clients rejoining']} clients rejoin ${params.meetings} idle meetings, ours only)`,
+		params: { ...params, idleRoomMs: IDLE_REJOIN_ROOM_MS, settleMs: SETTLE_MS },
+		rows: [row],
+		notes: [
+			'Every client but one per meeting disconnects and reconnects at once while the meetings\' rooms hold their documents encoded. A rejoining client brings nothing new, but its sync step 2 carries its document\'s deletions.',
+			`Server CPU is measured from the reconnects to ${SETTLE_MS} ms after the last client is synced. "rooms still idle": a room that materialised its document for a step 2 is live (and is encoded again IDLE_ROOM_MS after).`
+		]
+	};
 }
 
 export async function runJoinStorm(params: JoinStormParams): Promise<BenchResult> {

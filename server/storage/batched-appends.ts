@@ -2,14 +2,17 @@
  * The storage with the update appends of one event-loop turn committed together.
  *
  * Every `docs.appendUpdate` made while the loop handles one batch of socket reads (all
- * rooms, all connections) is collected and written at the end of that turn (setImmediate)
- * as one transaction through `docs.appendUpdates`: one WAL write for SQLite, one commit for
- * PostgreSQL, instead of one per keystroke. Each call still resolves only once its update
- * is committed and rejects exactly when a lone `appendUpdate` would have thrown, so the
- * rooms keep "stored before broadcast, SAVED only after the commit" unchanged. Appends keep
- * their order: a room issues its next append only after the previous one resolved, and
- * one batch is written in the order its calls were made. Every other part is the storage's own.
+ * rooms, all connections) is collected and written at the end of that turn, in the turn's
+ * commit step (`shared/turn.ts`), as one transaction through `docs.appendUpdates`: one WAL
+ * write for SQLite, one commit for PostgreSQL, instead of one per keystroke. Each call still
+ * resolves only once its update is committed and rejects exactly when a lone `appendUpdate`
+ * would have thrown. Appends keep their order: one batch is written in the order its calls
+ * were made, and a batch starts only after the one before it is committed, so a room may
+ * issue its next append before the previous one resolved. The turn's frames are released
+ * only after its commit (the rooms' "stored before broadcast"). Every other part is the
+ * storage's own.
  */
+import { commitAtTurnEnd } from '../shared/turn.ts';
 import { withDocuments, type AppendEntry, type DocumentStore, type MeetingStorage } from './types.ts';
 
 interface Waiting extends AppendEntry {
@@ -19,10 +22,10 @@ interface Waiting extends AppendEntry {
 
 export function batchedDocuments(docs: DocumentStore): DocumentStore {
 	let batch: Waiting[] = [];
+	/** The previous batch's commit: PostgreSQL's are asynchronous, and one batch must not overtake another. */
+	let previous: Promise<void> = Promise.resolve();
 
-	const commit = async (): Promise<void> => {
-		const entries = batch;
-		batch = [];
+	const commit = async (entries: Waiting[]): Promise<void> => {
 		let results: (Error | null)[];
 		try {
 			results = await docs.appendUpdates(entries);
@@ -41,7 +44,14 @@ export function batchedDocuments(docs: DocumentStore): DocumentStore {
 		...docs,
 		appendUpdate: (meetingId, update) =>
 			new Promise<void>((resolve, reject) => {
-				if (batch.length === 0) setImmediate(() => void commit());
+				if (batch.length === 0) {
+					commitAtTurnEnd(() => {
+						const entries = batch;
+						batch = [];
+						previous = previous.then(() => commit(entries));
+						return previous;
+					});
+				}
 				batch.push({ meetingId, update, resolve, reject });
 			})
 	};

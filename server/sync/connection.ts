@@ -8,9 +8,11 @@ import type { WebSocket, RawData } from 'ws';
 import { CLOSE, type Notice, encodeNotice } from '../../src/lib/protocol/index.ts';
 import type { RateLimitConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
+import type { SharedFrame } from './messages.ts';
 import type { AccessContext, DocumentPart } from './policy.ts';
 import type { SyncMetrics } from '../metrics/metrics.ts';
 import { TokenBucket } from '../shared/rate-limit.ts';
+import { corkForTurn } from '../shared/turn.ts';
 
 /** Frames queued while the room loads; beyond this the client is asked to come back later. */
 const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
@@ -35,24 +37,14 @@ export interface ConnectionOptions {
 type FrameHandler = (connection: Connection, frame: Uint8Array) => void;
 
 /**
- * Sockets corked during this event-loop turn, uncorked together at its end: every frame a
- * connection is sent within one turn (updates of several writers, presence, SAVED) leaves in
- * one write instead of one syscall and TCP segment each. `_socket` is the net.Socket under
- * a ws WebSocket (not in its types, stable across ws 8).
+ * Every frame a connection is sent within one event-loop turn (updates of several writers,
+ * presence, SAVED) leaves in one write instead of one syscall and TCP segment each, and only
+ * after the turn's appends are committed (`shared/turn.ts`). `_socket` is the net.Socket
+ * under a ws WebSocket (not in its types, stable across ws 8).
  */
-const corked = new Set<Socket>();
-
-function uncorkAll(): void {
-	for (const socket of corked) socket.uncork();
-	corked.clear();
-}
-
 function cork(ws: WebSocket): void {
 	const socket = (ws as unknown as { _socket?: Socket })._socket;
-	if (!socket || corked.has(socket)) return;
-	if (corked.size === 0) setImmediate(uncorkAll);
-	socket.cork();
-	corked.add(socket);
+	if (socket) corkForTurn(socket);
 }
 
 let nextId = 1;
@@ -146,6 +138,28 @@ export class Connection {
 		}
 		cork(this.#ws);
 		this.#ws.send(frame);
+		this.#lastSentAt = performance.now();
+	}
+
+	/**
+	 * Sends a message framed once for many recipients (`shareFrame`): its bytes go straight to
+	 * the socket. Sound while no extension is negotiated (the server offers none, so frames are
+	 * never compressed) and because ws writes each frame of its own whole, within one call:
+	 * nothing of another frame can sit between. With an extension it goes through ws.
+	 */
+	sendShared(frame: SharedFrame): void {
+		const socket = (this.#ws as unknown as { _socket?: Socket })._socket;
+		if (!socket || this.#ws.extensions !== '') {
+			this.send(frame.message);
+			return;
+		}
+		if (this.#closed || this.#ws.readyState !== this.#ws.OPEN) return;
+		if (this.#ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+			this.close(CLOSE.UNAVAILABLE, 'client too slow');
+			return;
+		}
+		corkForTurn(socket);
+		socket.write(frame.framed);
 		this.#lastSentAt = performance.now();
 	}
 

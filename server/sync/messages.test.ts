@@ -10,8 +10,10 @@ import {
 	encodeSyncStep1,
 	encodeSyncStep2,
 	encodeUpdate,
-	isEmptyUpdate
+	isEmptyUpdate,
+	shareFrame
 } from './messages.ts';
+import { createRequire } from 'node:module';
 
 /** Frames exactly as the stock y-websocket client builds them. */
 function clientFrame(write: (encoder: encoding.Encoder) => void): Uint8Array {
@@ -76,5 +78,17 @@ describe('isEmptyUpdate', () => {
 		const doc = new Y.Doc();
 		doc.getText('notes').insert(0, 'x');
 		expect(isEmptyUpdate(Y.encodeStateAsUpdate(doc))).toBe(false);
+	});
+});
+
+describe('shareFrame', () => {
+	// ws's own framing of a server (unmasked) binary message, the bytes a socket would get from ws.send.
+	const { Sender } = createRequire(import.meta.url)('ws') as { Sender: { frame(data: Buffer, options: object): Buffer[] } };
+
+	it.each([0, 1, 125, 126, 65535, 65536, 70_000])('frames %i bytes exactly as ws does', (length) => {
+		const message = new Uint8Array(length).map((_, i) => i % 251);
+		const expected = Buffer.concat(Sender.frame(Buffer.from(message), { fin: true, opcode: 2, mask: false, readOnly: false, rsv1: false }));
+		const { framed } = shareFrame(message);
+		expect(framed.equals(expected)).toBe(true);
 	});
 });

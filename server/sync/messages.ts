@@ -73,3 +73,30 @@ export function encodeAwareness(update: Uint8Array): Uint8Array {
 export function isEmptyUpdate(update: Uint8Array): boolean {
 	return update.length === 2 && update[0] === 0 && update[1] === 0;
 }
+
+/**
+ * A message framed once for every recipient: the unmasked binary websocket frame a server
+ * sends (RFC 6455: FIN + binary opcode, then the length), header and payload in one buffer,
+ * so a room writes the same bytes to each socket instead of framing it per socket.
+ */
+export interface SharedFrame {
+	message: Uint8Array;
+	framed: Buffer;
+}
+
+export function shareFrame(message: Uint8Array): SharedFrame {
+	const length = message.byteLength;
+	const header = length < 126 ? 2 : length < 65536 ? 4 : 10;
+	const framed = Buffer.allocUnsafe(header + length);
+	framed[0] = 0x82;
+	if (header === 2) framed[1] = length;
+	else if (header === 4) {
+		framed[1] = 126;
+		framed.writeUInt16BE(length, 2);
+	} else {
+		framed[1] = 127;
+		framed.writeBigUInt64BE(BigInt(length), 2);
+	}
+	framed.set(message, header);
+	return { message, framed };
+}

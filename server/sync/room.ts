@@ -15,10 +15,12 @@
  * - After applying, the places the update actually wrote (ground truth from the transaction)
  *   must be those the analysis named. A difference means the analysis missed something: the room is dropped and
  *   reloaded from storage, where the update never went.
- * - An update is stored before it is broadcast, published or acknowledged. Stores
- *   run one after another through `#tail`, so an async engine keeps the order and
- *   acknowledgements only follow a resolved append. Acknowledgements (SAVED) go out in
- *   the order the connection sent its frames, also when a held update is applied later.
+ * - An update is stored before anything of it leaves the process: it is appended and queued
+ *   for the other connections in the turn it arrives, and its bytes are released at the end
+ *   of that turn after the commit (`shared/turn.ts`; dropped if the append failed). It is
+ *   published and acknowledged after the commit, through `#tail`, in the order applied.
+ *   Acknowledgements (SAVED) go out in the order the connection sent its frames, also when a
+ *   held update is applied later.
  * - Presence is coalesced: all changes of PRESENCE_INTERVAL_MS (500 ms in a crowded meeting) go out
  *   together, to each connection only what changed besides its own states and nothing to one
  *   that opted out (`?presence=off`); states above
@@ -59,12 +61,15 @@ import {
 	encodeSyncStep1,
 	encodeSyncStep2,
 	encodeUpdate,
-	isEmptyUpdate
+	isEmptyUpdate,
+	shareFrame,
+	type SharedFrame
 } from './messages.ts';
 import { principalOf, roomKey, type DocumentPart, type SyncPolicy } from './policy.ts';
 import { Pacer } from './pacer.ts';
 import { awarenessEntry, presenceFrames } from './presence-frames.ts';
 import { TokenBucket } from '../shared/rate-limit.ts';
+import { releaseAtTurnEnd } from '../shared/turn.ts';
 
 export interface RoomDeps {
 	storage: MeetingStorage;
@@ -138,6 +143,22 @@ interface WriterState {
 
 type Outcome = 'applied' | 'held' | 'refused' | 'claiming';
 
+/** An applied update on its way to the connections (all but `from`), waiting for its append. */
+interface Outgoing {
+	frame: SharedFrame;
+	from: Connection | null;
+	stored: 'waiting' | 'stored' | 'failed';
+}
+
+/**
+ * A busy room sends document updates at most this often: what arrives within the window
+ * after a release goes out together at its end, one socket write per connection instead of
+ * one per update (20 people typing send a connection ~38 updates a second). The first update
+ * after a quiet spell goes out at once, so a room with one writer (a keystroke every 50 ms
+ * or more) never waits.
+ */
+const FORWARD_WINDOW_MS = 20;
+
 function placeKey(write: Write): string {
 	return [write.root, ...write.path.map((segment) => segment ?? '#')].join('/');
 }
@@ -176,6 +197,14 @@ export class Room {
 	/** The whole document as one update, and its state vector, while the room is idle. */
 	#encoded: Uint8Array | null = null;
 	#encodedVector: Uint8Array | null = null;
+	/**
+	 * While idle: the clock each client reaches and the deleted ranges of the encoded document
+	 * (per client, flat [start, end, …], merged), so an update that brings nothing new (a
+	 * reconnecting client's sync step 2 carries its whole delete set) is told apart without
+	 * materialising the document.
+	 */
+	#encodedClocks: Map<number, number> | null = null;
+	#encodedDeletes: Map<number, Float64Array> | null = null;
 	/** performance.now() of the last write or materialisation; the idle timer measures from it. */
 	#lastActive = 0;
 	#idleTimer: NodeJS.Timeout | null = null;
@@ -199,6 +228,11 @@ export class Room {
 	/** Yjs client id → the principal (invitation) that owns it, as far as this room knows. */
 	readonly #owners = new Map<number, string>();
 	readonly #writers = new Map<Connection, WriterState>();
+	/** Applied updates not yet released to the other connections (see #forward). */
+	#outbox: Outgoing[] = [];
+	/** performance.now() of the last release, and the timer of the next one while the window runs. */
+	#releasedAt = -Infinity;
+	#releaseTimer: NodeJS.Timeout | null = null;
 	#retrying = false;
 	#retryAgain = false;
 	/** Presence client ids changed since the last presence frame, sent together in the next: by this instance's connections, and through the fan-out. */
@@ -245,8 +279,7 @@ export class Room {
 			this.#applied = update;
 		});
 		this.#doc = doc;
-		this.#encoded = null;
-		this.#encodedVector = null;
+		this.#forgetEncoded();
 		this.#active();
 		return doc;
 	}
@@ -275,9 +308,61 @@ export class Room {
 		if (!doc || this.#state !== 'ready') return;
 		this.#encoded = Y.encodeStateAsUpdate(doc);
 		this.#encodedVector = Y.encodeStateVector(doc);
+		this.#encodedClocks = Y.decodeStateVector(this.#encodedVector);
+		this.#encodedDeletes = new Map();
+		for (const [client, items] of Y.createDeleteSetFromStructStore(doc.store).clients) {
+			this.#encodedDeletes.set(client, Float64Array.from(items.flatMap((item) => [item.clock, item.clock + item.len])));
+		}
 		this.#doc = null;
 		doc.destroy();
 		this.#log.debug({ bytes: this.#encoded.byteLength }, 'room idle, document held encoded');
+	}
+
+	#forgetEncoded(): void {
+		this.#encoded = null;
+		this.#encodedVector = null;
+		this.#encodedClocks = null;
+		this.#encodedDeletes = null;
+	}
+
+	/**
+	 * True when the room is idle and applying `update` would change nothing: every struct is
+	 * already held and every deletion already made. Decided on the update alone (a few µs for
+	 * a step 2 of deletions), where materialising the document costs milliseconds.
+	 */
+	#idleAndNothingNew(update: Uint8Array): boolean {
+		const clocks = this.#encodedClocks;
+		const deletes = this.#encodedDeletes;
+		if (!clocks || !deletes) return false;
+		let decoded: ReturnType<typeof Y.decodeUpdate>;
+		try {
+			decoded = Y.decodeUpdate(update);
+		} catch {
+			// Undecodable: the usual path refuses it.
+			return false;
+		}
+		for (const struct of decoded.structs) {
+			if (struct.id.clock + struct.length > (clocks.get(struct.id.client) ?? 0)) return false;
+		}
+		for (const [client, ranges] of decoded.ds.clients) {
+			const held = deletes.get(client);
+			if (!held) return false;
+			for (const { clock, len } of ranges) {
+				// The last held range starting at or before `clock` must reach past its end.
+				let low = 0;
+				let high = held.length / 2 - 1;
+				let found = -1;
+				while (low <= high) {
+					const mid = (low + high) >> 1;
+					if (held[mid * 2] <= clock) {
+						found = mid;
+						low = mid + 1;
+					} else high = mid - 1;
+				}
+				if (found < 0 || held[found * 2 + 1] < clock + len) return false;
+			}
+		}
+		return true;
 	}
 
 	#stateVector(): Uint8Array {
@@ -470,6 +555,13 @@ export class Room {
 			connection.refuseWrite();
 			return;
 		}
+		if (this.#idleAndNothingNew(update)) {
+			// Everything it holds is in the document, whose appends are all on the queue: confirmed behind them, the room stays idle.
+			const slot = this.#slot(writer);
+			const reached = reachOf(update);
+			this.#enqueue(async () => this.#confirm(connection, slot, Y.encodeStateVector(reached)));
+			return;
+		}
 		const pending = { update, slot: this.#slot(writer) };
 		if (writer.waiting) writer.waiting.push(pending);
 		else this.#process(connection, writer, pending, false);
@@ -628,16 +720,17 @@ export class Room {
 			return;
 		}
 
+		// Appended and forwarded now, in this turn: the frame is released to the sockets at the turn's end, after the commit.
+		const stored = effective ? this.#docs.appendUpdate(this.meetingId, effective) : null;
+		if (effective && stored) this.#forward(effective, connection, stored);
 		this.#enqueue(async () => {
 			if (effective) {
-				await this.#docs.appendUpdate(this.meetingId, effective);
+				await stored;
 				this.#storedBytes += effective.byteLength;
 			}
 			this.#markStored(reached);
 			if (effective) {
-				const frame = encodeUpdate(effective);
-				for (const other of this.connections) if (other !== connection) other.send(frame);
-				this.#deps.metrics.updatesSent(this.connections.size - (this.connections.has(connection) ? 1 : 0));
+				// Other instances take what they are sent as stored: published only after the commit.
 				this.#deps.fanout.publish(this.key, { kind: 'update', update: effective });
 				this.#deps.afterStored?.(this, analysed);
 			}
@@ -648,6 +741,59 @@ export class Room {
 			this.#retryHeld();
 		}
 	}
+
+	/**
+	 * Queues an applied update for the connections (all but `from`). Released at the end of a
+	 * turn once its append is committed (`shared/turn.ts`); one whose append failed is never
+	 * sent (the room fails). In order: one still waiting holds back those behind it, and
+	 * updates from the fan-out or a resync (`stored` null: stored already) queue behind local
+	 * ones. A busy room releases at most every FORWARD_WINDOW_MS.
+	 */
+	#forward(update: Uint8Array, from: Connection | null, stored: Promise<void> | null): void {
+		const outgoing: Outgoing = { frame: shareFrame(encodeUpdate(update)), from, stored: stored ? 'waiting' : 'stored' };
+		stored?.then(
+			() => (outgoing.stored = 'stored'),
+			() => (outgoing.stored = 'failed')
+		);
+		this.#outbox.push(outgoing);
+		if (this.#outbox.length === 1) this.#scheduleRelease();
+	}
+
+	#scheduleRelease(): void {
+		if (this.#releaseTimer) return;
+		const wait = this.#releasedAt + FORWARD_WINDOW_MS - performance.now();
+		if (wait <= 0) {
+			releaseAtTurnEnd(this.#releaseOutbox);
+			return;
+		}
+		this.#releaseTimer = setTimeout(() => {
+			this.#releaseTimer = null;
+			releaseAtTurnEnd(this.#releaseOutbox);
+		}, wait);
+	}
+
+	#releaseOutbox = (): void => {
+		if (this.#state === 'closed') {
+			this.#outbox = [];
+			return;
+		}
+		let sent = 0;
+		while (this.#outbox.length > 0 && this.#outbox[0].stored !== 'waiting') {
+			const { frame, from, stored } = this.#outbox.shift() as Outgoing;
+			if (stored !== 'stored') continue;
+			for (const other of this.connections) {
+				if (other === from) continue;
+				other.sendShared(frame);
+				sent++;
+			}
+		}
+		if (sent > 0) {
+			this.#releasedAt = performance.now();
+			this.#deps.metrics.updatesSent(sent);
+		}
+		// Still waiting for a commit of an earlier turn (PostgreSQL): a later turn's release takes it.
+		if (this.#outbox.length > 0) this.#scheduleRelease();
+	};
 
 	/** The document grew: held updates whose dependencies arrived are judged again, in the order they came. */
 	#retryHeld(): void {
@@ -802,9 +948,7 @@ export class Room {
 			this.#markStored(reachOf(message.update));
 			if (effective) this.#active();
 			if (effective && this.#state === 'ready') {
-				const frame = encodeUpdate(effective);
-				for (const connection of this.connections) connection.send(frame);
-				this.#deps.metrics.updatesSent(this.connections.size);
+				this.#forward(effective, null, null);
 				this.#retryHeld();
 			}
 		} catch (error) {
@@ -841,9 +985,7 @@ export class Room {
 				if (wasIdle && !effective) this.#rest();
 				if (effective) {
 					this.#active();
-					const frame = encodeUpdate(effective);
-					for (const connection of this.connections) connection.send(frame);
-					this.#deps.metrics.updatesSent(this.connections.size);
+					this.#forward(effective, null, null);
 					this.#log.info({ bytes: effective.byteLength }, 'resync found updates the fan-out had not delivered');
 					this.#retryHeld();
 				}
@@ -908,14 +1050,15 @@ export class Room {
 
 	#release(): void {
 		this.#presencePacer.cancel();
+		if (this.#releaseTimer) clearTimeout(this.#releaseTimer);
+		this.#releaseTimer = null;
 		if (this.#idleTimer) clearTimeout(this.#idleTimer);
 		this.#idleTimer = null;
 		this.awareness.destroy();
 		this.awareness.doc.destroy();
 		this.#doc?.destroy();
 		this.#doc = null;
-		this.#encoded = null;
-		this.#encodedVector = null;
+		this.#forgetEncoded();
 	}
 
 	#fail(): void {

@@ -12,7 +12,7 @@ import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { MEETING_SCHEMA } from '../../src/lib/meeting/schema.ts';
 import { typeRoots } from '../../src/lib/meeting/schema-language.ts';
-import { MESSAGE_SYNC, SYNC_STEP1, SYNC_STEP2 } from '../../src/lib/protocol/index.ts';
+import { MESSAGE_SAVED, MESSAGE_SYNC, SYNC_STEP1, SYNC_STEP2 } from '../../src/lib/protocol/index.ts';
 import { createMeeting, notesOf, notesText, startServerProcess, tempDir, waitFor } from './helpers.ts';
 import { health, startInstances, storedNotes, useCleanup } from './multi-helpers.ts';
 import { TEST_REDIS_URL, servicesAvailable } from './services.ts';
@@ -104,6 +104,20 @@ describe('idle rooms on SQLite', () => {
 		expect(await idleRooms(server.origin)).toBe(0);
 		// …and the room turns idle again.
 		await waitFor(async () => (await idleRooms(server.origin)) === 1, 'room idle again', IDLE_MS * 10);
+
+		// The writer reconnects: its sync step 2 carries its whole delete set and nothing new. It is
+		// acknowledged (greeting + that frame: two SAVED) without waking the room.
+		let savedFrames = 0;
+		const onSaved = writer.provider.messageHandlers[MESSAGE_SAVED];
+		writer.provider.messageHandlers[MESSAGE_SAVED] = (...args) => {
+			savedFrames++;
+			onSaved(...args);
+		};
+		writer.provider.disconnect();
+		writer.provider.connect();
+		await waitFor(() => writer.provider.synced && savedFrames >= 2, 'writer back, its step 2 acknowledged');
+		expect(await idleRooms(server.origin)).toBe(1);
+		expect(notesText(writer.doc)).toBe(notesText(reader.doc));
 
 	}, 60_000);
 });
