@@ -1,6 +1,8 @@
 import adapter from '@sveltejs/adapter-node';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 import { execSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 /**
  * The app version must be the same every time this file is evaluated (kit loads it
@@ -14,6 +16,17 @@ function appVersion() {
 	} catch {
 		return 'dev';
 	}
+}
+
+/**
+ * The one inline script of src/app.html (the early sync socket, src/lib/sync/early-socket.ts),
+ * allowed by its hash as kit's own bootstrap is: the policy stays without 'unsafe-inline'.
+ */
+function appHtmlScriptHash() {
+	const html = readFileSync(new URL('./src/app.html', import.meta.url), 'utf8');
+	const script = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1];
+	if (script === undefined) throw new Error('src/app.html: the inline script is missing');
+	return `sha256-${createHash('sha256').update(script).digest('base64')}`;
 }
 
 /** @type {import('@sveltejs/kit').Config} */
@@ -33,7 +46,7 @@ const config = {
 			mode: 'hash',
 			directives: {
 				'default-src': ['self'],
-				'script-src': ['self'],
+				'script-src': ['self', appHtmlScriptHash()],
 				// Svelte transitions and style attributes need inline styles; scripts stay strict.
 				'style-src': ['self', 'unsafe-inline'],
 				'img-src': ['self', 'data:', 'blob:'],

@@ -1,6 +1,42 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { defineConfig } from 'vitest/config';
+import type { Plugin } from 'vite';
+import fs from 'node:fs';
+import path from 'node:path';
+import { englishTableModule, swedishModule } from './src/lib/i18n/english-split.ts';
+
+const ENGLISH_TABLE = 'virtual:motesrum/messages-en';
+
+/**
+ * The browser's message modules keep Swedish only; English is one module of its own that
+ * the app loads at start when it is the interface language; each message keeps its Swedish
+ * behind one shared locale switch (src/lib/i18n/english-split.ts).
+ */
+function englishOnDemand(): Plugin {
+	const paraglide = path.resolve('src/lib/paraglide');
+	const messages = path.join(paraglide, 'messages');
+	const isMessage = (id: string) => path.dirname(id) === messages && id.endsWith('.js') && path.basename(id) !== '_index.js';
+	return {
+		name: 'motesrum:english-on-demand',
+		// The server build (the prerendered shells) never renders a message in English on its own.
+		applyToEnvironment: (environment) => environment.config.consumer === 'client',
+		resolveId: (id) => (id === ENGLISH_TABLE ? '\0' + ENGLISH_TABLE : undefined),
+		load(id) {
+			if (id !== '\0' + ENGLISH_TABLE) return;
+			const files = fs.readdirSync(messages).map((name) => path.join(messages, name)).filter(isMessage).sort();
+			for (const file of files) this.addWatchFile(file);
+			return englishTableModule(
+				files.map((file) => ({ file, code: fs.readFileSync(file, 'utf8') })),
+				path.join(paraglide, 'registry.js')
+			);
+		},
+		transform(code, id) {
+			if (!isMessage(id)) return;
+			return { code: swedishModule(code, id, path.resolve('src/lib/i18n/english.ts')), map: null };
+		}
+	};
+}
 
 export default defineConfig({
 	plugins: [
@@ -13,7 +49,8 @@ export default defineConfig({
 						project: './project.inlang',
 						outdir: './src/lib/paraglide',
 						strategy: ['cookie', 'baseLocale']
-					})
+					}),
+					englishOnDemand()
 				]),
 		sveltekit()
 	],

@@ -3,7 +3,7 @@
  * loads, cold and warm load on a throttled phone-like profile, and opening a long
  * meeting from IndexedDB. Runs the built app on the real server, in Debian's Chromium.
  *
- *   node --import tsx bench/browser/run.ts [--smoke] [--runs N] [--edits N] [--build]
+ *   node --import tsx bench/browser/run.ts [--smoke] [--runs N] [--edits N] [--build] [--port N]
  *
  * --smoke: tiny parameters and no throttling, to catch crashes only (no thresholds).
  */
@@ -30,6 +30,8 @@ const edits = numberArg('--edits', smoke ? 1_000 : 50_000);
 const profile = args.includes('--profile');
 /** --long-only: only the opening from IndexedDB (part 3), to iterate on it. */
 const longOnly = args.includes('--long-only');
+/** --port: the server's port, for a machine where others run servers too (default: one the OS finds free). */
+const port = args.includes('--port') ? numberArg('--port', 0) : undefined;
 
 const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
@@ -370,7 +372,7 @@ function machine() {
 async function main(): Promise<void> {
 	const started = Date.now();
 	ensureBuild(args.includes('--build'));
-	const server = await startServer();
+	const server = await startServer(port);
 	const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: LAUNCH_ARGS });
 	try {
 		const bytesMeeting = longOnly ? null : await createAgendaMeeting(server.origin);

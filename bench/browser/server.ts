@@ -26,11 +26,11 @@ export interface BenchServer {
 
 /**
  * With LOG_LEVEL=warn the server does not log its "listening" line (it is info), so the
- * bench picks a free port itself and waits for /healthz instead of using PORT=0.
+ * bench picks a free port itself (or takes `port`) and waits for /healthz instead of using PORT=0.
  */
-export async function startServer(): Promise<BenchServer> {
+export async function startServer(port?: number): Promise<BenchServer> {
 	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'motesrum-benchweb-'));
-	const port = await freePort();
+	port ??= await freePort();
 	const output: string[] = [];
 	const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
 		cwd: root,

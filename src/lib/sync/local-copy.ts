@@ -57,13 +57,18 @@ const early = new Map<string, Promise<StoredCopy | null>>();
  * the app's boot instead of following it. The next session of that meeting in this page
  * takes the result; nothing else may have written the copy in between but this page's
  * other tabs, which reach it through the BroadcastChannel as they would after any load.
+ * Resolves to whether the device holds a copy of the meeting.
  */
-export function readCopyEarly(meetingId: string): void {
-	if (early.has(meetingId)) return;
-	const read = deviceStore().then((store) => (store ? readStored(store, meetingId) : null));
-	// Failures surface when a session takes the read (as a failed load), not as an unhandled rejection now.
-	read.catch(() => {});
-	early.set(meetingId, read);
+export function readCopyEarly(meetingId: string): Promise<boolean> {
+	let read = early.get(meetingId);
+	if (!read) {
+		read = deviceStore().then((store) => (store ? readStored(store, meetingId) : null));
+		// Failures surface when a session takes the read (as a failed load), not as an unhandled rejection now.
+		read.catch(() => {});
+		early.set(meetingId, read);
+	}
+	// Whether the device holds a copy; a failed read counts as one (the careful answer).
+	return read.then((copy) => copy?.meeting !== undefined, () => true);
 }
 
 export class LocalCopy {

@@ -23,6 +23,7 @@ import { WebsocketProvider } from 'y-websocket';
 import { CLOSE, MESSAGE_NOTICE, MESSAGE_SAVED, readNotice, readSaved, type Notice } from '../protocol/index.ts';
 import { can } from '../protocol/roles.ts';
 import { ConfidentialPart } from './confidential-part.ts';
+import { adoptingEarlySocket } from './early-socket.ts';
 import { LocalCopy } from './local-copy.ts';
 import { deviceStore, type LocalStore } from './local-store.ts';
 import { checkMeeting, ServerCheck, type MeetingCheck, type MeetingInfo } from './meeting-check.ts';
@@ -303,7 +304,8 @@ export class MeetingSession {
 
 	/** `epoch` null: not known yet; the provider stays out of the other tabs until `#accept`. */
 	#createProvider(epoch: number | null): WebsocketProvider {
-		const Base = this.#options.WebSocketPolyfill ?? globalThis.WebSocket;
+		// In the browser, the socket the app's entry may have opened for this meeting (early-socket.ts).
+		const Base = this.#options.WebSocketPolyfill ?? adoptingEarlySocket(globalThis.WebSocket);
 		const provider = new WebsocketProvider(this.#options.origin.replace(/^http/, 'ws') + '/sync', this.meetingId, this.doc, {
 			connect: false,
 			awareness: this.awareness,
