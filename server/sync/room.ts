@@ -148,16 +148,9 @@ interface Outgoing {
 	frame: SharedFrame;
 	from: Connection | null;
 	stored: 'waiting' | 'stored' | 'failed';
+	/** Resolves once `stored` is no longer 'waiting'; null for an update that was stored already. */
+	settled: Promise<void> | null;
 }
-
-/**
- * A busy room sends document updates at most this often: what arrives within the window
- * after a release goes out together at its end, one socket write per connection instead of
- * one per update (20 people typing send a connection ~38 updates a second). The first update
- * after a quiet spell goes out at once, so a room with one writer (a keystroke every 50 ms
- * or more) never waits.
- */
-const FORWARD_WINDOW_MS = 20;
 
 function placeKey(write: Write): string {
 	return [write.root, ...write.path.map((segment) => segment ?? '#')].join('/');
@@ -230,9 +223,8 @@ export class Room {
 	readonly #writers = new Map<Connection, WriterState>();
 	/** Applied updates not yet released to the other connections (see #forward). */
 	#outbox: Outgoing[] = [];
-	/** performance.now() of the last release, and the timer of the next one while the window runs. */
-	#releasedAt = -Infinity;
-	#releaseTimer: NodeJS.Timeout | null = null;
+	/** A release of the outbox is registered for a turn's end (see #scheduleRelease). */
+	#releaseScheduled = false;
 	#retrying = false;
 	#retryAgain = false;
 	/** Presence client ids changed since the last presence frame, sent together in the next: by this instance's connections, and through the fan-out. */
@@ -747,32 +739,28 @@ export class Room {
 	 * turn once its append is committed (`shared/turn.ts`); one whose append failed is never
 	 * sent (the room fails). In order: one still waiting holds back those behind it, and
 	 * updates from the fan-out or a resync (`stored` null: stored already) queue behind local
-	 * ones. A busy room releases at most every FORWARD_WINDOW_MS.
+	 * ones. No window beyond the turn: a 20 ms one cost latency at every load and merged too
+	 * little to raise capacity (docs/benchmarks.md, part 13).
 	 */
 	#forward(update: Uint8Array, from: Connection | null, stored: Promise<void> | null): void {
-		const outgoing: Outgoing = { frame: shareFrame(encodeUpdate(update)), from, stored: stored ? 'waiting' : 'stored' };
-		stored?.then(
-			() => (outgoing.stored = 'stored'),
-			() => (outgoing.stored = 'failed')
-		);
+		const outgoing: Outgoing = { frame: shareFrame(encodeUpdate(update)), from, stored: stored ? 'waiting' : 'stored', settled: null };
+		outgoing.settled =
+			stored?.then(
+				() => void (outgoing.stored = 'stored'),
+				() => void (outgoing.stored = 'failed')
+			) ?? null;
 		this.#outbox.push(outgoing);
 		if (this.#outbox.length === 1) this.#scheduleRelease();
 	}
 
 	#scheduleRelease(): void {
-		if (this.#releaseTimer) return;
-		const wait = this.#releasedAt + FORWARD_WINDOW_MS - performance.now();
-		if (wait <= 0) {
-			releaseAtTurnEnd(this.#releaseOutbox);
-			return;
-		}
-		this.#releaseTimer = setTimeout(() => {
-			this.#releaseTimer = null;
-			releaseAtTurnEnd(this.#releaseOutbox);
-		}, wait);
+		if (this.#releaseScheduled) return;
+		this.#releaseScheduled = true;
+		releaseAtTurnEnd(this.#releaseOutbox);
 	}
 
 	#releaseOutbox = (): void => {
+		this.#releaseScheduled = false;
 		if (this.#state === 'closed') {
 			this.#outbox = [];
 			return;
@@ -787,12 +775,10 @@ export class Room {
 				sent++;
 			}
 		}
-		if (sent > 0) {
-			this.#releasedAt = performance.now();
-			this.#deps.metrics.updatesSent(sent);
-		}
-		// Still waiting for a commit of an earlier turn (PostgreSQL): a later turn's release takes it.
-		if (this.#outbox.length > 0) this.#scheduleRelease();
+		if (sent > 0) this.#deps.metrics.updatesSent(sent);
+		// The head waits for a commit still running (PostgreSQL): the turn after it settles releases it and those behind.
+		const head = this.#outbox[0];
+		if (head) void head.settled?.then(() => this.#scheduleRelease());
 	};
 
 	/** The document grew: held updates whose dependencies arrived are judged again, in the order they came. */
@@ -1050,8 +1036,6 @@ export class Room {
 
 	#release(): void {
 		this.#presencePacer.cancel();
-		if (this.#releaseTimer) clearTimeout(this.#releaseTimer);
-		this.#releaseTimer = null;
 		if (this.#idleTimer) clearTimeout(this.#idleTimer);
 		this.#idleTimer = null;
 		this.awareness.destroy();
