@@ -19,14 +19,15 @@ function appVersion() {
 }
 
 /**
- * The one inline script of src/app.html (the early sync socket, src/lib/sync/early-socket.ts),
- * allowed by its hash as kit's own bootstrap is: the policy stays without 'unsafe-inline'.
+ * The inline scripts of src/app.html (the early sync socket, src/lib/sync/early-socket.ts; the
+ * stored view of the room, src/lib/sync/room-snapshot.ts), allowed by their hashes as kit's own
+ * bootstrap is: the policy stays without 'unsafe-inline'.
  */
-function appHtmlScriptHash() {
+function appHtmlScriptHashes() {
 	const html = readFileSync(new URL('./src/app.html', import.meta.url), 'utf8');
-	const script = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1];
-	if (script === undefined) throw new Error('src/app.html: the inline script is missing');
-	return `sha256-${createHash('sha256').update(script).digest('base64')}`;
+	const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((match) => match[1]);
+	if (scripts.length !== 2) throw new Error(`src/app.html: expected the 2 inline scripts, found ${scripts.length}`);
+	return scripts.map((script) => `sha256-${createHash('sha256').update(script).digest('base64')}`);
 }
 
 /** @type {import('@sveltejs/kit').Config} */
@@ -46,7 +47,7 @@ const config = {
 			mode: 'hash',
 			directives: {
 				'default-src': ['self'],
-				'script-src': ['self', appHtmlScriptHash()],
+				'script-src': ['self', ...appHtmlScriptHashes()],
 				// Svelte transitions and style attributes need inline styles; scripts stay strict.
 				'style-src': ['self', 'unsafe-inline'],
 				'img-src': ['self', 'data:', 'blob:'],

@@ -26,6 +26,17 @@ function request<T>(req: IDBRequest<T>): Promise<T> {
 	});
 }
 
+/** The meeting's stored view of the room, or null (none, or a build without them: no 'snapshots' store). */
+async function readSnapshot(meetingId: string): Promise<unknown> {
+	const db = await request(indexedDB.open(DATABASE_NAME));
+	try {
+		if (!db.objectStoreNames.contains('snapshots')) return null;
+		return (await request(db.transaction('snapshots').objectStore('snapshots').get(meetingId))) ?? null;
+	} finally {
+		db.close();
+	}
+}
+
 export interface LoadTiming {
 	openMs: number;
 	loadMs: number;
@@ -42,12 +53,22 @@ const probe = {
 	 * transactions would take minutes per repetition.
 	 */
 	async seed(meeting: LocalMeeting, updatesBase64: string, lengths: number[]): Promise<void> {
+		// The stored view of the room (where the build has one) outlives the reseeding: the same copy comes back.
+		const kept = await readSnapshot(meeting.id);
 		const store = await openStore();
 		await store.deleteMeeting(meeting.id);
 		await store.putMeeting(meeting);
 		store.close();
 		const all = decodeBase64(updatesBase64);
 		const db = await request(indexedDB.open(DATABASE_NAME));
+		if (kept) {
+			const keep = db.transaction('snapshots', 'readwrite');
+			keep.objectStore('snapshots').put(kept);
+			await new Promise<void>((resolve, reject) => {
+				keep.oncomplete = () => resolve();
+				keep.onerror = () => reject(keep.error);
+			});
+		}
 		const tx = db.transaction('updates', 'readwrite');
 		let offset = 0;
 		for (const length of lengths) {
@@ -59,6 +80,11 @@ const probe = {
 			tx.onerror = () => reject(tx.error);
 		});
 		db.close();
+	},
+
+	/** Whether the meeting has a stored view of the room on this device. */
+	async hasSnapshot(meetingId: string): Promise<boolean> {
+		return (await readSnapshot(meetingId)) !== null;
 	},
 
 	async compact(meetingId: string): Promise<number> {

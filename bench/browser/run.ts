@@ -159,6 +159,46 @@ async function waitForOfflineReady(page: Page, meetingId?: string): Promise<void
 	);
 }
 
+/**
+ * Waits (up to `timeoutMs`) until the device holds the room's stored view of the meeting, which
+ * the app writes about a second after the room rendered (src/lib/sync/room-snapshot.ts); false
+ * for a build without it (no 'snapshots' store) or when none came.
+ */
+async function waitForSnapshot(page: Page, meetingId: string, timeoutMs = 8_000): Promise<boolean> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		const state = await page.evaluate(
+			(id) =>
+				new Promise<'none' | 'absent' | 'stored'>((resolve) => {
+					const open = indexedDB.open('motesrum');
+					open.onerror = () => resolve('none');
+					open.onsuccess = () => {
+						const db = open.result;
+						if (!db.objectStoreNames.contains('snapshots')) return (db.close(), resolve('none'));
+						const read = db.transaction('snapshots').objectStore('snapshots').getKey(id);
+						read.onsuccess = () => (db.close(), resolve(read.result === undefined ? 'absent' : 'stored'));
+						read.onerror = () => (db.close(), resolve('absent'));
+					};
+				}),
+			meetingId
+		);
+		if (state === 'stored') return true;
+		if (state === 'none') return false;
+		await new Promise((resolve) => setTimeout(resolve, 200));
+	}
+	return false;
+}
+
+/** A mark of the app's (`motesrum:<name>`) in a waterfall, or NaN. */
+function markOf(timing: Waterfall, name: string): number {
+	return timing.marks[name] ?? Number.NaN;
+}
+
+function statsOf(samples: number[]): Stats | null {
+	const present = samples.filter((sample) => Number.isFinite(sample));
+	return present.length > 0 ? stats(present) : null;
+}
+
 interface Asset {
 	url: string;
 	type: string;
@@ -211,6 +251,8 @@ async function measureLoads(browser: Browser, server: BenchServer) {
 		cold.push(await timeToMarker(first, url, MARKER));
 		const coldWaterfall = await waterfall(first);
 		await waitForOfflineReady(first, meeting.id);
+		// As a device that had the room open for a moment: its stored view is there for the next visit.
+		await waitForSnapshot(first, meeting.id, 10_000);
 		await first.close();
 		// Second visit, as a new tab of the same browser profile: worker installed, local copy stored.
 		const second = await context.newPage();
@@ -220,7 +262,15 @@ async function measureLoads(browser: Browser, server: BenchServer) {
 		waterfalls.push({ cold: coldWaterfall, warm: await waterfall(second) });
 		await context.close();
 	}
-	return { items: ITEM_TITLES.length, cold: stats(cold), warm: stats(warm), waterfalls };
+	return {
+		items: ITEM_TITLES.length,
+		cold: stats(cold),
+		warm: stats(warm),
+		/** The live room's first render on the warm load (`room-rendered`), whatever painted the marker first. */
+		warmRoomRendered: statsOf(waterfalls.map((w) => markOf(w.warm, 'room-rendered'))),
+		warmFromSnapshot: waterfalls.filter((w) => Number.isFinite(markOf(w.warm, 'snapshot-painted'))).length,
+		waterfalls
+	};
 }
 
 async function probeScript(): Promise<string> {
@@ -289,14 +339,46 @@ async function measureLongMeeting(browser: Browser, server: BenchServer) {
 		return { ms, timing };
 	};
 	const profiles: Record<string, ProfileSummary> = {};
+	/**
+	 * The open a device made before (how the copy got there): the room renders and stores its
+	 * view, as it would have. Not measured. False where the build stores none.
+	 */
+	const primeSnapshot = async (): Promise<boolean> => {
+		const page = await context.newPage();
+		await page.goto(url, { waitUntil: 'commit' });
+		await page.getByText(MARKER).first().waitFor({ state: 'visible', timeout: 60_000 });
+		const stored = await waitForSnapshot(page, id, 10_000);
+		await page.close();
+		return stored;
+	};
 
-	const result = {} as Record<LongCopy, { stored: number; load: Stats; loadParts: LoadTiming[]; open: Stats; openTimings: Waterfall[] }>;
+	const result = {} as Record<
+		LongCopy,
+		{
+			stored: number;
+			load: Stats;
+			loadParts: LoadTiming[];
+			/** To the marker visible: the stored view's paint where there is one. */
+			open: Stats;
+			/** The live room's first render (`room-rendered`) in the same opens. */
+			roomRendered: Stats | null;
+			/** Opens that painted the stored view first. */
+			fromSnapshot: number;
+			/** The build stored a view in the unmeasured open before. */
+			primed: boolean;
+			openTimings: Waterfall[];
+		}
+	>;
 	for (const kind of LONG_COPIES) {
 		const compacted = kind === 'compacted';
 		const copy = kind === 'bounded' ? bounded : uncompacted;
 		const loads: LoadTiming[] = [];
 		const opens: number[] = [];
 		const openTimings: Waterfall[] = [];
+		await seed(copy);
+		if (compacted) await probePage.evaluate((meetingId) => (window as unknown as Window).__benchProbe.compact(meetingId), id);
+		const primed = await primeSnapshot();
+		// The priming open may have compacted the copy: the measured state is the one seeded (with its view kept).
 		await seed(copy);
 		if (compacted) await probePage.evaluate((meetingId) => (window as unknown as Window).__benchProbe.compact(meetingId), id);
 		const stored = await count();
@@ -313,6 +395,9 @@ async function measureLongMeeting(browser: Browser, server: BenchServer) {
 			load: stats(loads.map((timing) => timing.loadMs + timing.applyMs)),
 			loadParts: loads,
 			open: stats(opens),
+			roomRendered: statsOf(openTimings.map((timing) => markOf(timing, 'room-rendered'))),
+			fromSnapshot: openTimings.filter((timing) => Number.isFinite(markOf(timing, 'snapshot-painted'))).length,
+			primed,
 			openTimings
 		};
 	}
@@ -414,14 +499,16 @@ function printSummary(report: {
 	for (const asset of meeting.assets.slice(0, 8)) console.log(`  ${asset.url}  ${kb(asset.gzip)} gzip / ${kb(asset.raw)} raw`);
 	if (report.loads) {
 		console.log(`cold load: ${ms(report.loads.cold)}`);
-		console.log(`warm load: ${ms(report.loads.warm)}`);
+		console.log(`warm load: ${ms(report.loads.warm)} (${report.loads.warmFromSnapshot} of ${report.loads.warm.samples.length} from the stored view)`);
+		if (report.loads.warmRoomRendered) console.log(`  warm load, live room rendered: ${ms(report.loads.warmRoomRendered)}`);
 		console.log(`  marks of the first warm load (ms): ${JSON.stringify(report.loads.waterfalls[0]?.warm.marks ?? {})}`);
 	}
 	const long = report.longMeeting;
 	console.log(`long meeting: ${long.edits} edits, ${kb(long.updateBytes)} as updates, ${kb(long.compactedBytes)} compacted, mix ${JSON.stringify(long.mix)}`);
 	for (const key of LONG_COPIES) {
 		const part = long[key];
-		console.log(`  ${key} (${part.stored} records): loadUpdates+apply ${ms(part.load)}; offline open to visible ${ms(part.open)}`);
+		console.log(`  ${key} (${part.stored} records): loadUpdates+apply ${ms(part.load)}; offline open to visible ${ms(part.open)} (${part.fromSnapshot} of ${part.open.samples.length} from the stored view)`);
+		if (part.roomRendered) console.log(`    live room rendered (room-rendered): ${ms(part.roomRendered)}`);
 		console.log(`    marks of the first open (ms): ${JSON.stringify(part.openTimings[0]?.marks ?? {})}`);
 		const summary = long.profiles[key];
 		if (summary) for (const entry of summary.top.slice(0, 15)) console.log(`    ${entry.selfMs.toFixed(1).padStart(7)} ms  ${entry.fn}`);

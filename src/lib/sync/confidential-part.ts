@@ -23,7 +23,8 @@ import { confidentialCopyId, type LocalStore } from './local-store.ts';
 import { applyUpdates } from '../protocol/updates.ts';
 import type { WebSocketClass } from './socket-tap.ts';
 
-const LOCAL_LOAD = Symbol('confidential-local-load');
+/** The origin of the transaction that loads the device's copy of the part. */
+export const LOCAL_LOAD = Symbol('confidential-local-load');
 /** Closes after which reconnecting cannot help (access, a refused edit, a deleted meeting). */
 const PERMANENT = new Set<number>([CLOSE.UNAUTHORIZED, CLOSE.FORBIDDEN, CLOSE.NOT_FOUND, CLOSE.TOO_LARGE, CLOSE.INVALID]);
 const COMPACT_AFTER = 200;
@@ -44,6 +45,7 @@ export class ConfidentialPart {
 	#appends = 0;
 	#loaded: Promise<void> | null = null;
 	#destroyed = false;
+	#discarded = false;
 	#synced = false;
 	/** The server's state arrived once, or the device had a copy. */
 	#hasState = false;
@@ -143,8 +145,14 @@ export class ConfidentialPart {
 		this.#provider = null;
 	}
 
-	/** The role may no longer read it: the device's copy is deleted, and nothing more is kept. */
+	/** The part was dropped (`discard`): nothing of it may be kept on the device, the room's stored view neither. */
+	get discarded(): boolean {
+		return this.#discarded;
+	}
+
+	/** The role may no longer read it: the device's copy is deleted (with the room's stored view), and nothing more is kept. */
 	async discard(): Promise<void> {
+		this.#discarded = true;
 		this.disconnect();
 		await this.#loaded;
 		this.doc.off('update', this.#onUpdate);

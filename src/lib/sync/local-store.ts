@@ -13,8 +13,8 @@ import { docFromUpdates } from '../protocol/updates.ts';
 import type { PendingClientState, PendingSnapshot } from './pending.ts';
 
 export const DATABASE_NAME = 'motesrum';
-/** 2 added the device's copies of handlingar ('files', 'blobs'). */
-const DATABASE_VERSION = 2;
+/** 2 added the device's copies of handlingar ('files', 'blobs'); 3 the stored views of the room ('snapshots'). */
+const DATABASE_VERSION = 3;
 
 /** One meeting in the device's list, with what is needed to reopen it. */
 export interface LocalMeeting {
@@ -73,6 +73,25 @@ export interface DeviceFile {
 	size: number;
 }
 
+/**
+ * What the meeting room last showed on this device (room-snapshot.ts): its HTML, painted by the
+ * inline script of src/app.html on the next open before the app's code has run, and replaced by
+ * the live room. The same data as the device's copy, so it is removed wherever the copy is.
+ */
+export interface RoomSnapshot {
+	meetingId: string;
+	/** The app's root (`[data-app-root]`) as captured: no ids, scripts, names or hidden panels. */
+	html: string;
+	/** The build that rendered it (kit's version name); another build's snapshot is never shown. */
+	build: string;
+	/** `<html lang>` when captured. */
+	lang: string;
+	/** The document's title when captured. */
+	title: string;
+	/** Milliseconds since the epoch. */
+	savedAt: number;
+}
+
 interface StoredBlob {
 	sha256: string;
 	blob: Blob;
@@ -84,6 +103,7 @@ interface MotesrumDB extends DBSchema {
 	sync: { key: string; value: StoredSyncState };
 	files: { key: [string, string]; value: DeviceFile; indexes: { byMeeting: string; bySha: string } };
 	blobs: { key: string; value: StoredBlob };
+	snapshots: { key: string; value: RoomSnapshot };
 }
 
 /**
@@ -92,6 +112,11 @@ interface MotesrumDB extends DBSchema {
  */
 export function confidentialCopyId(meetingId: string): string {
 	return `${meetingId}/confidential`;
+}
+
+/** The meeting a stored copy id belongs to: `<id>` for the meeting's own and for `<id>/confidential`. */
+export function meetingOfCopy(copyId: string): string {
+	return copyId.endsWith('/confidential') ? copyId.slice(0, -'/confidential'.length) : copyId;
 }
 
 export class LocalStore {
@@ -119,6 +144,7 @@ export class LocalStore {
 						files.createIndex('bySha', 'sha256');
 						db.createObjectStore('blobs', { keyPath: 'sha256' });
 					}
+					if (oldVersion < 3) db.createObjectStore('snapshots', { keyPath: 'meetingId' });
 				},
 				// A newer version in another tab wants to upgrade: let it, this tab reloads later.
 				blocking() {
@@ -230,7 +256,7 @@ export class LocalStore {
 	 * files (each file's bytes too, unless another meeting on the device lists them), in one transaction.
 	 */
 	async deleteMeeting(id: string): Promise<void> {
-		const tx = this.#db.transaction(['meetings', 'updates', 'sync', 'files', 'blobs'], 'readwrite');
+		const tx = this.#db.transaction(['meetings', 'updates', 'sync', 'files', 'blobs', 'snapshots'], 'readwrite');
 		const [own, part, files] = await Promise.all([
 			tx.objectStore('updates').index('byMeeting').getAllKeys(id),
 			tx.objectStore('updates').index('byMeeting').getAllKeys(confidentialCopyId(id)),
@@ -240,6 +266,7 @@ export class LocalStore {
 		await Promise.all([
 			tx.objectStore('meetings').delete(id),
 			tx.objectStore('sync').delete(id),
+			tx.objectStore('snapshots').delete(id),
 			...keys.map((key) => tx.objectStore('updates').delete(key)),
 			...files.map((file) => tx.objectStore('files').delete([file.meetingId, file.attachmentId]))
 		]);
@@ -287,10 +314,12 @@ export class LocalStore {
 
 	/**
 	 * Discards the device's copy of the meeting's document and its sync state, keeping the
-	 * list entry (title, token) so the meeting reopens and loads afresh from the server.
+	 * list entry (title, token) so the meeting reopens and loads afresh from the server. The
+	 * stored view of the room goes with it, also when `id` is the confidential part's
+	 * (`confidentialCopyId`): a view may show what the part held.
 	 */
 	async clearDocument(id: string): Promise<void> {
-		const tx = this.#db.transaction(['meetings', 'updates', 'sync'], 'readwrite');
+		const tx = this.#db.transaction(['meetings', 'updates', 'sync', 'snapshots'], 'readwrite');
 		const [own, part, meeting] = await Promise.all([
 			tx.objectStore('updates').index('byMeeting').getAllKeys(id),
 			tx.objectStore('updates').index('byMeeting').getAllKeys(confidentialCopyId(id)),
@@ -300,9 +329,34 @@ export class LocalStore {
 		await Promise.all([
 			meeting ? tx.objectStore('meetings').put({ ...meeting, byteSize: 0, refusedAt: null }) : undefined,
 			tx.objectStore('sync').delete(id),
+			tx.objectStore('snapshots').delete(meetingOfCopy(id)),
 			...keys.map((key) => tx.objectStore('updates').delete(key)),
 			tx.done
 		]);
+	}
+
+	// ---- the stored view of the room (room-snapshot.ts; painted by src/app.html's inline script)
+
+	async getSnapshot(meetingId: string): Promise<RoomSnapshot | undefined> {
+		return this.#db.get('snapshots', meetingId);
+	}
+
+	/** Stores the view, only while the meeting is in the device's list (a removed meeting keeps none). */
+	async putSnapshot(snapshot: RoomSnapshot): Promise<boolean> {
+		const tx = this.#db.transaction(['meetings', 'snapshots'], 'readwrite');
+		const listed = (await tx.objectStore('meetings').getKey(snapshot.meetingId)) !== undefined;
+		if (listed) await tx.objectStore('snapshots').put(snapshot);
+		await tx.done;
+		return listed;
+	}
+
+	async deleteSnapshot(meetingId: string): Promise<void> {
+		await this.#db.delete('snapshots', meetingId);
+	}
+
+	/** Every meeting's stored view (signing out; changing the interface language). */
+	async clearSnapshots(): Promise<void> {
+		await this.#db.clear('snapshots');
 	}
 
 	/** Bytes the meeting's document takes on this device now (updates only, before compaction). */

@@ -87,7 +87,8 @@ export interface MeetingSessionOptions {
 type Listener = (status: SessionStatus) => void;
 
 /** Transaction origin of the local copy being loaded: it is already stored. */
-const LOCAL_LOAD = Symbol('local-load');
+/** The origin of the transaction that loads the device's copy (room-snapshot.ts tells it from other devices' changes). */
+export const LOCAL_LOAD = Symbol('local-load');
 const SYNC_STATE_WRITE_DELAY_MS = 250;
 /** After this many failed connection attempts in a row, ask the HTTP API why (upgrade refusals look like network errors). */
 const RECHECK_AFTER_FAILED_ATTEMPTS = 3;
