@@ -118,6 +118,14 @@ function waterfall(page: Page): Promise<Waterfall> {
 	});
 }
 
+/**
+ * Waits until the live room has rendered (the app's `room-rendered` mark): the marker may be
+ * painted before it, from the room's stored view, and the waterfall should show both.
+ */
+async function waitForLiveRoom(page: Page, timeoutMs = 60_000): Promise<void> {
+	await page.waitForFunction(() => performance.getEntriesByName('motesrum:room-rendered').length > 0, null, { polling: 50, timeout: timeoutMs });
+}
+
 /** Navigates and returns ms from navigation start until the marker is painted, after checking Playwright sees it visible. */
 async function timeToMarker(page: Page, url: string, marker: string, timeoutMs = 60_000): Promise<number> {
 	await page.goto(url, { waitUntil: 'commit', timeout: timeoutMs });
@@ -259,6 +267,7 @@ async function measureLoads(browser: Browser, server: BenchServer) {
 		await watchForMarker(second, MARKER);
 		if (!smoke) await throttle(context, second);
 		warm.push(await timeToMarker(second, url, MARKER));
+		await waitForLiveRoom(second);
 		waterfalls.push({ cold: coldWaterfall, warm: await waterfall(second) });
 		await context.close();
 	}
@@ -333,6 +342,7 @@ async function measureLongMeeting(browser: Browser, server: BenchServer) {
 		await watchForMarker(page, MARKER);
 		const profiler = profileAs ? await startProfile(context, page) : null;
 		const ms = await timeToMarker(page, url, MARKER);
+		await waitForLiveRoom(page);
 		const timing = await waterfall(page);
 		if (profiler && profileAs) profiles[profileAs] = await profiler.stop();
 		await page.close();

@@ -70,6 +70,24 @@ function socketOpens(page: Page, meetingId: string): Promise<'open' | 'refused'>
 	);
 }
 
+/** The meetings whose room has a stored view on this device. */
+function storedViews(page: Page): Promise<string[]> {
+	return page.evaluate(
+		() =>
+			new Promise<string[]>((resolve) => {
+				const open = indexedDB.open('motesrum');
+				open.onerror = () => resolve([]);
+				open.onsuccess = () => {
+					const db = open.result;
+					if (!db.objectStoreNames.contains('snapshots')) return (db.close(), resolve([]));
+					const keys = db.transaction('snapshots').objectStore('snapshots').getAllKeys();
+					keys.onsuccess = () => (db.close(), resolve(keys.result as string[]));
+					keys.onerror = () => (db.close(), resolve([]));
+				};
+			})
+	);
+}
+
 test('sign in, create a meeting, open another by roster e-mail, sign out: the websocket is refused afterwards', async ({ browser }) => {
 	// Two browsers, two sign-ins and five accessibility checks: longer than one page's test on a busy machine.
 	test.setTimeout(180_000);
@@ -127,11 +145,15 @@ test('sign in, create a meeting, open another by roster e-mail, sign out: the we
 	expect(me).toMatchObject({ role: 'member', name: member.name, invitationId: null });
 	await expectNoAxeViolations(memberPage, 'meeting opened by roster e-mail');
 	expect(await socketOpens(memberPage, meetingId)).toBe('open');
+	// The room's stored view for the next open (src/lib/sync/room-snapshot.ts) is on the device now.
+	await expect.poll(() => storedViews(memberPage), { timeout: 15_000 }).toContain(meetingId);
 
 	// Signing out ends the session: the room loses its connection and no websocket opens with the old cookie.
 	await memberPage.goto(`${origin}/`);
 	await memberPage.getByRole('button', { name: 'Logga ut' }).click();
 	await expect(memberPage.getByRole('link', { name: 'Logga in med organisationskonto' })).toBeVisible();
+	// And the stored views of the rooms go with it.
+	await expect.poll(() => storedViews(memberPage)).toEqual([]);
 	expect(await socketOpens(memberPage, meetingId)).toBe('refused');
 	expect(await memberPage.evaluate(async (id) => (await fetch(`/api/meetings/${id}`)).status, meetingId)).toBe(401);
 
