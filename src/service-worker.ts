@@ -13,10 +13,6 @@
  * One exception under /api/: a meeting's file (`/api/meetings/:id/files/:attachmentId`) is
  * answered from the device's copy in IndexedDB when the device holds it (the page downloaded
  * it, src/lib/sync/device-files.ts), online or not, with the same headers the server sends.
- *
- * One addition to the shell: a navigation to /m/<id> gets the room's stored view of that meeting
- * (src/lib/sync/room-snapshot.ts, read from IndexedDB here) as a JSON data block, which an inline
- * script of the page paints before the app's code runs (docs/offline.md, "The stored view").
  */
 import { build, files, prerendered, version } from '$service-worker';
 import { FILE_PATH_PATTERN, fileResponseHeaders } from '$lib/protocol/files';
@@ -33,7 +29,7 @@ const SHELL = '/shell';
  * its HTML preloads the meeting route's chunks, which the generic shell's cannot name.
  */
 const MEETING_SHELL = '/m/_shell';
-const MEETING_PATH = /^\/m\/([^/]+)\/?$/;
+const MEETING_PATH = /^\/m\/[^/]+\/?$/;
 
 /** A navigation waits this long for the network before the shell answers (flaky room Wi-Fi). */
 const NETWORK_TIMEOUT_MS = 4000;
@@ -121,66 +117,13 @@ sw.addEventListener('fetch', (event) => {
  */
 async function navigate(request: Request): Promise<Response> {
 	const cache = await caches.open(CACHE);
-	const meetingId = MEETING_PATH.exec(new URL(request.url).pathname)?.[1];
-	const meetingShell = meetingId !== undefined && meetingId !== '_shell' ? await cache.match(MEETING_SHELL) : undefined;
-	if (meetingShell) return withStoredView(meetingShell, meetingId!);
-	const shell = await cache.match(SHELL);
+	const shell = (MEETING_PATH.test(new URL(request.url).pathname) && (await cache.match(MEETING_SHELL))) || (await cache.match(SHELL));
 	if (shell) return shell;
 	try {
 		return await fetchInTime(request);
 	} catch {
 		return Response.error();
 	}
-}
-
-/** Where the meeting shell takes the stored view (src/app.html, just above the script that paints it). */
-const SNAPSHOT_SLOT = '<!--room-snapshot-->';
-/** A navigation waits at most this long for the stored view; after it the shell goes without (it is only a first paint). */
-const SNAPSHOT_READ_TIMEOUT_MS = 150;
-
-/**
- * The meeting shell with the room's stored view of that meeting (src/lib/sync/room-snapshot.ts) put
- * in as JSON in a data block, for the inline script below it to paint while the page is parsed,
- * before any of the app's code has run. Only a view of this build. Every `<` of it is written as
- * `\u003c`, so nothing in it can end the block or open markup; the page's script parses, cleans
- * and inserts it inert. Without a view (or on any failure) the shell as it is.
- */
-async function withStoredView(shell: Response, meetingId: string): Promise<Response> {
-	const view = await Promise.race([
-		readStoredView(meetingId).catch(() => null),
-		new Promise<null>((resolve) => setTimeout(() => resolve(null), SNAPSHOT_READ_TIMEOUT_MS))
-	]);
-	if (!view || view.build !== version || typeof view.html !== 'string') return shell;
-	const html = await shell.text();
-	if (!html.includes(SNAPSHOT_SLOT)) return new Response(html, { status: shell.status, statusText: shell.statusText, headers: shell.headers });
-	const data = JSON.stringify({ html: view.html, build: view.build, lang: view.lang, title: view.title }).replace(/</g, '\\u003c');
-	const body = html.replace(SNAPSHOT_SLOT, () => `<script type="application/json" data-room-snapshot-source>${data}</script>`);
-	return new Response(body, { status: shell.status, statusText: shell.statusText, headers: shell.headers });
-}
-
-/** The meeting's stored view from the app's IndexedDB, opened without a version (the page owns upgrades). */
-function readStoredView(meetingId: string): Promise<{ html: unknown; build: unknown; lang: unknown; title: unknown } | null> {
-	return new Promise((resolve, reject) => {
-		const open = indexedDB.open('motesrum');
-		open.onerror = () => reject(open.error);
-		open.onupgradeneeded = () => open.transaction?.abort();
-		open.onsuccess = () => {
-			const db = open.result;
-			if (!db.objectStoreNames.contains('snapshots')) {
-				db.close();
-				return resolve(null);
-			}
-			const read = db.transaction('snapshots', 'readonly').objectStore('snapshots').get(meetingId);
-			read.onsuccess = () => {
-				db.close();
-				resolve(read.result ?? null);
-			};
-			read.onerror = () => {
-				db.close();
-				reject(read.error);
-			};
-		};
-	});
 }
 
 async function fetchInTime(request: Request): Promise<Response> {

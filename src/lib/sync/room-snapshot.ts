@@ -1,10 +1,10 @@
 /**
  * The stored view of the meeting room (issue 16, docs/offline.md "The stored view"): what the
  * room showed on this device, kept per meeting in the device's store ('snapshots',
- * local-store.ts) so that the next open paints it at once, before the app's code has run (the
- * service worker puts it into the meeting shell, src/service-worker.ts; the inline script of
- * src/app.html cleans it and inserts it, inert and aria-busy, in place of the app's root), until
- * the live room renders and replaces it (`dropSnapshotView`).
+ * local-store.ts) so that the next open paints it at once, before the app's code has run (an
+ * inline script of src/app.html reads it from IndexedDB while the page is parsed, cleans it and
+ * inserts it, inert and aria-busy, in place of the app's root), until the live room renders and
+ * replaces it (`dropSnapshotView`).
  *
  * It is the same data as the device's copy and goes wherever the copy goes (removal, discarding,
  * the confidential part dropped), and also on a session error, on signing out and when another
@@ -96,13 +96,19 @@ export function cleanAttributes(root: Element | DocumentFragment): void {
 	}
 }
 
+declare global {
+	// Read by src/app.html's inline script before it paints: true once the live room (or another screen) has taken over.
+	var __motesrumSnapshotDone: boolean | undefined;
+}
+
 /**
  * The live room (or a screen that is not the room) has rendered: the snapshot the inline script
- * of src/app.html painted goes, and the app's root shows. Safe to call always; does nothing
- * outside a browser.
+ * of src/app.html painted goes, the app's root shows, and a read still under way in that script
+ * paints nothing. Safe to call always; does nothing outside a browser.
  */
 export function dropSnapshotView(): void {
 	if (typeof document === 'undefined') return;
+	globalThis.__motesrumSnapshotDone = true;
 	const boxes = document.querySelectorAll(SNAPSHOT_BOX_SELECTOR);
 	if (boxes.length === 0) return;
 	for (const box of boxes) box.remove();
