@@ -75,22 +75,24 @@ if (process.send && cluster.isWorker) {
 		if (message?.type === 'stats') process.send!({ type: 'stats', stats: own(message.gc !== false) });
 	});
 } else if (process.send) {
-	let waiting: { answers: ProbeStats[]; expected: number; mine: ProbeStats } | null = null;
+	let waiting: { answers: Map<number, ProbeStats>; expected: number; mine: ProbeStats } | null = null;
 	const finish = () => {
-		if (!waiting || waiting.answers.length < waiting.expected) return;
+		if (!waiting || waiting.answers.size < waiting.expected) return;
 		const done = waiting;
 		waiting = null;
-		process.send!({ type: 'stats', stats: sum([done.mine, ...done.answers]) });
+		// By worker id, so that the same index means the same process from one answer to the next.
+		const workers = [...done.answers].sort(([a], [b]) => a - b).map(([, stats]) => stats);
+		process.send!({ type: 'stats', stats: sum([done.mine, ...workers]) });
 	};
-	cluster.on('message', (_worker, message: { type?: string; stats?: ProbeStats }) => {
+	cluster.on('message', (worker, message: { type?: string; stats?: ProbeStats }) => {
 		if (message?.type !== 'stats' || !message.stats || !waiting) return;
-		waiting.answers.push(message.stats);
+		waiting.answers.set(worker.id, message.stats);
 		finish();
 	});
 	process.on('message', (message: StatsRequest) => {
 		if (message?.type !== 'stats') return;
 		const workers = Object.values(cluster.workers ?? {}).filter((worker) => worker?.isConnected());
-		waiting = { answers: [], expected: workers.length, mine: own(message.gc !== false) };
+		waiting = { answers: new Map(), expected: workers.length, mine: own(message.gc !== false) };
 		for (const worker of workers) worker!.send({ type: 'stats', gc: message.gc !== false });
 		finish();
 	});
