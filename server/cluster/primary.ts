@@ -100,10 +100,13 @@ export async function startPrimary(config: ServerConfig, log: Logger): Promise<R
 				return;
 			}
 			slot.quickDeaths = Date.now() - slot.startedAt < QUICK_DEATH_MS ? slot.quickDeaths + 1 : 0;
-			const delay = slot.quickDeaths === 0 ? 0 : Math.min(MAX_RESTART_DELAY_MS, 1000 * 2 ** (slot.quickDeaths - 1));
-			log.error({ worker: slot.index, pid: worker.process.pid, code, signal, restartInMs: delay }, 'worker died, restarting it');
+			// A clean exit is a worker that stopped on a signal of its own (a terminal's Ctrl-C reaches the
+			// whole process group): the primary's own handler is about to run, so it gets a moment first.
+			const delay = Math.max(code === 0 ? 200 : 0, slot.quickDeaths === 0 ? 0 : Math.min(MAX_RESTART_DELAY_MS, 1000 * 2 ** (slot.quickDeaths - 1)));
 			setTimeout(() => {
-				if (!stopping) fork(slot);
+				if (stopping) return;
+				log.error({ worker: slot.index, pid: worker.process.pid, code, signal, restartedAfterMs: delay }, 'worker died, restarting it');
+				fork(slot);
 			}, delay).unref();
 		});
 	};
