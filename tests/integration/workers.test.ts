@@ -9,6 +9,8 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { CLOSE } from '../../src/lib/protocol/index.ts';
 import { invite } from './access-helpers.ts';
@@ -214,6 +216,26 @@ describe('WORKERS=2 on SQLite', () => {
 		expect(a.closes).toEqual([]);
 		expect(b.closes).toEqual([]);
 	}, 30_000);
+
+	it('an edit made while another process holds the SQLite write lock is stored once the lock is gone', async () => {
+		const { server, dataDir } = await startWorkers();
+		const meeting = await createMeeting(server.origin);
+		const a = client(server.origin, meeting);
+		const b = client(server.origin, meeting);
+		await Promise.all([a.synced(), b.synced()]);
+		// Held for less than the busy timeout (5 s): the worker's append waits for it instead of failing.
+		const locker = new Database(path.join(dataDir, 'motesrum.db'));
+		cleanup.push(() => locker.close());
+		locker.exec('BEGIN IMMEDIATE');
+		notesOf(a.doc).insert(0, 'Under låset.');
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+		expect(a.allSaved()).toBe(false);
+		locker.exec('COMMIT');
+		await waitFor(() => a.allSaved() && notesText(b.doc) === 'Under låset.', 'stored and forwarded after the lock');
+		const fresh = client(server.origin, meeting);
+		await fresh.synced();
+		await waitFor(() => notesText(fresh.doc) === 'Under låset.', 'read back');
+	}, 40_000);
 
 	it('SIGTERM stops the workers gracefully and exits 0; a crashed primary leaves no worker behind', async () => {
 		const first = await startWorkers();
