@@ -15,7 +15,9 @@ const serverLayers = [
 	['ops', 'server/(http|minutes|groups)/'],
 	['votes', 'server/(http|minutes|groups|ops)/'],
 	['files', 'server/(http|sync|minutes|groups|ops|votes)/'],
-	['metrics', 'server/(http|minutes|groups|ops|sync/(?!fanout))']
+	['metrics', 'server/(http|minutes|groups|ops|sync/(?!fanout))'],
+	// The primary and workers of WORKERS > 1: below index.ts only (startServer is passed in).
+	['cluster', 'server/(minutes|groups|ops|votes|files|auth)/']
 ];
 
 /** What each src/lib folder may not import (src/README.md and each folder's README). */

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, loadConfig } from './config.ts';
 
@@ -71,9 +72,18 @@ describe('loadConfig', () => {
 		[{ DATABASE_URL: 'not a url' }, /DATABASE_URL/],
 		[{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN must be at least 16/],
 		[{ METRICS_PORT: '0' }, /METRICS_PORT/],
-		[{ SHUTDOWN_GRACE_MS: 'soon' }, /SHUTDOWN_GRACE_MS/]
+		[{ SHUTDOWN_GRACE_MS: 'soon' }, /SHUTDOWN_GRACE_MS/],
+		[{ WORKERS: '0' }, /WORKERS/],
+		[{ WORKERS: 'many' }, /WORKERS/],
+		[{ WORKERS: '65' }, /WORKERS must be at most 64/]
 	])('refuses %o', (env, message) => {
 		expect(() => loadConfig(env)).toThrow(message);
+	});
+
+	it('runs one process unless WORKERS says otherwise; auto is one per core', () => {
+		expect(loadConfig({}).workers).toBe(1);
+		expect(loadConfig({ WORKERS: '3' }).workers).toBe(3);
+		expect(loadConfig({ WORKERS: 'auto' }).workers).toBe(os.availableParallelism());
 	});
 
 	it('reads the metrics and shutdown settings, off by default', () => {

@@ -3,6 +3,7 @@
  * ServerConfig and never looks at process.env itself, so tests can start servers
  * in-process with their own values.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_MEETING_FILE_BYTES } from '../src/lib/protocol/files.ts';
@@ -65,6 +66,12 @@ export interface ServerConfig {
 	metricsToken: string | null;
 	/** Longest the graceful shutdown waits for clients to take their close before cutting them. */
 	shutdownGraceMs: number;
+	/**
+	 * Server processes of this instance (WORKERS; `auto`: one per core). 1: one process, as
+	 * always. More: a primary owns the port and hands each connection to a worker, a meeting's
+	 * sync connections all to the same one (server/cluster/README.md).
+	 */
+	workers: number;
 	// ---- handlingar (server/files)
 	/** Largest uploaded file. */
 	maxFileBytes: number;
@@ -127,6 +134,7 @@ export const defaultConfig: ServerConfig = {
 	metricsHost: '0.0.0.0',
 	metricsToken: null,
 	shutdownGraceMs: 1000,
+	workers: 1,
 	maxFileBytes: DEFAULT_MAX_FILE_BYTES,
 	maxMeetingFileBytes: DEFAULT_MAX_MEETING_FILE_BYTES
 };
@@ -187,6 +195,15 @@ function oidc(env: NodeJS.ProcessEnv): OidcConfig | null {
 		sessionHours: integer(env, 'OIDC_SESSION_HOURS', 8, 1),
 		sessionCheckMs: integer(env, 'OIDC_SESSION_CHECK_SECONDS', 30, 1) * 1000
 	};
+}
+
+/** WORKERS: a count (1–64), or `auto` for `os.availableParallelism()`. */
+function workers(env: NodeJS.ProcessEnv): number {
+	const raw = env.WORKERS;
+	if (raw === 'auto') return os.availableParallelism();
+	const count = integer(env, 'WORKERS', defaultConfig.workers, 1);
+	if (count > 64) throw new Error(`WORKERS must be at most 64 (or "auto"), got "${raw}"`);
+	return count;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
@@ -255,6 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
 		trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
 		...metrics(env),
 		shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', defaultConfig.shutdownGraceMs, 0),
+		workers: workers(env),
 		maxFileBytes: integer(env, 'MAX_FILE_BYTES', defaultConfig.maxFileBytes, 1),
 		maxMeetingFileBytes: integer(env, 'MAX_MEETING_FILE_BYTES', defaultConfig.maxMeetingFileBytes, 1)
 	};

@@ -5,6 +5,7 @@
  * and stops cleanly on SIGTERM/SIGINT.
  */
 import http from 'node:http';
+import type { Socket } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
@@ -34,6 +35,10 @@ import { roomKey, type SyncPolicy } from './sync/policy.ts';
 import { rolePolicy } from './sync/role-policy.ts';
 import { RoomManager } from './sync/rooms.ts';
 import { documentListings } from './files/listings.ts';
+import cluster from 'node:cluster';
+import { startPrimary } from './cluster/primary.ts';
+import { runWorker, workerIndex } from './cluster/worker.ts';
+import { IpcFanout } from './cluster/ipc-fanout.ts';
 import { openFiles } from './files/open.ts';
 import type { FileService } from './files/service.ts';
 
@@ -59,6 +64,12 @@ export interface ServerParts {
 	metrics?: ServerMetrics;
 	/** Handlingar; by default in the data directory, or in PostgreSQL with DATABASE_URL (initialised; closed by the caller). */
 	files?: FileService;
+	/**
+	 * Set in a worker of an instance with WORKERS > 1 (cluster/worker.ts): no port of its own (the
+	 * primary hands it connections through `adopt`), and the instance's once-only jobs (sweeping
+	 * files, purging sessions) run in worker 0 only.
+	 */
+	worker?: { index: number };
 }
 
 export interface RunningServer {
@@ -68,6 +79,8 @@ export interface RunningServer {
 	metricsPort: number | null;
 	/** Stops accepting, stores what is pending, closes clients with CLOSE.UNAVAILABLE, closes storage. */
 	close(): Promise<void>;
+	/** A worker's connection from the primary, with the bytes the primary already read of it. */
+	adopt(socket: Socket, head: Buffer): void;
 }
 
 export async function startServer(config: ServerConfig, parts: ServerParts = {}): Promise<RunningServer> {
@@ -96,15 +109,17 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 		throw error;
 	}
 	const files = parts.files ?? opened!.files;
+	// Once per instance (worker 0 of several): the jobs below would only repeat each other's work.
+	const instanceJobs = (parts.worker?.index ?? 0) === 0;
 	// Files of meetings deleted while the process was down, files removed from meetings, abandoned uploads: in the background.
-	void files
+	if (instanceJobs) void files
 		.sweep(async (meetingId) => (await storage.meetings.getMeeting(meetingId))?.deletedAt != null)
 		.then((swept) => (swept.meetings > 0 || swept.reclaimed > 0 || swept.uploads > 0) && log.info(swept, 'files swept'))
 		.catch((error: unknown) => log.warn({ err: error }, 'sweeping files failed'));
 
 	const sessions = config.oidc ? storage.sessions : null;
 	// Expired sessions and abandoned logins are deleted now and then; a lookup never returns one anyway.
-	const purge = sessions
+	const purge = sessions && instanceJobs
 		? setInterval(() => void sessions.purgeExpired(Date.now()).catch((error: unknown) => log.warn({ err: error }, 'purging sessions failed')), SESSION_PURGE_MS).unref()
 		: null;
 
@@ -216,7 +231,8 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 	// The upgrade's log lines carry a request id like those of plain requests.
 	server.on('upgrade', (req, socket, head) => logContext.run({ reqId: requestId(req, config.trustProxy) }, () => upgrade(req, socket, head)));
 
-	const port = await listen(server, config.port, config.host);
+	// A worker listens on nothing; 'listening' starts the HTTP server's header and request timeouts for adopted sockets.
+	const port = parts.worker ? (server.emit('listening'), config.port) : await listen(server, config.port, config.host);
 	const metricsServer = config.metricsPort === null ? null : createMetricsServer(metrics);
 	const metricsPort = metricsServer ? await listen(metricsServer, config.metricsPort!, config.metricsHost) : null;
 	log.info(
@@ -225,18 +241,27 @@ export async function startServer(config: ServerConfig, parts: ServerParts = {})
 			host: config.host,
 			storage: storage.engine,
 			...(storage.engine === 'sqlite' ? { dataDir: path.resolve(config.dataDir) } : {}),
-			fanout: fanout.inner instanceof RedisFanout ? `redis (instance ${fanout.inner.instanceId})` : fanout.inner === singleInstance ? 'none' : 'custom',
+			fanout: fanout.inner instanceof RedisFanout ? `redis (instance ${fanout.inner.instanceId})` : fanout.inner === singleInstance ? 'none' : fanout.inner instanceof IpcFanout ? 'between workers (IPC)' : 'custom',
 			app: app !== null,
 			metrics: metricsPort !== null ? `port ${metricsPort}` : config.metricsToken ? '/metrics with token' : 'off',
 			signIn: config.oidc ? config.oidc.issuer : 'off'
 		},
-		'listening'
+		parts.worker ? 'worker ready' : 'listening'
 	);
 
 	let closed: Promise<void> | null = null;
 	return {
 		port,
 		metricsPort,
+		adopt(socket, head) {
+			if (closing) {
+				socket.destroy();
+				return;
+			}
+			// The primary's bytes first, then whatever the kernel still holds; the server takes it as its own accept.
+			if (head.length > 0) socket.unshift(head);
+			server.emit('connection', socket);
+		},
 		close() {
 			closed ??= (async () => {
 				closing = true;
@@ -292,7 +317,9 @@ async function closeSockets(wss: WebSocketServer, graceMs: number): Promise<void
 async function main(): Promise<void> {
 	const config = loadConfig();
 	const log = createLogger(config.logLevel);
-	const running = await startServer(config, { logger: log });
+	const index = workerIndex();
+	if (index !== null && cluster.isWorker) return runWorker(config, log.child({ worker: index }), index, startServer);
+	const running = config.workers > 1 ? await startPrimary(config, log) : await startServer(config, { logger: log });
 	for (const signal of ['SIGTERM', 'SIGINT'] as const) {
 		process.once(signal, () => {
 			log.info({ signal }, 'shutting down');

@@ -28,6 +28,20 @@ const referenceBin = path.join(
 
 export type ServerKind = 'ours' | 'reference';
 
+/**
+ * BENCH_OURS_WORKERS=<n>: run ours as a primary with n worker processes (WORKERS, docs/deploy.md);
+ * the probe then reports the sum over all of them (lib/probe.ts).
+ */
+export function oursWorkers(): number {
+	const raw = process.env.BENCH_OURS_WORKERS;
+	return raw ? Number(raw) : 1;
+}
+
+/** How a row names the server: `ours ×2` when ours runs with workers. */
+export function serverLabel(kind: ServerKind): string {
+	return kind === 'ours' && oursWorkers() > 1 ? `ours ×${oursWorkers()}` : kind;
+}
+
 /** Servers still running; killed if the bench process exits (a crashed bench must not leave them behind). */
 const running = new Set<ChildProcess>();
 process.on('exit', () => {
@@ -99,6 +113,7 @@ export async function startServer(kind: ServerKind, options: StartOptions = {}):
 			CONNECT_RATE_BURST: '100000',
 			SYNC_RATE_BURST: '100000',
 			MAX_MEETINGS: '1000000',
+			...(kind === 'ours' && oursWorkers() > 1 ? { WORKERS: String(oursWorkers()) } : {}),
 			...(dataDir ? { DATA_DIR: dataDir } : {}),
 			...options.env
 		},

@@ -1,7 +1,10 @@
 /**
  * FileCatalog in SQLite, on its own connection to the meeting database file (WAL lets both
  * connections work at once); its tables are migration 9 of server/storage/migrations.ts. The
- * embedded default serves one instance, so the hash lock is a lock within this process.
+ * embedded default serves one instance, but that instance may be several processes on the same
+ * file (WORKERS > 1): the hash lock is a lock within this process and, for a file database, a
+ * lock file beside it (`<database>.locks/<sha256>`, created exclusively) that the other
+ * processes wait for.
  */
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
@@ -41,9 +44,9 @@ export class SqliteFileCatalog implements FileCatalog {
 	async init(): Promise<void> {
 		if (this.#file !== ':memory:') fs.mkdirSync(path.dirname(this.#file), { recursive: true });
 		const db = new Database(this.#file);
+		db.pragma('busy_timeout = 5000');
 		db.pragma('journal_mode = WAL');
 		db.pragma('synchronous = NORMAL');
-		db.pragma('busy_timeout = 5000');
 		// The storage's numbered migrations (9 holds these tables); a no-op once the storage ran them.
 		migrateSqlite(db);
 		this.#db = db;
@@ -137,7 +140,8 @@ export class SqliteFileCatalog implements FileCatalog {
 	}
 
 	withHashLock<T>(sha256: string, work: () => Promise<T>): Promise<T> {
-		return this.#lock.run(sha256, work);
+		if (this.#file === ':memory:') return this.#lock.run(sha256, work);
+		return this.#lock.run(sha256, () => withLockFile(path.join(`${this.#file}.locks`, `${sha256}.lock`), work));
 	}
 
 	async addSession(hash: string, session: FileSession): Promise<void> {
@@ -155,5 +159,43 @@ export class SqliteFileCatalog implements FileCatalog {
 
 	async deleteExpiredSessions(now: string): Promise<void> {
 		this.#conn.prepare('DELETE FROM file_sessions WHERE expires_at <= ?').run(now);
+	}
+}
+
+/** A lock file older than this is taken for one left behind by a process that died holding it. */
+const STALE_LOCK_MS = 60_000;
+const LOCK_RETRY_MS = 10;
+
+/** Runs `work` while holding `file`, created exclusively (`wx`); waits while another process holds it. */
+async function withLockFile<T>(file: string, work: () => Promise<T>): Promise<T> {
+	await fs.promises.mkdir(path.dirname(file), { recursive: true });
+	for (;;) {
+		try {
+			const handle = await fs.promises.open(file, 'wx');
+			await handle.writeFile(String(process.pid));
+			await handle.close();
+			break;
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+			const held = await fs.promises.readFile(file, 'utf8').catch(() => '');
+			const age = await fs.promises.stat(file).then((stat) => Date.now() - stat.mtimeMs, () => 0);
+			if (age > STALE_LOCK_MS || (held !== '' && !processAlive(Number(held)))) await fs.promises.rm(file, { force: true });
+			else await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
+		}
+	}
+	try {
+		return await work();
+	} finally {
+		await fs.promises.rm(file, { force: true });
+	}
+}
+
+function processAlive(pid: number): boolean {
+	if (!Number.isInteger(pid) || pid <= 0) return false;
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
 	}
 }

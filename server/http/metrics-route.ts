@@ -9,7 +9,7 @@ import { bearer } from './request.ts';
 import { HttpError, sendError } from './respond.ts';
 import { secretMatches } from './secret.ts';
 
-export async function sendMetrics(res: ServerResponse, metrics: ServerMetrics): Promise<void> {
+export async function sendMetrics(res: ServerResponse, metrics: Pick<ServerMetrics, 'render'>): Promise<void> {
 	const { contentType, body } = await metrics.render();
 	res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-store' });
 	res.end(body);
@@ -29,7 +29,7 @@ export async function handleMetricsRequest(req: IncomingMessage, res: ServerResp
 }
 
 /** A server of its own that answers GET /metrics and nothing else. */
-export function createMetricsServer(metrics: ServerMetrics): http.Server {
+export function createMetricsServer(metrics: Pick<ServerMetrics, 'render'>): http.Server {
 	return http.createServer((req, res) => {
 		const path = (req.url ?? '/').split('?')[0];
 		if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {

@@ -128,8 +128,15 @@ export class ServerMetrics implements SyncMetrics {
 		this.#http.observe({ route, method: known, status: String(status) }, seconds);
 	}
 
-	/** The text exposition format. */
+	/** The text exposition format: this registry's, or what `renderWith` set (a worker asks its primary for the instance's). */
 	async render(): Promise<{ contentType: string; body: string }> {
+		if (this.#renderer) return this.#renderer();
 		return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+	}
+
+	#renderer: (() => Promise<{ contentType: string; body: string }>) | null = null;
+
+	renderWith(renderer: () => Promise<{ contentType: string; body: string }>): void {
+		this.#renderer = renderer;
 	}
 }

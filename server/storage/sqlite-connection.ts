@@ -22,11 +22,12 @@ export class SqliteConnection {
 	 */
 	open(file: string): Database.Database {
 		const db = new Database(file);
+		// Another connection (another worker or process, a backup) may hold the write lock briefly;
+		// first, so that switching to WAL waits for it too.
+		db.pragma('busy_timeout = 5000');
 		db.pragma('journal_mode = WAL');
 		db.pragma('synchronous = NORMAL');
 		db.pragma('foreign_keys = ON');
-		// Another connection (a second process, or a compaction elsewhere) may hold the write lock briefly.
-		db.pragma('busy_timeout = 5000');
 		this.#db = db;
 		return db;
 	}
