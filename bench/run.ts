@@ -10,6 +10,8 @@ import { cpuSnapshot, machineInfo, othersCpuPercent, waitForQuietMachine } from 
 import { type BenchResult, toMarkdown } from './lib/report.ts';
 import { root } from './lib/servers.ts';
 import {
+	capacityCpuFull,
+	capacityCpuSmoke,
 	capacityFull,
 	capacityRealisticFull,
 	capacityRealisticSmoke,
@@ -25,6 +27,7 @@ import { runSaved, savedFull, savedSmoke } from './sync/saved.ts';
 import { runStorage, storageFull, storageSmoke } from './storage/storage.ts';
 import { minutesFull, minutesSmoke, runMinutes } from './minutes/minutes.ts';
 import { runValidation, validationFull, validationSmoke } from './sync/validation.ts';
+import { roomCpuFull, roomCpuSmoke, runRoomCpu } from './sync/room-cpu.ts';
 import { runStartup, startupFull, startupSmoke } from './ops/startup.ts';
 
 interface Bench {
@@ -37,6 +40,8 @@ const benches: Record<string, Bench> = {
 	capacity: { full: () => runCapacity(capacityFull), smoke: () => runCapacity(capacitySmoke) },
 	'capacity-server': { full: () => runCapacity(capacityServerBoundFull), smoke: () => runCapacity(capacityServerBoundSmoke) },
 	'capacity-realistic': { full: () => runCapacity(capacityRealisticFull), smoke: () => runCapacity(capacityRealisticSmoke) },
+	'cpu-per-edit': { full: () => runCapacity(capacityCpuFull), smoke: () => runCapacity(capacityCpuSmoke) },
+	'room-cpu': { full: () => runRoomCpu(roomCpuFull), smoke: () => runRoomCpu(roomCpuSmoke) },
 	'join-storm': { full: () => runJoinStorm(joinStormFull), smoke: () => runJoinStorm(joinStormSmoke) },
 	'join-storm-idle': { full: () => runJoinStormIdle(joinStormFull), smoke: () => runJoinStormIdle(joinStormSmoke) },
 	saved: { full: () => runSaved(savedFull), smoke: () => runSaved(savedSmoke) },

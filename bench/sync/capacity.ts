@@ -38,6 +38,8 @@ export interface CapacityParams {
 	probeMeetings?: number;
 	/** Write a V8 CPU profile of our server (--cpu-prof) into this directory. */
 	profileDir?: string;
+	/** Measure every step even past the target (like BENCH_ALL_STEPS=1). */
+	allSteps?: boolean;
 }
 
 export const capacityFull: CapacityParams = {
@@ -83,6 +85,24 @@ export const capacityRealisticFull: CapacityParams = {
 
 export const capacityRealisticSmoke: CapacityParams = { ...capacityServerBoundSmoke, typistsPerMeeting: 1 };
 
+/**
+ * The server's CPU time per 1,000 edits under everyone typing at a fixed load below
+ * saturation (40 meetings, 800 connections), measured in five windows of one run (a step
+ * repeated adds no meetings): a cost figure that other processes on the machine move far
+ * less than a latency. Ours only; compare builds with BENCH_OURS_ROOT in the same sitting.
+ */
+export const capacityCpuFull: CapacityParams = {
+	...capacityServerBoundFull,
+	kinds: ['ours'],
+	steps: [40, 40, 40, 40, 40],
+	warmupSeconds: 3,
+	measureSeconds: 8,
+	attempts: 1,
+	allSteps: true
+};
+
+export const capacityCpuSmoke: CapacityParams = { ...capacityServerBoundSmoke, kinds: ['ours'], steps: [3, 3], allSteps: true };
+
 /** What the load needs of a client: real (BenchClient) or light (LightClient). */
 interface Typist {
 	type(): void;
@@ -97,6 +117,9 @@ export interface Meeting {
 	ready: () => Promise<void>;
 }
 
+/** Edits typed so far by every meeting started with `startLoad` (the capacity run's CPU-per-edit figure counts them). */
+let editsTyped = 0;
+
 /** Starts each client's typing and presence at a random phase, so load is spread over the second. */
 export function startLoad(meeting: Meeting, params: Pick<CapacityParams, 'editsPerSecond' | 'presencePerSecond' | 'typistsPerMeeting'>): void {
 	for (const [index, client] of meeting.clients.entries()) {
@@ -107,7 +130,12 @@ export function startLoad(meeting: Meeting, params: Pick<CapacityParams, 'editsP
 			}, Math.random() * everyMs);
 			meeting.timers.push(first);
 		};
-		if (index < (params.typistsPerMeeting ?? Infinity)) repeat(1000 / params.editsPerSecond, () => client.type());
+		if (index < (params.typistsPerMeeting ?? Infinity)) {
+			repeat(1000 / params.editsPerSecond, () => {
+				editsTyped++;
+				client.type();
+			});
+		}
 		repeat(1000 / params.presencePerSecond, () => client.presence());
 	}
 }
@@ -175,7 +203,7 @@ async function stepUp(kind: ServerKind, params: CapacityParams): Promise<BenchRe
 				break;
 			}
 			for (const meeting of joining) startLoad(meeting, params);
-			await sleep(params.warmupSeconds * 1000);
+			if (joining.length > 0) await sleep(params.warmupSeconds * 1000);
 
 			// Other jobs on a shared machine wreck the tails: a window in which they used more
 			// than `maxOthersPercent` of a core is measured again (up to `attempts` times), and the
@@ -188,11 +216,13 @@ async function stepUp(kind: ServerKind, params: CapacityParams): Promise<BenchRe
 				const before = await server.stats({ gc: false });
 				const benchCpuBefore = process.cpuUsage();
 				const machineBefore = cpuSnapshot();
+				const editsBefore = editsTyped;
 				const started = performance.now();
 				recording = true;
 				await sleep(params.measureSeconds * 1000);
 				recording = false;
 				const wallMs = performance.now() - started;
+				const edits = editsTyped - editsBefore;
 				const after = await server.stats({ gc: false });
 				const benchCpu = process.cpuUsage(benchCpuBefore);
 				const others = othersCpuPercent(machineBefore, cpuSnapshot(), (after.cpuMicros - before.cpuMicros) / 1e6);
@@ -212,8 +242,9 @@ async function stepUp(kind: ServerKind, params: CapacityParams): Promise<BenchRe
 					'saved p50 ms': kind === 'ours' ? round(ack.p50) : null,
 					'saved p99 ms': kind === 'ours' ? round(ack.p99) : null,
 					'server CPU %': Math.round(cpu * 100),
-					// CPU time of every server process for 1,000 edits, the presence that comes with them included.
-					'server CPU ms per 1k edits': round((cpu * 1000 * 1000) / editsPerSecond),
+					// CPU time the server spent per 1,000 edits typed in the window (with the presence that goes with them):
+					// unlike latency, it barely moves when other processes share the cores.
+					'server CPU ms per 1,000 edits': edits > 0 ? round(((after.cpuMicros - before.cpuMicros) / 1000 / edits) * 1000) : null,
 					'server loop busy %': Math.round(elu * 100),
 					...(processes > 1 ? { 'server processes': processes, 'busiest loop %': Math.round(busiest * 100) } : {}),
 					'bench CPU %': Math.round(((benchCpu.user + benchCpu.system) / 1000 / wallMs) * 100),
@@ -228,7 +259,7 @@ async function stepUp(kind: ServerKind, params: CapacityParams): Promise<BenchRe
 			rows.push(best!.row);
 			const within = best!.within;
 			// BENCH_ALL_STEPS=1: every step is measured, for the p99 curve past the target (e.g. on a busy machine).
-			if (!within && process.env.BENCH_ALL_STEPS !== '1') break;
+			if (!within && !params.allSteps && process.env.BENCH_ALL_STEPS !== '1') break;
 		}
 	} finally {
 		loopDelay.disable();

@@ -5,7 +5,7 @@
  */
 import { foldUpdates, FrozenOrDeletedError, MEETING_TABLES, type DocumentTables } from './document-log.ts';
 import type { SqliteConnection } from './sqlite-connection.ts';
-import type { DocumentStore, MeetingRecord, MeetingStore } from './types.ts';
+import type { AppendEntry, DocumentStore, MeetingRecord, MeetingStore } from './types.ts';
 
 interface MeetingRow {
 	id: string;
@@ -76,6 +76,26 @@ export function sqliteMeetings(conn: SqliteConnection): MeetingStore {
 
 export function sqliteDocuments(conn: SqliteConnection, tables: DocumentTables = MEETING_TABLES): DocumentStore {
 	const { snapshots, updates } = tables;
+	/** A turn's appends in one transaction (`storage/batched-appends.ts`); built once, not per turn. */
+	let appendAllFn: ((entries: readonly AppendEntry[]) => (Error | null)[]) | null = null;
+	let appendDb: unknown = null;
+	function appendAll(entries: readonly AppendEntry[]): (Error | null)[] {
+		// Built again if the connection was closed and opened again (a new database handle).
+		if (!appendAllFn || appendDb !== conn.db) {
+			appendDb = conn.db;
+			const insert = conn.prepare(
+				`INSERT INTO ${updates} (meeting_id, data)
+				 SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM meetings WHERE id = ? AND (frozen_at IS NOT NULL OR deleted_at IS NOT NULL))`
+			);
+			// The update's bytes are bound as they are (a Buffer over the same memory): SQLite copies them.
+			appendAllFn = conn.db.transaction((batch: readonly AppendEntry[]) =>
+				batch.map(({ meetingId, update }) =>
+					insert.run(meetingId, Buffer.from(update.buffer, update.byteOffset, update.byteLength), meetingId).changes === 0 ? new FrozenOrDeletedError(meetingId) : null
+				)
+			);
+		}
+		return appendAllFn(entries);
+	}
 	function readSnapshot(meetingId: string): Uint8Array | null {
 		const row = conn.prepare(`SELECT data FROM ${snapshots} WHERE meeting_id = ?`).get(meetingId) as { data: Buffer } | undefined;
 		return row ? bytes(row.data) : null;
@@ -102,15 +122,7 @@ export function sqliteDocuments(conn: SqliteConnection, tables: DocumentTables =
 		},
 
 		async appendUpdates(entries) {
-			const insert = conn.prepare(
-				`INSERT INTO ${updates} (meeting_id, data)
-				 SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM meetings WHERE id = ? AND (frozen_at IS NOT NULL OR deleted_at IS NOT NULL))`
-			);
-			return conn.db.transaction(() =>
-				entries.map(({ meetingId, update }) =>
-					insert.run(meetingId, Buffer.from(update), meetingId).changes === 0 ? new FrozenOrDeletedError(meetingId) : null
-				)
-			)();
+			return appendAll(entries);
 		},
 
 		async countUpdates(meetingId) {

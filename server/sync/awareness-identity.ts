@@ -23,15 +23,27 @@ export const MAX_AWARENESS_CLIENTS_PER_CONNECTION = 4;
 
 export class AwarenessFormatError extends Error {}
 
-/** Returns the rewritten update, or null when no entry is left. */
-export function rewriteAwareness(
+/** One entry of a rewritten awareness update: the state as an object (null: removed) and as the JSON sent on. */
+export interface PresenceEntry {
+	clientId: number;
+	clock: number;
+	state: Record<string, unknown> | null;
+	json: string;
+}
+
+/**
+ * The entries of `update` this connection may announce, each state with the invitation's
+ * identity as `user`, or null when no entry is left. The room applies them as they are
+ * (`Room#applyPresence`): the JSON is parsed once and written once per message.
+ */
+export function rewritePresence(
 	update: Uint8Array,
 	identity: Identity,
 	mayClaim: (clientId: number) => boolean,
 	maxStateBytes: number
-): Uint8Array | null {
+): PresenceEntry[] | null {
 	const decoder = decoding.createDecoder(update);
-	const kept: { clientId: number; clock: number; state: string }[] = [];
+	const kept: PresenceEntry[] = [];
 	try {
 		const count = decoding.readVarUint(decoder);
 		for (let i = 0; i < count; i++) {
@@ -41,24 +53,35 @@ export function rewriteAwareness(
 			if (raw.length > maxStateBytes || !mayClaim(clientId)) continue;
 			const parsed: unknown = JSON.parse(raw);
 			if (parsed === null) {
-				kept.push({ clientId, clock, state: 'null' });
+				kept.push({ clientId, clock, state: null, json: 'null' });
 				continue;
 			}
 			const state = typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
 			state.user = { name: identity.name, role: identity.role, participantId: identity.participantId };
-			kept.push({ clientId, clock, state: JSON.stringify(state) });
+			kept.push({ clientId, clock, state, json: JSON.stringify(state) });
 		}
 	} catch (error) {
 		throw new AwarenessFormatError(`malformed awareness update: ${(error as Error).message}`);
 	}
 	if (decoding.hasContent(decoder)) throw new AwarenessFormatError('trailing bytes after awareness update');
-	if (kept.length === 0) return null;
+	return kept.length === 0 ? null : kept;
+}
+
+/** Returns the rewritten update, or null when no entry is left. */
+export function rewriteAwareness(
+	update: Uint8Array,
+	identity: Identity,
+	mayClaim: (clientId: number) => boolean,
+	maxStateBytes: number
+): Uint8Array | null {
+	const kept = rewritePresence(update, identity, mayClaim, maxStateBytes);
+	if (!kept) return null;
 	const encoder = encoding.createEncoder();
 	encoding.writeVarUint(encoder, kept.length);
 	for (const entry of kept) {
 		encoding.writeVarUint(encoder, entry.clientId);
 		encoding.writeVarUint(encoder, entry.clock);
-		encoding.writeVarString(encoder, entry.state);
+		encoding.writeVarString(encoder, entry.json);
 	}
 	return encoding.toUint8Array(encoder);
 }

@@ -147,7 +147,7 @@ export class Connection {
 	 * never compressed) and because ws writes each frame of its own whole, within one call:
 	 * nothing of another frame can sit between. With an extension it goes through ws.
 	 */
-	sendShared(frame: SharedFrame): void {
+	sendShared(frame: SharedFrame, now = performance.now()): void {
 		const socket = (this.#ws as unknown as { _socket?: Socket })._socket;
 		if (!socket || this.#ws.extensions !== '') {
 			this.send(frame.message);
@@ -160,7 +160,7 @@ export class Connection {
 		}
 		corkForTurn(socket);
 		socket.write(frame.framed);
-		this.#lastSentAt = performance.now();
+		this.#lastSentAt = now;
 	}
 
 	notice(notice: Notice): void {

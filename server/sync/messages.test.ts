@@ -10,9 +10,12 @@ import {
 	encodeSyncStep1,
 	encodeSyncStep2,
 	encodeUpdate,
+	encodeSavedClocks,
 	isEmptyUpdate,
-	shareFrame
+	shareFrame,
+	shareUpdateFrame
 } from './messages.ts';
+import { encodeSaved } from '../../src/lib/protocol/index.ts';
 import { createRequire } from 'node:module';
 
 /** Frames exactly as the stock y-websocket client builds them. */
@@ -90,5 +93,30 @@ describe('shareFrame', () => {
 		const expected = Buffer.concat(Sender.frame(Buffer.from(message), { fin: true, opcode: 2, mask: false, readOnly: false, rsv1: false }));
 		const { framed } = shareFrame(message);
 		expect(framed.equals(expected)).toBe(true);
+	});
+});
+
+describe('shareUpdateFrame and encodeSavedClocks', () => {
+	it.each([0, 1, 120, 123, 124, 125, 126, 127, 128, 16_383, 16_384, 65_530, 70_000])('frames an update of %i bytes as shareFrame(encodeUpdate(update)) does', (length) => {
+		const update = new Uint8Array(length).map((_, i) => (i * 7) % 253);
+		const expected = shareFrame(encodeUpdate(update));
+		const actual = shareUpdateFrame(update);
+		expect(actual.framed.equals(expected.framed)).toBe(true);
+		expect(actual.message).toEqual(expected.message);
+	});
+
+	it('encodes a SAVED frame as encodeSaved(Y.encodeStateVector(clocks)) does, for any client ids and clocks', () => {
+		const cases: Map<number, number>[] = [
+			new Map(),
+			new Map([[1, 0]]),
+			new Map([
+				[7, 127],
+				[3, 128],
+				[2 ** 32 - 1, 2 ** 31],
+				[123_456_789, 16_384]
+			]),
+			new Map(Array.from({ length: 200 }, (_, i) => [(i * 2_654_435_761) % 2 ** 32, i * 1000] as [number, number]))
+		];
+		for (const clocks of cases) expect(encodeSavedClocks(clocks)).toEqual(encodeSaved(Y.encodeStateVector(clocks)));
 	});
 });

@@ -9,6 +9,7 @@ import * as encoding from 'lib0/encoding';
 import {
 	MESSAGE_AWARENESS,
 	MESSAGE_QUERY_AWARENESS,
+	MESSAGE_SAVED,
 	MESSAGE_SYNC,
 	SYNC_STEP1,
 	SYNC_STEP2,
@@ -85,7 +86,13 @@ export interface SharedFrame {
 }
 
 export function shareFrame(message: Uint8Array): SharedFrame {
-	const length = message.byteLength;
+	const { framed, header } = frameFor(message.byteLength);
+	framed.set(message, header);
+	return { message, framed };
+}
+
+/** A buffer for a server frame of `length` payload bytes, its websocket header written. */
+function frameFor(length: number): { framed: Buffer; header: number } {
 	const header = length < 126 ? 2 : length < 65536 ? 4 : 10;
 	const framed = Buffer.allocUnsafe(header + length);
 	framed[0] = 0x82;
@@ -97,6 +104,58 @@ export function shareFrame(message: Uint8Array): SharedFrame {
 		framed[1] = 127;
 		framed.writeBigUInt64BE(BigInt(length), 2);
 	}
-	framed.set(message, header);
-	return { message, framed };
+	return { framed, header };
+}
+
+function varUintLength(value: number): number {
+	let length = 1;
+	while (value > 0x7f) {
+		value = Math.floor(value / 128);
+		length++;
+	}
+	return length;
+}
+
+/** Writes `value` as lib0's varUint at `offset`; returns the offset after it. */
+function putVarUint(target: Uint8Array, offset: number, value: number): number {
+	while (value > 0x7f) {
+		target[offset++] = 0x80 | (value & 0x7f);
+		value = Math.floor(value / 128);
+	}
+	target[offset++] = value;
+	return offset;
+}
+
+/**
+ * `shareFrame(encodeUpdate(update))` in one allocation: the sync update message is written
+ * straight into the websocket frame, and `message` is a view of it (the same bytes).
+ */
+export function shareUpdateFrame(update: Uint8Array): SharedFrame {
+	const body = 2 + varUintLength(update.byteLength) + update.byteLength;
+	const { framed, header } = frameFor(body);
+	let offset = putVarUint(framed, header, MESSAGE_SYNC);
+	offset = putVarUint(framed, offset, SYNC_UPDATE);
+	offset = putVarUint(framed, offset, update.byteLength);
+	framed.set(update, offset);
+	return { message: new Uint8Array(framed.buffer, framed.byteOffset + header, body), framed };
+}
+
+/**
+ * `encodeSaved(Y.encodeStateVector(clocks))` (src/lib/protocol) in one allocation: MESSAGE_SAVED,
+ * then the state vector as Yjs writes it (the number of clients, then client and clock pairs,
+ * highest client id first), length-prefixed.
+ */
+export function encodeSavedClocks(clocks: ReadonlyMap<number, number>): Uint8Array {
+	const entries = [...clocks].sort((a, b) => b[0] - a[0]);
+	let vector = varUintLength(entries.length);
+	for (const [client, clock] of entries) vector += varUintLength(client) + varUintLength(clock);
+	const out = new Uint8Array(varUintLength(MESSAGE_SAVED) + varUintLength(vector) + vector);
+	let offset = putVarUint(out, 0, MESSAGE_SAVED);
+	offset = putVarUint(out, offset, vector);
+	offset = putVarUint(out, offset, entries.length);
+	for (const [client, clock] of entries) {
+		offset = putVarUint(out, offset, client);
+		offset = putVarUint(out, offset, clock);
+	}
+	return out;
 }

@@ -29,10 +29,23 @@ export interface PresenceRecipient {
  * varString JSON state`), what `encodeAwarenessUpdate` writes per client.
  */
 export function awarenessEntry(clientId: number, clock: number, state: unknown): Uint8Array {
+	return awarenessEntryJson(clientId, clock, JSON.stringify(state ?? null));
+}
+
+/** `awarenessEntry` from the state's JSON, when the caller has it already. */
+export function awarenessEntryJson(clientId: number, clock: number, json: string): Uint8Array {
 	const encoder = encoding.createEncoder();
 	encoding.writeVarUint(encoder, clientId);
 	encoding.writeVarUint(encoder, clock);
-	encoding.writeVarString(encoder, JSON.stringify(state ?? null));
+	encoding.writeVarString(encoder, json);
+	return encoding.toUint8Array(encoder);
+}
+
+/** An awareness update (what `encodeAwarenessUpdate` makes) from entries made by `awarenessEntry`. */
+export function awarenessUpdateOf(entries: readonly Uint8Array[]): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, entries.length);
+	for (const entry of entries) encoding.writeUint8Array(encoder, entry);
 	return encoding.toUint8Array(encoder);
 }
 

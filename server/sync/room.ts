@@ -44,30 +44,32 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import { GROUP_SCHEMA } from '../../src/lib/groups/schema.ts';
 import { CONFIDENTIAL_SCHEMA, MEETING_SCHEMA } from '../../src/lib/meeting/schema.ts';
 import { repairDocument, typeRoots, type DocumentSchema } from '../../src/lib/meeting/schema-language.ts';
-import { writesOfTransaction, type Write } from '../../src/lib/meeting/writes.ts';
-import { CLOSE, encodeSaved } from '../../src/lib/protocol/index.ts';
+import type { Write } from '../../src/lib/meeting/writes.ts';
+import { CLOSE } from '../../src/lib/protocol/index.ts';
 import { applyUpdates, reachOf } from '../../src/lib/protocol/updates.ts';
 import type { Logger } from '../log.ts';
 import type { DocumentStore, MeetingStorage } from '../storage/types.ts';
-import { AwarenessFormatError, MAX_AWARENESS_CLIENTS_PER_CONNECTION, rewriteAwareness } from './awareness-identity.ts';
+import * as f from 'lib0/function';
+import { AwarenessFormatError, MAX_AWARENESS_CLIENTS_PER_CONNECTION, rewritePresence, type PresenceEntry } from './awareness-identity.ts';
 import type { Connection } from './connection.ts';
-import { analyseUpdate } from './effective-writes.ts';
+import { applyJudged, effectiveOf } from './apply-update.ts';
+import { analyseUpdate, type Analysis } from './effective-writes.ts';
 import type { SyncMetrics } from '../metrics/metrics.ts';
 import type { Fanout, FanoutMessage } from './fanout.ts';
 import {
 	BadMessageError,
 	decodeClientMessage,
 	encodeAwareness,
+	encodeSavedClocks,
 	encodeSyncStep1,
 	encodeSyncStep2,
-	encodeUpdate,
 	isEmptyUpdate,
-	shareFrame,
+	shareUpdateFrame,
 	type SharedFrame
 } from './messages.ts';
 import { principalOf, roomKey, type DocumentPart, type SyncPolicy } from './policy.ts';
 import { Pacer } from './pacer.ts';
-import { awarenessEntry, presenceFrames } from './presence-frames.ts';
+import { awarenessEntry, awarenessEntryJson, awarenessUpdateOf, presenceFrames } from './presence-frames.ts';
 import { TokenBucket } from '../shared/rate-limit.ts';
 import { releaseAtTurnEnd } from '../shared/turn.ts';
 
@@ -136,8 +138,8 @@ interface WriterState {
 	/** Frames that arrived while a client-id claim of this connection was in flight. */
 	waiting: Pending[] | null;
 	presence: TokenBucket;
-	/** The latest presence state that arrived over budget, sent when the budget allows. */
-	latePresence: Uint8Array | null;
+	/** The latest presence that arrived over budget (rewritten), applied when the budget allows. */
+	latePresence: PresenceEntry[] | null;
 	presenceTimer: NodeJS.Timeout | null;
 }
 
@@ -162,6 +164,8 @@ function placeKey(write: Write): string {
  * analysis saw an insert is expected.
  */
 function strayWrite(analysed: readonly Write[], actual: readonly Write[]): string | null {
+	// The usual case (a keystroke): the transaction made the analysed writes, in the same order.
+	if (sameWrites(analysed, actual)) return null;
 	const named = new Set(analysed.map((write) => `${write.kind} ${placeKey(write)}`));
 	const inserted = new Set(analysed.filter((write) => write.kind === 'insert').map(placeKey));
 	for (const write of actual) {
@@ -171,6 +175,20 @@ function strayWrite(analysed: readonly Write[], actual: readonly Write[]): strin
 	}
 	return null;
 }
+
+/** Whether `actual` names the same writes as `analysed`, one for one in order (kind and place). */
+function sameWrites(analysed: readonly Write[], actual: readonly Write[]): boolean {
+	if (analysed.length !== actual.length) return false;
+	for (let i = 0; i < actual.length; i++) {
+		const a = analysed[i];
+		const b = actual[i];
+		if (a.kind !== b.kind || a.root !== b.root || a.path.length !== b.path.length) return false;
+		for (let j = 0; j < a.path.length; j++) if (a.path[j] !== b.path[j]) return false;
+	}
+	return true;
+}
+
+type OkAnalysis = Extract<Analysis, { status: 'ok' }>;
 
 export class Room {
 	readonly meetingId: string;
@@ -210,8 +228,6 @@ export class Room {
 	#tail: Promise<void> = Promise.resolve();
 	#unsubscribe: () => void = () => {};
 	#frozen = false;
-	/** The effective update of the transaction being applied (set by the doc's update listener). */
-	#applied: Uint8Array | null = null;
 	/** A re-read of the storage was asked for and has not started yet. */
 	#resyncWanted = false;
 	#resyncing = false;
@@ -221,6 +237,8 @@ export class Room {
 	/** Yjs client id → the principal (invitation) that owns it, as far as this room knows. */
 	readonly #owners = new Map<number, string>();
 	readonly #writers = new Map<Connection, WriterState>();
+	/** Updates held in every writer's `held`, so an edit only walks the writers when one is waiting. */
+	#heldCount = 0;
 	/** Applied updates not yet released to the other connections (see #forward). */
 	#outbox: Outgoing[] = [];
 	/** A release of the outbox is registered for a turn's end (see #scheduleRelease). */
@@ -229,6 +247,12 @@ export class Room {
 	#retryAgain = false;
 	/** Presence client ids changed since the last presence frame, sent together in the next: by this instance's connections, and through the fan-out. */
 	readonly #presenceLocal = new Set<number>();
+	/**
+	 * The JSON of each presence state as a connection's message brought it (after the identity
+	 * rewrite), at the clock it was applied with: the next presence frame sends it without
+	 * serialising the state again. Forgotten whenever the state changes any other way.
+	 */
+	readonly #presenceJson = new Map<number, { clock: number; json: string }>();
 	readonly #presenceRemote = new Set<number>();
 	readonly #presencePacer = new Pacer(
 		() => (this.connections.size > PRESENCE_CROWD ? PRESENCE_INTERVAL_CROWDED_MS : PRESENCE_INTERVAL_MS),
@@ -267,9 +291,6 @@ export class Room {
 		if (this.#encoded) Y.applyUpdate(doc, this.#encoded);
 		// While loading, the schema (meeting or group) is not known yet: the load types the roots.
 		if (this.#state !== 'loading') typeRoots(this.#schema, doc);
-		doc.on('update', (update: Uint8Array) => {
-			this.#applied = update;
-		});
 		this.#doc = doc;
 		this.#forgetEncoded();
 		this.#active();
@@ -384,7 +405,6 @@ export class Room {
 			for (const [client, principal] of owners) this.#owners.set(client, principal);
 			this.#storedBytes = updates.reduce((sum, update) => sum + update.byteLength, 0);
 			const doc = this.#live();
-			this.#applied = null;
 			applyUpdates(doc, updates);
 			typeRoots(this.#schema, doc);
 			this.#dropPending('load');
@@ -464,7 +484,7 @@ export class Room {
 	#start(connection: Connection): void {
 		if (connection.closed) return;
 		connection.send(encodeSyncStep1(this.#stateVector()));
-		connection.send(encodeSaved(this.#storedVector()));
+		connection.send(encodeSavedClocks(this.#stored));
 		const others = [...this.awareness.getStates().keys()];
 		if (others.length > 0 && connection.wantsPresence) {
 			const presence = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, others));
@@ -504,10 +524,10 @@ export class Room {
 		const writer = this.#writers.get(connection);
 		if (!writer) return;
 		this.#deps.metrics.presenceBytes('in', update.byteLength);
-		const rewritten = rewriteAwareness(update, connection.access, (id) => this.#mayClaim(connection, id), MAX_PRESENCE_STATE_BYTES);
+		const rewritten = rewritePresence(update, connection.access, (id) => this.#mayClaim(connection, id), MAX_PRESENCE_STATE_BYTES);
 		if (!rewritten) return;
 		if (writer.presence.take()) {
-			awarenessProtocol.applyAwarenessUpdate(this.awareness, rewritten, connection);
+			this.#applyPresence(rewritten, connection);
 			return;
 		}
 		// Over budget: only the latest state waits, and goes out when the budget allows.
@@ -520,8 +540,48 @@ export class Room {
 		}, 1000 / PRESENCE_RATE.perSecond);
 	}
 
-	#receivePresenceLate(connection: Connection, writer: WriterState, update: Uint8Array): void {
-		if (writer.presence.take()) awarenessProtocol.applyAwarenessUpdate(this.awareness, update, connection);
+	/**
+	 * `awarenessProtocol.applyAwarenessUpdate` for entries already decoded and rewritten: the
+	 * same clock rules and events, without decoding and parsing the message a second time.
+	 */
+	#applyPresence(entries: readonly PresenceEntry[], origin: Connection): void {
+		const { awareness } = this;
+		const timestamp = Date.now();
+		const added: number[] = [];
+		const updated: number[] = [];
+		const filteredUpdated: number[] = [];
+		const removed: number[] = [];
+		const applied: PresenceEntry[] = [];
+		for (const entry of entries) {
+			const { clientId, clock, state } = entry;
+			const meta = awareness.meta.get(clientId);
+			const previous = awareness.states.get(clientId);
+			const current = meta === undefined ? 0 : meta.clock;
+			if (!(current < clock || (current === clock && state === null && awareness.states.has(clientId)))) continue;
+			// The server has no presence of its own (its local state is null), so a null always removes.
+			if (state === null) awareness.states.delete(clientId);
+			else awareness.states.set(clientId, state);
+			awareness.meta.set(clientId, { clock, lastUpdated: timestamp });
+			applied.push(entry);
+			if (meta === undefined && state !== null) added.push(clientId);
+			else if (meta !== undefined && state === null) removed.push(clientId);
+			else if (state !== null) {
+				if (!f.equalityDeep(state, previous)) filteredUpdated.push(clientId);
+				updated.push(clientId);
+			}
+		}
+		if (added.length > 0 || filteredUpdated.length > 0 || removed.length > 0) {
+			awareness.emit('change', [{ added, updated: filteredUpdated, removed }, origin]);
+		}
+		if (added.length > 0 || updated.length > 0 || removed.length > 0) {
+			awareness.emit('update', [{ added, updated, removed }, origin]);
+		}
+		// After the events (#onAwareness forgets the JSON of every state they name).
+		for (const entry of applied) this.#presenceJson.set(entry.clientId, { clock: entry.clock, json: entry.json });
+	}
+
+	#receivePresenceLate(connection: Connection, writer: WriterState, update: PresenceEntry[]): void {
+		if (writer.presence.take()) this.#applyPresence(update, connection);
 		else {
 			writer.latePresence = update;
 			writer.presenceTimer = setTimeout(() => {
@@ -540,7 +600,7 @@ export class Room {
 		if (isEmptyUpdate(update)) {
 			// Nothing to store; still confirm, after whatever this client sent earlier is stored.
 			const slot = this.#slot(writer);
-			this.#enqueue(async () => this.#confirm(connection, slot, this.#storedVector()));
+			this.#enqueue(async () => this.#confirm(connection, slot, this.#stored));
 			return;
 		}
 		if (!connection.canWrite) {
@@ -551,7 +611,7 @@ export class Room {
 			// Everything it holds is in the document, whose appends are all on the queue: confirmed behind them, the room stays idle.
 			const slot = this.#slot(writer);
 			const reached = reachOf(update);
-			this.#enqueue(async () => this.#confirm(connection, slot, Y.encodeStateVector(reached)));
+			this.#enqueue(async () => this.#confirm(connection, slot, reached));
 			return;
 		}
 		const pending = { update, slot: this.#slot(writer) };
@@ -565,9 +625,9 @@ export class Room {
 		return slot;
 	}
 
-	/** Fills a frame's acknowledgement and sends every one that is due, in frame order. */
-	#confirm(connection: Connection, slot: AckSlot, stateVector: Uint8Array): void {
-		slot.saved = encodeSaved(stateVector);
+	/** Fills a frame's acknowledgement (the clocks it confirms stored) and sends every one that is due, in frame order. */
+	#confirm(connection: Connection, slot: AckSlot, clocks: ReadonlyMap<number, number>): void {
+		slot.saved = encodeSavedClocks(clocks);
 		const writer = this.#writers.get(connection);
 		if (!writer) return;
 		while (writer.slots.length > 0 && writer.slots[0].saved) {
@@ -626,7 +686,7 @@ export class Room {
 			connection.close(CLOSE.TOO_LARGE, 'document too large');
 			return 'refused';
 		}
-		this.#apply(doc, connection, pending, analysis.writes);
+		this.#apply(doc, connection, pending, analysis);
 		return 'applied';
 	}
 
@@ -644,6 +704,7 @@ export class Room {
 	#hold(connection: Connection, writer: WriterState, pending: Pending, reason: string): void {
 		writer.held.push(pending);
 		writer.heldBytes += pending.update.byteLength;
+		this.#heldCount++;
 		if (writer.held.length > MAX_HELD_UPDATES || writer.heldBytes > MAX_HELD_BYTES) {
 			connection.log.warn({ held: writer.held.length, bytes: writer.heldBytes }, 'too many updates wait for missing data, closing');
 			// Not a refusal: the client reconnects and its first sync sends everything in order.
@@ -683,25 +744,15 @@ export class Room {
 		);
 	}
 
-	#apply(doc: Y.Doc, connection: Connection, pending: Pending, analysed: readonly Write[]): void {
-		let actual: Write[] | null = null;
-		const capture = (transaction: Y.Transaction) => {
-			if (transaction.origin === connection) actual = writesOfTransaction(transaction);
-		};
-		const reached = reachOf(pending.update);
-		this.#applied = null;
-		doc.on('afterTransaction', capture);
-		try {
-			Y.applyUpdate(doc, pending.update, connection);
-		} finally {
-			doc.off('afterTransaction', capture);
-		}
-		const effective = this.#applied as Uint8Array | null;
-		this.#applied = null;
+	#apply(doc: Y.Doc, connection: Connection, pending: Pending, analysis: OkAnalysis): void {
+		const analysed = analysis.writes;
+		// The received bytes when the update applied whole, else Yjs's encoding of what it did (apply-update.ts).
+		const { effective, actual } = applyJudged(doc, pending.update, connection, analysis);
+		const reached = analysis.to;
 
 		// Tripwire: the update must have landed only where the analysis said, and nothing may wait in the pending store.
 		const store = doc.store;
-		const stray = actual ? strayWrite(analysed, actual) : null;
+		const stray = actual ? strayWrite(analysed, actual) : 'no transaction seen';
 		if (store.pendingStructs !== null || store.pendingDs !== null || stray !== null) {
 			this.#log.error(
 				{ connection: connection.id, pending: store.pendingStructs !== null || store.pendingDs !== null, stray },
@@ -726,7 +777,7 @@ export class Room {
 				this.#deps.fanout.publish(this.key, { kind: 'update', update: effective });
 				this.#deps.afterStored?.(this, analysed);
 			}
-			this.#confirm(connection, pending.slot, Y.encodeStateVector(reached));
+			this.#confirm(connection, pending.slot, reached);
 		});
 		if (effective) {
 			this.#active();
@@ -743,7 +794,7 @@ export class Room {
 	 * little to raise capacity (docs/benchmarks.md, part 13).
 	 */
 	#forward(update: Uint8Array, from: Connection | null, stored: Promise<void> | null): void {
-		const outgoing: Outgoing = { frame: shareFrame(encodeUpdate(update)), from, stored: stored ? 'waiting' : 'stored', settled: null };
+		const outgoing: Outgoing = { frame: shareUpdateFrame(update), from, stored: stored ? 'waiting' : 'stored', settled: null };
 		outgoing.settled =
 			stored?.then(
 				() => void (outgoing.stored = 'stored'),
@@ -766,12 +817,13 @@ export class Room {
 			return;
 		}
 		let sent = 0;
+		const now = performance.now();
 		while (this.#outbox.length > 0 && this.#outbox[0].stored !== 'waiting') {
 			const { frame, from, stored } = this.#outbox.shift() as Outgoing;
 			if (stored !== 'stored') continue;
 			for (const other of this.connections) {
 				if (other === from) continue;
-				other.sendShared(frame);
+				other.sendShared(frame, now);
 				sent++;
 			}
 		}
@@ -783,6 +835,8 @@ export class Room {
 
 	/** The document grew: held updates whose dependencies arrived are judged again, in the order they came. */
 	#retryHeld(): void {
+		// Most edits find nobody waiting: no walk over every connection.
+		if (this.#heldCount === 0) return;
 		if (this.#retrying) {
 			this.#retryAgain = true;
 			return;
@@ -807,15 +861,19 @@ export class Room {
 			} while (this.#retryAgain);
 		} finally {
 			this.#retrying = false;
+			let held = 0;
+			for (const writer of this.#writers.values()) held += writer.held.length;
+			this.#heldCount = held;
 		}
 	}
 
 	/** Drops what a stored document holds off-schema (written before the server checked), storing the repair. */
 	async #repair(): Promise<void> {
-		this.#applied = null;
-		const dropped = repairDocument(this.#schema, this.#live(), REPAIR_ORIGIN);
-		const repair = this.#applied as Uint8Array | null;
-		this.#applied = null;
+		const doc = this.#live();
+		let dropped: ReturnType<typeof repairDocument> = [];
+		const repair = effectiveOf(doc, () => {
+			dropped = repairDocument(this.#schema, doc, REPAIR_ORIGIN);
+		});
 		if (dropped.length === 0) return;
 		this.#log.warn({ dropped: dropped.length, first: dropped.slice(0, 5) }, 'the stored document held off-schema content; dropped it');
 		if (repair) {
@@ -843,6 +901,7 @@ export class Room {
 	): void => {
 		const changed = [...added, ...updated, ...removed];
 		if (changed.length === 0) return;
+		for (const id of changed) this.#presenceJson.delete(id);
 		if (origin !== FANOUT_ORIGIN && origin !== null && typeof origin === 'object' && this.connections.has(origin as Connection)) {
 			const connection = origin as Connection;
 			const fresh = [...added, ...updated].filter((id) => !connection.awarenessClients.has(id));
@@ -868,9 +927,20 @@ export class Room {
 		this.#presenceLocal.clear();
 		this.#presenceRemote.clear();
 		if (all.length === 0 || this.#state === 'closed') return;
+		const { states, meta } = this.awareness;
+		const entries = new Map<number, Uint8Array>();
+		const entryOf = (id: number): Uint8Array => {
+			let entry = entries.get(id);
+			if (!entry) {
+				const clock = meta.get(id)?.clock ?? 0;
+				const known = this.#presenceJson.get(id);
+				entry = known && known.clock === clock ? awarenessEntryJson(id, clock, known.json) : awarenessEntry(id, clock, states.get(id));
+				entries.set(id, entry);
+			}
+			return entry;
+		};
 		if (this.#state === 'ready') {
-			const { states, meta } = this.awareness;
-			const frames = presenceFrames(this.connections, all, performance.now(), (id) => awarenessEntry(id, meta.get(id)?.clock ?? 0, states.get(id)));
+			const frames = presenceFrames(this.connections, all, performance.now(), entryOf);
 			let bytes = 0;
 			for (const [connection, frame] of frames) {
 				connection.send(frame);
@@ -879,7 +949,7 @@ export class Room {
 			this.#deps.metrics.presenceBytes('out', bytes);
 		}
 		if (local.length > 0) {
-			this.#deps.fanout.publish(this.key, { kind: 'awareness', update: awarenessProtocol.encodeAwarenessUpdate(this.awareness, local) });
+			this.#deps.fanout.publish(this.key, { kind: 'awareness', update: awarenessUpdateOf(local.map(entryOf)) });
 		}
 	}
 
@@ -924,11 +994,9 @@ export class Room {
 				for (const connection of [...this.connections]) connection.close(CLOSE.NOT_FOUND, 'meeting deleted');
 				return;
 			}
-			this.#applied = null;
 			// A write on another instance: an idle room materialises to take it.
-			Y.applyUpdate(this.#live(), message.update, FANOUT_ORIGIN);
-			const effective = this.#applied as Uint8Array | null;
-			this.#applied = null;
+			const doc = this.#live();
+			const effective = effectiveOf(doc, () => Y.applyUpdate(doc, message.update, FANOUT_ORIGIN));
 			this.#dropPending('fan-out');
 			// The publishing instance stored it before publishing.
 			this.#markStored(reachOf(message.update));
@@ -961,10 +1029,8 @@ export class Room {
 				const updates = await this.#docs.loadUpdates(this.meetingId);
 				if (this.#state !== 'ready') return;
 				const wasIdle = this.idle;
-				this.#applied = null;
-				applyUpdates(this.#live(), updates, FANOUT_ORIGIN);
-				const effective = this.#applied as Uint8Array | null;
-				this.#applied = null;
+				const doc = this.#live();
+				const effective = effectiveOf(doc, () => applyUpdates(doc, updates, FANOUT_ORIGIN));
 				this.#dropPending('resync');
 				for (const update of updates) this.#markStored(reachOf(update));
 				// Nothing was missing: a resync is a read, the room stays idle (with a shared fan-out every join asks for one).
@@ -1016,6 +1082,7 @@ export class Room {
 		const writer = this.#writers.get(connection);
 		if (writer?.presenceTimer) clearTimeout(writer.presenceTimer);
 		this.#writers.delete(connection);
+		if (writer) this.#heldCount = Math.max(0, this.#heldCount - writer.held.length);
 		if (!this.connections.delete(connection)) return;
 		if (connection.awarenessClients.size > 0 && this.#state === 'ready') {
 			awarenessProtocol.removeAwarenessStates(this.awareness, [...connection.awarenessClients], null);
@@ -1029,13 +1096,10 @@ export class Room {
 		}
 	}
 
-	#storedVector(): Uint8Array {
-		// Y.encodeStateVector accepts a Map of client → clock as well as a Doc.
-		return Y.encodeStateVector(this.#stored);
-	}
 
 	#release(): void {
 		this.#presencePacer.cancel();
+		this.#presenceJson.clear();
 		if (this.#idleTimer) clearTimeout(this.#idleTimer);
 		this.#idleTimer = null;
 		this.awareness.destroy();

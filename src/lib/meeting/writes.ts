@@ -47,6 +47,11 @@ export function locateItem(item: Y.Item): Location | null {
 	return null;
 }
 
+/** Where an item sits, or root '' when it cannot be located. */
+function locationOf(item: Y.Item): Location {
+	return locateItem(item) ?? { root: '', path: [], type: null };
+}
+
 /**
  * Every insert and deletion a transaction made, where it actually landed. Items that cannot
  * be located are returned with root '' (no schema has it), so a check refuses them.
@@ -54,18 +59,17 @@ export function locateItem(item: Y.Item): Location | null {
 export function writesOfTransaction(transaction: Y.Transaction): Write[] {
 	const writes: Write[] = [];
 	const store = transaction.doc.store;
-	const place = (item: Y.Item): Location => locateItem(item) ?? { root: '', path: [], type: null };
 	for (const [client, after] of transaction.afterState) {
 		const before = transaction.beforeState.get(client) ?? 0;
 		if (after <= before) continue;
 		const structs = store.clients.get(client) ?? [];
 		for (let i = Y.findIndexSS(structs, before); i < structs.length && structs[i].id.clock < after; i++) {
 			const struct = structs[i];
-			if (struct instanceof Y.Item) writes.push({ kind: 'insert', ...place(struct), content: struct.content, length: struct.length });
+			if (struct instanceof Y.Item) writes.push({ kind: 'insert', ...locationOf(struct), content: struct.content, length: struct.length });
 		}
 	}
 	Y.iterateDeletedStructs(transaction, transaction.deleteSet, (struct) => {
-		if (struct instanceof Y.Item) writes.push({ kind: 'delete', ...place(struct), content: null, length: struct.length });
+		if (struct instanceof Y.Item) writes.push({ kind: 'delete', ...locationOf(struct), content: null, length: struct.length });
 	});
 	return writes;
 }
