@@ -9,17 +9,12 @@
  * readwrite transaction on the copy's updates open: the app cannot read the copy (so the room
  * cannot render) until it is let go, while the snapshot's own store stays readable.
  */
-import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { createMeeting } from '../integration/helpers.ts';
-import { startProxy, type Proxy } from '../integration/multi-helpers.ts';
-import { expectNoAxeViolations, LAPTOP } from './room/helpers';
+import { deviceFactory, type Meeting, SERVER } from './device';
+import { expectNoAxeViolations } from './room/helpers';
 
-const SERVER = `http://127.0.0.1:${process.env.E2E_PORT ?? 4317}`;
-
-interface Meeting {
-	id: string;
-	token: string;
-}
+const device = deviceFactory();
 
 interface StoredView {
 	html: string;
@@ -27,46 +22,6 @@ interface StoredView {
 	lang: string;
 	title: string;
 	savedAt: number;
-}
-
-class Device {
-	private constructor(
-		readonly context: BrowserContext,
-		private readonly proxy: Proxy
-	) {}
-
-	static async open(browser: Browser): Promise<Device> {
-		const proxy = await startProxy(Number(new URL(SERVER).port));
-		const context = await browser.newContext({ viewport: LAPTOP, locale: 'sv-SE', baseURL: proxy.origin });
-		return new Device(context, proxy);
-	}
-
-	async offline(page: Page): Promise<void> {
-		this.proxy.cut();
-		await expect(page.getByTestId('connection-status')).toHaveAttribute('data-connection', 'offline');
-		await this.context.setOffline(true);
-	}
-
-	async online(): Promise<void> {
-		this.proxy.restore();
-		await this.context.setOffline(false);
-	}
-
-	async close(): Promise<void> {
-		await this.context.close();
-		await this.proxy.close();
-	}
-}
-
-const devices: Device[] = [];
-test.afterEach(async () => {
-	while (devices.length) await devices.pop()!.close();
-});
-
-async function device(browser: Browser): Promise<Device> {
-	const created = await Device.open(browser);
-	devices.push(created);
-	return created;
 }
 
 async function openOnline(page: Page, meeting: Meeting): Promise<void> {
