@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import { AwarenessFormatError, rewriteAwareness } from './awareness-identity.ts';
+import { applyPresence, AwarenessFormatError, rewritePresence, type Identity } from './awareness-identity.ts';
+import { awarenessEntryJson, awarenessUpdateOf } from './presence-frames.ts';
+
+/** The rewritten entries as one awareness update, or null when none is left. */
+function rewriteAwareness(update: Uint8Array, who: Identity, mayClaim: (clientId: number) => boolean, maxStateBytes: number): Uint8Array | null {
+	const kept = rewritePresence(update, who, mayClaim, maxStateBytes);
+	return kept && awarenessUpdateOf(kept.map((entry) => awarenessEntryJson(entry.clientId, entry.clock, entry.json)));
+}
 
 const identity = { name: 'Anna Andersson', role: 'member', participantId: 'p1' };
 
@@ -61,5 +68,48 @@ describe('rewriteAwareness', () => {
 		const big = { cursor: 'x'.repeat(5000) };
 		const states = read(rewriteAwareness(updateFrom({ 7: big, 8: { cursor: 1 } }), identity, () => true, 4096)!);
 		expect([...states.keys()]).toEqual([8]);
+	});
+});
+
+describe('applyPresence', () => {
+	/** An awareness of the server's kind (no state of its own) that records its events. */
+	function recorded() {
+		const awareness = new awarenessProtocol.Awareness(new Y.Doc());
+		awareness.setLocalState(null);
+		const events: unknown[] = [];
+		awareness.on('change', (change: unknown, origin: unknown) => events.push(['change', change, origin]));
+		awareness.on('update', (change: unknown, origin: unknown) => events.push(['update', change, origin]));
+		return { awareness, events };
+	}
+
+	/** The clocks of the other clients (each awareness has a random id of its own). */
+	function clocksOf(awareness: awarenessProtocol.Awareness) {
+		return [...awareness.meta].filter(([id]) => id !== awareness.clientID).map(([id, meta]) => [id, meta.clock]);
+	}
+
+	function entry(clientId: number, clock: number, state: Record<string, unknown> | null) {
+		return { clientId, clock, state, json: JSON.stringify(state) };
+	}
+
+	it('does what y-protocols applyAwarenessUpdate does: clocks, states, change and update events', () => {
+		const steps = [
+			[entry(7, 1, { cursor: 'a' }), entry(8, 1, { cursor: 'b' })],
+			[entry(7, 2, { cursor: 'a' })], // same state, newer clock: 'update' only
+			[entry(7, 2, { cursor: 'x' })], // same clock: ignored
+			[entry(8, 3, { cursor: 'c' }), entry(7, 1, { cursor: 'old' })], // older clock: ignored
+			[entry(8, 3, null)], // same clock, null: removes
+			[entry(9, 1, null)], // unknown client removed: meta only
+			[entry(9, 2, { cursor: 'd' })]
+		];
+		const ours = recorded();
+		const library = recorded();
+		for (const step of steps) {
+			applyPresence(ours.awareness, step, 'origin');
+			awarenessProtocol.applyAwarenessUpdate(library.awareness, awarenessUpdateOf(step.map((e) => awarenessEntryJson(e.clientId, e.clock, e.json))), 'origin');
+			expect(ours.awareness.getStates()).toEqual(library.awareness.getStates());
+			expect(clocksOf(ours.awareness)).toEqual(clocksOf(library.awareness));
+		}
+		expect(ours.events).toEqual(library.events);
+		expect(ours.events.length).toBeGreaterThan(4);
 	});
 });

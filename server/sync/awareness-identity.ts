@@ -10,7 +10,8 @@
  * A malformed update throws (the connection is closed as a bad message).
  */
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
+import * as f from 'lib0/function';
+import type { Awareness } from 'y-protocols/awareness';
 
 export interface Identity {
 	name: string;
@@ -34,7 +35,7 @@ export interface PresenceEntry {
 /**
  * The entries of `update` this connection may announce, each state with the invitation's
  * identity as `user`, or null when no entry is left. The room applies them as they are
- * (`Room#applyPresence`): the JSON is parsed once and written once per message.
+ * (`applyPresence`): the JSON is parsed once and written once per message.
  */
 export function rewritePresence(
 	update: Uint8Array,
@@ -67,21 +68,42 @@ export function rewritePresence(
 	return kept.length === 0 ? null : kept;
 }
 
-/** Returns the rewritten update, or null when no entry is left. */
-export function rewriteAwareness(
-	update: Uint8Array,
-	identity: Identity,
-	mayClaim: (clientId: number) => boolean,
-	maxStateBytes: number
-): Uint8Array | null {
-	const kept = rewritePresence(update, identity, mayClaim, maxStateBytes);
-	if (!kept) return null;
-	const encoder = encoding.createEncoder();
-	encoding.writeVarUint(encoder, kept.length);
-	for (const entry of kept) {
-		encoding.writeVarUint(encoder, entry.clientId);
-		encoding.writeVarUint(encoder, entry.clock);
-		encoding.writeVarString(encoder, entry.json);
+/**
+ * y-protocols' `applyAwarenessUpdate` for entries `rewritePresence` already decoded and
+ * parsed: the same clock rules and the same 'change' and 'update' events, without decoding
+ * and parsing the message a second time. For an awareness whose own state is null (the
+ * server's), so a null always removes. Returns the entries that were applied.
+ * awareness-identity.test.ts holds it to the library's behaviour.
+ */
+export function applyPresence(awareness: Awareness, entries: readonly PresenceEntry[], origin: unknown): PresenceEntry[] {
+	const timestamp = Date.now();
+	const added: number[] = [];
+	const updated: number[] = [];
+	const filteredUpdated: number[] = [];
+	const removed: number[] = [];
+	const applied: PresenceEntry[] = [];
+	for (const entry of entries) {
+		const { clientId, clock, state } = entry;
+		const meta = awareness.meta.get(clientId);
+		const previous = awareness.states.get(clientId);
+		const current = meta === undefined ? 0 : meta.clock;
+		if (!(current < clock || (current === clock && state === null && awareness.states.has(clientId)))) continue;
+		if (state === null) awareness.states.delete(clientId);
+		else awareness.states.set(clientId, state);
+		awareness.meta.set(clientId, { clock, lastUpdated: timestamp });
+		applied.push(entry);
+		if (meta === undefined && state !== null) added.push(clientId);
+		else if (meta !== undefined && state === null) removed.push(clientId);
+		else if (state !== null) {
+			if (!f.equalityDeep(state, previous)) filteredUpdated.push(clientId);
+			updated.push(clientId);
+		}
 	}
-	return encoding.toUint8Array(encoder);
+	if (added.length > 0 || filteredUpdated.length > 0 || removed.length > 0) {
+		awareness.emit('change', [{ added, updated: filteredUpdated, removed }, origin]);
+	}
+	if (added.length > 0 || updated.length > 0 || removed.length > 0) {
+		awareness.emit('update', [{ added, updated, removed }, origin]);
+	}
+	return applied;
 }

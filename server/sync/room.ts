@@ -49,8 +49,7 @@ import { CLOSE } from '../../src/lib/protocol/index.ts';
 import { applyUpdates, reachOf } from '../../src/lib/protocol/updates.ts';
 import type { Logger } from '../log.ts';
 import type { DocumentStore, MeetingStorage } from '../storage/types.ts';
-import * as f from 'lib0/function';
-import { AwarenessFormatError, MAX_AWARENESS_CLIENTS_PER_CONNECTION, rewritePresence, type PresenceEntry } from './awareness-identity.ts';
+import { applyPresence, AwarenessFormatError, MAX_AWARENESS_CLIENTS_PER_CONNECTION, rewritePresence, type PresenceEntry } from './awareness-identity.ts';
 import type { Connection } from './connection.ts';
 import { applyJudged, effectiveOf } from './apply-update.ts';
 import { analyseUpdate, type Analysis } from './effective-writes.ts';
@@ -540,42 +539,8 @@ export class Room {
 		}, 1000 / PRESENCE_RATE.perSecond);
 	}
 
-	/**
-	 * `awarenessProtocol.applyAwarenessUpdate` for entries already decoded and rewritten: the
-	 * same clock rules and events, without decoding and parsing the message a second time.
-	 */
 	#applyPresence(entries: readonly PresenceEntry[], origin: Connection): void {
-		const { awareness } = this;
-		const timestamp = Date.now();
-		const added: number[] = [];
-		const updated: number[] = [];
-		const filteredUpdated: number[] = [];
-		const removed: number[] = [];
-		const applied: PresenceEntry[] = [];
-		for (const entry of entries) {
-			const { clientId, clock, state } = entry;
-			const meta = awareness.meta.get(clientId);
-			const previous = awareness.states.get(clientId);
-			const current = meta === undefined ? 0 : meta.clock;
-			if (!(current < clock || (current === clock && state === null && awareness.states.has(clientId)))) continue;
-			// The server has no presence of its own (its local state is null), so a null always removes.
-			if (state === null) awareness.states.delete(clientId);
-			else awareness.states.set(clientId, state);
-			awareness.meta.set(clientId, { clock, lastUpdated: timestamp });
-			applied.push(entry);
-			if (meta === undefined && state !== null) added.push(clientId);
-			else if (meta !== undefined && state === null) removed.push(clientId);
-			else if (state !== null) {
-				if (!f.equalityDeep(state, previous)) filteredUpdated.push(clientId);
-				updated.push(clientId);
-			}
-		}
-		if (added.length > 0 || filteredUpdated.length > 0 || removed.length > 0) {
-			awareness.emit('change', [{ added, updated: filteredUpdated, removed }, origin]);
-		}
-		if (added.length > 0 || updated.length > 0 || removed.length > 0) {
-			awareness.emit('update', [{ added, updated, removed }, origin]);
-		}
+		const applied = applyPresence(this.awareness, entries, origin);
 		// After the events (#onAwareness forgets the JSON of every state they name).
 		for (const entry of applied) this.#presenceJson.set(entry.clientId, { clock: entry.clock, json: entry.json });
 	}
